@@ -1,0 +1,20 @@
+# Warnings and sanitizers as INTERFACE targets, linked where needed rather
+# than set as global flags.
+add_library(mockhub_warnings INTERFACE)
+target_compile_options(mockhub_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  $<$<BOOL:${MOCKHUB_WERROR}>:-Werror>)
+
+add_library(mockhub_sanitizers INTERFACE)
+if(MOCKHUB_SANITIZE)
+  string(REPLACE ";" "," _mockhub_san "${MOCKHUB_SANITIZE}")
+  target_compile_options(mockhub_sanitizers INTERFACE
+    -fsanitize=${_mockhub_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(mockhub_sanitizers INTERFACE -fsanitize=${_mockhub_san})
+endif()
+
+# Every first-party target links this pair.
+add_library(mockhub_build INTERFACE)
+target_link_libraries(mockhub_build INTERFACE mockhub_warnings mockhub_sanitizers)

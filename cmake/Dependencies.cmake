@@ -1,0 +1,14 @@
+# All third-party code comes from Debian packages, found the CMake way.
+find_package(PkgConfig REQUIRED)
+# Debian's cpp-httplib 0.11.4 ships a shared library and no CMake config: the
+# pkg-config IMPORTED_TARGET carries the CPPHTTPLIB_* defines that the shared
+# library was built with, which must match or the ABI differs.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+find_package(OpenSSL 3 REQUIRED)
+find_package(CURL REQUIRED)
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(Threads REQUIRED)
+if(MOCKHUB_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)
+endif()

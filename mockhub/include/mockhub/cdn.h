@@ -1,0 +1,30 @@
+// The CDN in front of LFS storage: signed, expiring URLs (HMAC of the path
+// and the query parameters that carry the expiry), single Range requests,
+// If-Range, and two flavours that differ in what a stray Authorization header
+// does. The hub signs with SignCdnUrl; the CDN checks in HandleCdn.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mockhub/http_types.h"
+#include "mockhub/world.h"
+
+namespace mockhub {
+
+struct CdnContext {
+  std::string signing_key;
+  std::int64_t now = 0;
+  CdnFlavour flavour = CdnFlavour::kCloudFront;
+  std::string request_id;
+  bool warm = false;  // this object was served before: "Hit from cloudfront"
+};
+
+// Absolute URL of an LFS object on the CDN, valid for world.options.cdn_url_ttl.
+std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
+                       const std::string& sha256, const std::string& filename,
+                       const std::string& key, std::int64_t now, std::int64_t ttl);
+
+HttpResponse HandleCdn(const HttpRequest& request, const World& world, const CdnContext& ctx);
+
+}  // namespace mockhub

@@ -1,0 +1,53 @@
+// File content of the mock hub: inline bytes or a synthetic stream.
+//
+// Synthetic content is a size and a seed; any byte range is generated on
+// demand, so a 10 GiB LFS file costs neither disk nor memory. Hashes (the git
+// blob sha1 used as a regular file's ETag, the sha256 used as an LFS file's
+// ETag) are computed once, lazily, and cached: start-up stays instant and only
+// the files someone asks about are ever hashed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace mockhub {
+
+class Content {
+ public:
+  static std::shared_ptr<const Content> Inline(std::string bytes);
+  static std::shared_ptr<const Content> Synthetic(std::uint64_t size, std::uint64_t seed);
+
+  std::uint64_t size() const { return size_; }
+  bool synthetic() const { return synthetic_; }
+  std::uint64_t seed() const { return seed_; }
+
+  // Copies bytes [offset, offset + n) into out. The range must be in bounds.
+  void Read(std::uint64_t offset, char* out, std::size_t n) const;
+  // The whole content; only sensible for small files (tests, /raw pointers).
+  std::string ReadAll() const;
+
+  // Lower-case hex. Thread-safe; computed on first use.
+  const std::string& GitBlobSha1() const;
+  const std::string& Sha256() const;
+
+ private:
+  Content() = default;
+  std::string inline_;
+  std::uint64_t size_ = 0;
+  std::uint64_t seed_ = 0;
+  bool synthetic_ = false;
+  mutable std::once_flag sha1_once_;
+  mutable std::once_flag sha256_once_;
+  mutable std::string sha1_;
+  mutable std::string sha256_;
+};
+
+// The git-lfs pointer file that stands in the repository for an LFS file.
+std::string LfsPointer(const Content& content);
+// sha1 of "blob <size>\0<bytes>": what git (and the Hub) call a blob id.
+std::string GitBlobSha1Of(const std::string& bytes);
+
+}  // namespace mockhub

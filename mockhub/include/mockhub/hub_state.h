@@ -1,0 +1,44 @@
+// The live, mutable hub: a World snapshot behind a mutex plus the server
+// clock. Requests take an immutable snapshot; changes (scenario steps, tests)
+// replace it, so a request in flight never sees a half-applied change.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "mockhub/world.h"
+
+namespace mockhub {
+
+class HubState {
+ public:
+  explicit HubState(World world);
+
+  std::shared_ptr<const World> Snapshot() const;
+  // Applies fn to a copy of the world and publishes it. fn returns "" on
+  // success or a reason, in which case nothing changes.
+  std::string Mutate(const std::function<std::string(World&)>& fn);
+
+  // The server clock: real time plus an offset, or a fixed time when set.
+  double Now() const;
+  void SetNow(std::int64_t unix_seconds);
+  void Advance(double seconds);
+
+  // Scenario verbs; each returns "" or the reason it could not apply.
+  std::string RevokeToken(const std::string& token);
+  std::string ExpireToken(const std::string& token);
+  std::string MoveBranch(RepoType type, const std::string& repo, const std::string& branch,
+                         const std::string& commit_sha);
+  std::string Approve(RepoType type, const std::string& repo, const std::string& user);
+  std::string Rename(RepoType type, const std::string& from, const std::string& to);
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const World> world_;
+  double offset_ = 0;  // added to the real clock
+};
+
+}  // namespace mockhub

@@ -1,0 +1,62 @@
+// The request journal: what each server saw and answered, so tests and
+// scenarios can assert wire behaviour (a token reached the CDN, a resume used
+// Range: bytes=N-) independently of the client under test. Tokens are never
+// stored whole: only their first 6 characters.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace mockhub {
+
+struct JournalEntry {
+  std::uint64_t seq = 0;        // 1-based, shared by hub and cdn
+  double time = 0;              // server clock at arrival, unix seconds (fractional)
+  std::string server;           // "hub" or "cdn"
+  std::string method;
+  std::string target;           // raw request target; signatures kept (they are not tokens)
+  std::string authorization;    // "" or e.g. "Bearer hf_ali…" (redacted)
+  std::string range;            // request Range header
+  std::string if_range;
+  std::string user_agent;
+  std::string request_id;
+  int status = 0;
+  std::string location;
+  std::string content_range;
+  std::string error_code;       // X-Error-Code
+  std::string error_message;    // X-Error-Message
+  std::uint64_t bytes_sent = 0;  // body bytes actually written
+  double duration_ms = 0;
+  std::uint64_t connection = 0;  // id of the TCP connection (peer port based)
+  std::vector<std::string> flags;  // "token_leak", "fault:<verb>", "client_aborted"...
+
+  bool HasFlag(const std::string& f) const;
+};
+
+// Redacts an Authorization header value: scheme kept, credential cut to its
+// first 6 characters followed by "…".
+std::string RedactAuthorization(const std::string& value);
+
+class Journal {
+ public:
+  std::uint64_t NextSeq();
+  void Add(JournalEntry e);
+  std::vector<JournalEntry> Entries() const;
+  void Clear();
+  nlohmann::json ToJson() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::uint64_t seq_ = 0;
+  std::vector<JournalEntry> entries_;
+};
+
+nlohmann::json ToJson(const JournalEntry& e);
+// One compact line for the server log.
+std::string LogLine(const JournalEntry& e);
+
+}  // namespace mockhub

@@ -1,0 +1,57 @@
+// A running mock: the hub and its CDN on two loopback addresses (so host, not
+// only port, differ), sharing one HubState and one Journal. Used by
+// `mockhub serve`, by the scenario runner and in-process by tests.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mockhub/hub_state.h"
+#include "mockhub/journal.h"
+#include "mockhub/world.h"
+
+namespace mockhub {
+
+class FaultSet;  // faults.h
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: pick a free port
+  std::string cdn_host = "127.0.0.2";
+  int cdn_port = 0;
+  std::optional<CdnFlavour> cdn_flavour;  // overrides the world's
+  bool tls = false;
+  std::string tls_dir;  // where the CA is written; default: a fresh temp dir
+  std::string signing_key;  // CDN URL signing key; default: random
+  // Called with each finished request's one-line log, if set.
+  std::function<void(const std::string&)> log;
+  std::shared_ptr<FaultSet> faults;  // optional
+};
+
+class MockServer {
+ public:
+  // Binds both servers and starts serving on background threads; returns
+  // once both accept connections. Errors (port in use, TLS setup) are
+  // returned as text.
+  static std::unique_ptr<MockServer> Start(World world, ServerOptions options, std::string* error);
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  const std::string& hub_url() const;  // "http://127.0.0.1:PORT", no trailing '/'
+  const std::string& cdn_url() const;
+  const std::string& ca_file() const;  // "" without TLS
+  HubState& state();
+  Journal& journal();
+  void Stop();  // idempotent
+
+  struct Impl;
+
+ private:
+  explicit MockServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mockhub

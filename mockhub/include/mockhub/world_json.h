@@ -1,0 +1,35 @@
+// The world file: JSON in, World out, with errors that name the JSON pointer.
+//
+// The format is documented in mockhub/README.md. Scenarios use the same
+// format, optionally as an RFC 7386 merge patch over the demo world, so this
+// loader also exposes the JSON-level steps (parse, merge, build).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "mockhub/load_error.h"
+#include "mockhub/world.h"
+
+namespace mockhub {
+
+// Parses JSON text; a syntax error names the byte offset.
+Loaded<nlohmann::json> ParseJsonText(const std::string& text, const std::string& file);
+// Reads and parses a file.
+Loaded<nlohmann::json> ReadJsonFile(const std::string& path);
+// Builds a World from a parsed world document; unknown keys are errors.
+Loaded<World> WorldFromJson(const nlohmann::json& doc, const std::string& file);
+// Convenience: read + build.
+Loaded<World> LoadWorldFile(const std::string& path);
+
+// The embedded demo world, as JSON text and as a World.
+const std::string& DemoWorldJson();
+World DemoWorld();
+
+// Parses "2026-01-01T00:00:00Z" (or a number of unix seconds).
+bool ParseTimestamp(const nlohmann::json& v, std::int64_t& out);
+std::string FormatIso8601(std::int64_t unix_seconds);  // "2026-01-01T00:00:00.000Z"
+std::string FormatHttpDate(std::int64_t unix_seconds);  // "Thu, 01 Jan 2026 00:00:00 GMT"
+
+}  // namespace mockhub

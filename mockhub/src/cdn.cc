@@ -1,0 +1,226 @@
+// The CDN: signature and expiry checks, the flavour-specific treatment of a
+// stray Authorization header, then the object bytes with Range and If-Range.
+#include "mockhub/cdn.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "mockhub/digest.h"
+#include "mockhub/url.h"
+#include "mockhub/world_json.h"
+
+namespace mockhub {
+namespace {
+
+constexpr const char* kKeyPairId = "K3MOCKHUB0CDN";
+
+// Every query parameter except the signature, in URL order, is covered by the
+// HMAC together with the path: changing the expiry breaks the signature.
+std::string StringToSign(const std::string& path, const Target& t, const std::string& sig_key) {
+  std::string s = path;
+  for (const auto& [k, v] : t.query) {
+    if (k == sig_key) continue;
+    s += "\n" + k + "=" + v;
+  }
+  return s;
+}
+
+std::string AmzDate(std::int64_t t) {
+  const std::string iso = FormatIso8601(t);  // 2026-01-01T00:00:00.000Z
+  std::string out;
+  for (char c : iso.substr(0, 19)) {
+    if (c != '-' && c != ':') out += c;
+  }
+  return out + "Z";
+}
+
+bool ParseAmzDate(const std::string& s, std::int64_t& out) {
+  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return false;
+  const std::string iso = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" +
+                          s.substr(9, 2) + ":" + s.substr(11, 2) + ":" + s.substr(13, 2) + "Z";
+  return ParseTimestamp(nlohmann::json(iso), out);
+}
+
+bool ParseInt(const std::string& s, std::int64_t& out) {
+  if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoll(s);
+  return true;
+}
+
+std::string XmlError(const std::string& code, const std::string& message, const std::string& extra,
+                     const std::string& request_id) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" +
+         message + "</Message>" + extra + "<RequestId>" + request_id + "</RequestId></Error>";
+}
+
+void FlavourHeaders(HttpResponse& res, const CdnContext& ctx) {
+  if (ctx.flavour == CdnFlavour::kCloudFront) {
+    res.Set("X-Cache", std::string(ctx.warm ? "Hit" : "Miss") + " from cloudfront");
+    res.Set("Via", "1.1 " + Sha256Hex(ctx.request_id).substr(0, 32) + ".cloudfront.net (CloudFront)");
+    res.Set("X-Amz-Cf-Pop", "MCK50-P1");
+    res.Set("X-Amz-Cf-Id", ctx.request_id);
+  } else {
+    res.Set("Server", "AmazonS3");
+    res.Set("x-amz-request-id", ctx.request_id);
+  }
+}
+
+HttpResponse Xml(int status, const std::string& code, const std::string& message,
+                 const CdnContext& ctx, const std::string& extra = "") {
+  HttpResponse res;
+  res.status = status;
+  res.Set("Content-Type", "application/xml");
+  FlavourHeaders(res, ctx);
+  if (ctx.flavour == CdnFlavour::kCloudFront) res.Set("X-Cache", "Error from cloudfront");
+  res.body = XmlError(code, message, extra, ctx.request_id);
+  return res;
+}
+
+// Verifies the signed URL; returns an error response or nullopt.
+std::optional<HttpResponse> CheckSignature(const Target& t, const CdnContext& ctx) {
+  const bool s3 = ctx.flavour == CdnFlavour::kS3;
+  const std::string sig_key = s3 ? "X-Amz-Signature" : "Signature";
+  const auto sig = t.Param(sig_key);
+  std::int64_t expires = 0;
+  if (s3) {
+    std::int64_t date = 0, ttl = 0;
+    const auto d = t.Param("X-Amz-Date"), e = t.Param("X-Amz-Expires");
+    if (!sig || !d || !e || t.Param("X-Amz-Algorithm").value_or("") != "AWS4-HMAC-SHA256") {
+      return Xml(403, "AccessDenied", "Query-string authentication requires the X-Amz-Algorithm, "
+                 "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
+                 "X-Amz-Expires parameters.", ctx);
+    }
+    if (!ParseAmzDate(*d, date) || !ParseInt(*e, ttl)) {
+      return Xml(400, "AuthorizationQueryParametersError", "X-Amz-Date must be in the ISO8601 "
+                 "Long Format \"yyyyMMdd'T'HHmmss'Z'\"", ctx);
+    }
+    expires = date + ttl;
+  } else {
+    const auto e = t.Param("Expires");
+    if (!sig || !e || !t.Param("Key-Pair-Id")) {
+      return Xml(403, "MissingKey", "Missing Key-Pair-Id query parameter or cookie value", ctx);
+    }
+    if (!ParseInt(*e, expires)) return Xml(403, "AccessDenied", "Access denied", ctx);
+  }
+  if (HmacSha256Hex(ctx.signing_key, StringToSign(t.raw_path, t, sig_key)) != *sig) {
+    if (s3) {
+      return Xml(403, "SignatureDoesNotMatch", "The request signature we calculated does not match "
+                 "the signature you provided. Check your key and signing method.", ctx);
+    }
+    return Xml(403, "AccessDenied", "Access denied", ctx);
+  }
+  if (ctx.now >= expires) {
+    return Xml(403, "AccessDenied", "Request has expired", ctx,
+               "<Expires>" + FormatIso8601(expires) + "</Expires><ServerTime>" +
+                   FormatIso8601(ctx.now) + "</ServerTime>");
+  }
+  return std::nullopt;
+}
+
+const RepoFile* FindObject(const Repo& repo, const std::string& sha256) {
+  for (const auto& [csha, commit] : repo.commits) {
+    for (const auto& [path, f] : commit.files) {
+      if (f.lfs && f.content->Sha256() == sha256) return &f;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
+                       const std::string& sha256, const std::string& filename,
+                       const std::string& key, std::int64_t now, std::int64_t ttl) {
+  const std::string path = "/repos/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" + sha256;
+  const std::string disposition =
+      "inline; filename*=UTF-8''" + PercentEncode(filename, false) + "; filename=\"" + filename + "\";";
+  std::string query = "response-content-disposition=" + PercentEncode(disposition, false);
+  std::string sig_key;
+  if (flavour == CdnFlavour::kS3) {
+    query += "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=MOCKHUB%2F" +
+             AmzDate(now).substr(0, 8) + "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" +
+             AmzDate(now) + "&X-Amz-Expires=" + std::to_string(ttl) + "&X-Amz-SignedHeaders=host";
+    sig_key = "X-Amz-Signature";
+  } else {
+    query += "&Expires=" + std::to_string(now + ttl) + "&Key-Pair-Id=" + kKeyPairId;
+    sig_key = "Signature";
+  }
+  const Target t = ParseTarget(path + "?" + query);
+  const std::string sig = HmacSha256Hex(key, StringToSign(path, t, sig_key));
+  return cdn_base + path + "?" + query + "&" + sig_key + "=" + sig;
+}
+
+HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnContext& ctx) {
+  const Target t = ParseTarget(req.target);
+  const bool has_auth = req.HasHeader("Authorization");
+  if (req.method != "GET" && req.method != "HEAD") {
+    return Xml(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", ctx);
+  }
+  // S3 refuses a presigned URL that also carries an Authorization header.
+  if (has_auth && ctx.flavour == CdnFlavour::kS3) {
+    HttpResponse res = Xml(400, "InvalidArgument",
+                           "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
+                           "parameter, Signature query string parameter or the Authorization "
+                           "header should be specified",
+                           ctx, "<ArgumentName>Authorization</ArgumentName><ArgumentValue>" +
+                                    std::string("Bearer ***") + "</ArgumentValue>");
+    res.flags.push_back("token_leak");
+    return res;
+  }
+  if (auto denied = CheckSignature(t, ctx)) {
+    if (has_auth) denied->flags.push_back("token_leak");
+    return *denied;
+  }
+  // /repos/{types}/{repo id...}/{sha256}
+  const auto& s = t.raw_segments;
+  const Repo* repo = nullptr;
+  const RepoFile* object = nullptr;
+  if (s.size() >= 4 && s[0] == "repos" && s.size() <= 5) {
+    auto type = ParseRepoTypePlural(s[1]);
+    std::string id = s[2];
+    if (s.size() == 5) id += "/" + s[3];
+    if (type) repo = world.FindRepo(*type, id);
+    if (repo) object = FindObject(*repo, s.back());
+  }
+  if (!object) {
+    HttpResponse res = Xml(404, "NoSuchKey", "The specified key does not exist.", ctx);
+    if (has_auth) res.flags.push_back("token_leak");
+    return res;
+  }
+  const std::string etag = "\"" + object->content->Sha256() + "\"";
+  const std::uint64_t size = object->content->size();
+  HttpResponse res;
+  res.Set("Content-Type", "binary/octet-stream");
+  res.Set("Accept-Ranges", "bytes");
+  res.Set("ETag", etag);
+  res.Set("Last-Modified", FormatHttpDate(repo->created_at));
+  if (auto cd = t.Param("response-content-disposition")) res.Set("Content-Disposition", *cd);
+  FlavourHeaders(res, ctx);
+  if (has_auth) res.flags.push_back("token_leak");
+  res.content = object->content;
+  res.content_length = size;
+  const std::string if_range = req.Header("If-Range");
+  const bool range_applies =
+      if_range.empty() || if_range == etag || if_range == res.Get("Last-Modified");
+  if (!req.HasHeader("Range") || !range_applies) return res;
+  const ByteRange r = ParseRange(req.Header("Range"), size);
+  if (r.kind == ByteRange::Kind::kUnsatisfiable) {
+    HttpResponse bad = Xml(416, "InvalidRange", "The requested range is not satisfiable", ctx,
+                           "<RangeRequested>" + req.Header("Range") +
+                               "</RangeRequested><ActualObjectSize>" + std::to_string(size) +
+                               "</ActualObjectSize>");
+    bad.Set("Content-Range", "bytes */" + std::to_string(size));
+    bad.flags = res.flags;
+    return bad;
+  }
+  if (r.kind == ByteRange::Kind::kSatisfiable) {
+    res.status = 206;
+    res.content_offset = r.first;
+    res.content_length = r.last - r.first + 1;
+    res.Set("Content-Range", "bytes " + std::to_string(r.first) + "-" + std::to_string(r.last) + "/" +
+                                 std::to_string(size));
+  }
+  return res;
+}
+
+}  // namespace mockhub

@@ -1,0 +1,110 @@
+// Inline and synthetic file content; see content.h for why synthetic exists.
+#include "mockhub/content.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "mockhub/digest.h"
+
+namespace mockhub {
+namespace {
+
+// splitmix64: a fast, well-mixed function of (seed, block index), so any
+// offset can be generated without generating what precedes it.
+inline std::uint64_t Mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+void Generate(std::uint64_t seed, std::uint64_t offset, char* out, std::size_t n) {
+  const std::uint64_t key = Mix(seed);
+  std::uint64_t block = offset / 8;
+  std::size_t skip = static_cast<std::size_t>(offset % 8);
+  while (n > 0) {
+    std::uint64_t word = Mix(key ^ block);
+    unsigned char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(word >> (8 * i));
+    std::size_t take = std::min<std::size_t>(8 - skip, n);
+    std::memcpy(out, bytes + skip, take);
+    out += take;
+    n -= take;
+    skip = 0;
+    ++block;
+  }
+}
+
+template <typename Fn>
+void ForEachChunk(const Content& c, Fn fn) {
+  std::vector<char> buf(1 << 20);
+  for (std::uint64_t off = 0; off < c.size();) {
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), c.size() - off));
+    c.Read(off, buf.data(), n);
+    fn(buf.data(), n);
+    off += n;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const Content> Content::Inline(std::string bytes) {
+  auto c = std::shared_ptr<Content>(new Content());
+  c->size_ = bytes.size();
+  c->inline_ = std::move(bytes);
+  return c;
+}
+
+std::shared_ptr<const Content> Content::Synthetic(std::uint64_t size, std::uint64_t seed) {
+  auto c = std::shared_ptr<Content>(new Content());
+  c->size_ = size;
+  c->seed_ = seed;
+  c->synthetic_ = true;
+  return c;
+}
+
+void Content::Read(std::uint64_t offset, char* out, std::size_t n) const {
+  if (n == 0) return;
+  if (synthetic_) {
+    Generate(seed_, offset, out, n);
+    return;
+  }
+  std::memcpy(out, inline_.data() + offset, n);
+}
+
+std::string Content::ReadAll() const {
+  if (!synthetic_) return inline_;
+  std::string s(static_cast<std::size_t>(size_), '\0');
+  Read(0, s.data(), s.size());
+  return s;
+}
+
+const std::string& Content::GitBlobSha1() const {
+  std::call_once(sha1_once_, [this] {
+    Digest d(DigestKind::kSha1);
+    d.Update("blob " + std::to_string(size_));
+    d.Update("\0", 1);
+    ForEachChunk(*this, [&](const char* p, std::size_t n) { d.Update(p, n); });
+    sha1_ = d.HexFinal();
+  });
+  return sha1_;
+}
+
+const std::string& Content::Sha256() const {
+  std::call_once(sha256_once_, [this] {
+    Digest d(DigestKind::kSha256);
+    ForEachChunk(*this, [&](const char* p, std::size_t n) { d.Update(p, n); });
+    sha256_ = d.HexFinal();
+  });
+  return sha256_;
+}
+
+std::string LfsPointer(const Content& content) {
+  return "version https://git-lfs.github.com/spec/v1\noid sha256:" + content.Sha256() +
+         "\nsize " + std::to_string(content.size()) + "\n";
+}
+
+std::string GitBlobSha1Of(const std::string& bytes) { return Content::Inline(bytes)->GitBlobSha1(); }
+
+}  // namespace mockhub

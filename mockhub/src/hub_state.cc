@@ -1,0 +1,103 @@
+// The live hub state and the scenario verbs that change it.
+#include "mockhub/hub_state.h"
+
+#include <chrono>
+
+namespace mockhub {
+namespace {
+double RealNow() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+HubState::HubState(World world) : world_(std::make_shared<const World>(std::move(world))) {
+  if (world_->clock_start) offset_ = static_cast<double>(*world_->clock_start) - RealNow();
+}
+
+std::shared_ptr<const World> HubState::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return world_;
+}
+
+std::string HubState::Mutate(const std::function<std::string(World&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  World copy = *world_;
+  std::string err = fn(copy);
+  if (err.empty()) world_ = std::make_shared<const World>(std::move(copy));
+  return err;
+}
+
+double HubState::Now() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return RealNow() + offset_;
+}
+
+void HubState::SetNow(std::int64_t unix_seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  offset_ = static_cast<double>(unix_seconds) - RealNow();
+}
+
+void HubState::Advance(double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  offset_ += seconds;
+}
+
+std::string HubState::RevokeToken(const std::string& token) {
+  return Mutate([&](World& w) -> std::string {
+    auto it = w.tokens.find(token);
+    if (it == w.tokens.end()) return "no such token";
+    it->second.state = TokenState::kRevoked;
+    return "";
+  });
+}
+
+std::string HubState::ExpireToken(const std::string& token) {
+  return Mutate([&](World& w) -> std::string {
+    auto it = w.tokens.find(token);
+    if (it == w.tokens.end()) return "no such token";
+    it->second.state = TokenState::kExpired;
+    return "";
+  });
+}
+
+std::string HubState::MoveBranch(RepoType type, const std::string& repo, const std::string& branch,
+                                 const std::string& commit_sha) {
+  return Mutate([&](World& w) -> std::string {
+    Repo* r = w.FindRepo(type, repo);
+    if (!r) return "no such repo";
+    if (!r->commits.count(commit_sha)) return "no such commit in " + repo;
+    r->branches[branch] = commit_sha;
+    return "";
+  });
+}
+
+std::string HubState::Approve(RepoType type, const std::string& repo, const std::string& user) {
+  return Mutate([&](World& w) -> std::string {
+    Repo* r = w.FindRepo(type, repo);
+    if (!r) return "no such repo";
+    if (!w.FindUser(user)) return "no such user";
+    r->approved.insert(user);
+    return "";
+  });
+}
+
+std::string HubState::Rename(RepoType type, const std::string& from, const std::string& to) {
+  return Mutate([&](World& w) -> std::string {
+    auto it = w.repos.find({type, from});
+    if (it == w.repos.end()) return "no such repo";
+    if (w.repos.count({type, to})) return "the new id is taken";
+    Repo repo = std::move(it->second);
+    w.repos.erase(it);
+    repo.id = to;
+    w.repos[{type, to}] = std::move(repo);
+    // Earlier names keep redirecting to the newest one.
+    for (auto& [key, target] : w.renames) {
+      if (key.first == type && target == from) target = to;
+    }
+    w.renames[{type, from}] = to;
+    return "";
+  });
+}
+
+}  // namespace mockhub

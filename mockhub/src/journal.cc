@@ -1,0 +1,107 @@
+// The request journal (see journal.h).
+#include "mockhub/journal.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace mockhub {
+
+bool JournalEntry::HasFlag(const std::string& f) const {
+  return std::find(flags.begin(), flags.end(), f) != flags.end();
+}
+
+std::string RedactAuthorization(const std::string& value) {
+  if (value.empty()) return "";
+  std::string v = value;
+  const auto sp = v.find(' ');
+  std::string scheme, cred = v;
+  if (sp != std::string::npos && sp < 16) {
+    scheme = v.substr(0, sp) + " ";
+    cred = v.substr(sp + 1);
+  }
+  // Only printable ASCII survives, so the log stays one line.
+  std::string shown;
+  for (char c : cred.substr(0, 6)) {
+    shown += (c >= 0x21 && c < 0x7f) ? c : '?';
+  }
+  std::string clean_scheme;
+  for (char c : scheme) clean_scheme += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return clean_scheme + shown + (cred.size() > 6 ? "…" : "");
+}
+
+std::uint64_t Journal::NextSeq() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ++seq_;
+}
+
+void Journal::Add(JournalEntry e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Entries arrive when responses finish; keep them in arrival order.
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), e.seq,
+                             [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
+  entries_.insert(it, std::move(e));
+}
+
+std::vector<JournalEntry> Journal::Entries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_;
+}
+
+void Journal::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.clear();
+}
+
+nlohmann::json ToJson(const JournalEntry& e) {
+  nlohmann::json j{{"seq", e.seq},
+                   {"time", e.time},
+                   {"server", e.server},
+                   {"method", e.method},
+                   {"target", e.target},
+                   {"status", e.status},
+                   {"bytes_sent", e.bytes_sent},
+                   {"duration_ms", e.duration_ms},
+                   {"connection", e.connection},
+                   {"flags", e.flags}};
+  nlohmann::json req = nlohmann::json::object();
+  if (!e.authorization.empty()) req["authorization"] = e.authorization;
+  if (!e.range.empty()) req["range"] = e.range;
+  if (!e.if_range.empty()) req["if-range"] = e.if_range;
+  if (!e.user_agent.empty()) req["user-agent"] = e.user_agent;
+  j["request_headers"] = req;
+  nlohmann::json res{{"x-request-id", e.request_id}};
+  if (!e.location.empty()) res["location"] = e.location;
+  if (!e.content_range.empty()) res["content-range"] = e.content_range;
+  if (!e.error_code.empty()) res["x-error-code"] = e.error_code;
+  if (!e.error_message.empty()) res["x-error-message"] = e.error_message;
+  j["response_headers"] = res;
+  return j;
+}
+
+nlohmann::json Journal::ToJson() const {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& e : Entries()) arr.push_back(mockhub::ToJson(e));
+  return arr;
+}
+
+std::string LogLine(const JournalEntry& e) {
+  char head[96];
+  std::snprintf(head, sizeof head, "#%llu %s %s ", static_cast<unsigned long long>(e.seq),
+                e.server.c_str(), e.method.c_str());
+  std::string line = head;
+  line += e.target.size() > 160 ? e.target.substr(0, 157) + "..." : e.target;
+  line += " -> " + std::to_string(e.status);
+  if (!e.error_code.empty()) line += " " + e.error_code;
+  line += " " + std::to_string(e.bytes_sent) + "B";
+  char ms[32];
+  std::snprintf(ms, sizeof ms, " %.1fms", e.duration_ms);
+  line += ms;
+  if (!e.authorization.empty()) line += " auth=" + e.authorization;
+  if (!e.range.empty()) line += " range=" + e.range;
+  for (const auto& f : e.flags) line += " !" + f;
+  if (e.HasFlag("token_leak")) line += " (a token reached the CDN)";
+  return line;
+}
+
+}  // namespace mockhub

@@ -1,0 +1,282 @@
+// The HTTP glue: the only file that includes httplib.h. It turns httplib's
+// requests into HttpRequest values, asks HandleHub/HandleCdn, and writes the
+// answer, streaming file content in chunks. It also keeps the journal and
+// serves the admin API under /_mockhub/.
+#include "mockhub/server.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "mockhub/cdn.h"
+#include "mockhub/digest.h"
+#include "mockhub/hub.h"
+#include "mockhub/tls.h"
+
+namespace mockhub {
+
+namespace {
+
+constexpr std::size_t kChunk = 256 * 1024;
+constexpr std::size_t kWorkerThreads = 32;
+
+enum class Role { kHub, kCdn };
+
+std::string RandomHex(std::size_t bytes) {
+  std::random_device rd;
+  std::string raw;
+  for (std::size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(rd() & 0xff));
+  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+std::string MakeTempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/mockhub-tls-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) return "";
+  return tmpl;
+}
+
+}  // namespace
+
+struct MockServer::Impl {
+  ServerOptions options;
+  HubState state;
+  Journal journal;
+  std::unique_ptr<httplib::Server> hub;
+  std::unique_ptr<httplib::Server> cdn;
+  std::thread hub_thread, cdn_thread;
+  std::string hub_url, cdn_url, ca_file;
+  std::string signing_key;
+  std::mutex warm_mu;
+  std::set<std::string> warm;  // CDN objects served at least once
+  std::atomic<bool> stopped{false};
+
+  Impl(World world, ServerOptions opts) : options(std::move(opts)), state(std::move(world)) {}
+
+  std::string RequestId(const HttpRequest& req, std::uint64_t seq) const {
+    const std::string trace = req.Header("X-Amzn-Trace-Id");
+    if (!trace.empty() && trace.size() <= 256) return trace;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "Root=1-%08llx-%024llx",
+                  static_cast<unsigned long long>(state.Now()), static_cast<unsigned long long>(seq));
+    return buf;
+  }
+
+  bool Warm(const std::string& key) {
+    std::lock_guard<std::mutex> lock(warm_mu);
+    return !warm.insert(key).second;
+  }
+
+  bool Admin(const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/_mockhub/", 0) != 0) return false;
+    if (req.path == "/_mockhub/health") {
+      res.set_content("{\"status\":\"ok\"}", "application/json");
+    } else if (req.path == "/_mockhub/requests" && req.method == "DELETE") {
+      journal.Clear();
+      res.status = 204;
+    } else if (req.path == "/_mockhub/requests" && (req.method == "GET" || req.method == "HEAD")) {
+      res.set_content(journal.ToJson().dump(1), "application/json");
+    } else {
+      res.status = 404;
+      res.set_content("{\"error\":\"unknown admin route\"}", "application/json");
+    }
+    return true;
+  }
+
+  void Handle(Role role, const httplib::Request& hreq, httplib::Response& hres) {
+    if (Admin(hreq, hres)) return;
+    const auto started = std::chrono::steady_clock::now();
+    HttpRequest req;
+    req.method = hreq.method;
+    req.target = hreq.target;
+    for (const auto& [k, v] : hreq.headers) {
+      // httplib adds these pseudo headers itself; they are not the client's.
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+      req.headers.emplace_back(k, v);
+    }
+    JournalEntry entry;
+    entry.seq = journal.NextSeq();
+    entry.time = state.Now();
+    entry.server = role == Role::kHub ? "hub" : "cdn";
+    entry.method = req.method;
+    entry.target = req.target;
+    entry.authorization = RedactAuthorization(req.Header("Authorization"));
+    entry.range = req.Header("Range");
+    entry.if_range = req.Header("If-Range");
+    entry.user_agent = req.Header("User-Agent").substr(0, 200);
+    entry.connection = static_cast<std::uint64_t>(hreq.remote_port);
+    const std::string request_id = RequestId(req, entry.seq);
+    entry.request_id = request_id;
+
+    auto world = state.Snapshot();
+    const auto now = static_cast<std::int64_t>(state.Now());
+    HttpResponse res;
+    if (role == Role::kHub) {
+      res = HandleHub(req, *world, HubContext{hub_url, cdn_url, signing_key, now, request_id});
+    } else {
+      const std::string key = hreq.path;
+      CdnContext ctx{signing_key, now, options.cdn_flavour.value_or(world->options.cdn_flavour),
+                     request_id, false};
+      res = HandleCdn(req, *world, ctx);
+      if (res.status / 100 == 2 && res.Get("X-Cache").rfind("Miss", 0) == 0 && Warm(key)) {
+        res.Set("X-Cache", "Hit from cloudfront");
+      }
+    }
+    entry.status = res.status;
+    entry.location = res.Get("Location");
+    entry.content_range = res.Get("Content-Range");
+    entry.error_code = res.Get("X-Error-Code");
+    entry.error_message = res.Get("X-Error-Message");
+    entry.flags = res.flags;
+
+    // httplib would apply Range on its own; every range decision is already
+    // made, so it must not see one. The Request object is a non-const local
+    // of httplib's connection loop, so the cast is well-defined.
+    const_cast<httplib::Request&>(hreq).ranges.clear();
+    hres.status = res.status;
+    std::string content_type = "application/octet-stream";
+    for (const auto& [k, v] : res.headers) {
+      if (HeaderNameEquals(k, "Content-Type")) {
+        content_type = v;
+        continue;
+      }
+      if (HeaderNameEquals(k, "Content-Length")) continue;
+      hres.set_header(k, v);
+    }
+    const bool head = req.method == "HEAD";
+    auto finish = [this, started](JournalEntry e, std::uint64_t sent) {
+      e.bytes_sent = sent;
+      e.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      if (options.log) options.log(LogLine(e));
+      journal.Add(std::move(e));
+    };
+    if (!res.content || res.content_length == 0) {
+      hres.set_content(res.body, content_type);
+      finish(std::move(entry), head ? 0 : res.body.size());
+      return;
+    }
+    auto sent = std::make_shared<std::atomic<std::uint64_t>>(0);
+    auto content = res.content;
+    const std::uint64_t base = res.content_offset;
+    hres.set_content_provider(
+        static_cast<std::size_t>(res.content_length), content_type,
+        [content, base, sent](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          thread_local std::vector<char> buf(kChunk);
+          const std::size_t n = std::min(length, buf.size());
+          content->Read(base + offset, buf.data(), n);
+          if (!sink.write(buf.data(), n)) return false;
+          *sent += n;
+          return true;
+        },
+        [finish, entry = std::move(entry), sent, head](bool success) mutable {
+          if (!success && !head) entry.flags.push_back("incomplete");
+          finish(std::move(entry), sent->load());
+        });
+  }
+
+  std::unique_ptr<httplib::Server> MakeServer(Role role, const TlsMaterial* tls) {
+    std::unique_ptr<httplib::Server> srv;
+    if (tls) {
+      srv = std::make_unique<httplib::SSLServer>(tls->cert_file.c_str(), tls->key_file.c_str());
+    } else {
+      srv = std::make_unique<httplib::Server>();
+    }
+    srv->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+    srv->set_keep_alive_max_count(10000);
+    srv->set_keep_alive_timeout(5);
+    srv->set_read_timeout(30, 0);
+    srv->set_write_timeout(30, 0);
+    srv->set_payload_max_length(1 << 20);
+    auto handler = [this, role](const httplib::Request& req, httplib::Response& res) {
+      Handle(role, req, res);
+    };
+    srv->Get(".*", handler);
+    srv->Post(".*", handler);
+    srv->Put(".*", handler);
+    srv->Patch(".*", handler);
+    srv->Delete(".*", handler);
+    srv->Options(".*", handler);
+    return srv;
+  }
+};
+
+std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options, std::string* error) {
+  auto impl = std::make_unique<Impl>(std::move(world), std::move(options));
+  Impl& s = *impl;
+  s.signing_key = s.options.signing_key.empty() ? RandomHex(32) : s.options.signing_key;
+  auto fail = [error](const std::string& why) -> std::unique_ptr<MockServer> {
+    if (error) *error = why;
+    return nullptr;
+  };
+  TlsMaterial tls;
+  if (s.options.tls) {
+    std::string dir = s.options.tls_dir.empty() ? MakeTempDir() : s.options.tls_dir;
+    if (dir.empty()) return fail("cannot create a directory for the TLS certificates");
+    std::string why;
+    if (!GenerateTls(dir, {"127.0.0.1", "127.0.0.2", "::1"}, {"localhost"}, tls, why)) {
+      return fail(why);
+    }
+    s.ca_file = tls.ca_file;
+  }
+  s.hub = s.MakeServer(Role::kHub, s.options.tls ? &tls : nullptr);
+  s.cdn = s.MakeServer(Role::kCdn, s.options.tls ? &tls : nullptr);
+  if (!s.hub->is_valid() || !s.cdn->is_valid()) return fail("TLS server setup failed");
+  auto bind = [](httplib::Server& srv, const std::string& host, int port) {
+    if (port == 0) return srv.bind_to_any_port(host.c_str());
+    return srv.bind_to_port(host.c_str(), port) ? port : -1;
+  };
+  const int hub_port = bind(*s.hub, s.options.host, s.options.port);
+  if (hub_port <= 0) {
+    return fail("cannot bind the hub to " + s.options.host + ":" + std::to_string(s.options.port));
+  }
+  const int cdn_port = bind(*s.cdn, s.options.cdn_host, s.options.cdn_port);
+  if (cdn_port <= 0) {
+    return fail("cannot bind the CDN to " + s.options.cdn_host + ":" + std::to_string(s.options.cdn_port) +
+                " (on Linux all of 127.0.0.0/8 is loopback; elsewhere add the address or use "
+                "--cdn-host)");
+  }
+  const std::string scheme = s.options.tls ? "https://" : "http://";
+  auto host_part = [](const std::string& h) { return h.find(':') != std::string::npos ? "[" + h + "]" : h; };
+  s.hub_url = scheme + host_part(s.options.host) + ":" + std::to_string(hub_port);
+  s.cdn_url = scheme + host_part(s.options.cdn_host) + ":" + std::to_string(cdn_port);
+  // Both sockets are listening once bound: connections queue in the backlog,
+  // so the servers are ready as soon as Start returns.
+  s.hub_thread = std::thread([&s] { s.hub->listen_after_bind(); });
+  s.cdn_thread = std::thread([&s] { s.cdn->listen_after_bind(); });
+  // Stop() must not race the accept loops' start (httplib ignores a stop()
+  // that comes before listen), so wait until both report running.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!(s.hub->is_running() && s.cdn->is_running())) {
+    if (std::chrono::steady_clock::now() > deadline) return fail("the servers did not start within 10 s");
+    std::this_thread::yield();
+  }
+  return std::unique_ptr<MockServer>(new MockServer(std::move(impl)));
+}
+
+MockServer::MockServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MockServer::~MockServer() { Stop(); }
+
+void MockServer::Stop() {
+  if (impl_->stopped.exchange(true)) return;
+  impl_->hub->stop();
+  impl_->cdn->stop();
+  if (impl_->hub_thread.joinable()) impl_->hub_thread.join();
+  if (impl_->cdn_thread.joinable()) impl_->cdn_thread.join();
+}
+
+const std::string& MockServer::hub_url() const { return impl_->hub_url; }
+const std::string& MockServer::cdn_url() const { return impl_->cdn_url; }
+const std::string& MockServer::ca_file() const { return impl_->ca_file; }
+HubState& MockServer::state() { return impl_->state; }
+Journal& MockServer::journal() { return impl_->journal; }
+
+}  // namespace mockhub
