@@ -1,0 +1,2 @@
+#include "hubget/client.h"
+int main() { return 0; }

@@ -1,0 +1,68 @@
+// The huggingface_hub cache layout, in one place, so Python tools read what
+// hubget writes and the reverse:
+//   <root>/CACHEDIR.TAG
+//   <root>/.locks/<repo folder>/<etag>.lock
+//   <root>/<repo folder>/blobs/<etag>[.incomplete]
+//   <root>/<repo folder>/snapshots/<commit>/<path> -> ../../blobs/<etag>
+//   <root>/<repo folder>/refs/<rev>       (no trailing newline)
+//   <root>/<repo folder>/.no_exist/<commit>/<path>
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "hubget/repo.h"
+#include "hubget/result.h"
+
+namespace hubget {
+
+class Environment;
+
+// HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub, with HF_HOME
+// defaulting to $XDG_CACHE_HOME/huggingface or ~/.cache/huggingface.
+std::string DefaultCacheDir(const Environment& env);
+std::string HfHomeDir(const Environment& env);
+
+class CacheLayout {
+ public:
+  explicit CacheLayout(std::string root) : root_(std::move(root)) {}
+  const std::string& root() const { return root_; }
+
+  std::string RepoDir(const RepoId& repo) const;
+  std::string BlobPath(const RepoId& repo, const std::string& etag) const;
+  std::string IncompletePath(const RepoId& repo, const std::string& etag) const;
+  std::string SnapshotDir(const RepoId& repo, const std::string& commit) const;
+  std::string SnapshotPath(const RepoId& repo, const std::string& commit,
+                           const std::string& path) const;
+  std::string RefPath(const RepoId& repo, const std::string& revision) const;
+  std::string NoExistPath(const RepoId& repo, const std::string& commit,
+                          const std::string& path) const;
+  std::string LockPath(const RepoId& repo, const std::string& etag) const;
+
+  // refs/<rev> content, or nullopt.
+  std::optional<std::string> ReadRef(const RepoId& repo, const std::string& revision) const;
+  // Atomic (tmp + rename), no trailing newline, skipped when unchanged.
+  Status WriteRef(const RepoId& repo, const std::string& revision, const std::string& commit) const;
+  // The commit a revision points at in the cache: the revision itself when
+  // it is a sha, else refs/<rev>.
+  std::optional<std::string> CachedCommit(const RepoId& repo, const std::string& revision) const;
+  // snapshots/<commit>/<path> when it exists (and resolves), else nullopt.
+  std::optional<std::string> CachedFile(const RepoId& repo, const std::string& revision,
+                                        const std::string& path) const;
+  // snapshots/<commit>/<path> -> relative path to blobs/<etag>, replacing
+  // whatever is there.
+  Status LinkSnapshot(const RepoId& repo, const std::string& commit, const std::string& path,
+                      const std::string& etag) const;
+  Status MarkNoExist(const RepoId& repo, const std::string& commit, const std::string& path) const;
+  Status EnsureCacheDirTag() const;
+
+ private:
+  std::string root_;
+};
+
+// mkdir -p.
+Status MakeDirs(const std::string& dir);
+// Strips W/ and quotes like huggingface_hub: W/"abc" -> abc.
+std::string NormalizeEtag(const std::string& etag);
+
+}  // namespace hubget

@@ -1,0 +1,157 @@
+// The hubget API: a client configured from the environment (with explicit
+// overrides) that downloads files and snapshots into the huggingface_hub
+// cache, and answers repo info and whoami. All results are values.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hubget/clock.h"
+#include "hubget/environment.h"
+#include "hubget/http.h"
+#include "hubget/repo.h"
+#include "hubget/result.h"
+#include "hubget/retry.h"
+#include "hubget/token.h"
+
+namespace hubget {
+
+// Everything that is not per call. Built from the environment by
+// ResolveConfig, then adjustable field by field.
+struct ClientConfig {
+  std::string endpoint = "https://huggingface.co";  // no trailing '/'
+  ResolvedToken token;
+  std::string cache_dir;
+  bool offline = false;  // HF_HUB_OFFLINE
+  RetryPolicy retry;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds etag_timeout{10000};  // HEAD and API calls, total
+  std::chrono::milliseconds idle_timeout{30000};  // body transfer stall
+  int max_workers = 8;
+  std::string ca_file;  // extra CA bundle (mockhub TLS)
+  std::string user_agent = "hubget/0.1";
+};
+
+struct ConfigOverrides {
+  std::optional<std::string> endpoint;
+  TokenOverrides token;
+  std::optional<std::string> cache_dir;
+  std::optional<int> max_workers;
+};
+
+// Reads HF_ENDPOINT, the token variables and files, HF_HUB_CACHE / HF_HOME,
+// HF_HUB_OFFLINE, HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT.
+ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& overrides);
+
+struct Progress {
+  std::string path;         // file inside the repo
+  std::uint64_t done = 0;   // bytes of this file present locally
+  std::uint64_t total = 0;  // expected size
+};
+using ProgressCallback = std::function<void(const Progress&)>;
+using WarningCallback = std::function<void(const std::string&)>;
+
+struct DownloadOptions {
+  RepoType repo_type = RepoType::kModel;
+  std::string revision = "main";
+  std::string local_dir;  // "" = cache mode
+  bool force = false;     // ignore cached files
+  ProgressCallback progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct DownloadResult {
+  std::string path;  // local file (snapshot symlink or local_dir file)
+  std::string commit;
+  std::string etag;
+  std::string sha256;       // "" unless the etag is a sha256 that was verified
+  bool from_cache = false;  // no byte was transferred
+  std::vector<std::string> warnings;
+};
+
+struct SnapshotOptions {
+  RepoType repo_type = RepoType::kModel;
+  std::string revision = "main";
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::string local_dir;
+  int max_workers = 0;  // 0 = config
+  ProgressCallback progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct SnapshotFile {
+  std::string path;    // inside the repo
+  std::string local;   // local file
+  std::string sha256;  // "" when not an LFS file
+};
+
+struct SnapshotResult {
+  std::string folder;  // snapshots/<commit> or local_dir
+  std::string commit;
+  std::vector<SnapshotFile> files;
+  std::vector<std::string> warnings;
+};
+
+struct RepoInfo {
+  std::string id;
+  std::string sha;
+  bool is_private = false;
+  std::string gated;  // "", "auto", "manual"
+  bool disabled = false;
+  std::vector<std::string> files;  // siblings[].rfilename
+};
+
+struct WhoAmI {
+  std::string name;
+  std::string type;
+  std::vector<std::string> orgs;
+  std::string token_name;
+  std::string token_role;
+};
+
+struct TreeEntry {
+  std::string path;
+  std::uint64_t size = 0;
+  std::string lfs_sha256;  // "" for regular files
+};
+
+class Client {
+ public:
+  Client(ClientConfig config, std::shared_ptr<HttpTransport> transport,
+         std::shared_ptr<Clock> clock = nullptr);
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  // From the process environment, with libcurl and the system clock.
+  static Client FromEnvironment(const ConfigOverrides& overrides = {});
+
+  const ClientConfig& config() const;
+  void SetWarningCallback(WarningCallback callback);
+
+  Result<DownloadResult> Download(const std::string& repo, const std::string& path,
+                                  const DownloadOptions& options = {});
+  Result<SnapshotResult> Snapshot(const std::string& repo, const SnapshotOptions& options = {});
+  // GET /api/{type}s/{repo}[/revision/{rev}].
+  Result<RepoInfo> Info(const std::string& repo, RepoType type = RepoType::kModel,
+                        const std::string& revision = "");
+  // GET /api/{type}s/{repo}/tree/{rev}?recursive=true&expand=false, all pages.
+  Result<std::vector<TreeEntry>> ListFiles(const std::string& repo, RepoType type,
+                                           const std::string& revision);
+  // GET /api/whoami-v2 with the configured token.
+  Result<WhoAmI> Whoami();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hubget

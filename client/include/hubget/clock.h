@@ -1,0 +1,31 @@
+// Time behind an interface: retries, backoff and deadlines read the clock and
+// sleep through it, so tests run the whole schedule instantly.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace hubget {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::steady_clock::time_point Now() = 0;
+  // Wall clock, unix seconds: for HTTP-date Retry-After and doctor's skew check.
+  virtual std::int64_t UnixNow() = 0;
+  virtual void Sleep(std::chrono::milliseconds duration) = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point Now() override;
+  std::int64_t UnixNow() override;
+  void Sleep(std::chrono::milliseconds duration) override;
+};
+
+// Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") to unix seconds;
+// -1 when it does not parse.
+std::int64_t ParseHttpDate(const std::string& text);
+
+}  // namespace hubget

@@ -1,0 +1,97 @@
+// Errors as values. Every fallible hubget call returns Result<T>: either the
+// value or an Error that keeps what the server said (status, X-Error-Code,
+// X-Error-Message, request id), the URL, and where the token came from, so
+// that Message() can tell a person what happened and what to do about it.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "hubget/token.h"
+
+namespace hubget {
+
+enum class Kind {
+  kInvalidToken,        // 401 "Invalid credentials in Authorization header"
+  kTokenExpired,        // 401 "User Access Token ... is expired"
+  kAuthRequired,        // 401 without token: private or missing repo
+  kGatedAuthRequired,   // 401 GatedRepo: log in first
+  kGatedNotAuthorized,  // 403 GatedRepo: ask for access
+  kForbidden,           // other 403
+  kDisabled,            // "Access to this resource is disabled."
+  kRepoNotFound,        // 404 RepoNotFound
+  kRevisionNotFound,    // 404 RevisionNotFound
+  kEntryNotFound,       // 404 EntryNotFound
+  kRateLimited,         // 429 after retries
+  kServerError,         // 5xx after retries
+  kHttp,                // any other unexpected status
+  kNetwork,             // connection refused, reset, DNS, TLS
+  kTimeout,             // connect/read timeout, 408, total deadline
+  kIntegrity,           // size or sha256 mismatch
+  kNotAHub,             // X-Repo-Commit / ETag / size missing
+  kOfflineNotCached,    // HF_HUB_OFFLINE and nothing cached
+  kInvalidArgument,     // bad repo id, bad path, bad pattern
+  kCancelled,           // the caller's cancel flag
+  kIo,                  // local filesystem failure
+};
+
+// "invalid_token", "token_expired", ...: the stable name used in JSON output.
+const char* KindName(Kind kind);
+
+struct Error {
+  Kind kind = Kind::kIo;
+  int status = 0;              // HTTP status, 0 when no response
+  std::string error_code;      // X-Error-Code
+  std::string server_message;  // X-Error-Message (or JSON "error")
+  std::string request_id;      // X-Request-Id / X-Amzn-Trace-Id / X-Amz-Cf-Id
+  std::string url;             // the request that failed
+  std::string endpoint;        // configured Hub endpoint, for "visit ..." hints
+  std::string repo;            // "org/name"
+  std::string repo_type;       // "model", "dataset", "space"
+  std::string revision;
+  std::string path;              // file inside the repo
+  std::string detail;            // free text: missing header, sizes, errno text
+  TokenSource token_source;      // where the token that was sent came from
+  std::string token_hint;        // last 4 characters of that token, or ""
+  int retry_after_seconds = -1;  // for rate_limited, when known
+
+  // The actionable, single-paragraph explanation. Never contains a token.
+  std::string Message() const;
+};
+
+inline Error MakeError(Kind kind, std::string detail) {
+  Error e;
+  e.kind = kind;
+  e.detail = std::move(detail);
+  return e;
+}
+
+// A value or an Error. No exceptions cross the API.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  const T& value() const& { return std::get<0>(v_); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+  Error& error() { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+struct Ok {};
+using Status = Result<Ok>;
+inline Status OkStatus() { return Ok{}; }
+
+}  // namespace hubget

@@ -1,0 +1,37 @@
+// The retry policy, apart from the transport: which failures are transient,
+// how long to wait (exponential backoff or the server's Retry-After), and
+// when to give up (retry count or total deadline).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace hubget {
+
+struct RetryPolicy {
+  int max_retries = 5;                        // attempts = max_retries + 1
+  std::chrono::milliseconds base_wait{1000};  // 1, 2, 4, 8, 8 s
+  std::chrono::milliseconds max_wait{8000};
+  std::chrono::milliseconds total_deadline{300000};  // across all attempts of one call
+  int max_stalls = 5;  // mid-stream failures without progress before giving up
+
+  static RetryPolicy None() {
+    RetryPolicy p;
+    p.max_retries = 0;
+    return p;
+  }
+};
+
+// 408, 429, 500, 502, 503, 504.
+bool IsRetryableStatus(int status);
+
+// Wait before retry number `retry` (1-based): base * 2^(retry-1), capped.
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry);
+
+// Retry-After as delta-seconds or HTTP-date, relative to `unix_now`.
+// nullopt when absent or unparseable; never negative.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value,
+                                                         long long unix_now);
+
+}  // namespace hubget

@@ -1,0 +1,100 @@
+// Client construction and the JSON API calls: repo info, tree listing
+// (following Link pages), whoami.
+#include <utility>
+
+#include "api_json.h"
+#include "client_impl.h"
+#include "hubget/curl_transport.h"
+#include "hubget/url.h"
+
+namespace hubget {
+
+Client::Client(ClientConfig config, std::shared_ptr<HttpTransport> transport,
+               std::shared_ptr<Clock> clock)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(transport), std::move(clock))) {}
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+Client Client::FromEnvironment(const ConfigOverrides& overrides) {
+  ProcessEnvironment env;
+  return Client(ResolveConfig(env, overrides), MakeCurlTransport(),
+                std::make_shared<SystemClock>());
+}
+
+const ClientConfig& Client::config() const { return impl_->config; }
+
+void Client::SetWarningCallback(WarningCallback callback) {
+  std::lock_guard<std::mutex> lock(impl_->warn_mu);
+  impl_->warn = std::move(callback);
+}
+
+std::string Client::Impl::ApiBase(const RepoId& repo) const {
+  return config.endpoint + "/api/" + RepoTypeName(repo.type) + "s/" + repo.id;
+}
+
+Result<HttpResponse> Client::Impl::ApiGet(const std::string& url, const CallContext& ctx) {
+  if (config.offline) {
+    Error e = MakeError(Kind::kOfflineNotCached, "cannot reach " + url + " in offline mode");
+    return session.Decorate(std::move(e), url, ctx);
+  }
+  HttpRequest req = session.NewRequest("GET", url);
+  req.headers.Add("Accept", "application/json");
+  req.total_timeout = config.etag_timeout * 6;
+  auto res = session.SendWithRetry(req, config.retry);
+  if (!res) return session.Decorate(res.error(), url, ctx);
+  if (res->status < 200 || res->status >= 300) return session.ErrorFor(*res, url, ctx);
+  return res;
+}
+
+Result<RepoInfo> Client::Info(const std::string& repo_id, RepoType type,
+                              const std::string& revision) {
+  if (auto s = ValidateRepoId(repo_id); !s) return s.error();
+  const RepoId repo{repo_id, type};
+  std::string url = impl_->ApiBase(repo);
+  if (!revision.empty()) url += "/revision/" + QuoteAll(revision);
+  auto res = impl_->ApiGet(url, {repo, revision, ""});
+  if (!res) return res.error();
+  auto info = ParseRepoInfo(res->body);
+  if (!info) return impl_->session.Decorate(info.error(), url, {repo, revision, ""});
+  return info;
+}
+
+Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, RepoType type,
+                                                 const std::string& revision) {
+  if (auto s = ValidateRepoId(repo_id); !s) return s.error();
+  const RepoId repo{repo_id, type};
+  const CallContext ctx{repo, revision, ""};
+  std::string url =
+      impl_->ApiBase(repo) + "/tree/" + QuoteAll(revision) + "?recursive=true&expand=false";
+  std::vector<TreeEntry> all;
+  for (int page = 0; !url.empty(); ++page) {
+    if (page > 100000) return MakeError(Kind::kNotAHub, "the tree listing never ends");
+    auto res = impl_->ApiGet(url, ctx);
+    if (!res) return res.error();
+    auto entries = ParseTreePage(res->body);
+    if (!entries) return impl_->session.Decorate(entries.error(), url, ctx);
+    for (auto& e : entries.value()) all.push_back(std::move(e));
+    const std::string next = NextLink(res->headers.Get("Link"));
+    if (next.empty()) break;
+    auto resolved = ResolveLocation(url, next);
+    if (!resolved) return MakeError(Kind::kNotAHub, "bad Link header: " + next);
+    url = *resolved;  // the token follows only if it stays on the endpoint's origin
+  }
+  return all;
+}
+
+Result<WhoAmI> Client::Whoami() {
+  const std::string url = impl_->config.endpoint + "/api/whoami-v2";
+  if (!impl_->config.token.value) {
+    return impl_->session.Decorate(
+        MakeError(Kind::kAuthRequired, "whoami needs a token and none was found"), url, {});
+  }
+  auto res = impl_->ApiGet(url, {});
+  if (!res) return res.error();
+  auto who = ParseWhoami(res->body);
+  if (!who) return impl_->session.Decorate(who.error(), url, {});
+  return who;
+}
+
+}  // namespace hubget

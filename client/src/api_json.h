@@ -1,0 +1,20 @@
+// JSON in, structs out: the Hub API bodies hubget reads (repo info, tree
+// pages, whoami, error bodies). nlohmann/json is included by api_json.cc
+// only. Internal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hubget/client.h"
+
+namespace hubget {
+
+Result<RepoInfo> ParseRepoInfo(const std::string& body);
+// One /tree page: files only (directories dropped).
+Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body);
+Result<WhoAmI> ParseWhoami(const std::string& body);
+// {"error": "..."} or {"error": [...]}; "" when not JSON or absent.
+std::string ParseJsonErrorMessage(const std::string& body);
+
+}  // namespace hubget

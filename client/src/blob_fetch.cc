@@ -1,0 +1,266 @@
+// Resumable, verified body download. See blob_fetch.h.
+#include "blob_fetch.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "hubget/url.h"
+#include "sha256.h"
+
+namespace hubget {
+namespace {
+
+constexpr int kMaxRedirects = 10;
+constexpr int kMaxRestarts = 3;   // 200-to-Range, misplaced 206, 416 mismatch
+constexpr int kMaxRefreshes = 3;  // CDN 403 -> fresh URL from the Hub
+constexpr int kMaxIterations = 200;
+
+bool Cancelled(const FetchHooks& h) {
+  return (h.cancel != nullptr && h.cancel->load()) || (h.cancel2 != nullptr && h.cancel2->load());
+}
+
+// An open partial file and the running digest of its content.
+class Partial {
+ public:
+  explicit Partial(std::string path) : path_(std::move(path)) {}
+  ~Partial() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Partial(const Partial&) = delete;
+  Partial& operator=(const Partial&) = delete;
+
+  Status Open(bool hash) {
+    hash_ = hash;
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0) return Io("cannot open");
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return Io("cannot stat");
+    size_ = static_cast<std::uint64_t>(st.st_size);
+    if (hash_ && size_ > 0) {
+      if (auto s = HashFilePrefix(path_, size_, sha_); !s) return s;
+    }
+    if (::lseek(fd_, 0, SEEK_END) < 0) return Io("cannot seek");
+    return OkStatus();
+  }
+
+  Status Truncate() {
+    if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0) return Io("cannot truncate");
+    size_ = 0;
+    sha_.Reset();
+    return OkStatus();
+  }
+
+  bool Write(const char* data, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+      const ssize_t w = ::write(fd_, data + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        write_errno_ = errno;
+        return false;
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    if (hash_) sha_.Update(data, n);
+    size_ += n;
+    return true;
+  }
+
+  void Discard() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(path_.c_str());
+  }
+
+  Status Close() {
+    const int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0) return Io("cannot close");
+    return OkStatus();
+  }
+
+  std::uint64_t size() const { return size_; }
+  std::string Digest() { return sha_.HexDigest(); }
+  Error WriteError() const {
+    return MakeError(Kind::kIo, "cannot write " + path_ + ": " + std::strerror(write_errno_));
+  }
+
+ private:
+  Status Io(const std::string& what) {
+    return MakeError(Kind::kIo, what + " " + path_ + ": " + std::strerror(errno));
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  bool hash_ = false;
+  std::uint64_t size_ = 0;
+  int write_errno_ = 0;
+  Sha256 sha_;
+};
+
+}  // namespace
+
+Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
+                                   const FetchHooks& hooks, const CallContext& ctx) {
+  const bool want_sha = IsSha256Hex(target.etag);
+  Partial file(target.partial_path);
+  if (auto s = file.Open(want_sha); !s) return s.error();
+  if (file.size() > target.size) {
+    if (auto s = file.Truncate(); !s) return s.error();
+  }
+  const RetryPolicy& policy = session.config().retry;
+  FetchResult out;
+  std::string url = target.url;
+  int redirects = 0, restarts = 0, refreshes = 0, status_retries = 0, stalls = 0;
+
+  auto report = [&] {
+    if (hooks.progress) hooks.progress({ctx.path, file.size(), target.size});
+  };
+  auto fail = [&](Error e) { return session.Decorate(std::move(e), url, ctx); };
+
+  for (int iter = 0; target.size > 0 && iter < kMaxIterations; ++iter) {
+    if (Cancelled(hooks)) return fail(MakeError(Kind::kCancelled, "download of " + ctx.path));
+    const std::uint64_t offset = file.size();
+    HttpRequest req = session.NewRequest("GET", url);
+    req.headers.Add("Accept-Encoding", "identity");
+    if (offset > 0) {
+      req.headers.Add("Range", "bytes=" + std::to_string(offset) + "-");
+      req.headers.Add("If-Range", "\"" + target.etag + "\"");
+    }
+    bool misplaced = false, cancelled = false, write_failed = false, overflow = false;
+    bool streaming = false;
+    Status truncate_status = OkStatus();
+    req.on_head = [&](const HttpResponse& head) {
+      if (head.status == 200) {
+        // A full body: to a Range request it means "start over".
+        if (file.size() > 0) truncate_status = file.Truncate();
+        streaming = truncate_status.ok();
+        return streaming;
+      }
+      if (head.status == 206) {
+        const ContentRange cr = ParseContentRange(head.headers.Get("Content-Range"));
+        misplaced = cr.start < 0 || static_cast<std::uint64_t>(cr.start) != offset;
+        streaming = true;
+        return true;  // on_body aborts at once when misplaced
+      }
+      return false;  // an error page or a redirect: collect it
+    };
+    req.on_body = [&](const char* data, std::size_t n) {
+      if (misplaced) return false;
+      if (Cancelled(hooks)) {
+        cancelled = true;
+        return false;
+      }
+      if (file.size() + n > target.size) {
+        overflow = true;
+        return false;
+      }
+      if (!file.Write(data, n)) {
+        write_failed = true;
+        return false;
+      }
+      out.transferred += n;
+      report();
+      return true;
+    };
+
+    Result<HttpResponse> res = session.transport().Send(req);
+    if (!truncate_status) return truncate_status.error();
+    if (cancelled) return fail(MakeError(Kind::kCancelled, "download of " + ctx.path));
+    if (write_failed) return file.WriteError();
+    if (overflow) {
+      file.Discard();
+      Error e = MakeError(Kind::kIntegrity, "the server sent more than the expected " +
+                                                std::to_string(target.size) + " bytes");
+      return fail(std::move(e));
+    }
+    if (misplaced) {
+      // Content-Range does not start where we asked: never append it.
+      if (++restarts > kMaxRestarts) {
+        return fail(MakeError(Kind::kHttp,
+                              "the server keeps answering Range requests with a "
+                              "Content-Range at the wrong offset"));
+      }
+      if (auto s = file.Truncate(); !s) return s.error();
+      continue;
+    }
+    const bool progressed = file.size() > offset || (streaming && file.size() < offset);
+    if (!res) {
+      // Network error or timeout, maybe mid-stream: resume from what we have.
+      stalls = progressed ? 0 : stalls + 1;
+      if (stalls > policy.max_stalls) return fail(res.error());
+      session.clock().Sleep(progressed ? policy.base_wait : BackoffDelay(policy, stalls));
+      continue;
+    }
+    const HttpResponse& r = res.value();
+    if (r.status == 200 || r.status == 206) {
+      if (file.size() == target.size) break;
+      // The body ended early without a transport error: resume.
+      stalls = progressed ? 0 : stalls + 1;
+      if (stalls > policy.max_stalls) {
+        return fail(MakeError(Kind::kNetwork, "the connection keeps ending early at " +
+                                                  std::to_string(file.size()) + " of " +
+                                                  std::to_string(target.size) + " bytes"));
+      }
+      continue;
+    }
+    if (r.status == 416) {
+      const ContentRange cr = ParseContentRange(r.headers.Get("Content-Range"));
+      if (cr.total >= 0 && static_cast<std::uint64_t>(cr.total) == offset &&
+          offset == target.size) {
+        break;  // the partial file is already complete: verify below
+      }
+      if (++restarts > kMaxRestarts) return fail(session.ErrorFor(r, url, ctx));
+      if (auto s = file.Truncate(); !s) return s.error();
+      continue;
+    }
+    if (r.status >= 300 && r.status < 400) {
+      const auto next = ResolveLocation(url, r.headers.Get("Location"));
+      if (!next || ++redirects > kMaxRedirects) {
+        return fail(MakeError(Kind::kHttp, "bad or too many redirects while downloading"));
+      }
+      url = *next;  // NewRequest decides about the token for the new origin
+      continue;
+    }
+    if (r.status == 403 && !SameOrigin(url, session.config().endpoint) && hooks.refresh_location &&
+        refreshes < kMaxRefreshes) {
+      // A CDN 403: the signed URL has most likely expired. Ask the Hub again.
+      ++refreshes;
+      auto fresh = hooks.refresh_location();
+      if (!fresh) return fresh.error();
+      url = fresh.value();
+      continue;
+    }
+    if (IsRetryableStatus(r.status) && status_retries < policy.max_retries) {
+      ++status_retries;
+      session.clock().Sleep(session.RetryWait(policy, status_retries, &r));
+      continue;
+    }
+    return fail(session.ErrorFor(r, url, ctx));
+  }
+
+  if (file.size() != target.size) {
+    return fail(MakeError(Kind::kNetwork, "gave up after too many attempts at " +
+                                              std::to_string(file.size()) + " of " +
+                                              std::to_string(target.size) + " bytes"));
+  }
+  if (want_sha) {
+    out.sha256 = file.Digest();
+    if (out.sha256 != target.etag) {
+      file.Discard();
+      Error e =
+          MakeError(Kind::kIntegrity, "expected sha256 " + target.etag + ", got " + out.sha256 +
+                                          " (" + std::to_string(target.size) + " bytes)");
+      return fail(std::move(e));
+    }
+  }
+  report();
+  if (auto s = file.Close(); !s) return s.error();
+  return out;
+}
+
+}  // namespace hubget

@@ -1,0 +1,45 @@
+// The body GET into a partial file, with everything that makes it survive
+// the network: resume with Range + If-Range from the partial's size,
+// restart on a 200 or a misplaced 206, finish on a 416 that confirms the
+// size, resume mid-stream drops (bounded by attempts without progress),
+// retry transient statuses, go back to the Hub for a fresh URL when the CDN
+// says 403, follow GET redirects by hand (token only to the endpoint's
+// origin), and check size and sha256 before anyone may rename the file.
+// Internal.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "session.h"
+
+namespace hubget {
+
+struct FetchTarget {
+  std::string url;           // where to GET (HEAD's location)
+  std::string etag;          // normalised; sha256 when 64 hex
+  std::uint64_t size = 0;    // expected
+  std::string partial_path;  // the .incomplete file (caller holds the lock)
+};
+
+struct FetchHooks {
+  // Asks the Hub again (HEAD) for a fresh location; used after a CDN 403.
+  std::function<Result<std::string>()> refresh_location;
+  ProgressCallback progress;
+  const std::atomic<bool>* cancel = nullptr;
+  const std::atomic<bool>* cancel2 = nullptr;  // e.g. a snapshot's stop flag
+};
+
+struct FetchResult {
+  std::string sha256;             // verified digest, or "" when the etag is not one
+  std::uint64_t transferred = 0;  // body bytes received in this call
+};
+
+// On success the partial file holds exactly `size` bytes (and the digest
+// matches). On an integrity error the partial file is deleted.
+Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
+                                   const FetchHooks& hooks, const CallContext& ctx);
+
+}  // namespace hubget

@@ -1,0 +1,192 @@
+// The huggingface_hub cache layout: paths, refs, snapshot symlinks,
+// .no_exist markers and CACHEDIR.TAG.
+#include "hubget/cache.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <system_error>
+
+#include "hubget/environment.h"
+#include "hubget/token.h"
+
+namespace fs = std::filesystem;
+
+namespace hubget {
+namespace {
+
+std::optional<std::string> NonEmptyEnv(const Environment& env, const char* name) {
+  auto v = env.Get(name);
+  if (!v || v->empty()) return std::nullopt;
+  return v;
+}
+
+Error IoError(const std::string& what, const std::error_code& ec) {
+  return MakeError(Kind::kIo, what + ": " + ec.message());
+}
+
+std::string RandomSuffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  auto v = rng();
+  for (int i = 0; i < 8; ++i) {
+    s += hex[v & 0xF];
+    v >>= 4;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string HfHomeDir(const Environment& env) {
+  if (auto home = NonEmptyEnv(env, "HF_HOME")) return *home;
+  if (auto xdg = NonEmptyEnv(env, "XDG_CACHE_HOME")) return *xdg + "/huggingface";
+  return env.Get("HOME").value_or("") + "/.cache/huggingface";
+}
+
+std::string DefaultCacheDir(const Environment& env) {
+  if (auto c = NonEmptyEnv(env, "HF_HUB_CACHE")) return *c;
+  if (auto c = NonEmptyEnv(env, "HUGGINGFACE_HUB_CACHE")) return *c;
+  return HfHomeDir(env) + "/hub";
+}
+
+std::string NormalizeEtag(const std::string& etag) {
+  // Python: etag.lstrip("W/").strip('"'): strips a character set, not a prefix.
+  std::size_t b = 0;
+  while (b < etag.size() && (etag[b] == 'W' || etag[b] == '/')) ++b;
+  std::size_t e = etag.size();
+  while (b < e && etag[b] == '"') ++b;
+  while (e > b && etag[e - 1] == '"') --e;
+  return etag.substr(b, e - b);
+}
+
+Status MakeDirs(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IoError("cannot create directory " + dir, ec);
+  return OkStatus();
+}
+
+std::string CacheLayout::RepoDir(const RepoId& repo) const {
+  return root_ + "/" + RepoFolderName(repo);
+}
+std::string CacheLayout::BlobPath(const RepoId& repo, const std::string& etag) const {
+  return RepoDir(repo) + "/blobs/" + etag;
+}
+std::string CacheLayout::IncompletePath(const RepoId& repo, const std::string& etag) const {
+  return BlobPath(repo, etag) + ".incomplete";
+}
+std::string CacheLayout::SnapshotDir(const RepoId& repo, const std::string& commit) const {
+  return RepoDir(repo) + "/snapshots/" + commit;
+}
+std::string CacheLayout::SnapshotPath(const RepoId& repo, const std::string& commit,
+                                      const std::string& path) const {
+  return SnapshotDir(repo, commit) + "/" + path;
+}
+std::string CacheLayout::RefPath(const RepoId& repo, const std::string& revision) const {
+  return RepoDir(repo) + "/refs/" + revision;
+}
+std::string CacheLayout::NoExistPath(const RepoId& repo, const std::string& commit,
+                                     const std::string& path) const {
+  return RepoDir(repo) + "/.no_exist/" + commit + "/" + path;
+}
+std::string CacheLayout::LockPath(const RepoId& repo, const std::string& etag) const {
+  return root_ + "/.locks/" + RepoFolderName(repo) + "/" + etag + ".lock";
+}
+
+std::optional<std::string> CacheLayout::ReadRef(const RepoId& repo,
+                                                const std::string& revision) const {
+  std::ifstream in(RefPath(repo, revision), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string v = StripWhitespace(ss.str());
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+Status CacheLayout::WriteRef(const RepoId& repo, const std::string& revision,
+                             const std::string& commit) const {
+  if (ReadRef(repo, revision) == commit) return OkStatus();
+  const std::string path = RefPath(repo, revision);
+  if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
+  const std::string tmp = path + "." + RandomSuffix() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << commit;
+    if (!out) return MakeError(Kind::kIo, "cannot write " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return IoError("cannot write " + path, ec);
+  }
+  return OkStatus();
+}
+
+std::optional<std::string> CacheLayout::CachedCommit(const RepoId& repo,
+                                                     const std::string& revision) const {
+  if (IsCommitSha(revision)) return revision;
+  return ReadRef(repo, revision);
+}
+
+std::optional<std::string> CacheLayout::CachedFile(const RepoId& repo, const std::string& revision,
+                                                   const std::string& path) const {
+  const auto commit = CachedCommit(repo, revision);
+  if (!commit) return std::nullopt;
+  const std::string p = SnapshotPath(repo, *commit, path);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return std::nullopt;  // follows the symlink
+  return p;
+}
+
+Status CacheLayout::LinkSnapshot(const RepoId& repo, const std::string& commit,
+                                 const std::string& path, const std::string& etag) const {
+  const fs::path link = SnapshotPath(repo, commit, path);
+  if (auto s = MakeDirs(link.parent_path().string()); !s) return s;
+  const fs::path target = fs::path(BlobPath(repo, etag)).lexically_relative(link.parent_path());
+  std::error_code ec;
+  // Replace atomically: a reader never sees the link missing.
+  const fs::path tmp = link.string() + "." + RandomSuffix() + ".tmp";
+  fs::create_symlink(target, tmp, ec);
+  if (ec) return IoError("cannot create symlink " + tmp.string(), ec);
+  fs::rename(tmp, link, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return IoError("cannot create symlink " + link.string(), ec);
+  }
+  return OkStatus();
+}
+
+Status CacheLayout::MarkNoExist(const RepoId& repo, const std::string& commit,
+                                const std::string& path) const {
+  const fs::path p = NoExistPath(repo, commit, path);
+  if (auto s = MakeDirs(p.parent_path().string()); !s) return s;
+  std::ofstream out(p, std::ios::binary | std::ios::app);
+  if (!out) return MakeError(Kind::kIo, "cannot create " + p.string());
+  return OkStatus();
+}
+
+Status CacheLayout::EnsureCacheDirTag() const {
+  const std::string path = root_ + "/CACHEDIR.TAG";
+  std::error_code ec;
+  if (fs::exists(path, ec)) return OkStatus();
+  if (auto s = MakeDirs(root_); !s) return s;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << "Signature: 8a477f597d28d172789f06886806bc55\n"
+         "# This file is a cache directory tag created by huggingface_hub.\n"
+         "# For information about cache directory tags, see:\n"
+         "#\thttps://bford.info/cachedir/\n";
+  if (!out) return MakeError(Kind::kIo, "cannot write " + path);
+  return OkStatus();
+}
+
+}  // namespace hubget

@@ -1,0 +1,187 @@
+// The one file that talks to libcurl. It moves bytes and reports what came
+// back; it never follows redirects nor decides anything about tokens.
+#include "hubget/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace hubget {
+namespace {
+
+constexpr std::size_t kMaxCollectedBody = 64u << 20;
+
+struct CallState {
+  const HttpRequest* request = nullptr;
+  HttpResponse response;
+  bool head_done = false;
+  bool streaming = false;
+  bool aborted = false;
+};
+
+std::string Trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::size_t OnHeader(char* data, std::size_t size, std::size_t nitems, void* user) {
+  auto* st = static_cast<CallState*>(user);
+  const std::size_t n = size * nitems;
+  const std::string line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line (after a 1xx): start over.
+    st->response.headers = Headers();
+    const auto sp = line.find(' ');
+    st->response.status = sp == std::string::npos ? 0 : std::atoi(line.c_str() + sp + 1);
+    return n;
+  }
+  const std::string trimmed = Trim(line);
+  if (trimmed.empty()) {
+    if (st->response.status >= 200 && !st->head_done) {
+      st->head_done = true;
+      if (st->request->on_head) st->streaming = st->request->on_head(st->response);
+    }
+    return n;
+  }
+  const auto colon = trimmed.find(':');
+  if (colon != std::string::npos) {
+    st->response.headers.Add(Trim(trimmed.substr(0, colon)), Trim(trimmed.substr(colon + 1)));
+  }
+  return n;
+}
+
+std::size_t OnBody(char* data, std::size_t size, std::size_t nmemb, void* user) {
+  auto* st = static_cast<CallState*>(user);
+  const std::size_t n = size * nmemb;
+  if (st->streaming && st->request->on_body) {
+    if (!st->request->on_body(data, n)) {
+      st->aborted = true;
+      return 0;  // CURLE_WRITE_ERROR
+    }
+    return n;
+  }
+  if (st->response.body.size() + n > kMaxCollectedBody) {
+    st->aborted = true;
+    return 0;
+  }
+  st->response.body.append(data, n);
+  return n;
+}
+
+class CurlTransport final : public HttpTransport {
+ public:
+  CurlTransport() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  }
+  ~CurlTransport() override {
+    for (CURL* h : pool_) curl_easy_cleanup(h);
+  }
+
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    CURL* h = Take();
+    if (h == nullptr) return MakeError(Kind::kNetwork, "curl_easy_init failed");
+    CallState st;
+    st.request = &request;
+    char errbuf[CURL_ERROR_SIZE] = {};
+    curl_slist* hdrs = nullptr;
+    for (const auto& [name, value] : request.headers.items()) {
+      const std::string line = value.empty() ? name + ";" : name + ": " + value;
+      hdrs = curl_slist_append(hdrs, line.c_str());
+    }
+    // libcurl adds "Expect:" and "Accept: */*" by itself; keep Accept, drop Expect.
+    hdrs = curl_slist_append(hdrs, "Expect:");
+
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &st);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &st);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(request.connect_timeout.count()));
+    if (request.total_timeout.count() > 0) {
+      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+    }
+    const long idle_s = static_cast<long>((request.idle_timeout.count() + 999) / 1000);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, idle_s > 0 ? idle_s : 30L);
+    curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
+    if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
+    if (request.method == "HEAD") {
+      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else if (request.method != "GET") {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+
+    const CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(hdrs);
+    if (rc != CURLE_OK) {
+      const std::string text = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
+      Give(h, false);
+      Error e;
+      e.url = request.url;
+      e.detail = text;
+      if (st.aborted) {
+        e.kind = Kind::kCancelled;
+      } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+        e.kind = Kind::kTimeout;
+      } else {
+        e.kind = Kind::kNetwork;
+      }
+      e.status = st.response.status;
+      return e;
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    st.response.status = static_cast<int>(status);
+    st.response.effective_url = request.url;
+    if (!st.head_done && request.on_head) request.on_head(st.response);
+    Give(h, true);
+    return std::move(st.response);
+  }
+
+ private:
+  CURL* Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!pool_.empty()) {
+        CURL* h = pool_.back();
+        pool_.pop_back();
+        return h;
+      }
+    }
+    return curl_easy_init();
+  }
+
+  // Healthy handles go back to the pool so their connections are reused.
+  void Give(CURL* h, bool healthy) {
+    if (!healthy) {
+      curl_easy_cleanup(h);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pool_.size() < 32) {
+      pool_.push_back(h);
+      return;
+    }
+    curl_easy_cleanup(h);
+  }
+
+  std::mutex mu_;
+  std::vector<CURL*> pool_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpTransport> MakeCurlTransport() { return std::make_shared<CurlTransport>(); }
+
+}  // namespace hubget

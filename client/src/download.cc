@@ -1,0 +1,261 @@
+// Download of one file: the commit-sha short circuit, offline answers, the
+// HEAD (with cached-copy fallback), then blob reuse or a locked, resumable,
+// verified fetch renamed into blobs/<etag> and linked from the snapshot.
+// Also the --local-dir variant with its .cache/huggingface/download files.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "blob_fetch.h"
+#include "client_impl.h"
+#include "file_lock.h"
+#include "metadata.h"
+#include "sha256.h"
+
+namespace fs = std::filesystem;
+
+namespace hubget {
+namespace {
+
+bool Exists(const std::string& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+Status Rename(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) return MakeError(Kind::kIo, "cannot move " + from + " to " + to + ": " + ec.message());
+  return OkStatus();
+}
+
+// huggingface_hub's local_dir metadata: commit, etag, timestamp lines.
+struct LocalMeta {
+  std::string commit;
+  std::string etag;
+};
+
+std::optional<LocalMeta> ReadLocalMeta(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  LocalMeta m;
+  if (!std::getline(in, m.commit) || !std::getline(in, m.etag)) return std::nullopt;
+  return m;
+}
+
+Status WriteLocalMeta(const std::string& path, const std::string& commit, const std::string& etag) {
+  if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::ofstream out(path, std::ios::trunc);
+  out << commit << "\n" << etag << "\n" << std::fixed << now << "\n";
+  if (!out) return MakeError(Kind::kIo, "cannot write " + path);
+  return OkStatus();
+}
+
+}  // namespace
+
+bool DegradesToCache(Kind kind) {
+  return kind == Kind::kNetwork || kind == Kind::kTimeout || kind == Kind::kServerError ||
+         kind == Kind::kRateLimited || kind == Kind::kInvalidToken || kind == Kind::kTokenExpired ||
+         kind == Kind::kNotAHub;
+}
+
+Result<DownloadResult> Client::Download(const std::string& repo, const std::string& path,
+                                        const DownloadOptions& options) {
+  if (auto s = ValidateRepoId(repo); !s) return s.error();
+  return impl_->DownloadFile(RepoId{repo, options.repo_type}, path, options, nullptr);
+}
+
+Result<DownloadResult> Client::Impl::DownloadFile(const RepoId& repo, const std::string& path,
+                                                  const DownloadOptions& options,
+                                                  const std::atomic<bool>* stop) {
+  if (auto s = ValidateRepoPath(path); !s) return s.error();
+  if (options.revision.empty()) return MakeError(Kind::kInvalidArgument, "empty revision");
+  if (!options.local_dir.empty()) return DownloadToLocalDir(repo, path, options, stop);
+  return DownloadToCache(repo, path, options, stop);
+}
+
+Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const std::string& path,
+                                                     const DownloadOptions& options,
+                                                     const std::atomic<bool>* stop) {
+  const std::string& rev = options.revision;
+  const CallContext ctx{repo, rev, path};
+  DownloadResult out;
+
+  // A commit sha already in the cache needs no request at all.
+  if (!options.force && IsCommitSha(rev)) {
+    if (auto cached = cache.CachedFile(repo, rev, path)) {
+      out.path = *cached;
+      out.commit = rev;
+      out.from_cache = true;
+      return out;
+    }
+  }
+  const auto cached = options.force ? std::nullopt : cache.CachedFile(repo, rev, path);
+  if (config.offline) {
+    if (cached) {
+      out.path = *cached;
+      out.commit = cache.CachedCommit(repo, rev).value_or("");
+      out.from_cache = true;
+      return out;
+    }
+    Error e = MakeError(Kind::kOfflineNotCached, "");
+    e.repo = repo.id;
+    e.repo_type = RepoTypeName(repo.type);
+    e.revision = rev;
+    e.path = path;
+    e.endpoint = config.endpoint;
+    return e;
+  }
+
+  // HEAD: one quick round when a cached copy could answer instead.
+  const std::string url = ResolveUrl(config.endpoint, repo, rev, path);
+  std::string missing_commit;
+  auto meta =
+      HeadFile(session, url, ctx, cached ? RetryPolicy::None() : config.retry, &missing_commit);
+  if (!meta) {
+    const Error& err = meta.error();
+    if (err.kind == Kind::kEntryNotFound && IsCommitSha(missing_commit)) {
+      (void)cache.MarkNoExist(repo, missing_commit, path);
+      if (rev != missing_commit) (void)cache.WriteRef(repo, rev, missing_commit);
+    }
+    if (cached && DegradesToCache(err.kind)) {
+      out.path = *cached;
+      out.commit = cache.CachedCommit(repo, rev).value_or("");
+      out.from_cache = true;
+      Warn(out.warnings,
+           "could not check '" + path + "' for updates, using the cached copy: " + err.Message());
+      return out;
+    }
+    return err;
+  }
+  const FileMetadata& m = meta.value();
+  out.commit = m.commit;
+  out.etag = m.etag;
+  if (auto s = cache.EnsureCacheDirTag(); !s) return s.error();
+  if (rev != m.commit) {
+    if (auto s = cache.WriteRef(repo, rev, m.commit); !s) return s.error();
+  }
+  const std::string pointer = cache.SnapshotPath(repo, m.commit, path);
+  const std::string blob = cache.BlobPath(repo, m.etag);
+  if (!options.force && Exists(pointer) && Exists(blob)) {
+    out.path = pointer;
+    out.from_cache = true;
+    return out;
+  }
+  if (auto s = MakeDirs(cache.RepoDir(repo) + "/blobs"); !s) return s.error();
+
+  // One process per blob downloads; the others wait, then reuse it.
+  auto lock = FileLock::Acquire(cache.LockPath(repo, m.etag));
+  if (!lock) return lock.error();
+  if (options.force || !Exists(blob)) {
+    const std::string partial = cache.IncompletePath(repo, m.etag);
+    if (options.force) {
+      std::error_code ec;
+      fs::remove(partial, ec);
+    }
+    FetchTarget target{m.location, m.etag, m.size, partial};
+    FetchHooks hooks;
+    hooks.progress = options.progress;
+    hooks.cancel = options.cancel;
+    hooks.cancel2 = stop;
+    hooks.refresh_location = [&]() -> Result<std::string> {
+      auto again = HeadFile(session, url, ctx, config.retry);
+      if (!again) return again.error();
+      if (again->etag != m.etag) {
+        return session.Decorate(
+            MakeError(Kind::kHttp, "the file changed on the Hub during the download; retry"), url,
+            ctx);
+      }
+      return again->location;
+    };
+    auto fetched = FetchToPartial(session, target, hooks, ctx);
+    if (!fetched) return fetched.error();
+    out.sha256 = fetched->sha256;
+    if (auto s = Rename(partial, blob); !s) return s.error();
+  } else {
+    out.from_cache = true;
+  }
+  if (auto s = cache.LinkSnapshot(repo, m.commit, path, m.etag); !s) return s.error();
+  out.path = pointer;
+  return out;
+}
+
+Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, const std::string& path,
+                                                        const DownloadOptions& options,
+                                                        const std::atomic<bool>* stop) {
+  const std::string& rev = options.revision;
+  const CallContext ctx{repo, rev, path};
+  const std::string dest = options.local_dir + "/" + path;
+  const std::string meta_dir = options.local_dir + "/.cache/huggingface/download";
+  const std::string meta_path = meta_dir + "/" + path + ".metadata";
+  const auto local = ReadLocalMeta(meta_path);
+  const bool have = Exists(dest) && !options.force;
+  DownloadResult out;
+  out.path = dest;
+
+  if (have && local && IsCommitSha(rev) && local->commit == rev) {
+    out.commit = rev;
+    out.etag = local->etag;
+    out.from_cache = true;
+    return out;
+  }
+  if (config.offline) {
+    if (have) {
+      out.from_cache = true;
+      return out;
+    }
+    Error e = MakeError(Kind::kOfflineNotCached, "not in " + options.local_dir);
+    e.repo = repo.id;
+    e.repo_type = RepoTypeName(repo.type);
+    e.revision = rev;
+    e.path = path;
+    return e;
+  }
+  const std::string url = ResolveUrl(config.endpoint, repo, rev, path);
+  auto meta = HeadFile(session, url, ctx, have ? RetryPolicy::None() : config.retry);
+  if (!meta) {
+    if (have && DegradesToCache(meta.error().kind)) {
+      out.from_cache = true;
+      Warn(out.warnings, "could not check '" + path +
+                             "' for updates, using the local copy: " + meta.error().Message());
+      return out;
+    }
+    return meta.error();
+  }
+  const FileMetadata& m = meta.value();
+  out.commit = m.commit;
+  out.etag = m.etag;
+  if (have && local && local->etag == m.etag) {
+    out.from_cache = true;
+    if (local->commit != m.commit) (void)WriteLocalMeta(meta_path, m.commit, m.etag);
+    return out;
+  }
+  if (auto s = MakeDirs(fs::path(meta_path).parent_path().string()); !s) return s.error();
+  if (auto s = MakeDirs(fs::path(dest).parent_path().string()); !s) return s.error();
+  auto lock = FileLock::Acquire(meta_dir + "/" + path + ".lock");
+  if (!lock) return lock.error();
+  const std::string partial = meta_dir + "/" + path + "." + m.etag + ".incomplete";
+  FetchTarget target{m.location, m.etag, m.size, partial};
+  FetchHooks hooks;
+  hooks.progress = options.progress;
+  hooks.cancel = options.cancel;
+  hooks.cancel2 = stop;
+  hooks.refresh_location = [&]() -> Result<std::string> {
+    auto again = HeadFile(session, url, ctx, config.retry);
+    if (!again) return again.error();
+    return again->location;
+  };
+  auto fetched = FetchToPartial(session, target, hooks, ctx);
+  if (!fetched) return fetched.error();
+  out.sha256 = fetched->sha256;
+  if (auto s = Rename(partial, dest); !s) return s.error();
+  if (auto s = WriteLocalMeta(meta_path, m.commit, m.etag); !s) return s.error();
+  return out;
+}
+
+}  // namespace hubget

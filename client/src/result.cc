@@ -1,0 +1,191 @@
+// Error kinds' names and the actionable messages. The bar: a person reading
+// the message knows which token or setting is at fault and what to change.
+#include "hubget/result.h"
+
+#include <string>
+
+namespace hubget {
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kInvalidToken:
+      return "invalid_token";
+    case Kind::kTokenExpired:
+      return "token_expired";
+    case Kind::kAuthRequired:
+      return "auth_required";
+    case Kind::kGatedAuthRequired:
+      return "gated_auth_required";
+    case Kind::kGatedNotAuthorized:
+      return "gated_not_authorized";
+    case Kind::kForbidden:
+      return "forbidden";
+    case Kind::kDisabled:
+      return "disabled";
+    case Kind::kRepoNotFound:
+      return "repo_not_found";
+    case Kind::kRevisionNotFound:
+      return "revision_not_found";
+    case Kind::kEntryNotFound:
+      return "entry_not_found";
+    case Kind::kRateLimited:
+      return "rate_limited";
+    case Kind::kServerError:
+      return "server_error";
+    case Kind::kHttp:
+      return "http_error";
+    case Kind::kNetwork:
+      return "network";
+    case Kind::kTimeout:
+      return "timeout";
+    case Kind::kIntegrity:
+      return "integrity";
+    case Kind::kNotAHub:
+      return "not_a_hub";
+    case Kind::kOfflineNotCached:
+      return "offline_not_cached";
+    case Kind::kInvalidArgument:
+      return "invalid_argument";
+    case Kind::kCancelled:
+      return "cancelled";
+    case Kind::kIo:
+      return "io";
+  }
+  return "io";
+}
+
+namespace {
+
+std::string Endpoint(const Error& e) {
+  return e.endpoint.empty() ? std::string("https://huggingface.co") : e.endpoint;
+}
+
+// "model org/name", "dataset org/name".
+std::string RepoLabel(const Error& e) {
+  if (e.repo.empty()) return "the repository";
+  const std::string type = e.repo_type.empty() ? "model" : e.repo_type;
+  return type + " " + e.repo;
+}
+
+// URL of the repo page: {endpoint}/{prefix}{repo}.
+std::string RepoPage(const Error& e) {
+  std::string prefix;
+  if (e.repo_type == "dataset") prefix = "datasets/";
+  if (e.repo_type == "space") prefix = "spaces/";
+  return Endpoint(e) + "/" + prefix + e.repo;
+}
+
+std::string TokenLabel(const Error& e) {
+  std::string s = "the token from " + e.token_source.Describe();
+  if (!e.token_hint.empty()) s += " (ending in ..." + e.token_hint + ")";
+  return s;
+}
+
+std::string ServerSaid(const Error& e) {
+  if (e.server_message.empty()) return "";
+  return " (" + e.server_message + ")";
+}
+
+bool TokenSent(const Error& e) { return e.token_source.where != TokenSource::Where::kNone; }
+
+std::string Body(const Error& e) {
+  switch (e.kind) {
+    case Kind::kInvalidToken:
+      return "the Hub rejected " + TokenLabel(e) + ServerSaid(e) +
+             ". It may be expired or revoked: create a new read token at " + Endpoint(e) +
+             "/settings/tokens, or " + e.token_source.Remedy() +
+             " to download public files anonymously.";
+    case Kind::kTokenExpired:
+      return "the Hub says " + TokenLabel(e) + " has expired" + ServerSaid(e) +
+             ". Create a new read token at " + Endpoint(e) +
+             "/settings/tokens and replace it, or " + e.token_source.Remedy() +
+             " to download public files anonymously.";
+    case Kind::kAuthRequired:
+      return RepoLabel(e) + " was not found, or it is private and no token was sent" +
+             ServerSaid(e) +
+             ". If it exists and you have access, log in (hf auth login) or set HF_TOKEN; "
+             "otherwise check the repo id and --repo-type.";
+    case Kind::kGatedAuthRequired:
+      return RepoLabel(e) + " is gated: you must be authenticated and granted access" +
+             ServerSaid(e) +
+             ". Log in or set HF_TOKEN with a token of an account that has access; "
+             "to ask for access visit " +
+             RepoPage(e) + ".";
+    case Kind::kGatedNotAuthorized:
+      return RepoLabel(e) + " is gated and the account of " + TokenLabel(e) +
+             " is not in the authorized list" + ServerSaid(e) + ". Visit " + RepoPage(e) +
+             " to ask for access, or use a token of an account that has it.";
+    case Kind::kForbidden:
+      return "the Hub refused access (403" +
+             (e.server_message.empty() ? std::string() : ": " + e.server_message) + ") to " +
+             e.url +
+             (TokenSent(e) ? ". Make sure " + TokenLabel(e) +
+                                 " has read permission on this repo (fine-grained tokens need it "
+                                 "per repo)."
+                           : ". Try with a token (HF_TOKEN or --token).");
+    case Kind::kDisabled:
+      return "access to " + RepoLabel(e) + " has been disabled by the Hub" + ServerSaid(e) + ".";
+    case Kind::kRepoNotFound:
+      return RepoLabel(e) + " was not found" +
+             (TokenSent(e) ? ", or " + TokenLabel(e) + " has no access to it" : std::string()) +
+             ServerSaid(e) + ". Check the repo id and --repo-type.";
+    case Kind::kRevisionNotFound:
+      return "revision '" + e.revision + "' does not exist in " + RepoLabel(e) + ServerSaid(e) +
+             ". Check the branch, tag or commit name.";
+    case Kind::kEntryNotFound:
+      return "file '" + e.path + "' does not exist in " + RepoLabel(e) +
+             (e.revision.empty() ? std::string() : " at revision '" + e.revision + "'") + ".";
+    case Kind::kRateLimited:
+      return "the Hub rate-limited the requests (429)" + ServerSaid(e) +
+             (e.retry_after_seconds >= 0
+                  ? "; retry after " + std::to_string(e.retry_after_seconds) + " seconds"
+                  : std::string()) +
+             (TokenSent(e) ? "." : ". Authenticated requests get a higher limit (set HF_TOKEN).");
+    case Kind::kServerError:
+      return "the server answered " + std::to_string(e.status) + " for " + e.url +
+             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+             ". The Hub may be having trouble; try again later.";
+    case Kind::kHttp:
+      return "unexpected HTTP " + std::to_string(e.status) + " for " + e.url + ServerSaid(e) +
+             (e.detail.empty() ? std::string() : ": " + e.detail) + ".";
+    case Kind::kNetwork:
+      return "could not reach " + (e.url.empty() ? Endpoint(e) : e.url) +
+             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+             ". Check the connection, proxy settings and HF_ENDPOINT (" + Endpoint(e) + ").";
+    case Kind::kTimeout:
+      return "timed out talking to " + (e.url.empty() ? Endpoint(e) : e.url) +
+             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+             ". The network or the server is slow; try again, or raise HF_HUB_DOWNLOAD_TIMEOUT.";
+    case Kind::kIntegrity:
+      return "integrity check failed for '" + e.path + "': " + e.detail +
+             ". The downloaded bytes were discarded; retry the download.";
+    case Kind::kNotAHub:
+      return (e.url.empty() ? Endpoint(e) : e.url) +
+             " does not look like a Hugging Face Hub endpoint: " + e.detail +
+             ". A proxy, firewall or mirror may be dropping Hub headers; check HF_ENDPOINT (" +
+             Endpoint(e) + ") and the proxy settings.";
+    case Kind::kOfflineNotCached:
+      return "offline mode is on (HF_HUB_OFFLINE) and " +
+             (e.path.empty() ? std::string("a snapshot of ") : "'" + e.path + "' of ") +
+             RepoLabel(e) + " at revision '" + e.revision + "' is not in the cache" +
+             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+             ". Unset HF_HUB_OFFLINE to download it.";
+    case Kind::kInvalidArgument:
+      return "invalid argument: " + e.detail;
+    case Kind::kCancelled:
+      return "cancelled" + (e.detail.empty() ? std::string() : ": " + e.detail);
+    case Kind::kIo:
+      return "local file error: " + e.detail;
+  }
+  return e.detail;
+}
+
+}  // namespace
+
+std::string Error::Message() const {
+  std::string msg = Body(*this);
+  if (!request_id.empty()) msg += " (Request ID: " + request_id + ")";
+  return msg;
+}
+
+}  // namespace hubget

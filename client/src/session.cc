@@ -1,0 +1,188 @@
+// Token policy, retry loop and error mapping shared by all Hub calls.
+#include "session.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "api_json.h"
+#include "hubget/url.h"
+
+namespace hubget {
+namespace {
+
+bool ContainsNoCase(const std::string& hay, const std::string& needle) {
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != hay.end();
+}
+
+std::string RequestId(const HttpResponse& r) {
+  for (const char* h : {"X-Request-Id", "X-Amzn-Trace-Id", "X-Amz-Cf-Id"}) {
+    std::string v = r.headers.Get(h);
+    if (!v.empty()) return v;
+  }
+  return "";
+}
+
+// RateLimit: "name";r=R;t=T -> T when r == 0.
+int RateLimitReset(const std::string& value) {
+  const auto r = value.find(";r=");
+  const auto t = value.find(";t=");
+  if (r == std::string::npos || t == std::string::npos) return -1;
+  if (std::atoi(value.c_str() + r + 3) != 0) return -1;
+  return std::atoi(value.c_str() + t + 3);
+}
+
+}  // namespace
+
+bool Session::SendsTokenTo(const std::string& url) const {
+  return config_.token.value.has_value() && SameOrigin(url, config_.endpoint);
+}
+
+HttpRequest Session::NewRequest(const std::string& method, const std::string& url) const {
+  HttpRequest req;
+  req.method = method;
+  req.url = url;
+  req.headers.Add("User-Agent", config_.user_agent);
+  if (SendsTokenTo(url)) req.headers.Add("Authorization", "Bearer " + *config_.token.value);
+  req.connect_timeout = config_.connect_timeout;
+  req.idle_timeout = config_.idle_timeout;
+  req.ca_file = config_.ca_file;
+  return req;
+}
+
+std::chrono::milliseconds Session::RetryWait(const RetryPolicy& policy, int retry,
+                                             const HttpResponse* response) {
+  if (response != nullptr) {
+    const int reset = RateLimitReset(response->headers.Get("RateLimit"));
+    if (response->status == 429 && reset >= 0) return std::chrono::seconds(reset);
+    if (auto ra = ParseRetryAfter(response->headers.Get("Retry-After"), clock_.UnixNow())) {
+      return *ra;
+    }
+  }
+  return BackoffDelay(policy, retry);
+}
+
+Result<HttpResponse> Session::SendWithRetry(const HttpRequest& request, const RetryPolicy& policy) {
+  const auto deadline = clock_.Now() + policy.total_deadline;
+  for (int retry = 0;; ++retry) {
+    Result<HttpResponse> res = transport_.Send(request);
+    const bool transient =
+        res.ok() ? IsRetryableStatus(res->status)
+                 : (res.error().kind == Kind::kNetwork || res.error().kind == Kind::kTimeout);
+    if (!transient || retry >= policy.max_retries) return res;
+    const auto wait = RetryWait(policy, retry + 1, res.ok() ? &res.value() : nullptr);
+    if (clock_.Now() + wait > deadline) return res;
+    clock_.Sleep(wait);
+  }
+}
+
+Error Session::Decorate(Error e, const std::string& url, const CallContext& ctx) const {
+  e.endpoint = config_.endpoint;
+  if (e.url.empty()) e.url = url;
+  if (e.repo.empty()) e.repo = ctx.repo.id;
+  if (e.repo_type.empty() && !ctx.repo.id.empty()) e.repo_type = RepoTypeName(ctx.repo.type);
+  if (e.revision.empty()) e.revision = ctx.revision;
+  if (e.path.empty()) e.path = ctx.path;
+  if (SendsTokenTo(url)) {
+    e.token_source = config_.token.source;
+    e.token_hint = config_.token.Hint();
+  }
+  return e;
+}
+
+Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
+                        const CallContext& ctx) const {
+  Error e;
+  e.status = r.status;
+  e.error_code = r.headers.Get("X-Error-Code");
+  e.server_message = r.headers.Get("X-Error-Message");
+  if (e.server_message.empty()) e.server_message = ParseJsonErrorMessage(r.body);
+  e.request_id = RequestId(r);
+  e = Decorate(std::move(e), url, ctx);
+  const bool token_sent = SendsTokenTo(url);
+  const std::string& code = e.error_code;
+  const std::string& msg = e.server_message;
+
+  if (code == "RevisionNotFound") {
+    e.kind = Kind::kRevisionNotFound;
+  } else if (code == "EntryNotFound") {
+    e.kind = Kind::kEntryNotFound;
+  } else if (code == "GatedRepo") {
+    e.kind = r.status == 403 ? Kind::kGatedNotAuthorized : Kind::kGatedAuthRequired;
+  } else if (msg == "Access to this resource is disabled.") {
+    e.kind = Kind::kDisabled;
+  } else if (code == "RepoNotFound") {
+    e.kind = Kind::kRepoNotFound;
+  } else if (r.status == 401) {
+    if (!token_sent) {
+      e.kind = Kind::kAuthRequired;
+    } else if (ContainsNoCase(msg, "expired")) {
+      e.kind = Kind::kTokenExpired;
+    } else {
+      e.kind = Kind::kInvalidToken;  // a token was sent and refused
+    }
+  } else if (r.status == 403) {
+    e.kind = Kind::kForbidden;
+  } else if (r.status == 404) {
+    e.kind = ctx.path.empty() ? Kind::kRepoNotFound : Kind::kEntryNotFound;
+  } else if (r.status == 429) {
+    e.kind = Kind::kRateLimited;
+    const int reset = RateLimitReset(r.headers.Get("RateLimit"));
+    if (reset >= 0) {
+      e.retry_after_seconds = reset;
+    } else if (auto ra = ParseRetryAfter(r.headers.Get("Retry-After"), clock_.UnixNow())) {
+      e.retry_after_seconds =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(*ra).count());
+    }
+  } else if (r.status == 408) {
+    e.kind = Kind::kTimeout;
+    e.detail = "HTTP 408";
+  } else if (r.status >= 500) {
+    e.kind = Kind::kServerError;
+  } else {
+    e.kind = Kind::kHttp;
+  }
+  return e;
+}
+
+ContentRange ParseContentRange(const std::string& value) {
+  ContentRange cr;
+  std::string v = value;
+  if (v.rfind("bytes ", 0) != 0) return cr;
+  v = v.substr(6);
+  const auto slash = v.find('/');
+  if (slash == std::string::npos) return cr;
+  const std::string range = v.substr(0, slash);
+  const std::string total = v.substr(slash + 1);
+  if (!total.empty() && total != "*") cr.total = std::atoll(total.c_str());
+  if (range != "*") {
+    const auto dash = range.find('-');
+    if (dash != std::string::npos && dash > 0) cr.start = std::atoll(range.c_str());
+  }
+  return cr;
+}
+
+std::string NextLink(const std::string& link) {
+  std::size_t pos = 0;
+  while (pos < link.size()) {
+    const auto lt = link.find('<', pos);
+    if (lt == std::string::npos) break;
+    const auto gt = link.find('>', lt);
+    if (gt == std::string::npos) break;
+    const auto comma = link.find(',', gt);
+    const auto end = comma == std::string::npos ? link.size() : comma;
+    const std::string params = link.substr(gt + 1, end - gt - 1);
+    if (params.find("rel=\"next\"") != std::string::npos ||
+        params.find("rel=next") != std::string::npos) {
+      return link.substr(lt + 1, gt - lt - 1);
+    }
+    pos = end + 1;
+  }
+  return "";
+}
+
+}  // namespace hubget

@@ -1,0 +1,151 @@
+// Snapshot download: the commit from /revision/{rev}, the file list from
+// /tree/{commit}, include/exclude filtering, then a pool of workers calling
+// the single-file download with the commit sha; the first hard error stops
+// the others and is the result.
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+#include "client_impl.h"
+#include "hubget/patterns.h"
+
+namespace fs = std::filesystem;
+
+namespace hubget {
+namespace {
+
+// Files under snapshots/<commit> (offline answers), relative, sorted.
+std::vector<std::string> ListSnapshotDir(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) out.push_back(fs::relative(it->path(), dir, ec).string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
+                                        const SnapshotOptions& options) {
+  if (auto s = ValidateRepoId(repo_id); !s) return s.error();
+  const RepoId repo{repo_id, options.repo_type};
+  const std::string rev = options.revision.empty() ? "main" : options.revision;
+  Impl& im = *impl_;
+  SnapshotResult out;
+
+  auto from_cache = [&](const std::string& commit) -> std::optional<SnapshotResult> {
+    const std::string dir = im.cache.SnapshotDir(repo, commit);
+    std::error_code ec;
+    if (!options.local_dir.empty() || !fs::is_directory(dir, ec)) return std::nullopt;
+    SnapshotResult r;
+    r.folder = dir;
+    r.commit = commit;
+    for (const auto& p : ListSnapshotDir(dir)) {
+      if (PathSelected(p, options.include, options.exclude))
+        r.files.push_back({p, dir + "/" + p, ""});
+    }
+    return r;
+  };
+
+  if (im.config.offline) {
+    if (auto commit = im.cache.CachedCommit(repo, rev)) {
+      if (auto r = from_cache(*commit)) return *r;
+    }
+    Error e = MakeError(Kind::kOfflineNotCached, "no cached snapshot");
+    e.repo = repo.id;
+    e.repo_type = RepoTypeName(repo.type);
+    e.revision = rev;
+    e.endpoint = im.config.endpoint;
+    return e;
+  }
+
+  std::string commit = rev;
+  if (!IsCommitSha(rev)) {
+    auto info = Info(repo_id, options.repo_type, rev);
+    if (!info) {
+      const auto cached = im.cache.CachedCommit(repo, rev);
+      if (cached && DegradesToCache(info.error().kind)) {
+        if (auto r = from_cache(*cached)) {
+          im.Warn(r->warnings,
+                  "could not reach the Hub, using the cached snapshot: " + info.error().Message());
+          return *r;
+        }
+      }
+      return info.error();
+    }
+    if (!IsCommitSha(info->sha)) {
+      return im.session.Decorate(MakeError(Kind::kNotAHub, "the repo info has no 40-hex 'sha'"),
+                                 im.config.endpoint, {repo, rev, ""});
+    }
+    commit = info->sha;
+  }
+
+  auto listing = ListFiles(repo_id, options.repo_type, commit);
+  if (!listing) return listing.error();
+  std::vector<TreeEntry> files;
+  for (auto& e : listing.value()) {
+    if (auto s = ValidateRepoPath(e.path); !s) {
+      Error err = s.error();
+      err.detail = "the server listed an unsafe path: " + err.detail;
+      return im.session.Decorate(err, im.config.endpoint, {repo, commit, ""});
+    }
+    if (PathSelected(e.path, options.include, options.exclude)) files.push_back(std::move(e));
+  }
+
+  if (options.local_dir.empty()) {
+    if (rev != commit) {
+      if (auto s = im.cache.WriteRef(repo, rev, commit); !s) return s.error();
+    }
+    if (auto s = MakeDirs(im.cache.SnapshotDir(repo, commit)); !s) return s.error();
+    out.folder = im.cache.SnapshotDir(repo, commit);
+  } else {
+    if (auto s = MakeDirs(options.local_dir); !s) return s.error();
+    out.folder = options.local_dir;
+  }
+  out.commit = commit;
+  out.files.resize(files.size());
+
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  std::optional<Error> first_error;
+  const int workers = std::max(
+      1, std::min<int>(options.max_workers > 0 ? options.max_workers : im.config.max_workers,
+                       static_cast<int>(std::max<std::size_t>(files.size(), 1))));
+  auto work = [&] {
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= files.size() || stop.load()) return;
+      if (options.cancel != nullptr && options.cancel->load()) stop = true;
+      DownloadOptions d;
+      d.repo_type = options.repo_type;
+      d.revision = commit;
+      d.local_dir = options.local_dir;
+      d.progress = options.progress;
+      d.cancel = options.cancel;
+      auto r = im.DownloadFile(repo, files[i].path, d, &stop);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!r) {
+        // The first hard error wins; later ones are mostly "cancelled".
+        if (!first_error) first_error = r.error();
+        stop = true;
+        return;
+      }
+      out.files[i] = {files[i].path, r->path, r->sha256};
+      for (auto& w : r->warnings) out.warnings.push_back(std::move(w));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (first_error) return *first_error;
+  if (options.cancel != nullptr && options.cancel->load()) {
+    return MakeError(Kind::kCancelled, "snapshot of " + repo_id);
+  }
+  return out;
+}
+
+}  // namespace hubget
