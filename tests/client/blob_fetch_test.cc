@@ -1,0 +1,215 @@
+// The resumable, verified body GET: Range arithmetic, restarts, 416, mid-
+// stream resume, integrity, CDN 403 refresh and the token-origin rule.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "blob_fetch.h"
+#include "fakes.h"
+
+namespace hubget {
+namespace {
+
+using ::testing::_;
+using testing::Fail;
+using testing::ReadFile;
+using testing::Reply;
+using testing::ReplyCut;
+using testing::Sha256Hex;
+using testing::WriteFile;
+
+class BlobFetchTest : public ::testing::Test {
+ protected:
+  BlobFetchTest()
+      : config(testing::TestConfig(dir.path(), "hf_secret_token")),
+        session(config, transport, clock) {
+    ON_CALL(transport, Send(_)).WillByDefault([this](const HttpRequest& r) {
+      seen.push_back({r.method, r.url, r.headers});
+      return next_(r);
+    });
+  }
+  // Next answers, in order.
+  void Answers(std::vector<std::function<Result<HttpResponse>(const HttpRequest&)>> a) {
+    answers = std::move(a);
+    next_ = [this](const HttpRequest& r) {
+      auto f = answers.at(std::min(index++, answers.size() - 1));
+      return f(r);
+    };
+  }
+  Result<FetchResult> Fetch(const std::string& url, const std::string& etag) {
+    FetchTarget t{url, etag, content.size(), partial};
+    return FetchToPartial(session, t, hooks, {{"org/m", RepoType::kModel}, "main", "f.bin"});
+  }
+  std::string Range(std::size_t from) const {
+    return "bytes " + std::to_string(from) + "-" + std::to_string(content.size() - 1) + "/" +
+           std::to_string(content.size());
+  }
+
+  testing::TempDir dir;
+  ClientConfig config;
+  ::testing::NiceMock<testing::MockTransport> transport;
+  testing::FakeClock clock;
+  Session session;
+  FetchHooks hooks;
+  std::vector<testing::Seen> seen;
+  std::vector<std::function<Result<HttpResponse>(const HttpRequest&)>> answers;
+  std::size_t index = 0;
+  std::function<Result<HttpResponse>(const HttpRequest&)> next_;
+  std::string content = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string sha = Sha256Hex(content);
+  std::string partial = dir.path() + "/blob.incomplete";
+  std::string cdn = "https://cdn.test/blob?sig=1";
+};
+
+TEST_F(BlobFetchTest, FreshDownloadVerifiesSha256AndNeverSendsTokenToCdn) {
+  Answers({Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(r->sha256, sha);
+  EXPECT_EQ(ReadFile(partial), content);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_FALSE(seen[0].headers.Has("Authorization"));
+  EXPECT_EQ(seen[0].headers.Get("Accept-Encoding"), "identity");
+  EXPECT_FALSE(seen[0].headers.Has("Range"));
+}
+
+TEST_F(BlobFetchTest, SameOriginGetCarriesToken) {
+  Answers({Reply(200, {}, content)});
+  ASSERT_TRUE(Fetch("https://hub.test/org/m/resolve/main/f.bin", "gitsha1"));
+  EXPECT_EQ(seen[0].headers.Get("Authorization"), "Bearer hf_secret_token");
+}
+
+TEST_F(BlobFetchTest, ResumesPartialFileWithRangeAndIfRangeAndHashesThePrefix) {
+  WriteFile(partial, content.substr(0, 10));
+  Answers({Reply(206, {{"Content-Range", Range(10)}}, content.substr(10))});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(seen[0].headers.Get("Range"), "bytes=10-");
+  EXPECT_EQ(seen[0].headers.Get("If-Range"), "\"" + sha + "\"");
+  EXPECT_EQ(ReadFile(partial), content);
+  EXPECT_EQ(r->sha256, sha);
+}
+
+TEST_F(BlobFetchTest, OkAnswerToRangeRequestRestartsFromZero) {
+  WriteFile(partial, "XXXXXXXXXX");  // stale bytes that must not survive
+  Answers({Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(ReadFile(partial), content);
+}
+
+TEST_F(BlobFetchTest, MisplacedContentRangeRestartsFromZeroInsteadOfAppending) {
+  WriteFile(partial, content.substr(0, 10));
+  Answers({Reply(206, {{"Content-Range", Range(5)}}, content.substr(5)), Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[1].headers.Has("Range"));
+  EXPECT_EQ(ReadFile(partial), content);
+}
+
+TEST_F(BlobFetchTest, RangeNotSatisfiableWithCompleteLocalFileVerifiesAndFinishes) {
+  WriteFile(partial, content);
+  Answers({Reply(416, {{"Content-Range", "bytes */" + std::to_string(content.size())}})});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_EQ(r->sha256, sha);
+  EXPECT_EQ(r->transferred, 0u);
+}
+
+TEST_F(BlobFetchTest, RangeNotSatisfiableWithOtherSizeRestartsCleanly) {
+  WriteFile(partial, content.substr(0, 20));
+  Answers({Reply(416, {{"Content-Range", "bytes */5"}}), Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_FALSE(seen[1].headers.Has("Range"));
+}
+
+TEST_F(BlobFetchTest, MidStreamDropResumesInProcessFromBytesWritten) {
+  Answers({ReplyCut(200, {}, content, 14),
+           Reply(206, {{"Content-Range", Range(14)}}, content.substr(14))});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].headers.Get("Range"), "bytes=14-");
+  EXPECT_EQ(ReadFile(partial), content);
+}
+
+TEST_F(BlobFetchTest, GivesUpAfterAttemptsWithoutProgress) {
+  Answers({Fail(Kind::kNetwork)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kNetwork);
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(config.retry.max_stalls + 1));
+}
+
+TEST_F(BlobFetchTest, Sha256MismatchIsIntegrityErrorAndDiscardsBytes) {
+  std::string bad = content;
+  bad[3] = '!';
+  Answers({Reply(200, {}, bad)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity);
+  EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+TEST_F(BlobFetchTest, MoreBytesThanExpectedIsIntegrityError) {
+  Answers({Reply(200, {}, content + "extra")});
+  auto r = Fetch(cdn, "gitsha1");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity);
+}
+
+TEST_F(BlobFetchTest, ShortBodyWithoutErrorIsResumed) {
+  Answers({Reply(200, {}, content.substr(0, 8)),
+           Reply(206, {{"Content-Range", Range(8)}}, content.substr(8))});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(ReadFile(partial), content);
+}
+
+TEST_F(BlobFetchTest, CdnForbiddenGoesBackToTheHubForAFreshUrlThenResumes) {
+  WriteFile(partial, content.substr(0, 10));
+  int refreshed = 0;
+  hooks.refresh_location = [&]() -> Result<std::string> {
+    ++refreshed;
+    return std::string("https://cdn.test/blob?sig=2");
+  };
+  Answers({Reply(403, {}, "<Error>Request has expired</Error>"),
+           Reply(206, {{"Content-Range", Range(10)}}, content.substr(10))});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(refreshed, 1);
+  EXPECT_EQ(seen[1].url, "https://cdn.test/blob?sig=2");
+  EXPECT_EQ(seen[1].headers.Get("Range"), "bytes=10-");
+}
+
+TEST_F(BlobFetchTest, GetRedirectToAnotherOriginDropsTheToken) {
+  Answers({Reply(302, {{"Location", "https://cdn.test/other"}}), Reply(200, {}, content)});
+  auto r = Fetch("https://hub.test/org/m/resolve/main/f.bin", sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_TRUE(seen[0].headers.Has("Authorization"));
+  EXPECT_EQ(seen[1].url, "https://cdn.test/other");
+  EXPECT_FALSE(seen[1].headers.Has("Authorization"));
+}
+
+TEST_F(BlobFetchTest, TransientStatusIsRetriedWithBackoff) {
+  Answers({Reply(503), Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(clock.sleeps.size(), 1u);
+}
+
+TEST_F(BlobFetchTest, CancelFlagStopsTheTransfer) {
+  std::atomic<bool> cancel{true};
+  hooks.cancel = &cancel;
+  Answers({Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kCancelled);
+}
+
+}  // namespace
+}  // namespace hubget
