@@ -42,7 +42,8 @@ bool ParseAmzDate(const std::string& s, std::int64_t& out) {
 }
 
 bool ParseInt(const std::string& s, std::int64_t& out) {
-  if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string::npos)
+    return false;
   out = std::stoll(s);
   return true;
 }
@@ -56,7 +57,8 @@ std::string XmlError(const std::string& code, const std::string& message, const 
 void FlavourHeaders(HttpResponse& res, const CdnContext& ctx) {
   if (ctx.flavour == CdnFlavour::kCloudFront) {
     res.Set("X-Cache", std::string(ctx.warm ? "Hit" : "Miss") + " from cloudfront");
-    res.Set("Via", "1.1 " + Sha256Hex(ctx.request_id).substr(0, 32) + ".cloudfront.net (CloudFront)");
+    res.Set("Via",
+            "1.1 " + Sha256Hex(ctx.request_id).substr(0, 32) + ".cloudfront.net (CloudFront)");
     res.Set("X-Amz-Cf-Pop", "MCK50-P1");
     res.Set("X-Amz-Cf-Id", ctx.request_id);
   } else {
@@ -86,13 +88,17 @@ std::optional<HttpResponse> CheckSignature(const Target& t, const CdnContext& ct
     std::int64_t date = 0, ttl = 0;
     const auto d = t.Param("X-Amz-Date"), e = t.Param("X-Amz-Expires");
     if (!sig || !d || !e || t.Param("X-Amz-Algorithm").value_or("") != "AWS4-HMAC-SHA256") {
-      return Xml(403, "AccessDenied", "Query-string authentication requires the X-Amz-Algorithm, "
+      return Xml(403, "AccessDenied",
+                 "Query-string authentication requires the X-Amz-Algorithm, "
                  "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
-                 "X-Amz-Expires parameters.", ctx);
+                 "X-Amz-Expires parameters.",
+                 ctx);
     }
     if (!ParseAmzDate(*d, date) || !ParseInt(*e, ttl)) {
-      return Xml(400, "AuthorizationQueryParametersError", "X-Amz-Date must be in the ISO8601 "
-                 "Long Format \"yyyyMMdd'T'HHmmss'Z'\"", ctx);
+      return Xml(400, "AuthorizationQueryParametersError",
+                 "X-Amz-Date must be in the ISO8601 "
+                 "Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+                 ctx);
     }
     expires = date + ttl;
   } else {
@@ -104,8 +110,10 @@ std::optional<HttpResponse> CheckSignature(const Target& t, const CdnContext& ct
   }
   if (HmacSha256Hex(ctx.signing_key, StringToSign(t.raw_path, t, sig_key)) != *sig) {
     if (s3) {
-      return Xml(403, "SignatureDoesNotMatch", "The request signature we calculated does not match "
-                 "the signature you provided. Check your key and signing method.", ctx);
+      return Xml(403, "SignatureDoesNotMatch",
+                 "The request signature we calculated does not match "
+                 "the signature you provided. Check your key and signing method.",
+                 ctx);
     }
     return Xml(403, "AccessDenied", "Access denied", ctx);
   }
@@ -131,15 +139,17 @@ const RepoFile* FindObject(const Repo& repo, const std::string& sha256) {
 std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
                        const std::string& sha256, const std::string& filename,
                        const std::string& key, std::int64_t now, std::int64_t ttl) {
-  const std::string path = "/repos/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" + sha256;
-  const std::string disposition =
-      "inline; filename*=UTF-8''" + PercentEncode(filename, false) + "; filename=\"" + filename + "\";";
+  const std::string path =
+      "/repos/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" + sha256;
+  const std::string disposition = "inline; filename*=UTF-8''" + PercentEncode(filename, false) +
+                                  "; filename=\"" + filename + "\";";
   std::string query = "response-content-disposition=" + PercentEncode(disposition, false);
   std::string sig_key;
   if (flavour == CdnFlavour::kS3) {
     query += "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=MOCKHUB%2F" +
-             AmzDate(now).substr(0, 8) + "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" +
-             AmzDate(now) + "&X-Amz-Expires=" + std::to_string(ttl) + "&X-Amz-SignedHeaders=host";
+             AmzDate(now).substr(0, 8) +
+             "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" + AmzDate(now) +
+             "&X-Amz-Expires=" + std::to_string(ttl) + "&X-Amz-SignedHeaders=host";
     sig_key = "X-Amz-Signature";
   } else {
     query += "&Expires=" + std::to_string(now + ttl) + "&Key-Pair-Id=" + kKeyPairId;
@@ -154,7 +164,8 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
   const Target t = ParseTarget(req.target);
   const bool has_auth = req.HasHeader("Authorization");
   if (req.method != "GET" && req.method != "HEAD") {
-    return Xml(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", ctx);
+    return Xml(405, "MethodNotAllowed",
+               "The specified method is not allowed against this resource.", ctx);
   }
   // S3 refuses a presigned URL that also carries an Authorization header.
   if (has_auth && ctx.flavour == CdnFlavour::kS3) {
@@ -162,8 +173,9 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
                            "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
                            "parameter, Signature query string parameter or the Authorization "
                            "header should be specified",
-                           ctx, "<ArgumentName>Authorization</ArgumentName><ArgumentValue>" +
-                                    std::string("Bearer ***") + "</ArgumentValue>");
+                           ctx,
+                           "<ArgumentName>Authorization</ArgumentName><ArgumentValue>" +
+                               std::string("Bearer ***") + "</ArgumentValue>");
     res.flags.push_back("token_leak");
     return res;
   }
@@ -205,10 +217,10 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
   if (!req.HasHeader("Range") || !range_applies) return res;
   const ByteRange r = ParseRange(req.Header("Range"), size);
   if (r.kind == ByteRange::Kind::kUnsatisfiable) {
-    HttpResponse bad = Xml(416, "InvalidRange", "The requested range is not satisfiable", ctx,
-                           "<RangeRequested>" + req.Header("Range") +
-                               "</RangeRequested><ActualObjectSize>" + std::to_string(size) +
-                               "</ActualObjectSize>");
+    HttpResponse bad =
+        Xml(416, "InvalidRange", "The requested range is not satisfiable", ctx,
+            "<RangeRequested>" + req.Header("Range") + "</RangeRequested><ActualObjectSize>" +
+                std::to_string(size) + "</ActualObjectSize>");
     bad.Set("Content-Range", "bytes */" + std::to_string(size));
     bad.flags = res.flags;
     return bad;
@@ -217,8 +229,8 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
     res.status = 206;
     res.content_offset = r.first;
     res.content_length = r.last - r.first + 1;
-    res.Set("Content-Range", "bytes " + std::to_string(r.first) + "-" + std::to_string(r.last) + "/" +
-                                 std::to_string(size));
+    res.Set("Content-Range", "bytes " + std::to_string(r.first) + "-" + std::to_string(r.last) +
+                                 "/" + std::to_string(size));
   }
   return res;
 }

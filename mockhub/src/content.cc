@@ -101,10 +101,12 @@ const std::string& Content::Sha256() const {
 }
 
 std::string LfsPointer(const Content& content) {
-  return "version https://git-lfs.github.com/spec/v1\noid sha256:" + content.Sha256() +
-         "\nsize " + std::to_string(content.size()) + "\n";
+  return "version https://git-lfs.github.com/spec/v1\noid sha256:" + content.Sha256() + "\nsize " +
+         std::to_string(content.size()) + "\n";
 }
 
-std::string GitBlobSha1Of(const std::string& bytes) { return Content::Inline(bytes)->GitBlobSha1(); }
+std::string GitBlobSha1Of(const std::string& bytes) {
+  return Content::Inline(bytes)->GitBlobSha1();
+}
 
 }  // namespace mockhub

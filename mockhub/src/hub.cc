@@ -25,7 +25,8 @@ std::string GatedAnonymous(RepoType type, const std::string& repo) {
          " is restricted. You must have access to it and be authenticated to access it. Please "
          "log in.";
 }
-std::string GatedNotAuthorized(RepoType type, const std::string& repo, const std::string& endpoint) {
+std::string GatedNotAuthorized(RepoType type, const std::string& repo,
+                               const std::string& endpoint) {
   return std::string("Access to ") + RepoTypeName(type) + " " + repo +
          " is restricted and you are not in the authorized list. Visit " + endpoint + "/" +
          (type == RepoType::kModel ? "" : std::string(RepoTypePlural(type)) + "/") + repo +
@@ -132,8 +133,10 @@ Route ParseRoute(const Target& t) {
     // /{prefix}{repo}/(resolve|raw)/{rev}/{path...}
     std::size_t first = 0;
     if (!s.empty()) {
-      if (s[0] == "datasets") r.type = RepoType::kDataset, first = 1;
-      else if (s[0] == "spaces") r.type = RepoType::kSpace, first = 1;
+      if (s[0] == "datasets")
+        r.type = RepoType::kDataset, first = 1;
+      else if (s[0] == "spaces")
+        r.type = RepoType::kSpace, first = 1;
     }
     std::size_t verb = 0;
     for (std::size_t n = 1; n <= 2; ++n) {
@@ -217,9 +220,7 @@ std::optional<HttpResponse> Authenticate(const HttpRequest& req, const World& wo
                                          const HubContext& ctx, bool json_body, Caller& caller) {
   if (!req.HasHeader("Authorization")) return std::nullopt;
   const std::string value = TrimWs(req.Header("Authorization"));
-  auto invalid = [&] {
-    return Error(401, "", messages::kInvalidCredentials, true, ctx);
-  };
+  auto invalid = [&] { return Error(401, "", messages::kInvalidCredentials, true, ctx); };
   (void)json_body;
   const auto sp = value.find_first_of(" \t");
   if (sp == std::string::npos || !IsAsciiPrintable(value)) return invalid();
@@ -275,8 +276,9 @@ std::string ContentTypeFor(const std::string& path) {
   const std::string name = Basename(path);
   const auto dot = name.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
-  static const std::set<std::string> kText = {"json", "txt", "md", "csv", "py", "yaml", "yml",
-                                              "jinja", "model", "tsv", "cfg", "gitattributes"};
+  static const std::set<std::string> kText = {"json",  "txt",  "md",  "csv",
+                                              "py",    "yaml", "yml", "jinja",
+                                              "model", "tsv",  "cfg", "gitattributes"};
   if (kText.count(ext) || name == ".gitattributes") return "text/plain; charset=utf-8";
   return "application/octet-stream";
 }
@@ -328,15 +330,16 @@ HttpResponse Redirect(int status, const std::string& location, const HubContext&
   Common(res, ctx);
   res.Set("Location", location);
   res.Set("Content-Type", "text/plain; charset=utf-8");
-  res.body = (status == 302 ? "Found. Redirecting to " : "Temporary Redirect. Redirecting to ") +
-             location;
+  res.body =
+      (status == 302 ? "Found. Redirecting to " : "Temporary Redirect. Redirecting to ") + location;
   return res;
 }
 
 std::string ResolveCacheLocation(const Repo& repo, const Commit& commit, const std::string& rev,
                                  const std::string& path, const std::string& etag) {
   const std::string original = "/" + std::string(RepoTypeUrlPrefix(repo.type)) + repo.id +
-                               "/resolve/" + PercentEncode(rev, false) + "/" + PercentEncode(path, true);
+                               "/resolve/" + PercentEncode(rev, false) + "/" +
+                               PercentEncode(path, true);
   return "/api/resolve-cache/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" +
          commit.sha + "/" + PercentEncode(path, true) + "?" + PercentEncode(original, false) +
          "=&etag=%22" + etag + "%22";
@@ -487,7 +490,8 @@ HttpResponse Tree(const Target& t, const Route& route, const Commit& commit, con
     found = true;
     const std::string rel = prefix.empty() ? path : path.substr(prefix.size() + 1);
     // Folders between the listed folder and the file.
-    for (std::size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+    for (std::size_t slash = rel.find('/'); slash != std::string::npos;
+         slash = rel.find('/', slash + 1)) {
       add_dir((prefix.empty() ? "" : prefix + "/") + rel.substr(0, slash));
       if (!recursive) break;
     }
@@ -520,7 +524,8 @@ HttpResponse Tree(const Target& t, const Route& route, const Commit& commit, con
   for (auto& [p, e] : entries) {
     if (i >= start && i < start + page) {
       if (expand) {
-        e["lastCommit"] = {{"id", commit.sha}, {"title", commit.title}, {"date", FormatIso8601(commit.date)}};
+        e["lastCommit"] = {
+            {"id", commit.sha}, {"title", commit.title}, {"date", FormatIso8601(commit.date)}};
       }
       out.push_back(e);
     }
@@ -548,21 +553,27 @@ HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& 
   json orgs = json::array();
   if (u) {
     for (const std::string& o : u->orgs) {
-      orgs.push_back({{"type", "org"}, {"name", o}, {"fullname", o}, {"id", FakeObjectId(o)},
-                      {"isEnterprise", false}, {"roleInOrg", "read"}});
+      orgs.push_back({{"type", "org"},
+                      {"name", o},
+                      {"fullname", o},
+                      {"id", FakeObjectId(o)},
+                      {"isEnterprise", false},
+                      {"roleInOrg", "read"}});
     }
   }
   const Token& t = *caller.token;
-  const char* role = t.role == TokenRole::kRead ? "read" : t.role == TokenRole::kWrite ? "write"
-                                                                                       : "fineGrained";
+  const char* role = t.role == TokenRole::kRead    ? "read"
+                     : t.role == TokenRole::kWrite ? "write"
+                                                   : "fineGrained";
   json token{{"displayName", t.name}, {"role", role}, {"createdAt", FormatIso8601(t.created_at)}};
   if (t.role == TokenRole::kFineGrained) {
     json perms = json::array({"repo.content.read"});
     if (t.gated_scope) perms.push_back("gated-repos.read");
-    token["fineGrained"] = {{"canReadGatedRepos", t.gated_scope},
-                            {"global", json::array({"discussion.write", "post.write"})},
-                            {"scoped", json::array({{{"entity", {{"type", "user"}, {"name", t.user}}},
-                                                     {"permissions", perms}}})}};
+    token["fineGrained"] = {
+        {"canReadGatedRepos", t.gated_scope},
+        {"global", json::array({"discussion.write", "post.write"})},
+        {"scoped", json::array({{{"entity", {{"type", "user"}, {"name", t.user}}},
+                                 {"permissions", perms}}})}};
   }
   json body{{"type", "user"},
             {"id", FakeObjectId(caller.user)},
@@ -587,7 +598,8 @@ bool ValidFilePath(const std::string& p) {
   std::size_t start = 0;
   while (start <= p.size()) {
     auto slash = p.find('/', start);
-    const std::string seg = p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    const std::string seg =
+        p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (seg.empty() || seg == "." || seg == "..") return false;
     if (slash == std::string::npos) break;
     start = slash + 1;
@@ -644,12 +656,16 @@ HttpResponse HandleHub(const HttpRequest& req, const World& world, const HubCont
   }
   const std::string revision = route.has_revision ? route.revision : repo->default_branch;
   const Commit* commit = repo->Resolve(revision);
-  if (!commit) return Error(404, "RevisionNotFound", messages::InvalidRev(revision), json_body, ctx);
+  if (!commit)
+    return Error(404, "RevisionNotFound", messages::InvalidRev(revision), json_body, ctx);
 
   switch (route.kind) {
-    case RouteKind::kApiRepo: return RepoInfo(t, *repo, *commit, ctx);
-    case RouteKind::kApiTree: return Tree(t, route, *commit, world, ctx);
-    default: break;
+    case RouteKind::kApiRepo:
+      return RepoInfo(t, *repo, *commit, ctx);
+    case RouteKind::kApiTree:
+      return Tree(t, route, *commit, world, ctx);
+    default:
+      break;
   }
   if (!ValidFilePath(route.path)) {
     return Error(400, "", "Invalid file path", json_body, ctx);

@@ -41,6 +41,12 @@ void Journal::Add(JournalEntry e) {
   auto it = std::upper_bound(entries_.begin(), entries_.end(), e.seq,
                              [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
   entries_.insert(it, std::move(e));
+  added_.notify_all();
+}
+
+bool Journal::WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return added_.wait_for(lock, timeout, [&] { return entries_.size() >= n; });
 }
 
 std::vector<JournalEntry> Journal::Entries() const {

@@ -60,8 +60,10 @@ int main(int argc, char** argv) {
   serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
       ->check(CLI::ExistingFile);
   serve->add_option("--host", opts.host, "Hub address (loopback by default)");
-  serve->add_option("--port", opts.port, "Hub port; 0 picks a free one")->check(CLI::Range(0, 65535));
-  serve->add_option("--cdn-host", opts.cdn_host, "CDN address: another host, not only another port");
+  serve->add_option("--port", opts.port, "Hub port; 0 picks a free one")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--cdn-host", opts.cdn_host,
+                    "CDN address: another host, not only another port");
   serve->add_option("--cdn-port", opts.cdn_port, "CDN port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
   serve->add_option("--cdn", cdn, "CDN flavour (overrides the world's)")

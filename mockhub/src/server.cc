@@ -67,7 +67,8 @@ struct MockServer::Impl {
     if (!trace.empty() && trace.size() <= 256) return trace;
     char buf[64];
     std::snprintf(buf, sizeof buf, "Root=1-%08llx-%024llx",
-                  static_cast<unsigned long long>(state.Now()), static_cast<unsigned long long>(seq));
+                  static_cast<unsigned long long>(state.Now()),
+                  static_cast<unsigned long long>(seq));
     return buf;
   }
 
@@ -100,7 +101,8 @@ struct MockServer::Impl {
     req.target = hreq.target;
     for (const auto& [k, v] : hreq.headers) {
       // httplib adds these pseudo headers itself; they are not the client's.
-      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT")
+        continue;
       req.headers.emplace_back(k, v);
     }
     JournalEntry entry;
@@ -155,7 +157,9 @@ struct MockServer::Impl {
     const bool head = req.method == "HEAD";
     auto finish = [this, started](JournalEntry e, std::uint64_t sent) {
       e.bytes_sent = sent;
-      e.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      e.duration_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
       if (options.log) options.log(LogLine(e));
       journal.Add(std::move(e));
     };
@@ -209,7 +213,8 @@ struct MockServer::Impl {
   }
 };
 
-std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options, std::string* error) {
+std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options,
+                                              std::string* error) {
   auto impl = std::make_unique<Impl>(std::move(world), std::move(options));
   Impl& s = *impl;
   s.signing_key = s.options.signing_key.empty() ? RandomHex(32) : s.options.signing_key;
@@ -240,12 +245,15 @@ std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options
   }
   const int cdn_port = bind(*s.cdn, s.options.cdn_host, s.options.cdn_port);
   if (cdn_port <= 0) {
-    return fail("cannot bind the CDN to " + s.options.cdn_host + ":" + std::to_string(s.options.cdn_port) +
+    return fail("cannot bind the CDN to " + s.options.cdn_host + ":" +
+                std::to_string(s.options.cdn_port) +
                 " (on Linux all of 127.0.0.0/8 is loopback; elsewhere add the address or use "
                 "--cdn-host)");
   }
   const std::string scheme = s.options.tls ? "https://" : "http://";
-  auto host_part = [](const std::string& h) { return h.find(':') != std::string::npos ? "[" + h + "]" : h; };
+  auto host_part = [](const std::string& h) {
+    return h.find(':') != std::string::npos ? "[" + h + "]" : h;
+  };
   s.hub_url = scheme + host_part(s.options.host) + ":" + std::to_string(hub_port);
   s.cdn_url = scheme + host_part(s.options.cdn_host) + ":" + std::to_string(cdn_port);
   // Both sockets are listening once bound: connections queue in the backlog,
@@ -256,7 +264,8 @@ std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options
   // that comes before listen), so wait until both report running.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!(s.hub->is_running() && s.cdn->is_running())) {
-    if (std::chrono::steady_clock::now() > deadline) return fail("the servers did not start within 10 s");
+    if (std::chrono::steady_clock::now() > deadline)
+      return fail("the servers did not start within 10 s");
     std::this_thread::yield();
   }
   return std::unique_ptr<MockServer>(new MockServer(std::move(impl)));

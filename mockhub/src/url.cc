@@ -38,7 +38,8 @@ std::string PercentEncode(const std::string& s, bool keep_slash) {
   std::string out;
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~' || (keep_slash && c == '/')) {
+    if (std::isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~' ||
+        (keep_slash && c == '/')) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -59,7 +60,8 @@ Target ParseTarget(const std::string& target) {
   if (!p.empty() && p[0] == '/') start = 1;
   while (start <= p.size()) {
     const auto slash = p.find('/', start);
-    t.raw_segments.push_back(p.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    t.raw_segments.push_back(
+        p.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }

@@ -7,27 +7,36 @@ namespace mockhub {
 
 const char* RepoTypeName(RepoType t) {
   switch (t) {
-    case RepoType::kModel: return "model";
-    case RepoType::kDataset: return "dataset";
-    case RepoType::kSpace: return "space";
+    case RepoType::kModel:
+      return "model";
+    case RepoType::kDataset:
+      return "dataset";
+    case RepoType::kSpace:
+      return "space";
   }
   return "model";
 }
 
 const char* RepoTypeUrlPrefix(RepoType t) {
   switch (t) {
-    case RepoType::kModel: return "";
-    case RepoType::kDataset: return "datasets/";
-    case RepoType::kSpace: return "spaces/";
+    case RepoType::kModel:
+      return "";
+    case RepoType::kDataset:
+      return "datasets/";
+    case RepoType::kSpace:
+      return "spaces/";
   }
   return "";
 }
 
 const char* RepoTypePlural(RepoType t) {
   switch (t) {
-    case RepoType::kModel: return "models";
-    case RepoType::kDataset: return "datasets";
-    case RepoType::kSpace: return "spaces";
+    case RepoType::kModel:
+      return "models";
+    case RepoType::kDataset:
+      return "datasets";
+    case RepoType::kSpace:
+      return "spaces";
   }
   return "models";
 }

@@ -4,9 +4,9 @@
 
 #include <cctype>
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <iomanip>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -64,8 +64,8 @@ bool ParseFile(Checker& ck, const json& spec, const std::string& ptr, RepoFile& 
     return true;
   }
   if (!ck.Keys(spec, ptr, {"text", "base64", "size", "seed", "lfs"})) return false;
-  const int kinds = int(spec.contains("text")) + int(spec.contains("base64")) +
-                    int(spec.contains("size"));
+  const int kinds =
+      int(spec.contains("text")) + int(spec.contains("base64")) + int(spec.contains("size"));
   if (kinds != 1) {
     return ck.Fail(ptr, "a file needs exactly one of \"text\", \"base64\" or \"size\" (+\"seed\")");
   }
@@ -114,7 +114,8 @@ bool ParseFiles(Checker& ck, const json& files, const std::string& ptr,
   for (auto it = files.begin(); it != files.end(); ++it) {
     const std::string fptr = ptr + "/" + PointerToken(it.key());
     if (!ValidRepoPath(it.key())) {
-      return ck.Fail(fptr, "invalid file path (empty segment, '.', '..', backslash or leading '/')");
+      return ck.Fail(fptr,
+                     "invalid file path (empty segment, '.', '..', backslash or leading '/')");
     }
     if (it.value().is_null()) {  // deletes an inherited file
       out.erase(it.key());
@@ -148,13 +149,15 @@ bool ValidRepoId(const std::string& id) {
       return false;
     }
   }
-  return slashes <= 1 && id.front() != '/' && id.back() != '/' && id.find("..") == std::string::npos;
+  return slashes <= 1 && id.front() != '/' && id.back() != '/' &&
+         id.find("..") == std::string::npos;
 }
 
 bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std::string& ptr,
                std::int64_t base_date, Repo& repo) {
-  if (!ck.Keys(spec, ptr, {"private", "owner", "gated", "approved", "disabled", "default_branch",
-                           "files", "commits", "branches", "tags", "prs"})) {
+  if (!ck.Keys(spec, ptr,
+               {"private", "owner", "gated", "approved", "disabled", "default_branch", "files",
+                "commits", "branches", "tags", "prs"})) {
     return false;
   }
   auto [type, id] = SplitRepoKey(key);
@@ -170,10 +173,14 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
   }
   if (spec.contains("gated")) {
     const json& g = spec.at("gated");
-    if (g.is_boolean() && !g.get<bool>()) repo.gated = Gating::kNone;
-    else if (g == "auto") repo.gated = Gating::kAuto;
-    else if (g == "manual") repo.gated = Gating::kManual;
-    else return ck.Fail(ptr + "/gated", "must be false, \"auto\" or \"manual\"");
+    if (g.is_boolean() && !g.get<bool>())
+      repo.gated = Gating::kNone;
+    else if (g == "auto")
+      repo.gated = Gating::kAuto;
+    else if (g == "manual")
+      repo.gated = Gating::kManual;
+    else
+      return ck.Fail(ptr + "/gated", "must be false, \"auto\" or \"manual\"");
   }
   std::vector<std::string> approved;
   if (!ck.Get(spec, ptr, "approved", approved)) return false;
@@ -182,8 +189,10 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
   // Commits: labels -> sha, resolved in dependency order through "parent".
   std::map<std::string, std::string> label_to_sha;
   json commits = spec.value("commits", json::object());
-  if (!commits.is_object()) return ck.Fail(ptr + "/commits", "expected an object of label -> commit");
-  if (spec.contains("files")) {
+  if (!commits.is_object())
+    return ck.Fail(ptr + "/commits", "expected an object of label -> commit");
+  const bool shorthand = spec.contains("files");
+  if (shorthand) {
     if (spec.contains("commits")) {
       return ck.Fail(ptr + "/files", "use either \"files\" (one commit) or \"commits\", not both");
     }
@@ -202,20 +211,24 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
     std::string parent;
     if (!ck.Get(c, cptr, "parent", parent)) return false;
     if (!parent.empty()) {
-      if (!commits.contains(parent)) return ck.Fail(cptr + "/parent", "no commit labelled \"" + parent + "\"");
+      if (!commits.contains(parent))
+        return ck.Fail(cptr + "/parent", "no commit labelled \"" + parent + "\"");
       if (!build(parent)) return false;
       commit.files = repo.commits.at(label_to_sha.at(parent)).files;
     }
     commit.sha = Sha256Hex("mockhub commit " + key + "@" + label).substr(0, 40);
     if (!ck.Get(c, cptr, "sha", commit.sha)) return false;
-    if (!IsCommitSha(commit.sha)) return ck.Fail(cptr + "/sha", "must be 40 lower-case hex characters");
+    if (!IsCommitSha(commit.sha))
+      return ck.Fail(cptr + "/sha", "must be 40 lower-case hex characters");
     commit.title = "Upload " + label;
     if (!ck.Get(c, cptr, "title", commit.title)) return false;
     commit.date = base_date + static_cast<std::int64_t>(label_to_sha.size()) * 3600;
     if (c.contains("date") && !ParseTimestamp(c.at("date"), commit.date)) {
       return ck.Fail(cptr + "/date", "must be an ISO 8601 UTC time or unix seconds");
     }
-    if (c.contains("files") && !ParseFiles(ck, c.at("files"), cptr + "/files", commit.files)) return false;
+    const std::string files_ptr = shorthand ? ptr + "/files" : cptr + "/files";
+    if (c.contains("files") && !ParseFiles(ck, c.at("files"), files_ptr, commit.files))
+      return false;
     if (repo.commits.count(commit.sha)) return ck.Fail(cptr + "/sha", "duplicate commit sha");
     label_to_sha[label] = commit.sha;
     repo.commits[commit.sha] = std::move(commit);
@@ -245,7 +258,8 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
   if (!branches.is_object()) return ck.Fail(ptr + "/branches", "expected an object");
   if (!branches.contains(repo.default_branch)) {
     if (commits.size() > 1) {
-      return ck.Fail(ptr + "/branches", "the default branch \"" + repo.default_branch + "\" is missing");
+      return ck.Fail(ptr + "/branches",
+                     "the default branch \"" + repo.default_branch + "\" is missing");
     }
     branches[repo.default_branch] = last_label;
   }
@@ -342,13 +356,15 @@ Loaded<json> ReadJsonFile(const std::string& path) {
 Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
   Checker ck(file);
   World w;
-  if (!ck.Keys(doc, "", {"$schema", "version", "about", "clock", "hub", "cdn", "users", "tokens",
-                         "repos", "renames"})) {
+  if (!ck.Keys(doc, "",
+               {"$schema", "version", "about", "clock", "hub", "cdn", "users", "tokens", "repos",
+                "renames"})) {
     return ck.error();
   }
   int version = 1;
   if (!ck.Get(doc, "", "version", version)) return ck.error();
-  if (version != 1) return LoadError{file, "/version", "unsupported version (this mockhub reads 1)"};
+  if (version != 1)
+    return LoadError{file, "/version", "unsupported version (this mockhub reads 1)"};
   if (doc.contains("clock")) {
     std::int64_t t = 0;
     if (!ParseTimestamp(doc.at("clock"), t)) {
@@ -363,7 +379,8 @@ Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
         !ck.Get(h, "/hub", "resolve_cache_redirect", w.options.resolve_cache_redirect)) {
       return ck.error();
     }
-    if (w.options.tree_page_size == 0) return LoadError{file, "/hub/tree_page_size", "must be at least 1"};
+    if (w.options.tree_page_size == 0)
+      return LoadError{file, "/hub/tree_page_size", "must be at least 1"};
   }
   if (doc.contains("cdn")) {
     const json& c = doc.at("cdn");
@@ -376,7 +393,8 @@ Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
     auto f = ParseCdnFlavour(flavour);
     if (!f) return LoadError{file, "/cdn/flavour", "must be \"cloudfront\" or \"s3\""};
     w.options.cdn_flavour = *f;
-    if (w.options.cdn_url_ttl <= 0) return LoadError{file, "/cdn/url_ttl_seconds", "must be positive"};
+    if (w.options.cdn_url_ttl <= 0)
+      return LoadError{file, "/cdn/url_ttl_seconds", "must be positive"};
   }
   const std::int64_t base_date = w.clock_start.value_or(1735689600) - 30 * 86400;
   const json users = doc.value("users", json::object());
@@ -387,17 +405,20 @@ Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
     u.name = it.key();
     u.fullname = it.key();
     if (!ck.Keys(it.value(), ptr, {"fullname", "orgs"}) ||
-        !ck.Get(it.value(), ptr, "fullname", u.fullname) || !ck.Get(it.value(), ptr, "orgs", u.orgs)) {
+        !ck.Get(it.value(), ptr, "fullname", u.fullname) ||
+        !ck.Get(it.value(), ptr, "orgs", u.orgs)) {
       return ck.error();
     }
     w.users[u.name] = u;
   }
   const json tokens = doc.value("tokens", json::object());
-  if (!tokens.is_object()) return LoadError{file, "/tokens", "expected an object of value -> token"};
+  if (!tokens.is_object())
+    return LoadError{file, "/tokens", "expected an object of value -> token"};
   for (auto it = tokens.begin(); it != tokens.end(); ++it) {
     const std::string ptr = "/tokens/" + PointerToken(it.key());
     const json& t = it.value();
-    if (!ck.Keys(t, ptr, {"user", "name", "role", "state", "expires_at", "gated_scope"})) return ck.error();
+    if (!ck.Keys(t, ptr, {"user", "name", "role", "state", "expires_at", "gated_scope"}))
+      return ck.error();
     Token tok;
     tok.value = it.key();
     tok.created_at = base_date;
@@ -410,19 +431,29 @@ Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
     if (tok.value.empty() || tok.value.find_first_of(" \t\r\n") != std::string::npos) {
       return LoadError{file, ptr, "a token value must be non-empty, without whitespace"};
     }
-    if (tok.user.empty()) return LoadError{file, ptr + "/user", "required: the user owning the token"};
+    if (tok.user.empty())
+      return LoadError{file, ptr + "/user", "required: the user owning the token"};
     if (!w.users.count(tok.user)) {
       return LoadError{file, ptr + "/user", "no user \"" + tok.user + "\" under /users"};
     }
-    if (tok.name.empty()) tok.name = tok.value.substr(0, std::min<std::size_t>(6, tok.value.size()));
-    if (role == "read") tok.role = TokenRole::kRead;
-    else if (role == "write") tok.role = TokenRole::kWrite;
-    else if (role == "fineGrained") tok.role = TokenRole::kFineGrained;
-    else return LoadError{file, ptr + "/role", "must be \"read\", \"write\" or \"fineGrained\""};
-    if (state == "valid") tok.state = TokenState::kValid;
-    else if (state == "expired") tok.state = TokenState::kExpired;
-    else if (state == "revoked") tok.state = TokenState::kRevoked;
-    else return LoadError{file, ptr + "/state", "must be \"valid\", \"expired\" or \"revoked\""};
+    if (tok.name.empty())
+      tok.name = tok.value.substr(0, std::min<std::size_t>(6, tok.value.size()));
+    if (role == "read")
+      tok.role = TokenRole::kRead;
+    else if (role == "write")
+      tok.role = TokenRole::kWrite;
+    else if (role == "fineGrained")
+      tok.role = TokenRole::kFineGrained;
+    else
+      return LoadError{file, ptr + "/role", "must be \"read\", \"write\" or \"fineGrained\""};
+    if (state == "valid")
+      tok.state = TokenState::kValid;
+    else if (state == "expired")
+      tok.state = TokenState::kExpired;
+    else if (state == "revoked")
+      tok.state = TokenState::kRevoked;
+    else
+      return LoadError{file, ptr + "/state", "must be \"valid\", \"expired\" or \"revoked\""};
     if (t.contains("expires_at")) {
       std::int64_t e = 0;
       if (!ParseTimestamp(t.at("expires_at"), e)) {
@@ -452,7 +483,8 @@ Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
     w.repos[{repo.type, repo.id}] = std::move(repo);
   }
   const json renames = doc.value("renames", json::object());
-  if (!renames.is_object()) return LoadError{file, "/renames", "expected an object of old id -> new id"};
+  if (!renames.is_object())
+    return LoadError{file, "/renames", "expected an object of old id -> new id"};
   for (auto it = renames.begin(); it != renames.end(); ++it) {
     const std::string ptr = "/renames/" + PointerToken(it.key());
     if (it.value().is_null()) continue;
@@ -460,7 +492,8 @@ Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
     auto [from_type, from_id] = SplitRepoKey(it.key());
     auto [to_type, to_id] = SplitRepoKey(it.value().get<std::string>());
     if (from_type != to_type) return LoadError{file, ptr, "a rename keeps the repo type"};
-    if (!w.FindRepo(to_type, to_id)) return LoadError{file, ptr, "no repo \"" + to_id + "\" to rename to"};
+    if (!w.FindRepo(to_type, to_id))
+      return LoadError{file, ptr, "no repo \"" + to_id + "\" to rename to"};
     if (w.FindRepo(from_type, from_id)) {
       return LoadError{file, ptr, "the old id still names a repo; remove it or pick another id"};
     }

@@ -4,6 +4,8 @@
 // stored whole: only their first 6 characters.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -14,24 +16,24 @@
 namespace mockhub {
 
 struct JournalEntry {
-  std::uint64_t seq = 0;        // 1-based, shared by hub and cdn
-  double time = 0;              // server clock at arrival, unix seconds (fractional)
-  std::string server;           // "hub" or "cdn"
+  std::uint64_t seq = 0;  // 1-based, shared by hub and cdn
+  double time = 0;        // server clock at arrival, unix seconds (fractional)
+  std::string server;     // "hub" or "cdn"
   std::string method;
-  std::string target;           // raw request target; signatures kept (they are not tokens)
-  std::string authorization;    // "" or e.g. "Bearer hf_ali…" (redacted)
-  std::string range;            // request Range header
+  std::string target;         // raw request target; signatures kept (they are not tokens)
+  std::string authorization;  // "" or e.g. "Bearer hf_ali…" (redacted)
+  std::string range;          // request Range header
   std::string if_range;
   std::string user_agent;
   std::string request_id;
   int status = 0;
   std::string location;
   std::string content_range;
-  std::string error_code;       // X-Error-Code
-  std::string error_message;    // X-Error-Message
+  std::string error_code;        // X-Error-Code
+  std::string error_message;     // X-Error-Message
   std::uint64_t bytes_sent = 0;  // body bytes actually written
   double duration_ms = 0;
-  std::uint64_t connection = 0;  // id of the TCP connection (peer port based)
+  std::uint64_t connection = 0;    // id of the TCP connection (peer port based)
   std::vector<std::string> flags;  // "token_leak", "fault:<verb>", "client_aborted"...
 
   bool HasFlag(const std::string& f) const;
@@ -46,11 +48,16 @@ class Journal {
   std::uint64_t NextSeq();
   void Add(JournalEntry e);
   std::vector<JournalEntry> Entries() const;
+  // An entry is added when its response has been written, a moment after the
+  // client may have read it; waits until at least n entries are in, or the
+  // timeout. Returns whether they are.
+  bool WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const;
   void Clear();
   nlohmann::json ToJson() const;
 
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable added_;
   std::uint64_t seq_ = 0;
   std::vector<JournalEntry> entries_;
 };

@@ -22,8 +22,8 @@ struct LoadError {
 template <typename T>
 class [[nodiscard]] Loaded {
  public:
-  Loaded(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
-  Loaded(LoadError error) : v_(std::move(error)) {}   // NOLINT(google-explicit-constructor)
+  Loaded(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
+  Loaded(LoadError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() { return std::get<0>(v_); }
@@ -40,9 +40,12 @@ class [[nodiscard]] Loaded {
 inline std::string PointerToken(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }

@@ -23,7 +23,7 @@ struct ServerOptions {
   int cdn_port = 0;
   std::optional<CdnFlavour> cdn_flavour;  // overrides the world's
   bool tls = false;
-  std::string tls_dir;  // where the CA is written; default: a fresh temp dir
+  std::string tls_dir;      // where the CA is written; default: a fresh temp dir
   std::string signing_key;  // CDN URL signing key; default: random
   // Called with each finished request's one-line log, if set.
   std::function<void(const std::string&)> log;

@@ -11,11 +11,11 @@
 namespace mockhub {
 
 struct TlsMaterial {
-  std::string ca_pem;      // CA certificate
-  std::string cert_pem;    // leaf certificate
-  std::string key_pem;     // leaf private key (PKCS#8)
-  std::string ca_file;     // where ca_pem was written
-  std::string cert_file;   // leaf certificate, for servers that want paths
+  std::string ca_pem;     // CA certificate
+  std::string cert_pem;   // leaf certificate
+  std::string key_pem;    // leaf private key (PKCS#8)
+  std::string ca_file;    // where ca_pem was written
+  std::string cert_file;  // leaf certificate, for servers that want paths
   std::string key_file;
 };
 

@@ -25,8 +25,8 @@ const char* RepoTypeName(RepoType t);
 const char* RepoTypeUrlPrefix(RepoType t);
 // Cache folder prefix: "models", "datasets", "spaces".
 const char* RepoTypePlural(RepoType t);
-std::optional<RepoType> ParseRepoType(const std::string& s);          // "model"...
-std::optional<RepoType> ParseRepoTypePlural(const std::string& s);    // "models"...
+std::optional<RepoType> ParseRepoType(const std::string& s);        // "model"...
+std::optional<RepoType> ParseRepoTypePlural(const std::string& s);  // "models"...
 
 enum class Gating { kNone, kAuto, kManual };
 enum class TokenState { kValid, kExpired, kRevoked };
@@ -38,9 +38,9 @@ struct RepoFile {
 };
 
 struct Commit {
-  std::string sha;    // 40 lower-case hex
-  std::string title;  // commit title (tree expand=true: lastCommit.title)
-  std::int64_t date = 0;  // unix seconds
+  std::string sha;                        // 40 lower-case hex
+  std::string title;                      // commit title (tree expand=true: lastCommit.title)
+  std::int64_t date = 0;                  // unix seconds
   std::map<std::string, RepoFile> files;  // path -> file
 };
 
@@ -77,7 +77,7 @@ struct Token {
   TokenRole role = TokenRole::kRead;
   TokenState state = TokenState::kValid;
   std::optional<std::int64_t> expires_at;  // unix seconds; expired from then on
-  bool gated_scope = true;  // fine-grained: may read gated repos it was granted
+  bool gated_scope = true;                 // fine-grained: may read gated repos it was granted
   std::int64_t created_at = 0;
 };
 

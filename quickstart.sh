@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The two commands of the README's quick start, on a fresh Debian 12 machine:
+#   ./quickstart.sh demo   build, then run the main job on the embedded demo world
+#   ./quickstart.sh test   build and run every test (what .ci/run and CI call)
+#   ./quickstart.sh deps   only install what is missing (CI's sanitizer jobs)
+# Each installs the Debian packages it is missing first (as root, or via sudo).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
+          libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev curl)
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "quickstart: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# The JavaScript conformance check needs Node.js and the pinned npm packages.
+prepare_js() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || install_missing nodejs npm
+  if [ -f tests/js/package-lock.json ]; then
+    npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >&2
+  fi
+}
+
+case "${1:-}" in
+  deps)  # used by CI jobs that run a sanitizer preset
+    install_missing "${PACKAGES[@]}"
+    prepare_js
+    ;;
+  demo)
+    install_missing "${PACKAGES[@]}"
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target mockhub hubget
+    exec tools/demo.sh build/release
+    ;;
+  test)
+    install_missing "${PACKAGES[@]}"
+    prepare_js
+    cmake --workflow --preset ci
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac

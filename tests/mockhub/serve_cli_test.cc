@@ -1,0 +1,137 @@
+// `mockhub serve` as a process: the first stdout line, readiness, clean stop
+// on SIGTERM and SIGINT, and exit 2 with a pointer for a bad world file.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "raw_http.h"
+
+namespace {
+
+struct Child {
+  pid_t pid = -1;
+  int out = -1, err = -1;
+};
+
+Child Spawn(const std::vector<std::string>& args) {
+  int out[2], err[2];
+  if (::pipe(out) != 0 || ::pipe(err) != 0) return {};
+  Child c;
+  c.pid = ::fork();
+  if (c.pid == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  ::close(err[1]);
+  c.out = out[0];
+  c.err = err[0];
+  return c;
+}
+
+// Reads until a newline or the timeout; the failure message says which.
+::testing::AssertionResult ReadLine(int fd, std::string& line, std::chrono::milliseconds timeout) {
+  line.clear();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      return ::testing::AssertionFailure()
+             << "no line within " << timeout.count() << " ms; got '" << line << "'";
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char c;
+    if (::read(fd, &c, 1) != 1)
+      return ::testing::AssertionFailure() << "stream closed; got '" << line << "'";
+    if (c == '\n') return ::testing::AssertionSuccess();
+    line += c;
+  }
+}
+
+std::string ReadAll(int fd) {
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+  return s;
+}
+
+::testing::AssertionResult ExitsWith(pid_t pid, int code, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return ::testing::AssertionFailure() << "did not exit within " << timeout.count() << " ms";
+    }
+    ::poll(nullptr, 0, 5);
+  }
+  if (!WIFEXITED(status))
+    return ::testing::AssertionFailure() << "killed by signal " << WTERMSIG(status);
+  if (WEXITSTATUS(status) != code)
+    return ::testing::AssertionFailure() << "exit " << WEXITSTATUS(status) << ", expected " << code;
+  return ::testing::AssertionSuccess();
+}
+
+class ServeCliTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ServeCliTest, PrintsEndpointFirstServesAndStopsCleanlyOnSignal) {
+  Child c = Spawn({MOCKHUB_BIN, "serve", "--port", "0"});
+  ASSERT_GT(c.pid, 0);
+  std::string line;
+  ASSERT_TRUE(ReadLine(c.out, line, std::chrono::seconds(10)));
+  ASSERT_EQ(line.rfind("HF_ENDPOINT=http://127.0.0.1:", 0), 0u) << line;
+  const std::string endpoint = line.substr(12);
+  ASSERT_TRUE(ReadLine(c.out, line, std::chrono::seconds(5)));
+  EXPECT_EQ(line.rfind("MOCKHUB_CDN=http://127.0.0.2:", 0), 0u) << line;
+  EXPECT_EQ(testsupport::Request(endpoint, "GET", "/_mockhub/health").status, 200);
+  EXPECT_EQ(testsupport::Request(endpoint, "GET", "/api/whoami-v2",
+                                 {{"Authorization", "Bearer hf_alice"}})
+                .status,
+            200);
+  ::kill(c.pid, GetParam());
+  EXPECT_TRUE(ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+  const std::string log = ReadAll(c.err);
+  EXPECT_NE(log.find("hub GET /api/whoami-v2 -> 200"), std::string::npos) << log;
+  EXPECT_EQ(log.find("hf_alice"), std::string::npos) << "the log holds a whole token";
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, ServeCliTest, ::testing::Values(SIGTERM, SIGINT),
+                         [](const auto& p) { return p.param == SIGTERM ? "Sigterm" : "Sigint"; });
+
+TEST(ServeCliBadInputTest, BadWorldFileExits2NamingFileAndPointer) {
+  char dir[] = "/tmp/mockhub-test-XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir));
+  const std::string path = std::string(dir) + "/world.json";
+  std::ofstream(path) << R"({"repos": {"a/b": {"files": {"x": {"lfs": "yes", "text": "1"}}}}})";
+  Child c = Spawn({MOCKHUB_BIN, "serve", "--world", path});
+  EXPECT_TRUE(ExitsWith(c.pid, 2, std::chrono::seconds(10)));
+  const std::string err = ReadAll(c.err);
+  EXPECT_NE(err.find(path + ": /repos/a~1b/files/x/lfs: has the wrong type"), std::string::npos)
+      << err;
+  std::remove(path.c_str());
+  ::rmdir(dir);
+}
+
+TEST(ServeCliBadInputTest, UnknownOptionExits2) {
+  Child c = Spawn({MOCKHUB_BIN, "serve", "--cdn", "akamai"});
+  EXPECT_TRUE(ExitsWith(c.pid, 2, std::chrono::seconds(10)));
+}
+
+}  // namespace

@@ -1,0 +1,135 @@
+// World files: the demo world loads, content is deterministic, and bad input
+// is refused with the file, the JSON pointer and the reason.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "mockhub/digest.h"
+#include "mockhub/world_json.h"
+
+namespace mockhub {
+namespace {
+
+using nlohmann::json;
+
+LoadError LoadFails(const std::string& text) {
+  auto doc = ParseJsonText(text, "w.json");
+  if (!doc) return doc.error();
+  auto w = WorldFromJson(*doc, "w.json");
+  EXPECT_FALSE(w.ok()) << text;
+  return w.ok() ? LoadError{} : w.error();
+}
+
+TEST(WorldTest, DemoWorldHasTheDocumentedReposAndTokens) {
+  auto doc = ParseJsonText(DemoWorldJson(), "<demo world>");
+  ASSERT_TRUE(doc.ok());
+  auto w = WorldFromJson(*doc, "<demo world>");
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  EXPECT_EQ(w->repos.size(), 6u);
+  EXPECT_TRUE(w->FindRepo(RepoType::kDataset, "demo/tiny-dataset"));
+  EXPECT_EQ(*w->RenamedTo(RepoType::kModel, "old-org/renamed-model"), "new-org/renamed-model");
+  EXPECT_EQ(w->FindToken("hf_expired")->name, "old-laptop");
+  EXPECT_EQ(w->FindToken("hf_revoked")->state, TokenState::kRevoked);
+  const Repo& clip = *w->FindRepo(RepoType::kModel, "InvokeAI/clip-vit-large-patch14");
+  EXPECT_EQ(clip.Resolve("main")->files.at("model.safetensors").content->size(), 64u << 20);
+  EXPECT_TRUE(clip.Resolve("main")->files.at("model.safetensors").lfs);
+  EXPECT_FALSE(clip.Resolve("main")->files.at("config.json").lfs);
+  EXPECT_EQ(w->FindRepo(RepoType::kModel, "black-forest-labs/FLUX.1-dev")->gated, Gating::kManual);
+}
+
+TEST(WorldTest, CommitShasAreStableAcrossLoads) {
+  EXPECT_EQ(DemoWorld()
+                .FindRepo(RepoType::kModel, "InvokeAI/clip-vit-large-patch14")
+                ->branches.at("main"),
+            DemoWorld()
+                .FindRepo(RepoType::kModel, "InvokeAI/clip-vit-large-patch14")
+                ->branches.at("main"));
+}
+
+TEST(ContentTest, SyntheticBytesDependOnlyOnSeedAndOffset) {
+  auto a = Content::Synthetic(1000, 7), b = Content::Synthetic(1000, 7),
+       c = Content::Synthetic(1000, 8);
+  const std::string all = a->ReadAll();
+  EXPECT_EQ(all, b->ReadAll());
+  EXPECT_NE(all, c->ReadAll());
+  for (std::uint64_t off : {0u, 1u, 7u, 8u, 13u, 999u}) {
+    char buf[64];
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf, 1000 - off));
+    a->Read(off, buf, n);
+    EXPECT_EQ(std::string(buf, n), all.substr(off, n)) << off;
+  }
+}
+
+TEST(ContentTest, HashesAreComputedOverTheStreamedBytes) {
+  auto c = Content::Synthetic(3u << 20, 5);  // spans several hashing chunks
+  EXPECT_EQ(c->Sha256(), Sha256Hex(c->ReadAll()));
+  EXPECT_EQ(Content::Inline("")->Sha256(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(WorldLoadTest, InvalidJsonNamesTheByteOffset) {
+  LoadError e = LoadFails("{\"repos\": {");
+  EXPECT_EQ(e.file, "w.json");
+  EXPECT_NE(e.reason.find("invalid JSON at byte"), std::string::npos) << e.reason;
+}
+
+TEST(WorldLoadTest, UnknownKeyIsAnErrorAtItsPointer) {
+  LoadError e = LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}, "privat": true}}})");
+  EXPECT_EQ(e.pointer, "/repos/a~1b/privat");
+  EXPECT_NE(e.reason.find("unknown key"), std::string::npos);
+}
+
+TEST(WorldLoadTest, BadFileSpecsAreRefused) {
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": {"text": "1", "size": 3}}}}})").pointer,
+            "/repos/a~1b/files/x");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": {"base64": "!!"}}}}})").pointer,
+            "/repos/a~1b/files/x/base64");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"../x": "y"}}}})").pointer,
+            "/repos/a~1b/files/..~1x");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": {"size": -1}}}}})").pointer,
+            "/repos/a~1b/files/x/size");
+}
+
+TEST(WorldLoadTest, ReferencesMustResolve) {
+  EXPECT_EQ(LoadFails(R"({"tokens": {"hf_x": {"user": "nobody"}}})").pointer, "/tokens/hf_x/user");
+  EXPECT_EQ(
+      LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}}}, "renames": {"c/d": "e/f"}})").pointer,
+      "/renames/c~1d");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}, "branches": {"dev": "nope"}}}})")
+                .pointer,
+            "/repos/a~1b/branches/dev");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"commits": {"c1": {"parent": "c1"}}}}})").pointer,
+            "/repos/a~1b/commits/c1");
+  EXPECT_EQ(
+      LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}, "approved": ["ghost"]}}})").pointer,
+      "/repos/a~1b/approved");
+}
+
+TEST(WorldLoadTest, WrongTypesAndValuesAreRefused) {
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}, "private": "yes"}}})").pointer,
+            "/repos/a~1b/private");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}, "gated": "sometimes"}}})").pointer,
+            "/repos/a~1b/gated");
+  EXPECT_EQ(LoadFails(R"({"cdn": {"flavour": "akamai"}})").pointer, "/cdn/flavour");
+  EXPECT_EQ(LoadFails(R"({"version": 2})").pointer, "/version");
+  EXPECT_EQ(LoadFails(R"([1, 2])").pointer, "");
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b/c": {"files": {"x": "y"}}}})").pointer, "/repos/a~1b~1c");
+}
+
+TEST(WorldLoadTest, CommitsInheritFromTheirParent) {
+  auto doc = ParseJsonText(R"({"repos": {"a/b": {
+      "commits": {"c1": {"files": {"x": "1", "y": "2"}}, "c2": {"parent": "c1", "files": {"x": "3", "y": null}}},
+      "branches": {"main": "c2", "old": "c1"}, "tags": {"v1": "c1"}, "prs": {"4": "c1"}}}})",
+                           "w.json");
+  auto w = WorldFromJson(*doc, "w.json");
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  const Repo& r = *w->FindRepo(RepoType::kModel, "a/b");
+  EXPECT_EQ(r.Resolve("main")->files.size(), 1u);
+  EXPECT_EQ(r.Resolve("main")->files.at("x").content->ReadAll(), "3");
+  EXPECT_EQ(r.Resolve("v1")->files.size(), 2u);
+  EXPECT_EQ(r.Resolve("refs/pr/4"), r.Resolve("old"));
+  EXPECT_EQ(r.Resolve("refs/pr/5"), nullptr);
+}
+
+}  // namespace
+}  // namespace mockhub
