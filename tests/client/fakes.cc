@@ -47,6 +47,11 @@ void Routes::Add(const std::string& method, const std::string& url, Canned c) {
   routes_[method + " " + url].push_back(std::move(c));
 }
 
+void Routes::Set(const std::string& method, const std::string& url, Canned c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  routes_[method + " " + url] = {std::move(c)};
+}
+
 Result<HttpResponse> Routes::Handle(const HttpRequest& req) {
   Canned c;
   {

@@ -64,6 +64,8 @@ struct Seen {
 class Routes {
  public:
   void Add(const std::string& method, const std::string& url, Canned c);
+  // Replaces whatever was queued for the route.
+  void Set(const std::string& method, const std::string& url, Canned c);
   Result<HttpResponse> Handle(const HttpRequest& req);
   std::vector<Seen> seen() const;
   int Count(const std::string& method, const std::string& url_prefix = "") const;
