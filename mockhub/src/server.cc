@@ -4,7 +4,11 @@
 // serves the admin API under /_mockhub/.
 #include "mockhub/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,6 +23,7 @@
 
 #include "mockhub/cdn.h"
 #include "mockhub/digest.h"
+#include "mockhub/faults.h"
 #include "mockhub/hub.h"
 #include "mockhub/tls.h"
 
@@ -36,6 +41,45 @@ std::string RandomHex(std::size_t bytes) {
   std::string raw;
   for (std::size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(rd() & 0xff));
   return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+constexpr const char* kHopPrefix = "/_mockhub/hop";
+
+// The socket of the connection a request arrived on, found by its addresses:
+// httplib does not expose it, and only the reset and stall faults need it.
+int FindSocket(const std::string& local_addr, int local_port, int remote_port) {
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NOFILE, &lim);
+  const int max_fd = static_cast<int>(std::min<rlim_t>(lim.rlim_cur, 65536));
+  for (int fd = 3; fd < max_fd; ++fd) {
+    sockaddr_in local{}, peer{};
+    socklen_t len = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
+        local.sin_family != AF_INET)
+      continue;
+    len = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    char ip[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &local.sin_addr, ip, sizeof ip);
+    if (ntohs(local.sin_port) == local_port && ntohs(peer.sin_port) == remote_port &&
+        local_addr == ip) {
+      return fd;
+    }
+  }
+  return -1;
+}
+
+// Makes the next close() send a TCP RST instead of a FIN.
+void ArmReset(int fd) {
+  if (fd < 0) return;
+  linger l{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+}
+
+bool PeerClosed(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 std::string MakeTempDir() {
@@ -77,8 +121,23 @@ struct MockServer::Impl {
     return !warm.insert(key).second;
   }
 
+  // Sleeps up to ms, in slices, giving up early when the server stops or
+  // `stop_early` says so. Returns false if the server is stopping.
+  template <typename Pred>
+  bool Wait(std::uint64_t ms, Pred stop_early) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < until) {
+      if (stopped.load() || stop_early()) return !stopped.load();
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::uint64_t>(ms, 20)));
+    }
+    return true;
+  }
+
   bool Admin(const httplib::Request& req, httplib::Response& res) {
-    if (req.path.rfind("/_mockhub/", 0) != 0) return false;
+    if (req.path.rfind("/_mockhub/", 0) != 0 ||
+        req.path.rfind(std::string(kHopPrefix) + "/", 0) == 0) {
+      return false;
+    }
     if (req.path == "/_mockhub/health") {
       res.set_content("{\"status\":\"ok\"}", "application/json");
     } else if (req.path == "/_mockhub/requests" && req.method == "DELETE") {
@@ -105,15 +164,32 @@ struct MockServer::Impl {
         continue;
       req.headers.emplace_back(k, v);
     }
+    // A hop of the relative_redirect fault is served as the original target,
+    // and no fault applies to it again.
+    const bool hop = role == Role::kHub && req.target.rfind(std::string(kHopPrefix) + "/", 0) == 0;
+    if (hop) req.target = req.target.substr(std::string(kHopPrefix).size());
+    FaultPlan plan;
+    if (options.faults && !hop) {
+      plan = options.faults->Plan(role == Role::kCdn, req.method,
+                                  req.target.substr(0, req.target.find('?')));
+    }
+    if (plan.ignore_range) {
+      req.headers.erase(std::remove_if(req.headers.begin(), req.headers.end(),
+                                       [](const auto& h) {
+                                         return HeaderNameEquals(h.first, "Range") ||
+                                                HeaderNameEquals(h.first, "If-Range");
+                                       }),
+                        req.headers.end());
+    }
     JournalEntry entry;
     entry.seq = journal.NextSeq();
     entry.time = state.Now();
     entry.server = role == Role::kHub ? "hub" : "cdn";
     entry.method = req.method;
-    entry.target = req.target;
+    entry.target = hreq.target;
     entry.authorization = RedactAuthorization(req.Header("Authorization"));
-    entry.range = req.Header("Range");
-    entry.if_range = req.Header("If-Range");
+    entry.range = hreq.get_header_value("Range");
+    entry.if_range = hreq.get_header_value("If-Range");
     entry.user_agent = req.Header("User-Agent").substr(0, 200);
     entry.connection = static_cast<std::uint64_t>(hreq.remote_port);
     const std::string request_id = RequestId(req, entry.seq);
@@ -121,8 +197,16 @@ struct MockServer::Impl {
 
     auto world = state.Snapshot();
     const auto now = static_cast<std::int64_t>(state.Now());
+    if (plan.delay_ms) Wait(std::min(plan.delay_ms, kMaxStallMs), [] { return false; });
     HttpResponse res;
-    if (role == Role::kHub) {
+    if (plan.relative_redirect && role == Role::kHub) {
+      res.status = 307;
+      res.Set("Location", kHopPrefix + req.target);
+      res.Set("Content-Type", "text/plain; charset=utf-8");
+      res.body = "Temporary Redirect. Redirecting to " + res.Get("Location");
+    } else if (plan.replace) {
+      res = *plan.replace;
+    } else if (role == Role::kHub) {
       res = HandleHub(req, *world, HubContext{hub_url, cdn_url, signing_key, now, request_id});
     } else {
       const std::string key = hreq.path;
@@ -132,6 +216,15 @@ struct MockServer::Impl {
       if (res.status / 100 == 2 && res.Get("X-Cache").rfind("Miss", 0) == 0 && Warm(key)) {
         res.Set("X-Cache", "Hit from cloudfront");
       }
+    }
+    if (!res.Has("X-Request-Id") && role == Role::kHub) res.Set("X-Request-Id", request_id);
+    for (const auto& h : plan.drop_headers) res.Remove(h);
+    for (const auto& [k, v] : plan.set_headers) res.Set(k, v);
+    res.flags.insert(res.flags.end(), plan.fired.begin(), plan.fired.end());
+    if (plan.touches_body() && !res.content && !res.body.empty()) {
+      res.content = Content::Inline(res.body);
+      res.content_offset = 0;
+      res.content_length = res.body.size();
     }
     entry.status = res.status;
     entry.location = res.Get("Location");
@@ -169,23 +262,94 @@ struct MockServer::Impl {
       return;
     }
     auto sent = std::make_shared<std::atomic<std::uint64_t>>(0);
-    auto content = res.content;
-    const std::uint64_t base = res.content_offset;
+    auto body = std::make_shared<BodyWriter>(this, res.content, res.content_offset,
+                                             res.content_length, plan, hreq.local_addr,
+                                             hreq.local_port, hreq.remote_port, sent);
     hres.set_content_provider(
         static_cast<std::size_t>(res.content_length), content_type,
-        [content, base, sent](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-          thread_local std::vector<char> buf(kChunk);
-          const std::size_t n = std::min(length, buf.size());
-          content->Read(base + offset, buf.data(), n);
-          if (!sink.write(buf.data(), n)) return false;
-          *sent += n;
-          return true;
+        [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          return body->Write(offset, length, sink);
         },
         [finish, entry = std::move(entry), sent, head](bool success) mutable {
           if (!success && !head) entry.flags.push_back("incomplete");
           finish(std::move(entry), sent->load());
         });
   }
+
+  // Streams one response body in chunks, applying the body faults of its
+  // plan: cut (close or reset), stall, throttle, corrupt.
+  struct BodyWriter {
+    Impl* impl;
+    std::shared_ptr<const Content> content;
+    std::uint64_t base, length;
+    FaultPlan plan;
+    std::string local_addr;
+    int local_port, remote_port;
+    std::shared_ptr<std::atomic<std::uint64_t>> sent;
+    std::optional<std::uint64_t> cut_at;
+    bool stalled = false;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    BodyWriter(Impl* i, std::shared_ptr<const Content> c, std::uint64_t b, std::uint64_t len,
+               FaultPlan p, std::string la, int lp, int rp,
+               std::shared_ptr<std::atomic<std::uint64_t>> s)
+        : impl(i),
+          content(std::move(c)),
+          base(b),
+          length(len),
+          plan(std::move(p)),
+          local_addr(std::move(la)),
+          local_port(lp),
+          remote_port(rp),
+          sent(std::move(s)),
+          cut_at(plan.CutAt(len)) {}
+
+    int Socket() const { return FindSocket(local_addr, local_port, remote_port); }
+
+    bool Write(std::uint64_t offset, std::uint64_t left, httplib::DataSink& sink) {
+      if (cut_at && offset >= *cut_at) {
+        if (plan.cut_reset) ArmReset(Socket());
+        return false;  // httplib closes the connection short of Content-Length
+      }
+      if (plan.stall_after && offset >= *plan.stall_after && !stalled) {
+        stalled = true;
+        const int fd = Socket();
+        const std::uint64_t ms = plan.stall_ms ? plan.stall_ms : kMaxStallMs;
+        if (!impl->Wait(ms, [fd] { return PeerClosed(fd); }) || plan.stall_ms == 0 ||
+            PeerClosed(fd)) {
+          return false;
+        }
+      }
+      std::uint64_t n = std::min<std::uint64_t>(left, kChunk);
+      if (cut_at) n = std::min(n, *cut_at - offset);
+      if (plan.stall_after && !stalled && *plan.stall_after > offset)
+        n = std::min(n, *plan.stall_after - offset);
+      if (plan.throttle_bps)
+        n = std::min<std::uint64_t>(n, std::max<std::uint64_t>(1, plan.throttle_bps / 20));
+      thread_local std::vector<char> buf(kChunk);
+      content->Read(base + offset, buf.data(), static_cast<std::size_t>(n));
+      for (const Corruption& k : plan.corrupt) {
+        for (std::uint64_t i = std::max(k.offset, offset);
+             i < std::min(k.offset + k.length, offset + n); ++i) {
+          buf[static_cast<std::size_t>(i - offset)] =
+              static_cast<char>(buf[static_cast<std::size_t>(i - offset)] ^ 0xff);
+        }
+      }
+      if (!sink.write(buf.data(), static_cast<std::size_t>(n))) return false;
+      *sent += n;
+      if (plan.throttle_bps) {
+        const auto due =
+            started + std::chrono::microseconds((offset + n) * 1000000 / plan.throttle_bps);
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+            due - std::chrono::steady_clock::now());
+        if (wait.count() > 0 &&
+            !impl->Wait(static_cast<std::uint64_t>(wait.count()), [] { return false; })) {
+          return false;
+        }
+      }
+      return true;
+    }
+  };
 
   std::unique_ptr<httplib::Server> MakeServer(Role role, const TlsMaterial* tls) {
     std::unique_ptr<httplib::Server> srv;

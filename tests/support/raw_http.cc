@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -89,6 +90,7 @@ RawResponse SendRaw(const std::string& base, const std::string& bytes,
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == ECONNRESET) r.reset = true;
     if (n <= 0) break;
     in.append(buf, static_cast<std::size_t>(n));
     // Stop at a complete response so keep-alive servers need not close.

@@ -16,6 +16,7 @@ struct RawResponse {
   int status = 0;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  bool reset = false;  // the connection ended with a TCP RST (ECONNRESET)
   std::string Header(const std::string& name) const;  // case-insensitive, "" if absent
   bool Has(const std::string& name) const;
 };

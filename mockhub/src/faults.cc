@@ -1,0 +1,330 @@
+// Fault verbs: parsing (strict, with JSON pointers) and selection. The one
+// place that knows what each verb means; server.cc applies FaultPlans.
+#include "mockhub/faults.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "mockhub/digest.h"
+
+namespace mockhub {
+
+using nlohmann::json;
+
+std::optional<std::uint64_t> FaultPlan::CutAt(std::uint64_t body_length) const {
+  if (cut_after) return cut_after;
+  if (cut_after_fraction) {
+    return static_cast<std::uint64_t>(*cut_after_fraction * static_cast<double>(body_length));
+  }
+  return std::nullopt;
+}
+
+bool GlobMatch(const std::string& p, const std::string& t) {
+  std::size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
+      ++pi;
+      ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+const std::vector<std::string>& FaultSet::Verbs() {
+  static const std::vector<std::string> kVerbs = {
+      "status",  "delay",        "throttle",     "cut",         "stall",
+      "corrupt", "ignore_range", "drop_headers", "set_headers", "relative_redirect"};
+  return kVerbs;
+}
+
+namespace {
+
+struct Ctx {
+  std::string file;
+  std::optional<LoadError> error;
+  bool Fail(const std::string& ptr, const std::string& why) {
+    if (!error) error = LoadError{file, ptr, why};
+    return false;
+  }
+  bool Keys(const json& o, const std::string& ptr, std::set<std::string> allowed) {
+    if (!o.is_object()) return Fail(ptr, "expected an object");
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      if (!allowed.count(it.key())) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        return Fail(ptr + "/" + PointerToken(it.key()),
+                    "unknown key \"" + it.key() + "\" (expected one of: " + list + ")");
+      }
+    }
+    return true;
+  }
+  bool Uint(const json& o, const std::string& ptr, const char* key, std::uint64_t& out,
+            bool required) {
+    if (!o.contains(key))
+      return required ? Fail(ptr, std::string("missing \"") + key + "\"") : true;
+    if (!o.at(key).is_number_unsigned())
+      return Fail(ptr + "/" + key, "must be a non-negative integer");
+    out = o.at(key).get<std::uint64_t>();
+    return true;
+  }
+  bool Headers(const json& o, const std::string& ptr, HeaderList& out) {
+    if (!o.is_object()) return Fail(ptr, "expected an object of header -> value");
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      if (!it.value().is_string())
+        return Fail(ptr + "/" + PointerToken(it.key()), "must be a string");
+      const std::string& k = it.key();
+      if (k.empty() || k.find_first_of(" :\r\n") != std::string::npos) {
+        return Fail(ptr + "/" + PointerToken(k), "invalid header name");
+      }
+      if (it.value().get<std::string>().find_first_of("\r\n") != std::string::npos) {
+        return Fail(ptr + "/" + PointerToken(k), "a header value cannot contain a line break");
+      }
+      out.emplace_back(k, it.value().get<std::string>());
+    }
+    return true;
+  }
+};
+
+// Parses one verb's parameters into the fault's plan.
+bool ParseVerb(Ctx& c, const std::string& verb, const json& p, const std::string& ptr,
+               FaultPlan& plan) {
+  if (verb == "status") {
+    // {"code": 429, "headers": {"Retry-After": "2"}, "body": "text" | "body_base64": "..."}
+    if (!c.Keys(p, ptr, {"code", "headers", "body", "body_base64"})) return false;
+    std::uint64_t code = 0;
+    if (!c.Uint(p, ptr, "code", code, true)) return false;
+    if (code < 100 || code > 599) return c.Fail(ptr + "/code", "must be an HTTP status (100-599)");
+    HttpResponse res;
+    res.status = static_cast<int>(code);
+    if (p.contains("headers") && !c.Headers(p.at("headers"), ptr + "/headers", res.headers))
+      return false;
+    if (p.contains("body")) {
+      if (!p.at("body").is_string()) return c.Fail(ptr + "/body", "must be a string");
+      res.body = p.at("body").get<std::string>();
+    }
+    if (p.contains("body_base64")) {
+      if (!p.at("body_base64").is_string() ||
+          !Base64Decode(p.at("body_base64").get<std::string>(), res.body)) {
+        return c.Fail(ptr + "/body_base64", "must be base64");
+      }
+    }
+    if (!res.Has("Content-Type")) res.Set("Content-Type", "text/plain; charset=utf-8");
+    plan.replace = res;
+    return true;
+  }
+  if (verb == "delay") {  // {"ms": 500}
+    return c.Keys(p, ptr, {"ms"}) && c.Uint(p, ptr, "ms", plan.delay_ms, true);
+  }
+  if (verb == "throttle") {  // {"bytes_per_second": 65536}
+    if (!c.Keys(p, ptr, {"bytes_per_second"}) ||
+        !c.Uint(p, ptr, "bytes_per_second", plan.throttle_bps, true)) {
+      return false;
+    }
+    return plan.throttle_bps > 0 || c.Fail(ptr + "/bytes_per_second", "must be at least 1");
+  }
+  if (verb == "cut") {  // {"after_bytes": N} | {"after_percent": P}, "mode": "close" | "reset"
+    if (!c.Keys(p, ptr, {"after_bytes", "after_percent", "mode"})) return false;
+    if (p.contains("after_bytes") == p.contains("after_percent")) {
+      return c.Fail(ptr, "needs exactly one of \"after_bytes\" or \"after_percent\"");
+    }
+    if (p.contains("after_bytes")) {
+      std::uint64_t n = 0;
+      if (!c.Uint(p, ptr, "after_bytes", n, true)) return false;
+      plan.cut_after = n;
+    } else {
+      const json& v = p.at("after_percent");
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() >= 100) {
+        return c.Fail(ptr + "/after_percent", "must be a number in [0, 100)");
+      }
+      plan.cut_after_fraction = v.get<double>() / 100.0;
+    }
+    const std::string mode = p.value("mode", "close");
+    if (mode != "close" && mode != "reset")
+      return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
+    plan.cut_reset = mode == "reset";
+    return true;
+  }
+  if (verb == "stall") {  // {"after_bytes": N, "ms": M}; no "ms": until the client gives up
+    if (!c.Keys(p, ptr, {"after_bytes", "ms"})) return false;
+    std::uint64_t n = 0;
+    if (!c.Uint(p, ptr, "after_bytes", n, true) || !c.Uint(p, ptr, "ms", plan.stall_ms, false))
+      return false;
+    if (plan.stall_ms > kMaxStallMs) return c.Fail(ptr + "/ms", "at most 120000");
+    plan.stall_after = n;
+    return true;
+  }
+  if (verb == "corrupt") {  // {"offset": N, "length": 1}
+    Corruption k;
+    if (!c.Keys(p, ptr, {"offset", "length"}) || !c.Uint(p, ptr, "offset", k.offset, true) ||
+        !c.Uint(p, ptr, "length", k.length, false)) {
+      return false;
+    }
+    if (k.length == 0) return c.Fail(ptr + "/length", "must be at least 1");
+    plan.corrupt.push_back(k);
+    return true;
+  }
+  if (verb == "ignore_range" || verb == "relative_redirect") {  // {}
+    if (!c.Keys(p, ptr, {})) return false;
+    (verb == "ignore_range" ? plan.ignore_range : plan.relative_redirect) = true;
+    return true;
+  }
+  if (verb == "drop_headers") {  // ["X-Repo-Commit", "ETag"]
+    if (!p.is_array() || p.empty())
+      return c.Fail(ptr, "expected a non-empty array of header names");
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!p[i].is_string()) return c.Fail(ptr + "/" + std::to_string(i), "must be a header name");
+      plan.drop_headers.push_back(p[i].get<std::string>());
+    }
+    return true;
+  }
+  if (verb == "set_headers") {  // {"X-Foo": "bar"}
+    return c.Headers(p, ptr, plan.set_headers);
+  }
+  return c.Fail(ptr, "unknown fault verb \"" + verb + "\"");
+}
+
+bool ParseFault(Ctx& c, const json& f, const std::string& ptr, Fault& out) {
+  if (!c.Keys(f, ptr, {"server", "method", "path", "when", "do", "comment"})) return false;
+  const std::string server = f.value("server", "any");
+  if (server == "hub")
+    out.server = Fault::Server::kHub;
+  else if (server == "cdn")
+    out.server = Fault::Server::kCdn;
+  else if (server != "any")
+    return c.Fail(ptr + "/server", "must be \"hub\", \"cdn\" or \"any\"");
+  if (f.contains("method")) {
+    if (!f.at("method").is_string()) return c.Fail(ptr + "/method", "must be a string");
+    out.method = f.at("method").get<std::string>();
+    static const std::set<std::string> kMethods = {"GET",    "HEAD",  "POST",   "PUT",
+                                                   "DELETE", "PATCH", "OPTIONS"};
+    if (!kMethods.count(out.method))
+      return c.Fail(ptr + "/method", "unknown method \"" + out.method + "\"");
+  }
+  if (f.contains("path")) {
+    if (!f.at("path").is_string() || f.at("path").get<std::string>().empty()) {
+      return c.Fail(ptr + "/path", "must be a non-empty glob");
+    }
+    out.path = f.at("path").get<std::string>();
+  }
+  if (f.contains("when")) {
+    const json& w = f.at("when");
+    const std::string wptr = ptr + "/when";
+    if (!c.Keys(w, wptr, {"first", "only", "every", "after"})) return false;
+    if (w.size() != 1)
+      return c.Fail(wptr, "needs exactly one of \"first\", \"only\", \"every\", \"after\"");
+    const std::string key = w.begin().key();
+    if (key == "only") {
+      const json& only = w.at("only");
+      if (!only.is_array() || only.empty())
+        return c.Fail(wptr + "/only", "expected a non-empty array of attempt numbers (1-based)");
+      for (std::size_t i = 0; i < only.size(); ++i) {
+        if (!only[i].is_number_unsigned() || only[i].get<std::uint64_t>() == 0) {
+          return c.Fail(wptr + "/only/" + std::to_string(i), "attempts are counted from 1");
+        }
+        out.only.push_back(only[i].get<std::uint64_t>());
+      }
+      out.when = Fault::When::kOnly;
+    } else {
+      if (!c.Uint(w, wptr, key.c_str(), out.when_n, true)) return false;
+      if (out.when_n == 0 && key != "after") return c.Fail(wptr + "/" + key, "must be at least 1");
+      out.when = key == "first"   ? Fault::When::kFirst
+                 : key == "every" ? Fault::When::kEvery
+                                  : Fault::When::kAfter;
+    }
+  }
+  if (!f.contains("do")) return c.Fail(ptr, "missing \"do\": the fault's verb");
+  const json& d = f.at("do");
+  if (!d.is_object() || d.size() != 1) {
+    return c.Fail(
+        ptr + "/do",
+        "must be an object with exactly one verb, e.g. {\"cut\": {\"after_bytes\": 1024}}");
+  }
+  out.verb = d.begin().key();
+  if (std::find(FaultSet::Verbs().begin(), FaultSet::Verbs().end(), out.verb) ==
+      FaultSet::Verbs().end()) {
+    std::string list;
+    for (const auto& v : FaultSet::Verbs()) list += (list.empty() ? "" : ", ") + v;
+    return c.Fail(ptr + "/do/" + PointerToken(out.verb),
+                  "unknown fault verb \"" + out.verb + "\" (known: " + list + ")");
+  }
+  if (!ParseVerb(c, out.verb, d.begin().value(), ptr + "/do/" + out.verb, out.plan)) return false;
+  out.plan.fired = {"fault:" + out.verb};
+  return true;
+}
+
+bool Selected(const Fault& f, std::uint64_t attempt) {
+  switch (f.when) {
+    case Fault::When::kAlways:
+      return true;
+    case Fault::When::kFirst:
+      return attempt <= f.when_n;
+    case Fault::When::kOnly:
+      return std::find(f.only.begin(), f.only.end(), attempt) != f.only.end();
+    case Fault::When::kEvery:
+      return attempt % f.when_n == 0;
+    case Fault::When::kAfter:
+      return attempt > f.when_n;
+  }
+  return false;
+}
+
+void Merge(FaultPlan& into, const FaultPlan& p) {
+  if (p.replace && !into.replace) into.replace = p.replace;
+  into.delay_ms += p.delay_ms;
+  into.ignore_range = into.ignore_range || p.ignore_range;
+  into.relative_redirect = into.relative_redirect || p.relative_redirect;
+  into.drop_headers.insert(into.drop_headers.end(), p.drop_headers.begin(), p.drop_headers.end());
+  into.set_headers.insert(into.set_headers.end(), p.set_headers.begin(), p.set_headers.end());
+  if (!into.cut_after && !into.cut_after_fraction) {
+    into.cut_after = p.cut_after;
+    into.cut_after_fraction = p.cut_after_fraction;
+    into.cut_reset = p.cut_reset;
+  }
+  if (!into.stall_after && p.stall_after) {
+    into.stall_after = p.stall_after;
+    into.stall_ms = p.stall_ms;
+  }
+  if (!into.throttle_bps) into.throttle_bps = p.throttle_bps;
+  into.corrupt.insert(into.corrupt.end(), p.corrupt.begin(), p.corrupt.end());
+  into.fired.insert(into.fired.end(), p.fired.begin(), p.fired.end());
+}
+
+}  // namespace
+
+Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const json& faults, const std::string& file,
+                                                     const std::string& pointer) {
+  Ctx c{file, std::nullopt};
+  auto set = std::make_shared<FaultSet>();
+  if (!faults.is_array()) return LoadError{file, pointer, "expected an array of faults"};
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    Fault f;
+    if (!ParseFault(c, faults[i], pointer + "/" + std::to_string(i), f)) return *c.error;
+    set->faults_.push_back(std::move(f));
+  }
+  return set;
+}
+
+FaultPlan FaultSet::Plan(bool cdn, const std::string& method, const std::string& path) {
+  FaultPlan plan;
+  for (Fault& f : faults_) {
+    if (f.server == Fault::Server::kHub && cdn) continue;
+    if (f.server == Fault::Server::kCdn && !cdn) continue;
+    if (!f.method.empty() && f.method != method) continue;
+    if (!GlobMatch(f.path, path)) continue;
+    const std::uint64_t attempt = ++*f.seen;
+    if (Selected(f, attempt)) Merge(plan, f.plan);
+  }
+  return plan;
+}
+
+}  // namespace mockhub
