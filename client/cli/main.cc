@@ -1,2 +1,341 @@
+// The hubget command line: parses arguments, calls the library, prints
+// paths (or one JSON object as the last stdout line with --json) and maps
+// error kinds to exit codes. No download logic lives here.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "hubget/client.h"
-int main() { return 0; }
+#include "hubget/curl_transport.h"
+#include "hubget/environment.h"
+
+namespace {
+
+using hubget::Kind;
+using nlohmann::json;
+
+constexpr const char* kExitCodes = R"(Exit codes:
+  0  success
+  1  unexpected error (http_error, io)
+  2  invalid arguments (invalid_argument, usage)
+  3  the token was rejected (invalid_token, token_expired)
+  4  no access (auth_required, gated_auth_required, gated_not_authorized, forbidden, disabled)
+  5  not found (repo_not_found, revision_not_found, entry_not_found)
+  6  transient: try again later (rate_limited, server_error, network, timeout)
+  7  bad data from the server (integrity, not_a_hub)
+  8  offline and not cached (offline_not_cached)
+  130 cancelled)";
+
+int ExitCode(Kind kind) {
+  switch (kind) {
+    case Kind::kInvalidArgument:
+      return 2;
+    case Kind::kInvalidToken:
+    case Kind::kTokenExpired:
+      return 3;
+    case Kind::kAuthRequired:
+    case Kind::kGatedAuthRequired:
+    case Kind::kGatedNotAuthorized:
+    case Kind::kForbidden:
+    case Kind::kDisabled:
+      return 4;
+    case Kind::kRepoNotFound:
+    case Kind::kRevisionNotFound:
+    case Kind::kEntryNotFound:
+      return 5;
+    case Kind::kRateLimited:
+    case Kind::kServerError:
+    case Kind::kNetwork:
+    case Kind::kTimeout:
+      return 6;
+    case Kind::kIntegrity:
+    case Kind::kNotAHub:
+      return 7;
+    case Kind::kOfflineNotCached:
+      return 8;
+    case Kind::kCancelled:
+      return 130;
+    case Kind::kHttp:
+    case Kind::kIo:
+      return 1;
+  }
+  return 1;
+}
+
+json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json ErrorJson(const hubget::Error& e) {
+  return {{"ok", false},
+          {"error",
+           {{"kind", hubget::KindName(e.kind)},
+            {"status", e.status == 0 ? json(nullptr) : json(e.status)},
+            {"message", e.Message()},
+            {"error_code", NullIfEmpty(e.error_code)},
+            {"request_id", NullIfEmpty(e.request_id)},
+            {"url", NullIfEmpty(e.url)},
+            {"token_source", e.token_source.Name()}}}};
+}
+
+struct Common {
+  std::optional<std::string> token;
+  bool no_token = false;
+  std::optional<std::string> endpoint;
+  std::optional<std::string> cache_dir;
+  std::string repo_type = "model";
+  bool json = false;
+  bool quiet = false;
+  int max_workers = 0;
+
+  void AddTo(CLI::App* app, bool with_cache) {
+    auto* t = app->add_option("--token", token, "Token to send (default: HF_TOKEN, token file)");
+    app->add_flag("--no-token", no_token, "Send no token at all")->excludes(t);
+    app->add_option("--endpoint", endpoint,
+                    "Hub endpoint (default: HF_ENDPOINT or huggingface.co)");
+    app->add_option("--repo-type", repo_type, "model, dataset or space")
+        ->check(CLI::IsMember({"model", "dataset", "space"}));
+    app->add_flag("--json", json, "Print one JSON object as the last stdout line");
+    if (with_cache) {
+      app->add_option("--cache-dir", cache_dir, "Cache directory (default: HF_HUB_CACHE)");
+    }
+  }
+  hubget::ConfigOverrides Overrides() const {
+    hubget::ConfigOverrides o;
+    o.endpoint = endpoint;
+    o.token.explicit_token = token;
+    o.token.no_token = no_token;
+    o.cache_dir = cache_dir;
+    if (max_workers > 0) o.max_workers = max_workers;
+    return o;
+  }
+  hubget::RepoType Type() const { return *hubget::ParseRepoType(repo_type); }
+};
+
+int Fail(const Common& c, const hubget::Error& e) {
+  if (c.json) {
+    std::cout << ErrorJson(e).dump() << std::endl;
+  } else {
+    std::cerr << "hubget: " << hubget::KindName(e.kind) << ": " << e.Message() << std::endl;
+  }
+  return ExitCode(e.kind);
+}
+
+// A one-line progress display on stderr, when it is a terminal.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  hubget::ProgressCallback Callback() {
+    if (!enabled_) return nullptr;
+    return [this](const hubget::Progress& p) {
+      std::lock_guard<std::mutex> lock(mu_);
+      const int pct = p.total == 0 ? 100 : static_cast<int>(p.done * 100 / p.total);
+      if (p.path == last_path_ && pct == last_pct_) return;
+      last_path_ = p.path;
+      last_pct_ = pct;
+      std::fprintf(stderr, "\r%-60.60s %3d%% (%llu/%llu MiB)", p.path.c_str(), pct,
+                   static_cast<unsigned long long>(p.done >> 20),
+                   static_cast<unsigned long long>(p.total >> 20));
+      if (pct == 100) std::fprintf(stderr, "\n");
+    };
+  }
+
+ private:
+  bool enabled_;
+  std::mutex mu_;
+  std::string last_path_;
+  int last_pct_ = -1;
+};
+
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "hubget: warning: " << w << std::endl;
+}
+
+int Download(const Common& c, const std::string& repo, const std::vector<std::string>& files,
+             const std::string& revision, const std::vector<std::string>& include,
+             const std::vector<std::string>& exclude, const std::string& local_dir) {
+  hubget::ProcessEnvironment env;
+  hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
+  const bool bars = !c.quiet && !c.json && ::isatty(2) != 0 &&
+                    !hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS"));
+  ProgressLine progress(bars);
+  json out = {{"ok", true}};
+  json listed = json::array();
+  json paths = json::array();
+
+  if (files.empty()) {
+    hubget::SnapshotOptions o;
+    o.repo_type = c.Type();
+    o.revision = revision;
+    o.include = include;
+    o.exclude = exclude;
+    o.local_dir = local_dir;
+    o.max_workers = c.max_workers;
+    o.progress = progress.Callback();
+    auto r = client.Snapshot(repo, o);
+    if (!r) return Fail(c, r.error());
+    PrintWarnings(r->warnings);
+    for (const auto& f : r->files) {
+      json item = {{"path", f.path}, {"local", f.local}};
+      if (!f.sha256.empty()) item["sha256"] = f.sha256;
+      listed.push_back(item);
+      paths.push_back(f.local);
+    }
+    out["path"] = r->folder;
+    out["snapshot"] = r->folder;
+    out["commit"] = r->commit;
+    if (!c.json) std::cout << r->folder << std::endl;
+  } else {
+    std::string commit;
+    for (const auto& f : files) {
+      hubget::DownloadOptions o;
+      o.repo_type = c.Type();
+      o.revision = revision;
+      o.local_dir = local_dir;
+      o.progress = progress.Callback();
+      auto r = client.Download(repo, f, o);
+      if (!r) return Fail(c, r.error());
+      PrintWarnings(r->warnings);
+      json item = {{"path", f}, {"local", r->path}};
+      if (!r->sha256.empty()) item["sha256"] = r->sha256;
+      listed.push_back(item);
+      paths.push_back(r->path);
+      commit = r->commit;
+      if (!c.json) std::cout << r->path << std::endl;
+    }
+    out["path"] = paths.front();
+    out["commit"] = commit;
+  }
+  out["paths"] = paths;
+  out["files"] = listed;
+  if (c.json) std::cout << out.dump() << std::endl;
+  return 0;
+}
+
+int Info(const Common& c, const std::string& repo, const std::string& revision) {
+  hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
+  auto r = client.Info(repo, c.Type(), revision);
+  if (!r) return Fail(c, r.error());
+  const json info = {{"id", r->id},
+                     {"sha", r->sha},
+                     {"private", r->is_private},
+                     {"gated", NullIfEmpty(r->gated)},
+                     {"disabled", r->disabled},
+                     {"files", r->files}};
+  if (c.json) {
+    std::cout << json({{"ok", true}, {"info", info}}).dump() << std::endl;
+    return 0;
+  }
+  std::cout << "id:      " << r->id << "\nsha:     " << r->sha
+            << "\nprivate: " << (r->is_private ? "yes" : "no")
+            << "\ngated:   " << (r->gated.empty() ? "no" : r->gated) << "\nfiles:\n";
+  for (const auto& f : r->files) std::cout << "  " << f << "\n";
+  return 0;
+}
+
+int Whoami(const Common& c) {
+  hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
+  auto r = client.Whoami();
+  if (!r) return Fail(c, r.error());
+  const std::string source = client.config().token.source.Name();
+  if (c.json) {
+    std::cout << json({{"ok", true},
+                       {"name", r->name},
+                       {"orgs", r->orgs},
+                       {"token_name", r->token_name},
+                       {"token_role", r->token_role},
+                       {"token_source", source}})
+                     .dump()
+              << std::endl;
+    return 0;
+  }
+  std::cout << r->name << "\n";
+  if (!r->orgs.empty()) {
+    std::cout << "orgs:";
+    for (const auto& o : r->orgs) std::cout << " " << o;
+    std::cout << "\n";
+  }
+  std::cout << "token: " << r->token_name << " (" << r->token_role << ") from "
+            << client.config().token.source.Describe() << "\n";
+  return 0;
+}
+
+int Doctor(const Common& c, const std::string& repo, const std::string& file) {
+  hubget::ProcessEnvironment env;
+  hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
+  const hubget::DoctorReport report = client.Doctor(env, repo, c.Type(), file);
+  if (c.json) {
+    json findings = json::array();
+    for (const auto& f : report.findings) {
+      findings.push_back({{"level", hubget::LevelName(f.level)},
+                          {"topic", f.topic},
+                          {"text", f.text},
+                          {"fix", NullIfEmpty(f.fix)}});
+    }
+    std::cout << json({{"ok", report.ok()}, {"findings", findings}}).dump() << std::endl;
+  } else {
+    for (const auto& f : report.findings) {
+      std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": " << f.text << "\n";
+      if (!f.fix.empty()) std::cout << "       fix: " << f.fix << "\n";
+    }
+  }
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hubget: download files and snapshots from the Hugging Face Hub into its cache"};
+  app.footer(kExitCodes);
+  app.require_subcommand(1);
+
+  Common dl_c;
+  std::string dl_repo, dl_revision = "main", dl_local_dir;
+  std::vector<std::string> dl_files, dl_include, dl_exclude;
+  auto* dl = app.add_subcommand("download", "Download files (or the whole snapshot) of a repo");
+  dl->add_option("repo", dl_repo, "Repo id, e.g. org/name")->required();
+  dl->add_option("files", dl_files, "Files to download; none means the whole snapshot");
+  dl->add_option("--revision", dl_revision, "Branch, tag or commit (default: main)");
+  dl->add_option("--include", dl_include, "Glob of files to include (snapshot)");
+  dl->add_option("--exclude", dl_exclude, "Glob of files to exclude (snapshot)");
+  dl->add_option("--local-dir", dl_local_dir, "Place files in this folder instead of the cache");
+  dl->add_option("--max-workers", dl_c.max_workers, "Parallel downloads (default 8)");
+  dl->add_flag("--quiet", dl_c.quiet, "No progress output");
+  dl_c.AddTo(dl, true);
+
+  Common info_c;
+  std::string info_repo, info_revision;
+  auto* info = app.add_subcommand("info", "Show repo information");
+  info->add_option("repo", info_repo)->required();
+  info->add_option("--revision", info_revision);
+  info_c.AddTo(info, false);
+
+  Common who_c;
+  auto* who = app.add_subcommand("whoami", "Show which account the token belongs to");
+  who_c.AddTo(who, false);
+
+  Common doc_c;
+  std::string doc_repo, doc_file;
+  auto* doc = app.add_subcommand("doctor", "Diagnose token, endpoint, clock and access problems");
+  doc->add_option("repo", doc_repo);
+  doc->add_option("file", doc_file);
+  doc_c.AddTo(doc, false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (*dl) {
+    return Download(dl_c, dl_repo, dl_files, dl_revision, dl_include, dl_exclude, dl_local_dir);
+  }
+  if (*info) return Info(info_c, info_repo, info_revision);
+  if (*who) return Whoami(who_c);
+  return Doctor(doc_c, doc_repo, doc_file);
+}

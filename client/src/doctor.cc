@@ -1,1 +1,159 @@
-// placeholder
+// Client::Doctor: endpoint reachability, which token and from where, whether
+// the Hub accepts it, clock skew against the server's Date, the repo's
+// visibility and access, and whether the CDN hop works without the token.
+#include <cstdlib>
+
+#include "client_impl.h"
+#include "hubget/doctor.h"
+#include "hubget/url.h"
+#include "metadata.h"
+
+namespace hubget {
+namespace {
+
+using Level = Finding::Level;
+
+Finding Make(Level l, std::string topic, std::string text, std::string fix = "") {
+  return Finding{l, std::move(topic), std::move(text), std::move(fix)};
+}
+
+}  // namespace
+
+const char* LevelName(Finding::Level level) {
+  switch (level) {
+    case Level::kOk:
+      return "ok";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kFail:
+      return "fail";
+  }
+  return "info";
+}
+
+DoctorReport Client::Doctor(const Environment& env, const std::string& repo_id, RepoType type,
+                            const std::string& file) {
+  Impl& im = *impl_;
+  DoctorReport report;
+  auto add = [&](Finding f) { report.findings.push_back(std::move(f)); };
+  const ResolvedToken& token = im.config.token;
+
+  // Which token, from where, and what it shadows.
+  if (token.value) {
+    add(Make(Level::kInfo, "token",
+             "using the token from " + token.source.Describe() +
+                 (token.Hint().empty() ? "" : " (ending in ..." + token.Hint() + ")")));
+    const std::string file_path = TokenFilePath(env);
+    if (token.source.where == TokenSource::Where::kHfToken ||
+        token.source.where == TokenSource::Where::kHuggingFaceHubToken) {
+      MapEnvironment without;  // what the file alone would give
+      for (const char* v : {"HF_TOKEN_PATH", "HF_HOME", "XDG_CACHE_HOME", "HOME"}) {
+        if (auto x = env.Get(v)) without.Set(v, *x);
+      }
+      const ResolvedToken file_only = ResolveToken(without, {});
+      if (file_only.value && file_only.value != token.value) {
+        add(Make(Level::kInfo, "token",
+                 token.source.Name() + " overrides a different token stored in " + file_path,
+                 "if " + token.source.Name() + " is stale, " + token.source.Remedy() +
+                     " to use the stored one"));
+      }
+    }
+  } else if (token.suppressed) {
+    add(Make(Level::kInfo, "token",
+             "a token is configured but not sent (--no-token or HF_HUB_DISABLE_IMPLICIT_TOKEN)"));
+  } else {
+    add(Make(Level::kInfo, "token", "no token found: only public repos can be downloaded",
+             "for private or gated repos, set HF_TOKEN or run `hf auth login`"));
+  }
+
+  // Endpoint, whoami and the server's clock in one request.
+  if (im.config.offline) {
+    add(Make(Level::kWarn, "endpoint", "offline mode is on (HF_HUB_OFFLINE): nothing is checked",
+             "unset HF_HUB_OFFLINE to check the connection"));
+    return report;
+  }
+  const std::string url = im.config.endpoint + "/api/whoami-v2";
+  HttpRequest req = im.session.NewRequest("GET", url);
+  req.total_timeout = im.config.etag_timeout;
+  auto res = im.transport->Send(req);
+  if (!res) {
+    add(Make(Level::kFail, "endpoint",
+             "cannot reach " + im.config.endpoint + ": " + res.error().detail,
+             "check the network, the proxy settings and HF_ENDPOINT"));
+    return report;
+  }
+  add(Make(Level::kOk, "endpoint",
+           im.config.endpoint + " answers (HTTP " + std::to_string(res->status) + ")"));
+  if (const std::int64_t date = ParseHttpDate(res->headers.Get("Date")); date > 0) {
+    const std::int64_t skew = im.clock->UnixNow() - date;
+    if (std::llabs(skew) > 300) {
+      add(Make(Level::kWarn, "clock",
+               "the local clock is " + std::to_string(std::llabs(skew)) + " s " +
+                   (skew > 0 ? "ahead of" : "behind") + " the server",
+               "fix the system time (signed CDN URLs and token checks depend on it)"));
+    } else {
+      add(Make(Level::kOk, "clock", "the local clock agrees with the server"));
+    }
+  }
+  if (token.value) {
+    if (res->status == 200) {
+      auto who = Whoami();
+      if (who) {
+        add(Make(Level::kOk, "whoami",
+                 "the Hub accepts the token: user " + who->name +
+                     (who->token_name.empty() ? "" : ", token '" + who->token_name + "'") +
+                     (who->token_role.empty() ? "" : " (" + who->token_role + ")")));
+      }
+    } else {
+      const Error e = im.session.ErrorFor(*res, url, {});
+      add(Make(Level::kFail, "whoami", e.Message(),
+               "create a new read token at " + im.config.endpoint + "/settings/tokens, or " +
+                   token.source.Remedy()));
+    }
+  }
+
+  if (repo_id.empty()) return report;
+  auto info = Info(repo_id, type);
+  if (!info) {
+    add(Make(Level::kFail, "repo", info.error().Message()));
+    return report;
+  }
+  std::string vis = info->is_private ? "private" : "public";
+  if (!info->gated.empty()) vis = "gated (" + info->gated + ")";
+  add(Make(Level::kOk, "repo", repo_id + " is " + vis));
+
+  std::string path = file;
+  if (path.empty() && !info->files.empty()) path = info->files.front();
+  if (path.empty()) return report;
+  const RepoId repo{repo_id, type};
+  const CallContext ctx{repo, "main", path};
+  auto meta = HeadFile(im.session, ResolveUrl(im.config.endpoint, repo, "main", path), ctx,
+                       RetryPolicy::None());
+  if (!meta) {
+    add(Make(Level::kFail, "file", meta.error().Message()));
+    return report;
+  }
+  add(Make(Level::kOk, "file",
+           path + " is readable with this token (" + std::to_string(meta->size) + " bytes)"));
+  if (SameOrigin(meta->location, im.config.endpoint)) return report;
+  HttpRequest cdn = im.session.NewRequest("GET", meta->location);  // no token: another origin
+  cdn.headers.Add("Range", "bytes=0-0");
+  cdn.total_timeout = im.config.etag_timeout;
+  auto hop = im.transport->Send(cdn);
+  const auto host = ParseUrl(meta->location);
+  const std::string where = host ? host->host : meta->location;
+  if (hop && (hop->status == 200 || hop->status == 206)) {
+    add(Make(Level::kOk, "cdn",
+             "the download host " + where + " serves the file without the token"));
+  } else {
+    add(Make(Level::kFail, "cdn",
+             "the download host " + where + " answered " +
+                 (hop ? "HTTP " + std::to_string(hop->status) : hop.error().detail),
+             "a proxy or firewall may block it; allow " + where));
+  }
+  return report;
+}
+
+}  // namespace hubget

@@ -101,6 +101,10 @@ std::string Body(const Error& e) {
              "/settings/tokens and replace it, or " + e.token_source.Remedy() +
              " to download public files anonymously.";
     case Kind::kAuthRequired:
+      if (e.repo.empty()) {
+        return (e.detail.empty() ? std::string("this needs a token") : e.detail) +
+               ". Log in (hf auth login), set HF_TOKEN or pass --token.";
+      }
       return RepoLabel(e) + " was not found, or it is private and no token was sent" +
              ServerSaid(e) +
              ". If it exists and you have access, log in (hf auth login) or set HF_TOKEN; "

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hubget/clock.h"
+#include "hubget/doctor.h"
 #include "hubget/environment.h"
 #include "hubget/http.h"
 #include "hubget/repo.h"
@@ -147,6 +148,11 @@ class Client {
                                            const std::string& revision);
   // GET /api/whoami-v2 with the configured token.
   Result<WhoAmI> Whoami();
+  // Checks endpoint, token (source, whoami, expiry), clock skew and, when
+  // given, the repo's visibility and the file's CDN hop. `env` is used to
+  // point out tokens shadowed by others (HF_TOKEN over the token file).
+  DoctorReport Doctor(const Environment& env, const std::string& repo = "",
+                      RepoType type = RepoType::kModel, const std::string& file = "");
 
   struct Impl;
 
