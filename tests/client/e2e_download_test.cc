@@ -1,0 +1,281 @@
+// hubget against an in-process mockhub through real sockets: the auth table,
+// the CDN hop (the journal shows no token there), renamed repos, resume
+// after a cut, 416 on a complete partial, 200 to a Range, an expired CDN URL,
+// integrity failure, offline mode, snapshots with patterns, and two
+// downloaders of the same blob at once.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "fakes.h"
+#include "hubget/client.h"
+#include "hubget/curl_transport.h"
+#include "mockhub/faults.h"
+#include "mockhub/server.h"
+#include "mockhub/world_json.h"
+
+namespace hubget {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using testing::ReadFile;
+using testing::Sha256Hex;
+
+const std::string kSmallLfsRepo = "new-org/renamed-model";
+
+class E2eTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& faults_json = "[]") {
+    mockhub::ServerOptions opts;
+    auto faults =
+        mockhub::FaultSet::FromJson(nlohmann::json::parse(faults_json), "test", "/faults");
+    ASSERT_TRUE(faults) << faults.error().ToString();
+    opts.faults = faults.value();
+    std::string error;
+    server = mockhub::MockServer::Start(mockhub::DemoWorld(), opts, &error);
+    ASSERT_TRUE(server) << error;
+  }
+  void SetUp() override { Start(); }
+
+  Client MakeClient(std::optional<std::string> token = {}, bool offline = false,
+                    std::string cache = "") {
+    ClientConfig c;
+    c.endpoint = server->hub_url();
+    c.cache_dir = cache.empty() ? dir.path() + "/hub" : cache;
+    c.offline = offline;
+    c.retry.base_wait = std::chrono::milliseconds(1);  // real clock: keep backoff short
+    c.retry.max_wait = std::chrono::milliseconds(4);
+    if (token) {
+      c.token.value = *token;
+      c.token.source.where = TokenSource::Where::kHfToken;
+    }
+    return Client(c, MakeCurlTransport(), std::make_shared<SystemClock>());
+  }
+  std::vector<mockhub::JournalEntry> Cdn() {
+    std::vector<mockhub::JournalEntry> out;
+    for (auto& e : server->journal().Entries()) {
+      if (e.server == "cdn") out.push_back(e);
+    }
+    return out;
+  }
+  // The server journals a request after its response is fully sent, which
+  // can be after the client is done: wait (bounded) for `n` CDN entries.
+  ::testing::AssertionResult WaitForCdnEntries(std::size_t n) { return WaitFor(n, true); }
+  ::testing::AssertionResult WaitForEntries(std::size_t n) { return WaitFor(n, false); }
+  ::testing::AssertionResult WaitFor(std::size_t n, bool cdn_only) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    auto count = [&] { return cdn_only ? Cdn().size() : server->journal().Entries().size(); };
+    while (count() < n) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return ::testing::AssertionFailure()
+               << "expected " << n << " journal entries, have " << count();
+      }
+      std::this_thread::yield();
+    }
+    return ::testing::AssertionSuccess();
+  }
+  std::string BlobFor(const std::string& repo, const std::string& file) {
+    testing::TempDir other;
+    auto r = MakeClient({}, false, other.path()).Download(repo, file);
+    EXPECT_TRUE(r) << r.error().Message();
+    return r ? ReadFile(r->path) : "";
+  }
+
+  testing::TempDir dir;
+  std::unique_ptr<mockhub::MockServer> server;
+};
+
+TEST_F(E2eTest, LfsDownloadGoesThroughTheCdnWithoutTheToken) {
+  auto r = MakeClient("hf_alice").Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(r->sha256, Sha256Hex(ReadFile(r->path)));
+  EXPECT_EQ(r->sha256, r->etag);
+  ASSERT_TRUE(WaitForCdnEntries(1));
+  for (const auto& e : Cdn()) {
+    EXPECT_TRUE(e.authorization.empty()) << e.target;
+    EXPECT_FALSE(e.HasFlag("token_leak"));
+  }
+}
+
+TEST_F(E2eTest, RevokedTokenOnPublicRepoNamesTheTokenSource) {
+  auto r = MakeClient("hf_revoked").Download("InvokeAI/clip-vit-large-patch14", "config.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kInvalidToken);
+  EXPECT_THAT(r.error().Message(), HasSubstr("HF_TOKEN environment variable"));
+  EXPECT_THAT(r.error().Message(), ::testing::Not(HasSubstr("hf_revoked")));
+}
+
+TEST_F(E2eTest, ExpiredTokenIsReportedAsExpired) {
+  auto r = MakeClient("hf_expired").Download("InvokeAI/clip-vit-large-patch14", "config.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kTokenExpired) << r.error().Message();
+}
+
+TEST_F(E2eTest, GatedRepoAnswersPerToken) {
+  const std::string repo = "black-forest-labs/FLUX.1-dev";
+  auto anon = MakeClient().Download(repo, "model_index.json");
+  ASSERT_FALSE(anon);
+  EXPECT_EQ(anon.error().kind, Kind::kGatedAuthRequired) << anon.error().Message();
+  auto bob = MakeClient("hf_bob").Download(repo, "model_index.json");
+  ASSERT_FALSE(bob);
+  EXPECT_EQ(bob.error().kind, Kind::kGatedNotAuthorized) << bob.error().Message();
+  EXPECT_THAT(bob.error().Message(), HasSubstr(server->hub_url() + "/" + repo));
+  auto alice = MakeClient("hf_alice").Download(repo, "model_index.json");
+  EXPECT_TRUE(alice) << alice.error().Message();
+}
+
+TEST_F(E2eTest, PrivateRepoAnswersPerToken) {
+  auto anon = MakeClient().Download("alice/private-model", "config.json");
+  ASSERT_FALSE(anon);
+  EXPECT_EQ(anon.error().kind, Kind::kAuthRequired) << anon.error().Message();
+  auto bob = MakeClient("hf_bob").Download("alice/private-model", "config.json");
+  ASSERT_FALSE(bob);
+  EXPECT_EQ(bob.error().kind, Kind::kRepoNotFound) << bob.error().Message();
+  EXPECT_TRUE(MakeClient("hf_alice").Download("alice/private-model", "config.json"));
+}
+
+TEST_F(E2eTest, MissingFileAndRevision) {
+  auto f = MakeClient().Download(kSmallLfsRepo, "nope.txt");
+  ASSERT_FALSE(f);
+  EXPECT_EQ(f.error().kind, Kind::kEntryNotFound);
+  DownloadOptions o;
+  o.revision = "no-such-branch";
+  auto r = MakeClient().Download(kSmallLfsRepo, "config.json", o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kRevisionNotFound);
+}
+
+TEST_F(E2eTest, RenamedRepoIsFollowedWithTheToken) {
+  auto r = MakeClient("hf_alice").Download("old-org/renamed-model", "config.json");
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_THAT(ReadFile(r->path), HasSubstr("gpt2"));
+}
+
+TEST_F(E2eTest, PullRequestRevisionIsEncodedAndCachedUnderRefsRefs) {
+  DownloadOptions o;
+  o.revision = "refs/pr/1";
+  auto r = MakeClient().Download("InvokeAI/clip-vit-large-patch14", "config.json", o);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_THAT(ReadFile(r->path), HasSubstr("transformers_version"));
+  EXPECT_TRUE(
+      fs::exists(dir.path() + "/hub/models--InvokeAI--clip-vit-large-patch14/refs/refs/pr/1"));
+}
+
+TEST_F(E2eTest, CutDownloadIsResumedWithRange) {
+  Start(
+      R"([{"server":"cdn","method":"GET","when":{"first":1},"do":{"cut":{"after_bytes":300000}}}])");
+  auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(r->sha256, r->etag);
+  ASSERT_TRUE(WaitForCdnEntries(2));
+  bool resumed = false;
+  std::string log;
+  for (const auto& e : Cdn()) {
+    resumed |= e.range.rfind("bytes=", 0) == 0 && e.status == 206;
+    log += std::to_string(e.status) + " range=" + e.range +
+           " sent=" + std::to_string(e.bytes_sent) + "\n";
+  }
+  EXPECT_TRUE(resumed) << log;
+}
+
+TEST_F(E2eTest, CompletePartialFileIsFinishedOn416) {
+  const std::string content = BlobFor(kSmallLfsRepo, "weights.bin");
+  const std::string sha = Sha256Hex(content);
+  testing::WriteFile(
+      dir.path() + "/hub/models--new-org--renamed-model/blobs/" + sha + ".incomplete", content);
+  ASSERT_TRUE(WaitForCdnEntries(1));  // BlobFor's own GET, before clearing
+  server->journal().Clear();
+  auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_TRUE(WaitForCdnEntries(1));
+  EXPECT_EQ(Cdn()[0].status, 416);
+}
+
+TEST_F(E2eTest, OkAnswerToRangeRestartsFromZero) {
+  const std::string content = BlobFor(kSmallLfsRepo, "weights.bin");
+  const std::string sha = Sha256Hex(content);
+  Start(R"([{"server":"cdn","method":"GET","do":{"ignore_range":{}}}])");
+  testing::WriteFile(
+      dir.path() + "/hub/models--new-org--renamed-model/blobs/" + sha + ".incomplete",
+      "garbage that must not be kept");
+  auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(ReadFile(r->path), content);
+}
+
+TEST_F(E2eTest, ExpiredCdnUrlSendsTheClientBackToTheHub) {
+  Start(R"([{"server":"cdn","method":"GET","when":{"first":1},
+             "do":{"status":{"code":403,"body":"Request has expired"}}}])");
+  auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_TRUE(r) << r.error().Message();
+  int heads = 0;
+  for (const auto& e : server->journal().Entries()) heads += e.method == "HEAD";
+  EXPECT_EQ(heads, 2);
+}
+
+TEST_F(E2eTest, CorruptBodyIsAnIntegrityErrorAndNothingIsCached) {
+  Start(R"([{"server":"cdn","method":"GET","do":{"corrupt":{"offset":10}}}])");
+  auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity);
+  const std::string blobs = dir.path() + "/hub/models--new-org--renamed-model/blobs";
+  for (const auto& e : fs::directory_iterator(blobs)) ADD_FAILURE() << e.path();
+}
+
+TEST_F(E2eTest, OfflineModeOpensNoConnection) {
+  ASSERT_TRUE(MakeClient().Download(kSmallLfsRepo, "config.json"));
+  ASSERT_TRUE(WaitForEntries(2));  // HEAD + GET, before clearing
+  server->journal().Clear();
+  auto r = MakeClient({}, true).Download(kSmallLfsRepo, "config.json");
+  ASSERT_TRUE(r) << r.error().Message();
+  auto miss = MakeClient({}, true).Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_FALSE(miss);
+  EXPECT_EQ(miss.error().kind, Kind::kOfflineNotCached);
+  EXPECT_TRUE(server->journal().Entries().empty());
+}
+
+TEST_F(E2eTest, SnapshotWithIncludePattern) {
+  SnapshotOptions o;
+  o.include = {"*.json"};
+  auto r = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_EQ(r->files.size(), 2u);
+  for (const auto& f : r->files) EXPECT_TRUE(fs::exists(f.local)) << f.local;
+  EXPECT_FALSE(fs::exists(r->folder + "/model.safetensors"));
+}
+
+TEST_F(E2eTest, DatasetSnapshot) {
+  SnapshotOptions o;
+  o.repo_type = RepoType::kDataset;
+  auto r = MakeClient().Snapshot("demo/tiny-dataset", o);
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_TRUE(fs::exists(r->folder + "/data/train.csv"));
+}
+
+TEST_F(E2eTest, TwoDownloadersOfTheSameBlobFetchItOnce) {
+  Result<DownloadResult> a = MakeError(Kind::kIo, "not run");
+  Result<DownloadResult> b = MakeError(Kind::kIo, "not run");
+  std::thread t1([&] { a = MakeClient().Download(kSmallLfsRepo, "weights.bin"); });
+  std::thread t2([&] { b = MakeClient().Download(kSmallLfsRepo, "weights.bin"); });
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(a) << a.error().Message();
+  ASSERT_TRUE(b) << b.error().Message();
+  ASSERT_TRUE(WaitForCdnEntries(1));
+  EXPECT_EQ(Cdn().size(), 1u);
+}
+
+TEST_F(E2eTest, WhoamiAndInfo) {
+  auto who = MakeClient("hf_alice").Whoami();
+  ASSERT_TRUE(who) << who.error().Message();
+  EXPECT_EQ(who->name, "alice");
+  auto info = MakeClient().Info("black-forest-labs/FLUX.1-dev");
+  ASSERT_TRUE(info) << info.error().Message();
+  EXPECT_EQ(info->gated, "manual");
+}
+
+}  // namespace
+}  // namespace hubget
