@@ -54,14 +54,16 @@ std::string XmlError(const std::string& code, const std::string& message, const 
          message + "</Message>" + extra + "<RequestId>" + request_id + "</RequestId></Error>";
 }
 
+// Both flavours sit behind CloudFront, as the Hub's LFS CDN does, so both
+// carry its marker headers (the JavaScript client keys off X-Cache). The s3
+// flavour is CloudFront forwarding to an S3 origin with the request's
+// Authorization header, which S3 refuses next to a presigned URL.
 void FlavourHeaders(HttpResponse& res, const CdnContext& ctx) {
-  if (ctx.flavour == CdnFlavour::kCloudFront) {
-    res.Set("X-Cache", std::string(ctx.warm ? "Hit" : "Miss") + " from cloudfront");
-    res.Set("Via",
-            "1.1 " + Sha256Hex(ctx.request_id).substr(0, 32) + ".cloudfront.net (CloudFront)");
-    res.Set("X-Amz-Cf-Pop", "MCK50-P1");
-    res.Set("X-Amz-Cf-Id", ctx.request_id);
-  } else {
+  res.Set("X-Cache", std::string(ctx.warm ? "Hit" : "Miss") + " from cloudfront");
+  res.Set("Via", "1.1 " + Sha256Hex(ctx.request_id).substr(0, 32) + ".cloudfront.net (CloudFront)");
+  res.Set("X-Amz-Cf-Pop", "MCK50-P1");
+  res.Set("X-Amz-Cf-Id", ctx.request_id);
+  if (ctx.flavour == CdnFlavour::kS3) {
     res.Set("Server", "AmazonS3");
     res.Set("x-amz-request-id", ctx.request_id);
   }
@@ -73,7 +75,7 @@ HttpResponse Xml(int status, const std::string& code, const std::string& message
   res.status = status;
   res.Set("Content-Type", "application/xml");
   FlavourHeaders(res, ctx);
-  if (ctx.flavour == CdnFlavour::kCloudFront) res.Set("X-Cache", "Error from cloudfront");
+  res.Set("X-Cache", "Error from cloudfront");
   res.body = XmlError(code, message, extra, ctx.request_id);
   return res;
 }

@@ -20,14 +20,16 @@ std::string RedactAuthorization(const std::string& value) {
     scheme = v.substr(0, sp) + " ";
     cred = v.substr(sp + 1);
   }
-  // Only printable ASCII survives, so the log stays one line.
+  // At most 6 characters and never more than half of the credential, so a
+  // short token is not shown whole; only printable ASCII, so the log stays
+  // one line.
   std::string shown;
-  for (char c : cred.substr(0, 6)) {
+  for (char c : cred.substr(0, std::min<std::size_t>(6, cred.size() / 2))) {
     shown += (c >= 0x21 && c < 0x7f) ? c : '?';
   }
   std::string clean_scheme;
   for (char c : scheme) clean_scheme += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return clean_scheme + shown + (cred.size() > 6 ? "…" : "");
+  return clean_scheme + shown + "…";
 }
 
 std::uint64_t Journal::NextSeq() {

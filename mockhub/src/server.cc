@@ -69,11 +69,16 @@ int FindSocket(const std::string& local_addr, int local_port, int remote_port) {
   return -1;
 }
 
-// Makes the next close() send a TCP RST instead of a FIN.
-void ArmReset(int fd) {
+// Resets the connection now: on Linux, connect(AF_UNSPEC) on an established
+// TCP socket disconnects it with an RST, before httplib's own shutdown() could
+// send a FIN, and leaves the descriptor valid for httplib to close.
+void ResetNow(int fd) {
   if (fd < 0) return;
   linger l{1, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  ::connect(fd, &unspec, sizeof unspec);
 }
 
 bool PeerClosed(int fd) {
@@ -99,6 +104,7 @@ struct MockServer::Impl {
   std::unique_ptr<httplib::Server> cdn;
   std::thread hub_thread, cdn_thread;
   std::string hub_url, cdn_url, ca_file;
+  std::string owned_tls_dir;  // created by us, removed on Stop()
   std::string signing_key;
   std::mutex warm_mu;
   std::set<std::string> warm;  // CDN objects served at least once
@@ -210,8 +216,7 @@ struct MockServer::Impl {
       res = HandleHub(req, *world, HubContext{hub_url, cdn_url, signing_key, now, request_id});
     } else {
       const std::string key = hreq.path;
-      CdnContext ctx{signing_key, now, options.cdn_flavour.value_or(world->options.cdn_flavour),
-                     request_id, false};
+      CdnContext ctx{signing_key, now, world->options.cdn_flavour, request_id, false};
       res = HandleCdn(req, *world, ctx);
       if (res.status / 100 == 2 && res.Get("X-Cache").rfind("Miss", 0) == 0 && Warm(key)) {
         res.Set("X-Cache", "Hit from cloudfront");
@@ -308,7 +313,7 @@ struct MockServer::Impl {
 
     bool Write(std::uint64_t offset, std::uint64_t left, httplib::DataSink& sink) {
       if (cut_at && offset >= *cut_at) {
-        if (plan.cut_reset) ArmReset(Socket());
+        if (plan.cut_reset) ResetNow(Socket());
         return false;  // httplib closes the connection short of Content-Length
       }
       if (plan.stall_after && offset >= *plan.stall_after && !stalled) {
@@ -360,7 +365,7 @@ struct MockServer::Impl {
     }
     srv->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
     srv->set_keep_alive_max_count(10000);
-    srv->set_keep_alive_timeout(5);
+    srv->set_keep_alive_timeout(2);  // Stop() waits for idle keep-alive connections
     srv->set_read_timeout(30, 0);
     srv->set_write_timeout(30, 0);
     srv->set_payload_max_length(1 << 20);
@@ -379,6 +384,9 @@ struct MockServer::Impl {
 
 std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options,
                                               std::string* error) {
+  // One source of truth for the flavour: the hub signs URLs for it and the
+  // CDN checks them.
+  if (options.cdn_flavour) world.options.cdn_flavour = *options.cdn_flavour;
   auto impl = std::make_unique<Impl>(std::move(world), std::move(options));
   Impl& s = *impl;
   s.signing_key = s.options.signing_key.empty() ? RandomHex(32) : s.options.signing_key;
@@ -390,6 +398,7 @@ std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options
   if (s.options.tls) {
     std::string dir = s.options.tls_dir.empty() ? MakeTempDir() : s.options.tls_dir;
     if (dir.empty()) return fail("cannot create a directory for the TLS certificates");
+    if (s.options.tls_dir.empty()) s.owned_tls_dir = dir;
     std::string why;
     if (!GenerateTls(dir, {"127.0.0.1", "127.0.0.2", "::1"}, {"localhost"}, tls, why)) {
       return fail(why);
@@ -444,6 +453,11 @@ void MockServer::Stop() {
   impl_->cdn->stop();
   if (impl_->hub_thread.joinable()) impl_->hub_thread.join();
   if (impl_->cdn_thread.joinable()) impl_->cdn_thread.join();
+  if (!impl_->owned_tls_dir.empty()) {
+    for (const char* f : {"/ca.pem", "/cert.pem", "/key.pem"})
+      std::remove((impl_->owned_tls_dir + f).c_str());
+    ::rmdir(impl_->owned_tls_dir.c_str());
+  }
 }
 
 const std::string& MockServer::hub_url() const { return impl_->hub_url; }

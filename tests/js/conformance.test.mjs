@@ -117,34 +117,48 @@ function useServer(args, { label = args.join(" ") || "default flags" } = {}) {
   return ctx;
 }
 
-// A demo-world download of model.safetensors with hf_alice's token through an
-// S3-flavoured CDN. The CDN answers without `X-Cache: ... cloudfront`, so the
-// client re-requests the /resolve URL, and fetch drops Authorization on the
-// cross-origin 302: the token reaches the hub only, and the download works.
-async function assertS3DownloadKeepsTokenAway(server) {
+// A demo-world download of model.safetensors through an S3-flavoured CDN
+// (CloudFront in front of S3, forwarding Authorization). The CDN marks itself
+// with `X-Cache: ... from cloudfront`, so 2.17.5 fetches the final CDN URL
+// directly and sets Authorization itself: S3 refuses a presigned URL with a
+// second credential (400 InvalidArgument), the download fails, and the
+// journal flags the leak. Anonymous, the same download works.
+async function assertS3RefusesTheLeakedToken(server) {
   const lfs = (await siblings(server, `/api/models/${CLIP}`)).get("model.safetensors").lfs;
   await explained(server, async () => {
-    const blob = await withTimeout(
-      downloadFile({ repo: CLIP, path: "model.safetensors", hubUrl: server.hubUrl, accessToken: "hf_alice" }),
-      30_000,
-      "downloadFile(model.safetensors) with a token through the s3 CDN",
+    await assert.rejects(
+      withTimeout(
+        downloadFile({ repo: CLIP, path: "model.safetensors", hubUrl: server.hubUrl, accessToken: "hf_alice" }).then(
+          (blob) => bytesOf(blob, "model.safetensors"),
+        ),
+        30_000,
+        "downloadFile(model.safetensors) with a token through the s3 CDN",
+      ),
+      "the download with a token fails",
     );
-    const bytes = await bytesOf(blob, "model.safetensors");
-    assert.equal(bytes.length, MODEL_SIZE);
-    assert.equal(sha256(bytes), lfs.sha256, "downloaded bytes hash to lfs.sha256");
     const entries = await journal(server);
     const cdn = cdnEntries(entries);
     assert.ok(cdn.length > 0, "the download went through the CDN");
     assert.ok(cdn.every((e) => e.target.includes("X-Amz-Signature=")), "the hub signed S3-style URLs");
-    assert.deepEqual(leaks(entries), [], "no request is flagged token_leak");
+    const refused = cdn.filter((e) => e.status === 400);
+    assert.ok(refused.length > 0, "the CDN answered 400 to the request carrying the token");
     assert.ok(
-      cdn.every((e) => !e.request_headers?.authorization),
-      "no request reached the S3 CDN with an Authorization header",
+      refused.every((e) => e.flags?.includes("token_leak") && e.request_headers?.authorization?.startsWith("Bearer hf_")),
+      "every refused request is flagged token_leak, with the token redacted",
     );
-    assert.ok(
-      entries.some((e) => e.server === "hub" && e.request_headers?.authorization),
-      "the token did go to the hub, where it belongs",
+    assert.ok(!JSON.stringify(entries).includes("hf_alice"), "the journal never holds a whole token");
+  });
+  await clearJournal(server);
+  await explained(server, async () => {
+    const blob = await withTimeout(
+      downloadFile({ repo: CLIP, path: "model.safetensors", hubUrl: server.hubUrl }),
+      30_000,
+      "anonymous downloadFile(model.safetensors) through the s3 CDN",
     );
+    const bytes = await bytesOf(blob, "model.safetensors");
+    assert.equal(bytes.length, MODEL_SIZE);
+    assert.equal(sha256(bytes), lfs.sha256, "downloaded bytes hash to lfs.sha256");
+    assert.deepEqual(leaks(await journal(server)), [], "no request is flagged token_leak");
   });
 }
 
@@ -388,7 +402,7 @@ describe("mockhub serve (demo world, cloudfront CDN)", () => {
       assert.equal(leaked[0].server, "cdn");
       assert.equal(leaked[0].method, "GET");
       assert.equal(leaked[0].status, 200, "the CloudFront flavour serves it anyway");
-      assert.match(leaked[0].request_headers?.authorization ?? "", /^Bearer hf_ali/);
+      assert.match(leaked[0].request_headers?.authorization ?? "", /^Bearer hf_a…$/);
       assert.ok(!JSON.stringify(entries).includes("hf_alice"), "the journal never shows the whole token");
     });
   });
@@ -414,19 +428,9 @@ describe("mockhub serve (demo world, cloudfront CDN)", () => {
 describe("mockhub serve --cdn s3", () => {
   const ctx = useServer(["--cdn", "s3"]);
 
-  it(
-    "with a token, the LFS download works and the token never reaches the S3 CDN",
-    {
-      ...T,
-      todo:
-        "mockhub bug: --cdn s3 switches the CDN's checks to S3 but the hub still signs CloudFront-style URLs " +
-        "(hub.cc passes world.options.cdn_flavour to SignCdnUrl, server.cc applies the --cdn override to the " +
-        "CDN only), so every LFS URL gets 403 AccessDenied from the CDN",
-    },
-    async () => {
-      await assertS3DownloadKeepsTokenAway(ctx.server);
-    },
-  );
+  it("with a token, 2.17.5 sends it to the CDN, which refuses with 400; anonymous works", T, async () => {
+    await assertS3RefusesTheLeakedToken(ctx.server);
+  });
 
   ctx.itStopsCleanly();
 });
@@ -455,8 +459,8 @@ describe("mockhub serve --world (demo world with cdn.flavour s3 and hub.tree_pag
     });
   });
 
-  it("with a token, the LFS download works and the token never reaches the S3 CDN", T, async () => {
-    await assertS3DownloadKeepsTokenAway(ctx.server);
+  it("with a token, 2.17.5 sends it to the CDN, which refuses with 400; anonymous works", T, async () => {
+    await assertS3RefusesTheLeakedToken(ctx.server);
   });
 
   ctx.itStopsCleanly();

@@ -117,6 +117,7 @@ TEST_F(FaultWireTest, StatusOnFirstAttemptOnlyThenTheHubAnswers) {
   EXPECT_FALSE(r.Header("X-Request-Id").empty());
   EXPECT_EQ(Request(server_->hub_url(), "HEAD", kEncoder + "/resolve/main/config.json").status,
             200);
+  Last(2);
   auto entries = server_->journal().Entries();
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_TRUE(entries[0].HasFlag("fault:status"));

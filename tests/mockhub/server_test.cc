@@ -85,7 +85,7 @@ TEST_F(ServerTest, JournalRecordsRequestsWithRedactedTokensAndFlagsCdnLeaks) {
   auto entries = server_->journal().Entries();
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].server, "hub");
-  EXPECT_EQ(entries[0].authorization, "Bearer hf_ali…");
+  EXPECT_EQ(entries[0].authorization, "Bearer hf_a…");  // never more than half a token
   EXPECT_FALSE(entries[0].HasFlag("token_leak"));
   EXPECT_EQ(entries[1].server, "cdn");
   EXPECT_TRUE(entries[1].HasFlag("token_leak"));

@@ -133,3 +133,22 @@ TEST(WorldLoadTest, CommitsInheritFromTheirParent) {
 
 }  // namespace
 }  // namespace mockhub
+
+#include "mockhub/journal.h"
+
+namespace mockhub {
+namespace {
+
+TEST(JournalTest, RedactionShowsAtMostSixCharactersAndNeverHalfAToken) {
+  EXPECT_EQ(RedactAuthorization("Bearer hf_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "Bearer hf_abc…");
+  EXPECT_EQ(RedactAuthorization("Bearer hf_bob"), "Bearer hf_…");
+  EXPECT_EQ(RedactAuthorization("hf_alice_no_scheme"), "hf_ali…");
+  EXPECT_EQ(RedactAuthorization("Bearer hf_\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"),
+            "Bearer hf_??\xe2\x80\xa6"  // "?" for non-ASCII
+  );
+  EXPECT_EQ(RedactAuthorization(""), "");
+}
+
+}  // namespace
+}  // namespace mockhub
