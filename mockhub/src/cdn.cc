@@ -59,6 +59,7 @@ std::string XmlError(const std::string& code, const std::string& message, const 
 // flavour is CloudFront forwarding to an S3 origin with the request's
 // Authorization header, which S3 refuses next to a presigned URL.
 void FlavourHeaders(HttpResponse& res, const CdnContext& ctx) {
+  res.Set("Date", FormatHttpDate(ctx.now));
   res.Set("X-Cache", std::string(ctx.warm ? "Hit" : "Miss") + " from cloudfront");
   res.Set("Via", "1.1 " + Sha256Hex(ctx.request_id).substr(0, 32) + ".cloudfront.net (CloudFront)");
   res.Set("X-Amz-Cf-Pop", "MCK50-P1");

@@ -166,6 +166,7 @@ Route ParseRoute(const Target& t) {
 // --- responses --------------------------------------------------------------
 
 void Common(HttpResponse& res, const HubContext& ctx) {
+  res.Set("Date", FormatHttpDate(ctx.now));  // the server clock: clients can spot skew
   res.Set("X-Request-Id", ctx.request_id);
   res.Set("Vary", "Origin");
 }

@@ -26,6 +26,7 @@
 #include "mockhub/faults.h"
 #include "mockhub/hub.h"
 #include "mockhub/tls.h"
+#include "mockhub/world_json.h"
 
 namespace mockhub {
 
@@ -223,6 +224,7 @@ struct MockServer::Impl {
       }
     }
     if (!res.Has("X-Request-Id") && role == Role::kHub) res.Set("X-Request-Id", request_id);
+    if (!res.Has("Date")) res.Set("Date", FormatHttpDate(now));
     for (const auto& h : plan.drop_headers) res.Remove(h);
     for (const auto& [k, v] : plan.set_headers) res.Set(k, v);
     res.flags.insert(res.flags.end(), plan.fired.begin(), plan.fired.end());

@@ -22,6 +22,7 @@ TEST_F(HubEndpointsTest, RegularFileHeadCarriesGitBlobEtagSizeAndCommit) {
   EXPECT_EQ(r.Get("Accept-Ranges"), "bytes");
   EXPECT_FALSE(r.Has("X-Linked-Etag"));
   EXPECT_EQ(r.Get("X-Request-Id"), "req-1");
+  EXPECT_EQ(r.Get("Date"), "Thu, 01 Jan 2026 00:00:00 GMT");  // the server clock
   for (const auto& [k, v] : r.headers) EXPECT_EQ(k.rfind("X-Xet", 0), std::string::npos) << k;
 }
 
