@@ -43,7 +43,13 @@ void Journal::Add(JournalEntry e) {
   auto it = std::upper_bound(entries_.begin(), entries_.end(), e.seq,
                              [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
   entries_.insert(it, std::move(e));
+  ++recorded_;
   added_.notify_all();
+}
+
+bool Journal::WaitForIdle(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return added_.wait_for(lock, timeout, [&] { return recorded_ >= seq_; });
 }
 
 bool Journal::WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const {
@@ -83,6 +89,7 @@ nlohmann::json ToJson(const JournalEntry& e) {
   if (!e.content_range.empty()) res["content-range"] = e.content_range;
   if (!e.error_code.empty()) res["x-error-code"] = e.error_code;
   if (!e.error_message.empty()) res["x-error-message"] = e.error_message;
+  if (!e.retry_after.empty()) res["retry-after"] = e.retry_after;
   j["response_headers"] = res;
   return j;
 }

@@ -1,12 +1,20 @@
 // `mockhub`: parses the command line and calls the library. Subcommands:
 //   serve     run the mock hub and CDN until SIGINT/SIGTERM
+//   run       run scenario files against a downloader
+//   validate  check scenario (and world) files without running them
 // Exit codes: 0 success, 1 failure at run time, 2 bad input (arguments, world).
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 
+#include <fstream>
+
+#include "mockhub/runner.h"
+#include "mockhub/scenario.h"
 #include "mockhub/server.h"
 #include "mockhub/world_json.h"
 
@@ -48,6 +56,129 @@ int Serve(const std::string& world_file, mockhub::ServerOptions opts, const std:
   return 0;
 }
 
+// The default client: hubget from this build tree, else on PATH.
+mockhub::Adapter DefaultAdapter() {
+  mockhub::Adapter a;
+  a.name = "hubget";
+  std::string bin = "hubget";
+#ifdef MOCKHUB_DEFAULT_CLIENT
+  if (::access(MOCKHUB_DEFAULT_CLIENT, X_OK) == 0) bin = MOCKHUB_DEFAULT_CLIENT;
+#endif
+  if (const char* env = std::getenv("MOCKHUB_HUBGET")) bin = env;
+  a.command = {bin, "--json"};
+  return a;
+}
+
+std::vector<std::string> SplitCommand(const std::string& cmd) {
+  std::vector<std::string> out;
+  std::istringstream in(cmd);
+  for (std::string part; in >> part;) out.push_back(part);
+  return out;
+}
+
+struct RunArgs {
+  std::vector<std::string> paths;
+  std::string client, adapter, junit, filter;
+  std::string shard;
+  int timeout = 120;
+  bool verbose = false;
+};
+
+int Run(const RunArgs& args) {
+  mockhub::RunOptions opts;
+  opts.adapter = DefaultAdapter();
+  opts.step_timeout_seconds = args.timeout;
+  opts.verbose = args.verbose;
+  if (!args.adapter.empty()) {
+    auto a = mockhub::LoadAdapter(args.adapter);
+    if (!a) {
+      std::cerr << "mockhub: bad adapter: " << a.error().ToString() << "\n";
+      return 2;
+    }
+    opts.adapter = a.value();
+  }
+  if (!args.client.empty()) {
+    opts.adapter.command = SplitCommand(args.client);
+    if (args.adapter.empty())
+      opts.adapter.name = opts.adapter.command.empty() ? "?" : opts.adapter.command[0];
+  }
+  int shard = 0, shards = 1;
+  if (!args.shard.empty() && (std::sscanf(args.shard.c_str(), "%d/%d", &shard, &shards) != 2 ||
+                              shards < 1 || shard < 1 || shard > shards)) {
+    std::cerr << "mockhub: --shard takes K/N with 1 <= K <= N\n";
+    return 2;
+  }
+  std::string error;
+  auto files = mockhub::CollectScenarioFiles(args.paths, error);
+  if (!error.empty()) {
+    std::cerr << "mockhub: " << error << "\n";
+    return 2;
+  }
+  std::vector<mockhub::ScenarioResult> results;
+  std::size_t index = 0;
+  bool bad_input = false;
+  for (const auto& f : files) {
+    auto sc = mockhub::LoadScenario(f);
+    if (!sc) {
+      std::cerr << "mockhub: " << sc.error().ToString() << "\n";
+      bad_input = true;
+      continue;
+    }
+    if (!args.filter.empty() && !mockhub::GlobMatch(args.filter, sc->name)) continue;
+    if (shards > 1 && static_cast<int>(index++ % static_cast<std::size_t>(shards)) != shard - 1)
+      continue;
+    auto r = mockhub::RunScenario(sc.value(), opts);
+    std::cerr << mockhub::StatusName(r.status) << " " << r.name
+              << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
+    if (r.status != mockhub::ScenarioResult::Status::kPass &&
+        r.status != mockhub::ScenarioResult::Status::kExpectedFail) {
+      std::cerr << r.details;
+    } else if (args.verbose) {
+      std::cerr << r.details;
+    }
+    results.push_back(std::move(r));
+  }
+  std::cout << "client: " << opts.adapter.name << "\n" << mockhub::FormatTable(results);
+  if (!args.junit.empty()) {
+    std::ofstream(args.junit) << mockhub::FormatJUnit(results, "mockhub-" + opts.adapter.name);
+  }
+  if (bad_input) return 2;
+  for (const auto& r : results) {
+    if (r.status != mockhub::ScenarioResult::Status::kPass &&
+        r.status != mockhub::ScenarioResult::Status::kExpectedFail) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int Validate(const std::vector<std::string>& paths, bool worlds) {
+  std::string error;
+  auto files = worlds ? paths : mockhub::CollectScenarioFiles(paths, error);
+  if (!error.empty()) {
+    std::cerr << "mockhub: " << error << "\n";
+    return 2;
+  }
+  int bad = 0;
+  for (const auto& f : files) {
+    std::string why;
+    if (worlds) {
+      auto w = mockhub::LoadWorldFile(f);
+      if (!w) why = w.error().ToString();
+    } else {
+      auto sc = mockhub::LoadScenario(f);
+      if (!sc) why = sc.error().ToString();
+    }
+    if (why.empty()) {
+      std::cout << "ok " << f << "\n";
+    } else {
+      std::cout << "error " << why << "\n";
+      ++bad;
+    }
+  }
+  return bad ? 2 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,6 +202,28 @@ int main(int argc, char** argv) {
   serve->add_flag("--tls", opts.tls, "Serve HTTPS with a CA generated at start-up");
   serve->add_option("--tls-dir", opts.tls_dir, "Where to write ca.pem (default: a new temp dir)");
 
+  auto* run = app.add_subcommand("run", "Run scenario files or folders against a downloader");
+  RunArgs run_args;
+  run->add_option("paths", run_args.paths, "Scenario files or folders")->required();
+  run->add_option("--client", run_args.client,
+                  "Client command; the action's arguments are appended (default: hubget --json)");
+  run->add_option("--adapter", run_args.adapter,
+                  "Adapter file (JSON): command, messages, expected failures")
+      ->check(CLI::ExistingFile);
+  run->add_option("--junit", run_args.junit, "Write JUnit XML here");
+  run->add_option("--filter", run_args.filter, "Only scenarios whose name matches this glob");
+  run->add_option("--shard", run_args.shard, "Run shard K of N (K/N)");
+  run->add_option("--timeout", run_args.timeout, "Seconds a client step may take")
+      ->check(CLI::Range(1, 3600));
+  run->add_flag("--verbose", run_args.verbose, "Show every step's journal and client output");
+
+  auto* validate =
+      app.add_subcommand("validate", "Check scenario files (schema and meaning); exit 2 on errors");
+  std::vector<std::string> validate_paths;
+  bool validate_worlds = false;
+  validate->add_option("paths", validate_paths, "Scenario files or folders")->required();
+  validate->add_flag("--world", validate_worlds, "The files are world files, not scenarios");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,5 +231,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (serve->parsed()) return Serve(world_file, std::move(opts), cdn);
+  if (run->parsed()) return Run(run_args);
+  if (validate->parsed()) return Validate(validate_paths, validate_worlds);
   return 2;
 }

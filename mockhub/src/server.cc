@@ -238,6 +238,7 @@ struct MockServer::Impl {
     entry.content_range = res.Get("Content-Range");
     entry.error_code = res.Get("X-Error-Code");
     entry.error_message = res.Get("X-Error-Message");
+    entry.retry_after = res.Get("Retry-After");
     entry.flags = res.flags;
 
     // httplib would apply Range on its own; every range decision is already

@@ -231,6 +231,7 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
       return false;
     if (repo.commits.count(commit.sha)) return ck.Fail(cptr + "/sha", "duplicate commit sha");
     label_to_sha[label] = commit.sha;
+    repo.commit_labels[label] = commit.sha;
     repo.commits[commit.sha] = std::move(commit);
     visiting.erase(label);
     return true;

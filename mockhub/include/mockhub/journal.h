@@ -31,6 +31,7 @@ struct JournalEntry {
   std::string content_range;
   std::string error_code;        // X-Error-Code
   std::string error_message;     // X-Error-Message
+  std::string retry_after;       // Retry-After
   std::uint64_t bytes_sent = 0;  // body bytes actually written
   double duration_ms = 0;
   std::uint64_t connection = 0;    // id of the TCP connection (peer port based)
@@ -52,13 +53,17 @@ class Journal {
   // client may have read it; waits until at least n entries are in, or the
   // timeout. Returns whether they are.
   bool WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const;
+  // Waits until every request that has arrived has its entry (responses in
+  // flight are done), or the timeout. Returns whether that happened.
+  bool WaitForIdle(std::chrono::milliseconds timeout) const;
   void Clear();
   nlohmann::json ToJson() const;
 
  private:
   mutable std::mutex mu_;
   mutable std::condition_variable added_;
-  std::uint64_t seq_ = 0;
+  std::uint64_t seq_ = 0;       // requests that arrived
+  std::uint64_t recorded_ = 0;  // entries added (never reset by Clear)
   std::vector<JournalEntry> entries_;
 };
 

@@ -53,10 +53,11 @@ struct Repo {
   std::set<std::string> approved;  // users granted access to a gated repo
   bool disabled = false;
   std::string default_branch = "main";
-  std::map<std::string, Commit> commits;        // sha -> commit
-  std::map<std::string, std::string> branches;  // name -> sha
-  std::map<std::string, std::string> tags;      // name -> sha
-  std::map<int, std::string> pull_requests;     // N (refs/pr/N) -> sha
+  std::map<std::string, Commit> commits;             // sha -> commit
+  std::map<std::string, std::string> branches;       // name -> sha
+  std::map<std::string, std::string> tags;           // name -> sha
+  std::map<int, std::string> pull_requests;          // N (refs/pr/N) -> sha
+  std::map<std::string, std::string> commit_labels;  // world-file label -> sha
   std::int64_t created_at = 0;
 
   // Resolves a revision as the Hub does: "HEAD" (the default branch), a

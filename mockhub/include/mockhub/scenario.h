@@ -1,0 +1,140 @@
+// A scenario: one JSON file that recreates a user's report: the hub state,
+// the client's token situation and cache, faults, then steps (client actions
+// and hub changes) with expectations. See scenarios/README.md for the format.
+//
+// This header is the parsed form; scenario_load.cc fills it (strictly, with
+// JSON pointers in errors) and runner.cc executes it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mockhub/faults.h"
+#include "mockhub/load_error.h"
+#include "mockhub/world.h"
+
+namespace mockhub {
+
+// Where the client finds its token.
+struct TokenSetup {
+  enum class Source { kNone, kHfToken, kHuggingFaceHubToken, kTokenFile, kTokenPath, kArgument };
+  Source source = Source::kNone;
+  std::string value;  // may be a token the world does not know (an unknown token)
+};
+const char* TokenSourceName(TokenSetup::Source s);
+
+struct CachedFile {
+  RepoType type = RepoType::kModel;
+  std::string repo, revision = "main", path;
+  std::optional<std::uint64_t> partial_bytes;  // a blobs/<etag>.incomplete of N bytes instead
+};
+
+struct ClientSetup {
+  TokenSetup token;
+  std::map<std::string, std::string> env;  // extra environment (HF_HUB_OFFLINE, ...)
+  bool tls = false;
+  std::optional<CdnFlavour> cdn;
+  std::vector<CachedFile> cache;
+};
+
+struct FileExpectation {
+  std::string path;
+  std::string sha256;  // "" with from_hub: the hub's content at the step's revision
+  bool from_hub = false;
+};
+
+struct CountExpectation {
+  std::string server;  // "", "hub", "cdn"
+  std::string method;  // "" = any
+  std::string path = "*";
+  std::optional<int> status;
+  std::optional<std::uint64_t> exactly, at_least, at_most;
+  std::string pointer;  // where it was written, for failure messages
+};
+
+struct WireExpectation {
+  std::optional<bool> token_to_cdn;  // false: no CDN request carried Authorization
+  std::optional<bool> token_to_hub;
+  std::vector<CountExpectation> requests;
+  std::vector<std::string> ranges;  // each some request's exact Range header
+  bool no_range_twice = false;
+  bool retry_after_respected = false;
+  bool head_before_get = false;
+  std::optional<std::uint64_t> max_connections;
+};
+
+struct CacheExpectation {
+  std::optional<std::uint64_t> blobs;       // number of complete blobs of the repo
+  bool no_incomplete = false;               // no *.incomplete left in blobs/
+  std::map<std::string, std::string> refs;  // rev -> sha, or "hub" for the hub's
+  std::vector<std::string> snapshot;        // paths present under snapshots/<commit>/
+  std::vector<std::string> absent;          // paths absent from every snapshot
+};
+
+struct Expectation {
+  std::optional<std::string> outcome;  // "ok" or an error kind
+  std::vector<FileExpectation> files;
+  std::vector<std::string> message;  // fragments of the error or warning text
+  std::optional<CacheExpectation> cache;
+  std::optional<WireExpectation> wire;
+};
+
+struct Step {
+  enum class Kind {
+    kDownload,
+    kInfo,
+    kWhoami,  // client actions
+    kAdvanceClock,
+    kRevokeToken,
+    kExpireToken,
+    kMoveBranch,  // hub changes
+    kApprove,
+    kRename,
+    kClient,  // (kClient: change the client's setup)
+  };
+  Kind kind = Kind::kDownload;
+  std::string name;     // for reports
+  std::string pointer;  // "/steps/N"
+  // Client actions.
+  RepoType type = RepoType::kModel;
+  std::string repo;
+  std::string revision;  // "" = the client's default
+  std::vector<std::string> files, include, exclude;
+  // Hub changes.
+  double seconds = 0;
+  std::string token, branch, to, user;
+  std::optional<ClientSetup> client;  // kClient: replaces token and env
+  std::optional<Expectation> expect;
+
+  bool IsClientAction() const {
+    return kind == Kind::kDownload || kind == Kind::kInfo || kind == Kind::kWhoami;
+  }
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;  // file stem
+  std::string description;
+  std::vector<std::string> tags, reproduces;
+  nlohmann::json world_doc;  // the world, after base + patch
+  World world;
+  ClientSetup client;
+  std::shared_ptr<FaultSet> faults;
+  nlohmann::json faults_doc;
+  std::vector<Step> steps;
+};
+
+// Reads and checks a scenario file: the schema (unknown keys, types) and its
+// meaning (repos, tokens, files and commits that exist in its world).
+Loaded<Scenario> LoadScenario(const std::string& path);
+
+// The error kinds a client may report (hubget's list).
+const std::vector<std::string>& ErrorKinds();
+
+}  // namespace mockhub

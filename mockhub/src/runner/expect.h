@@ -1,0 +1,33 @@
+// Checks one step's expectations against what happened: the client's JSON
+// outcome, the files on disk, the cache layout, and the journal. Every failure
+// is a sentence saying what was expected and what was seen.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mockhub/journal.h"
+#include "mockhub/scenario.h"
+
+namespace mockhub::runner {
+
+struct Observation {
+  nlohmann::json outcome;             // the client's last stdout line, parsed
+  std::string outcome_error;          // why there is no outcome ("" if there is)
+  std::vector<JournalEntry> entries;  // requests made during the step
+  const World* world = nullptr;       // the hub as it was during the step
+  std::string hub_cache;
+};
+
+struct Caps {
+  bool messages = true;  // the client's messages are checked
+};
+
+// "ok", an error kind, or "" when the outcome is missing.
+std::string OutcomeKind(const nlohmann::json& outcome);
+
+std::vector<std::string> CheckStep(const Step& step, const Observation& seen, const Caps& caps);
+
+}  // namespace mockhub::runner
