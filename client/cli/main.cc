@@ -71,17 +71,38 @@ int ExitCode(Kind kind) {
 
 json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
+// The shape: "error" is the kind, "status" the HTTP status or null;
+// the rest is what a person or a scenario runner needs to explain it.
 json ErrorJson(const hubget::Error& e) {
   return {{"ok", false},
-          {"error",
-           {{"kind", hubget::KindName(e.kind)},
-            {"status", e.status == 0 ? json(nullptr) : json(e.status)},
-            {"message", e.Message()},
-            {"error_code", NullIfEmpty(e.error_code)},
-            {"request_id", NullIfEmpty(e.request_id)},
-            {"url", NullIfEmpty(e.url)},
-            {"token_source", e.token_source.Name()}}}};
+          {"error", hubget::KindName(e.kind)},
+          {"status", e.status == 0 ? json(nullptr) : json(e.status)},
+          {"message", e.Message()},
+          {"error_code", NullIfEmpty(e.error_code)},
+          {"request_id", NullIfEmpty(e.request_id)},
+          {"url", NullIfEmpty(e.url)},
+          {"token_source", e.token_source.Name()}};
 }
+
+// Options accepted before the subcommand too (`hubget --json --token T
+// download ...`, as the scenario runner calls it); merged into the
+// subcommand's own.
+struct Global {
+  std::optional<std::string> token;
+  bool no_token = false;
+  std::optional<std::string> endpoint;
+  bool json = false;
+  bool quiet = false;
+
+  void AddTo(CLI::App* app) {
+    auto* t = app->add_option("--token", token, "Token to send (default: HF_TOKEN, token file)");
+    app->add_flag("--no-token", no_token, "Send no token at all")->excludes(t);
+    app->add_option("--endpoint", endpoint,
+                    "Hub endpoint (default: HF_ENDPOINT or huggingface.co)");
+    app->add_flag("--json", json, "Print one JSON object as the last stdout line");
+    app->add_flag("--quiet", quiet, "No progress output");
+  }
+};
 
 struct Common {
   std::optional<std::string> token;
@@ -101,9 +122,19 @@ struct Common {
     app->add_option("--repo-type", repo_type, "model, dataset or space")
         ->check(CLI::IsMember({"model", "dataset", "space"}));
     app->add_flag("--json", json, "Print one JSON object as the last stdout line");
+    app->add_flag("--quiet", quiet, "No progress output");
     if (with_cache) {
       app->add_option("--cache-dir", cache_dir, "Cache directory (default: HF_HUB_CACHE)");
     }
+  }
+  void Merge(const Global& g) {
+    if (!token && !no_token) {
+      token = g.token;
+      no_token = g.no_token;
+    }
+    if (!endpoint) endpoint = g.endpoint;
+    json = json || g.json;
+    quiet = quiet || g.quiet;
   }
   hubget::ConfigOverrides Overrides() const {
     hubget::ConfigOverrides o;
@@ -165,8 +196,8 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
                     !hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS"));
   ProgressLine progress(bars);
   json out = {{"ok", true}};
-  json listed = json::array();
   json paths = json::array();
+  json warnings = json::array();
 
   if (files.empty()) {
     hubget::SnapshotOptions o;
@@ -180,13 +211,8 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
     auto r = client.Snapshot(repo, o);
     if (!r) return Fail(c, r.error());
     PrintWarnings(r->warnings);
-    for (const auto& f : r->files) {
-      json item = {{"path", f.path}, {"local", f.local}};
-      if (!f.sha256.empty()) item["sha256"] = f.sha256;
-      listed.push_back(item);
-      paths.push_back(f.local);
-    }
-    out["path"] = r->folder;
+    for (const auto& w : r->warnings) warnings.push_back(w);
+    for (const auto& f : r->files) paths.push_back(f.local);
     out["snapshot"] = r->folder;
     out["commit"] = r->commit;
     if (!c.json) std::cout << r->folder << std::endl;
@@ -201,18 +227,16 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
       auto r = client.Download(repo, f, o);
       if (!r) return Fail(c, r.error());
       PrintWarnings(r->warnings);
-      json item = {{"path", f}, {"local", r->path}};
-      if (!r->sha256.empty()) item["sha256"] = r->sha256;
-      listed.push_back(item);
+      for (const auto& w : r->warnings) warnings.push_back(w);
       paths.push_back(r->path);
-      commit = r->commit;
+      if (!r->commit.empty()) commit = r->commit;
       if (!c.json) std::cout << r->path << std::endl;
     }
-    out["path"] = paths.front();
-    out["commit"] = commit;
+    out["commit"] = NullIfEmpty(commit);
   }
   out["paths"] = paths;
-  out["files"] = listed;
+  out["token_source"] = client.config().token.source.Name();
+  out["warnings"] = warnings;
   if (c.json) std::cout << out.dump() << std::endl;
   return 0;
 }
@@ -221,14 +245,17 @@ int Info(const Common& c, const std::string& repo, const std::string& revision) 
   hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
   auto r = client.Info(repo, c.Type(), revision);
   if (!r) return Fail(c, r.error());
-  const json info = {{"id", r->id},
-                     {"sha", r->sha},
-                     {"private", r->is_private},
-                     {"gated", NullIfEmpty(r->gated)},
-                     {"disabled", r->disabled},
-                     {"files", r->files}};
   if (c.json) {
-    std::cout << json({{"ok", true}, {"info", info}}).dump() << std::endl;
+    const json out = {{"ok", true},
+                      {"id", r->id},
+                      {"sha", r->sha},
+                      {"commit", r->sha},
+                      {"private", r->is_private},
+                      {"gated", r->gated.empty() ? json(false) : json(r->gated)},
+                      {"disabled", r->disabled},
+                      {"files", r->files},
+                      {"token_source", client.config().token.source.Name()}};
+    std::cout << out.dump() << std::endl;
     return 0;
   }
   std::cout << "id:      " << r->id << "\nsha:     " << r->sha
@@ -287,12 +314,22 @@ int Doctor(const Common& c, const std::string& repo, const std::string& file) {
   return report.ok() ? 0 : 1;
 }
 
+// For usage errors, which happen before CLI11 has set any flag.
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--json") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"hubget: download files and snapshots from the Hugging Face Hub into its cache"};
   app.footer(kExitCodes);
   app.require_subcommand(1);
+  Global global;
+  global.AddTo(&app);
 
   Common dl_c;
   std::string dl_repo, dl_revision = "main", dl_local_dir;
@@ -305,7 +342,6 @@ int main(int argc, char** argv) {
   dl->add_option("--exclude", dl_exclude, "Glob of files to exclude (snapshot)");
   dl->add_option("--local-dir", dl_local_dir, "Place files in this folder instead of the cache");
   dl->add_option("--max-workers", dl_c.max_workers, "Parallel downloads (default 8)");
-  dl->add_flag("--quiet", dl_c.quiet, "No progress output");
   dl_c.AddTo(dl, true);
 
   Common info_c;
@@ -330,8 +366,14 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    if (rc == 0) return 0;
+    if (WantsJson(argc, argv)) {
+      hubget::Error err = hubget::MakeError(Kind::kInvalidArgument, e.what());
+      std::cout << ErrorJson(err).dump() << std::endl;
+    }
+    return 2;
   }
+  for (Common* c : {&dl_c, &info_c, &who_c, &doc_c}) c->Merge(global);
   if (*dl) {
     return Download(dl_c, dl_repo, dl_files, dl_revision, dl_include, dl_exclude, dl_local_dir);
   }

@@ -16,6 +16,14 @@ std::optional<std::chrono::milliseconds> Seconds(const std::optional<std::string
   return std::chrono::milliseconds(static_cast<long long>(s * 1000));
 }
 
+std::optional<long long> NonNegative(const std::optional<std::string>& v) {
+  if (!v || v->empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long n = std::strtoll(v->c_str(), &end, 10);
+  if (*end != '\0' || n < 0) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
 ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& o) {
@@ -28,8 +36,22 @@ ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& o) {
   c.offline = IsTruthy(env.Get("HF_HUB_OFFLINE")) || IsTruthy(env.Get("TRANSFORMERS_OFFLINE"));
   if (auto t = Seconds(env.Get("HF_HUB_ETAG_TIMEOUT"))) c.etag_timeout = *t;
   if (auto t = Seconds(env.Get("HF_HUB_DOWNLOAD_TIMEOUT"))) c.idle_timeout = *t;
+  // Test and scenario knobs: fewer retries, shorter backoff (max = 8 x base).
+  if (auto n = NonNegative(env.Get("HUBGET_MAX_RETRIES")))
+    c.retry.max_retries = static_cast<int>(*n);
+  if (auto ms = NonNegative(env.Get("HUBGET_RETRY_BASE_MS"))) {
+    c.retry.base_wait = std::chrono::milliseconds(*ms);
+    c.retry.max_wait = std::chrono::milliseconds(*ms * 8);
+  }
   if (o.max_workers && *o.max_workers > 0) c.max_workers = *o.max_workers;
-  if (auto ca = env.Get("HUBGET_CA_FILE"); ca && !ca->empty()) c.ca_file = *ca;
+  // libcurl reads none of these by itself (only the curl tool does), and
+  // the scenario runner points them at mockhub's CA: honour them explicitly.
+  for (const char* name : {"HUBGET_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    if (auto ca = env.Get(name); ca && !ca->empty()) {
+      c.ca_file = *ca;
+      break;
+    }
+  }
   return c;
 }
 

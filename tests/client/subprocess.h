@@ -1,0 +1,49 @@
+// Runs a program as a child process with an explicit environment (nothing
+// inherited), its stdout and stderr captured to files, and waits with a
+// deadline: a hung child is killed and reported, never waited on forever.
+// For the process-level tests of the hubget binary.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hubget::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal or not finished
+  std::string out;
+  std::string err;
+  // The last non-empty stdout line (where --json puts its object).
+  std::string LastLine() const;
+};
+
+class Child {
+ public:
+  // Starts `argv[0]` (an absolute path) with exactly `env`; output goes to
+  // files under `scratch_dir`.
+  Child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+        const std::string& scratch_dir);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  bool started() const { return pid_ > 0; }
+  // Waits up to `timeout`; on expiry kills the child and fails.
+  ::testing::AssertionResult Wait(std::chrono::milliseconds timeout, ProcessResult* result);
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_path_;
+  std::string err_path_;
+};
+
+// Start, wait (60 s at most) and collect.
+ProcessResult Run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env, const std::string& scratch_dir);
+
+}  // namespace hubget::testing
