@@ -7,8 +7,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "hubget/url.h"
+#include "pipelined_sink.h"
 #include "sha256.h"
 
 namespace hubget {
@@ -23,11 +25,14 @@ bool Cancelled(const FetchHooks& h) {
   return (h.cancel != nullptr && h.cancel->load()) || (h.cancel2 != nullptr && h.cancel2->load());
 }
 
-// An open partial file and the running digest of its content.
+// An open partial file and the running digest of its content. Writing and
+// hashing happen on the sink's worker thread; every method but Write drains
+// it first, so size, file and digest agree whenever the fetch loop decides.
 class Partial {
  public:
   explicit Partial(std::string path) : path_(std::move(path)) {}
   ~Partial() {
+    sink_.reset();
     if (fd_ >= 0) ::close(fd_);
   }
   Partial(const Partial&) = delete;
@@ -44,10 +49,21 @@ class Partial {
       if (auto s = HashFilePrefix(path_, size_, sha_); !s) return s;
     }
     if (::lseek(fd_, 0, SEEK_END) < 0) return Io("cannot seek");
+    sink_ = std::make_unique<PipelinedSink>(fd_, hash_ ? &sha_ : nullptr);
     return OkStatus();
   }
 
+  // Waits for queued bytes to be written and hashed; false on a write error.
+  bool Flush() {
+    if (sink_ && !sink_->Drain()) {
+      write_errno_ = sink_->error();
+      return false;
+    }
+    return true;
+  }
+
   Status Truncate() {
+    if (!Flush()) return WriteError();
     if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0) return Io("cannot truncate");
     size_ = 0;
     sha_.Reset();
@@ -55,28 +71,24 @@ class Partial {
   }
 
   bool Write(const char* data, std::size_t n) {
-    std::size_t done = 0;
-    while (done < n) {
-      const ssize_t w = ::write(fd_, data + done, n - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        write_errno_ = errno;
-        return false;
-      }
-      done += static_cast<std::size_t>(w);
+    if (!sink_->Append(data, n)) {
+      write_errno_ = sink_->error();
+      return false;
     }
-    if (hash_) sha_.Update(data, n);
     size_ += n;
     return true;
   }
 
   void Discard() {
+    sink_.reset();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     ::unlink(path_.c_str());
   }
 
   Status Close() {
+    if (!Flush()) return WriteError();
+    sink_.reset();
     const int fd = fd_;
     fd_ = -1;
     if (fd >= 0 && ::close(fd) != 0) return Io("cannot close");
@@ -84,7 +96,10 @@ class Partial {
   }
 
   std::uint64_t size() const { return size_; }
-  std::string Digest() { return sha_.HexDigest(); }
+  std::string Digest() {
+    Flush();
+    return sha_.HexDigest();
+  }
   Error WriteError() const {
     return MakeError(Kind::kIo, "cannot write " + path_ + ": " + std::strerror(write_errno_));
   }
@@ -100,6 +115,7 @@ class Partial {
   std::uint64_t size_ = 0;
   int write_errno_ = 0;
   Sha256 sha_;
+  std::unique_ptr<PipelinedSink> sink_;  // after sha_ and fd_: stops first
 };
 
 }  // namespace
@@ -169,6 +185,7 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
     };
 
     Result<HttpResponse> res = session.transport().Send(req);
+    if (!file.Flush()) return file.WriteError();
     if (!truncate_status) return truncate_status.error();
     if (cancelled) return fail(MakeError(Kind::kCancelled, "download of " + ctx.path));
     if (write_failed) return file.WriteError();
