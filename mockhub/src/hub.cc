@@ -38,7 +38,16 @@ namespace {
 
 using nlohmann::json;
 
-enum class RouteKind { kResolve, kRaw, kResolveCache, kApiRepo, kApiTree, kWhoami, kUnknown };
+enum class RouteKind {
+  kResolve,
+  kRaw,
+  kResolveCache,
+  kApiRepo,
+  kApiTree,
+  kPathsInfo,
+  kWhoami,
+  kUnknown
+};
 
 struct Route {
   RouteKind kind = RouteKind::kUnknown;
@@ -53,7 +62,8 @@ struct Route {
 
 bool IsApi(const Route& r) {
   return r.kind == RouteKind::kApiRepo || r.kind == RouteKind::kApiTree ||
-         r.kind == RouteKind::kWhoami || r.kind == RouteKind::kResolveCache;
+         r.kind == RouteKind::kPathsInfo || r.kind == RouteKind::kWhoami ||
+         r.kind == RouteKind::kResolveCache;
 }
 
 std::string Decode(const std::string& s, bool& bad) {
@@ -111,7 +121,8 @@ Route ParseRoute(const Target& t) {
     auto type = ParseRepoTypePlural(s[1]);
     if (!type) return r;
     r.type = *type;
-    std::size_t n = (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree")) ? 1 : 2;
+    std::size_t n =
+        (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree" || s[3] == "paths-info")) ? 1 : 2;
     if (2 + n > s.size()) return r;
     r.repo_first = 2;
     r.repo_count = n;
@@ -121,6 +132,9 @@ Route ParseRoute(const Target& t) {
     } else if (s[i] == "revision" && i + 1 < s.size()) {
       r.kind = RouteKind::kApiRepo;
       if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
+    } else if (s[i] == "paths-info") {
+      r.kind = RouteKind::kPathsInfo;
+      if (i + 1 < s.size() && ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
     } else if (s[i] == "tree" && i + 1 < s.size()) {
       r.kind = RouteKind::kApiTree;
       std::size_t next = ReadRevision(s, i + 1, r);
@@ -463,8 +477,100 @@ HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
   return res;
 }
 
-HttpResponse Tree(const Target& t, const Route& route, const Commit& commit, const World& world,
-                  const HubContext& ctx) {
+// A file entry of /tree and /paths-info (note "lfs.oid" here, against
+// "lfs.sha256" in siblings).
+json FileEntry(const std::string& path, const RepoFile& f) {
+  json e = SiblingJson(path, f, true);
+  json entry{{"type", "file"}, {"oid", e["blobId"]}, {"size", e["size"]}, {"path", path}};
+  if (f.lfs) {
+    entry["lfs"] = {{"oid", e["lfs"]["sha256"]},
+                    {"size", e["lfs"]["size"]},
+                    {"pointerSize", e["lfs"]["pointerSize"]}};
+  }
+  return entry;
+}
+
+json DirEntry(const Commit& commit, const std::string& path) {
+  return json{{"type", "directory"},
+              {"oid", GitBlobSha1Of("tree " + commit.sha + " " + path)},
+              {"size", 0},
+              {"path", path}};
+}
+
+// The most recent commit, from `commit` back through its parents, that
+// changed `path` (expand=true: "lastCommit"). Folders get `commit` itself.
+const Commit& LastCommitTouching(const Repo& repo, const Commit& commit, const std::string& path) {
+  const Commit* c = &commit;
+  for (int guard = 0; guard < 10000 && !c->parent.empty(); ++guard) {
+    auto parent = repo.commits.find(c->parent);
+    if (parent == repo.commits.end()) break;
+    auto mine = c->files.find(path), theirs = parent->second.files.find(path);
+    if (mine == c->files.end() || theirs == parent->second.files.end() ||
+        mine->second.content != theirs->second.content) {
+      break;
+    }
+    c = &parent->second;
+  }
+  return *c;
+}
+
+json LastCommitJson(const Commit& c) {
+  return {{"id", c.sha}, {"title", c.title}, {"date", FormatIso8601(c.date)}};
+}
+
+// POST /api/{type}s/{repo}/paths-info/{rev}: the entries of the given paths
+// (missing ones are left out). huggingface_hub posts a form
+// (paths=a&paths=b&expand=true), @huggingface/hub posts JSON.
+HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
+                       const HubContext& ctx) {
+  std::vector<std::string> paths;
+  bool expand = false;
+  if (req.Header("Content-Type").find("json") != std::string::npos) {
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return Error(400, "", "Invalid JSON body", true, ctx);
+    }
+    const json p = body.value("paths", json());
+    if (p.is_string()) paths.push_back(p.get<std::string>());
+    if (p.is_array()) {
+      for (const auto& x : p) {
+        if (x.is_string()) paths.push_back(x.get<std::string>());
+      }
+    }
+    expand = body.value("expand", false) == true;
+  } else {
+    const Target form = ParseTarget("?" + req.body);
+    paths = form.Params("paths");
+    expand = QueryFlag(form, "expand");
+  }
+  if (paths.empty()) return Error(400, "", "paths is required", true, ctx);
+  json out = json::array();
+  for (std::string p : paths) {
+    while (!p.empty() && p.back() == '/') p.pop_back();
+    if (auto f = commit.files.find(p); f != commit.files.end()) {
+      json e = FileEntry(p, f->second);
+      if (expand) e["lastCommit"] = LastCommitJson(LastCommitTouching(repo, commit, p));
+      out.push_back(e);
+      continue;
+    }
+    const std::string prefix = p + "/";
+    for (const auto& [path, f] : commit.files) {
+      if (path.rfind(prefix, 0) == 0) {
+        json e = DirEntry(commit, p);
+        if (expand) e["lastCommit"] = LastCommitJson(commit);
+        out.push_back(e);
+        break;
+      }
+    }
+  }
+  HttpResponse res;
+  Common(res, ctx);
+  JsonBody(res, out);
+  return res;
+}
+
+HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const Commit& commit,
+                  const World& world, const HubContext& ctx) {
   const bool recursive = QueryFlag(t, "recursive");
   const bool expand = QueryFlag(t, "expand");
   const std::string& prefix = route.path;
@@ -473,12 +579,7 @@ HttpResponse Tree(const Target& t, const Route& route, const Commit& commit, con
   }
   std::map<std::string, json> entries;  // path -> entry, sorted
   auto add_dir = [&](const std::string& p) {
-    if (!entries.count(p)) {
-      entries[p] = json{{"type", "directory"},
-                        {"oid", GitBlobSha1Of("tree " + commit.sha + " " + p)},
-                        {"size", 0},
-                        {"path", p}};
-    }
+    if (!entries.count(p)) entries[p] = DirEntry(commit, p);
   };
   bool found = prefix.empty();
   for (const auto& [path, f] : commit.files) {
@@ -497,14 +598,7 @@ HttpResponse Tree(const Target& t, const Route& route, const Commit& commit, con
       if (!recursive) break;
     }
     if (!recursive && rel.find('/') != std::string::npos) continue;
-    json e = SiblingJson(path, f, true);
-    json entry{{"type", "file"}, {"oid", e["blobId"]}, {"size", e["size"]}, {"path", path}};
-    if (f.lfs) {
-      entry["lfs"] = {{"oid", e["lfs"]["sha256"]},
-                      {"size", e["lfs"]["size"]},
-                      {"pointerSize", e["lfs"]["pointerSize"]}};
-    }
-    entries[path] = entry;
+    entries[path] = FileEntry(path, f);
   }
   if (!found) {
     HttpResponse res = Error(404, "EntryNotFound", messages::kEntryNotFound, true, ctx);
@@ -525,8 +619,8 @@ HttpResponse Tree(const Target& t, const Route& route, const Commit& commit, con
   for (auto& [p, e] : entries) {
     if (i >= start && i < start + page) {
       if (expand) {
-        e["lastCommit"] = {
-            {"id", commit.sha}, {"title", commit.title}, {"date", FormatIso8601(commit.date)}};
+        e["lastCommit"] =
+            LastCommitJson(e["type"] == "file" ? LastCommitTouching(repo, commit, p) : commit);
       }
       out.push_back(e);
     }
@@ -618,9 +712,10 @@ HttpResponse HandleHub(const HttpRequest& req, const World& world, const HubCont
   Caller caller;
   if (auto denied = Authenticate(req, world, ctx, json_body, caller)) return *denied;
 
-  if (req.method != "GET" && req.method != "HEAD") {
+  const bool post_route = route.kind == RouteKind::kPathsInfo;
+  if (post_route ? req.method != "POST" : (req.method != "GET" && req.method != "HEAD")) {
     HttpResponse res = Error(405, "", "Method not allowed", true, ctx);
-    res.Set("Allow", "GET, HEAD");
+    res.Set("Allow", post_route ? "POST" : "GET, HEAD");
     return res;
   }
   if (route.kind == RouteKind::kUnknown) return Error(404, "", "Not Found", true, ctx);
@@ -664,7 +759,9 @@ HttpResponse HandleHub(const HttpRequest& req, const World& world, const HubCont
     case RouteKind::kApiRepo:
       return RepoInfo(t, *repo, *commit, ctx);
     case RouteKind::kApiTree:
-      return Tree(t, route, *commit, world, ctx);
+      return Tree(t, route, *repo, *commit, world, ctx);
+    case RouteKind::kPathsInfo:
+      return PathsInfo(req, *repo, *commit, ctx);
     default:
       break;
   }

@@ -165,6 +165,7 @@ struct MockServer::Impl {
     HttpRequest req;
     req.method = hreq.method;
     req.target = hreq.target;
+    req.body = hreq.body;
     for (const auto& [k, v] : hreq.headers) {
       // httplib adds these pseudo headers itself; they are not the client's.
       if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT")

@@ -215,6 +215,7 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
         return ck.Fail(cptr + "/parent", "no commit labelled \"" + parent + "\"");
       if (!build(parent)) return false;
       commit.files = repo.commits.at(label_to_sha.at(parent)).files;
+      commit.parent = label_to_sha.at(parent);
     }
     commit.sha = Sha256Hex("mockhub commit " + key + "@" + label).substr(0, 40);
     if (!ck.Get(c, cptr, "sha", commit.sha)) return false;

@@ -231,3 +231,38 @@ TEST_F(HubEndpointsTest, OddRequestsGetClearAnswers) {
 
 }  // namespace
 }  // namespace mockhub::testing
+
+namespace mockhub::testing {
+namespace {
+
+using nlohmann::json;
+using HubPathsInfoTest = HubTest;
+
+TEST_F(HubPathsInfoTest, AnswersJsonAndFormBodiesWithTheLastCommitThatTouchedEachFile) {
+  const Repo& repo = *world_.FindRepo(RepoType::kModel, kClip);
+  const std::string dev = repo.branches.at("dev"), main_sha = repo.branches.at("main");
+  HttpRequest req{"POST",
+                  "/api/models/" + std::string(kClip) + "/paths-info/dev",
+                  {{"Content-Type", "application/json"}},
+                  R"({"paths": ["config.json", "model.safetensors", "missing"], "expand": true})"};
+  HttpResponse r = HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "r"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["path"], "config.json");
+  EXPECT_EQ(j[0]["lastCommit"]["id"], dev);  // dev changed config.json
+  EXPECT_EQ(j[1]["lfs"]["oid"], MainCommit().files.at("model.safetensors").content->Sha256());
+  EXPECT_EQ(j[1]["lastCommit"]["id"], main_sha);  // inherited from main
+  HttpRequest form{"POST",
+                   "/api/models/" + std::string(kClip) + "/paths-info/main",
+                   {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   "paths=config.json&paths=tokenizer.json"};
+  EXPECT_EQ(
+      json::parse(HandleHub(form, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "r"}).body)
+          .size(),
+      2u);
+  EXPECT_EQ(Get("/api/models/" + std::string(kClip) + "/paths-info/main").status, 405);
+}
+
+}  // namespace
+}  // namespace mockhub::testing

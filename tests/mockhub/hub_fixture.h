@@ -25,7 +25,7 @@ class HubTest : public ::testing::Test {
 
   HttpResponse Call(const std::string& method, const std::string& target,
                     const HeaderList& headers = {}) {
-    HttpRequest req{method, target, headers};
+    HttpRequest req{method, target, headers, ""};
     return HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-1"});
   }
   HttpResponse Get(const std::string& target, const std::string& token = "") {
@@ -43,7 +43,7 @@ class HubTest : public ::testing::Test {
                    CdnFlavour flavour = CdnFlavour::kCloudFront) {
     const std::string base = kCdnBase;
     EXPECT_EQ(url.rfind(base, 0), 0u) << url;
-    HttpRequest req{"GET", url.substr(base.size()), headers};
+    HttpRequest req{"GET", url.substr(base.size()), headers, ""};
     return HandleCdn(req, world_, CdnContext{kKey, now_, flavour, "cdn-req", false});
   }
   const Commit& MainCommit(const std::string& repo = kClip) {

@@ -22,6 +22,7 @@ struct HttpRequest {
   std::string method;  // upper case, "GET", "HEAD", ...
   std::string target;  // raw request target: path?query, still percent-encoded
   HeaderList headers;
+  std::string body;  // POST bodies (paths-info); at most 1 MiB
 
   bool HasHeader(const std::string& name) const;
   // First value, or "" when absent.

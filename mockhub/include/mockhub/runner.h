@@ -16,7 +16,8 @@ namespace mockhub {
 struct Adapter {
   std::string name = "hubget";
   std::vector<std::string> command;
-  bool messages = true;  // check "message" expectations against its output
+  bool messages = true;      // check "message" expectations against its output
+  bool cache_layout = true;  // it writes the huggingface_hub cache: check "cache"
   // Scenario name globs -> why the client is expected to fail them.
   std::vector<std::pair<std::string, std::string>> expected_failures;
 };

@@ -39,6 +39,7 @@ struct RepoFile {
 
 struct Commit {
   std::string sha;                        // 40 lower-case hex
+  std::string parent;                     // parent commit's sha, "" for a root
   std::string title;                      // commit title (tree expand=true: lastCommit.title)
   std::int64_t date = 0;                  // unix seconds
   std::map<std::string, RepoFile> files;  // path -> file

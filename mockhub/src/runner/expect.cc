@@ -326,7 +326,7 @@ std::vector<std::string> CheckStep(const Step& step, const Observation& seen, co
     if (!found)
       out.push_back("no file " + f.path + " on disk (looked at the reported paths and the cache)");
   }
-  if (x.cache) CheckCache(step, *x.cache, seen, out);
+  if (x.cache && caps.cache_layout) CheckCache(step, *x.cache, seen, out);
   if (x.wire) CheckWire(*x.wire, seen.entries, out);
   return out;
 }

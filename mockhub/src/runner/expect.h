@@ -22,7 +22,8 @@ struct Observation {
 };
 
 struct Caps {
-  bool messages = true;  // the client's messages are checked
+  bool messages = true;      // the client's messages are checked
+  bool cache_layout = true;  // the client writes the huggingface_hub cache
 };
 
 // "ok", an error kind, or "" when the outcome is missing.

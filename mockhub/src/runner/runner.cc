@@ -67,9 +67,11 @@ Loaded<Adapter> LoadAdapter(const std::string& path) {
     }
     a.command.push_back(part);
   }
-  if (d.contains("messages")) {
-    if (!d["messages"].is_boolean()) return LoadError{path, "/messages", "must be true or false"};
-    a.messages = d["messages"].get<bool>();
+  for (const char* key : {"messages", "cache_layout"}) {
+    if (!d.contains(key)) continue;
+    if (!d[key].is_boolean())
+      return LoadError{path, std::string("/") + key, "must be true or false"};
+    (std::string(key) == "messages" ? a.messages : a.cache_layout) = d[key].get<bool>();
   }
   if (d.contains("expected_failures")) {
     const json& x = d["expected_failures"];
@@ -315,8 +317,8 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
             last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
       }
     }
-    std::vector<std::string> step_failures =
-        runner::CheckStep(step, seen, runner::Caps{opts.adapter.messages});
+    std::vector<std::string> step_failures = runner::CheckStep(
+        step, seen, runner::Caps{opts.adapter.messages, opts.adapter.cache_layout});
     if (!proc.started && step_failures.empty()) step_failures.push_back(proc.error);
     if (!step_failures.empty() || opts.verbose) {
       details << "step " << step.pointer << " (" << step.name << "):";
