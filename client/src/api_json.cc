@@ -60,9 +60,45 @@ Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body) {
     if (auto it = e.find("size"); it != e.end() && it->is_number_unsigned()) {
       t.size = it->get<std::uint64_t>();
     }
+    t.blob_id = StringOr(e, "oid");
     if (auto it = e.find("lfs"); it != e.end() && it->is_object()) {
       t.lfs_sha256 = StringOr(*it, "oid");
+      if (auto s = it->find("size"); s != it->end() && s->is_number_unsigned()) {
+        t.lfs_size = s->get<std::uint64_t>();
+      }
     }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string TreeCacheJson(const std::vector<TreeEntry>& entries) {
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& e : entries) {
+    nlohmann::json f = {{"size", e.size}, {"blob_id", e.blob_id}};
+    if (!e.lfs_sha256.empty()) {
+      f["lfs_sha256"] = e.lfs_sha256;
+      f["lfs_size"] = e.lfs_size;
+    }
+    files[e.path] = std::move(f);
+  }
+  return nlohmann::json{{"format_version", 1}, {"files", std::move(files)}}.dump();
+}
+
+std::optional<std::vector<TreeEntry>> ParseTreeCache(const std::string& body) {
+  const auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (!doc.is_object() || doc.value("format_version", 0) != 1) return std::nullopt;
+  const auto files = doc.find("files");
+  if (files == doc.end() || !files->is_object()) return std::nullopt;
+  std::vector<TreeEntry> out;
+  for (const auto& [path, f] : files->items()) {
+    if (!f.is_object()) return std::nullopt;
+    TreeEntry t;
+    t.path = path;
+    t.size = f.value("size", std::uint64_t{0});
+    t.blob_id = f.value("blob_id", "");
+    t.lfs_sha256 = f.value("lfs_sha256", "");
+    t.lfs_size = f.value("lfs_size", std::uint64_t{0});
     out.push_back(std::move(t));
   }
   return out;

@@ -3,6 +3,7 @@
 // only. Internal.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,11 @@ namespace hubget {
 Result<RepoInfo> ParseRepoInfo(const std::string& body);
 // One /tree page: files only (directories dropped).
 Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body);
+// trees/<commit>.json as huggingface_hub >= 1.22 writes it:
+// {"format_version":1,"files":{path:{size,blob_id[,lfs_sha256,lfs_size]}}}.
+std::string TreeCacheJson(const std::vector<TreeEntry>& entries);
+// nullopt when unreadable or another format version (then list again).
+std::optional<std::vector<TreeEntry>> ParseTreeCache(const std::string& body);
 Result<WhoAmI> ParseWhoami(const std::string& body);
 // {"error": "..."} or {"error": [...]}; "" when not JSON or absent.
 std::string ParseJsonErrorMessage(const std::string& body);

@@ -100,6 +100,38 @@ std::string CacheLayout::LockPath(const RepoId& repo, const std::string& etag) c
   return root_ + "/.locks/" + RepoFolderName(repo) + "/" + etag + ".lock";
 }
 
+std::string CacheLayout::TreePath(const RepoId& repo, const std::string& commit) const {
+  return RepoDir(repo) + "/trees/" + commit + ".json";
+}
+
+std::optional<std::string> CacheLayout::ReadTree(const RepoId& repo,
+                                                 const std::string& commit) const {
+  std::ifstream in(TreePath(repo, commit), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
+                              const std::string& json) const {
+  const std::string path = TreePath(repo, commit);
+  if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
+  const std::string tmp = path + "." + RandomSuffix() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << json;
+    if (!out) return MakeError(Kind::kIo, "cannot write " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return IoError("cannot write " + path, ec);
+  }
+  return OkStatus();
+}
+
 std::optional<std::string> CacheLayout::ReadRef(const RepoId& repo,
                                                 const std::string& revision) const {
   std::ifstream in(RefPath(repo, revision), std::ios::binary);

@@ -1,11 +1,13 @@
 // Snapshot download: the commit from /revision/{rev}, the file list from
-// /tree/{commit}, include/exclude filtering, then a pool of workers calling
-// the single-file download with the commit sha; the first hard error stops
-// the others and is the result.
+// trees/<commit>.json when cached, else /tree/{commit} (then cached, as
+// huggingface_hub >= 1.22 does), include/exclude filtering, then a pool of
+// workers calling the single-file download with the commit sha; the first
+// hard error stops the others and is the result.
 #include <algorithm>
 #include <filesystem>
 #include <thread>
 
+#include "api_json.h"
 #include "client_impl.h"
 #include "hubget/patterns.h"
 
@@ -48,12 +50,31 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     }
     return r;
   };
+  // Selected files the cached tree lists but the snapshot folder lacks.
+  auto missing_from_cache = [&](const std::string& commit) {
+    std::vector<std::string> missing;
+    const auto tree = im.cache.ReadTree(repo, commit);
+    const auto entries = tree ? ParseTreeCache(*tree) : std::nullopt;
+    if (!entries) return missing;
+    for (const auto& e : *entries) {
+      if (!PathSelected(e.path, options.include, options.exclude)) continue;
+      if (!im.cache.CachedFile(repo, commit, e.path)) missing.push_back(e.path);
+    }
+    return missing;
+  };
 
   if (im.config.offline) {
+    std::string detail = "no cached snapshot";
     if (auto commit = im.cache.CachedCommit(repo, rev)) {
-      if (auto r = from_cache(*commit)) return *r;
+      const auto missing = missing_from_cache(*commit);
+      if (missing.empty()) {
+        if (auto r = from_cache(*commit)) return *r;
+      } else {
+        detail = "the cached snapshot is incomplete: " + std::to_string(missing.size()) +
+                 " file(s) missing, e.g. '" + missing.front() + "'";
+      }
     }
-    Error e = MakeError(Kind::kOfflineNotCached, "no cached snapshot");
+    Error e = MakeError(Kind::kOfflineNotCached, detail);
     e.repo = repo.id;
     e.repo_type = RepoTypeName(repo.type);
     e.revision = rev;
@@ -82,7 +103,15 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     commit = info->sha;
   }
 
-  auto listing = ListFiles(repo_id, options.repo_type, commit);
+  // A commit's file list never changes: list once, then read the cache.
+  std::optional<std::vector<TreeEntry>> cached_tree;
+  if (options.local_dir.empty()) {
+    if (auto text = im.cache.ReadTree(repo, commit)) cached_tree = ParseTreeCache(*text);
+  }
+  const bool listed = !cached_tree;
+  Result<std::vector<TreeEntry>> listing =
+      cached_tree ? Result<std::vector<TreeEntry>>(std::move(*cached_tree))
+                  : ListFiles(repo_id, options.repo_type, commit);
   if (!listing) return listing.error();
   std::vector<TreeEntry> files;
   for (auto& e : listing.value()) {
@@ -91,10 +120,15 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
       err.detail = "the server listed an unsafe path: " + err.detail;
       return im.session.Decorate(err, im.config.endpoint, {repo, commit, ""});
     }
-    if (PathSelected(e.path, options.include, options.exclude)) files.push_back(std::move(e));
+    if (PathSelected(e.path, options.include, options.exclude)) files.push_back(e);
   }
 
   if (options.local_dir.empty()) {
+    if (listed) {
+      if (auto s = im.cache.WriteTree(repo, commit, TreeCacheJson(listing.value())); !s) {
+        return s.error();
+      }
+    }
     if (rev != commit) {
       if (auto s = im.cache.WriteRef(repo, rev, commit); !s) return s.error();
     }

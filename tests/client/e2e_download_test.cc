@@ -255,6 +255,54 @@ TEST_F(E2eTest, DatasetSnapshot) {
   EXPECT_TRUE(fs::exists(r->folder + "/data/train.csv"));
 }
 
+TEST_F(E2eTest, SnapshotWritesTheTreeCacheLikeHuggingfaceHub) {
+  auto r = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14");
+  ASSERT_TRUE(r) << r.error().Message();
+  const std::string tree =
+      dir.path() + "/hub/models--InvokeAI--clip-vit-large-patch14/trees/" + r->commit + ".json";
+  ASSERT_TRUE(fs::exists(tree));
+  const auto doc = nlohmann::json::parse(ReadFile(tree));
+  EXPECT_EQ(doc["format_version"], 1);
+  ASSERT_EQ(doc["files"].size(), 3u) << doc.dump();
+  const auto& config = doc["files"]["config.json"];
+  EXPECT_EQ(config["size"], ReadFile(r->folder + "/config.json").size());
+  EXPECT_EQ(config["blob_id"].get<std::string>().size(), 40u);
+  EXPECT_FALSE(config.contains("lfs_sha256"));
+  const auto& model = doc["files"]["model.safetensors"];
+  EXPECT_EQ(model["size"], 67108864u);
+  EXPECT_EQ(model["lfs_size"], 67108864u);
+  EXPECT_EQ(model["lfs_sha256"].get<std::string>().size(), 64u);
+}
+
+TEST_F(E2eTest, SecondSnapshotOfACommitReadsTheTreeCacheInsteadOfListing) {
+  SnapshotOptions o;
+  o.include = {"*.json"};
+  auto first = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_TRUE(first) << first.error().Message();
+  ASSERT_TRUE(WaitForEntries(1));
+  server->journal().Clear();
+  o.revision = first->commit;
+  auto again = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_TRUE(again) << again.error().Message();
+  EXPECT_EQ(again->files.size(), 2u);
+  for (const auto& e : server->journal().Entries()) {
+    EXPECT_EQ(e.target.find("/tree/"), std::string::npos) << e.target;
+  }
+}
+
+TEST_F(E2eTest, OfflineSnapshotWithFilesMissingFromTheTreeIsNotCached) {
+  SnapshotOptions o;
+  o.include = {"config.json"};
+  ASSERT_TRUE(MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o));
+  auto partial = MakeClient({}, true).Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  EXPECT_TRUE(partial) << partial.error().Message();  // all selected files are there
+  o.include = {"*.json"};
+  auto incomplete = MakeClient({}, true).Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_FALSE(incomplete);
+  EXPECT_EQ(incomplete.error().kind, Kind::kOfflineNotCached);
+  EXPECT_THAT(incomplete.error().Message(), HasSubstr("tokenizer.json"));
+}
+
 TEST_F(E2eTest, TwoDownloadersOfTheSameBlobFetchItOnce) {
   Result<DownloadResult> a = MakeError(Kind::kIo, "not run");
   Result<DownloadResult> b = MakeError(Kind::kIo, "not run");

@@ -6,6 +6,7 @@
 //   <root>/<repo folder>/snapshots/<commit>/<path> -> ../../blobs/<etag>
 //   <root>/<repo folder>/refs/<rev>       (no trailing newline)
 //   <root>/<repo folder>/.no_exist/<commit>/<path>
+//   <root>/<repo folder>/trees/<commit>.json  (the file list of a snapshot)
 #pragma once
 
 #include <optional>
@@ -38,6 +39,7 @@ class CacheLayout {
   std::string NoExistPath(const RepoId& repo, const std::string& commit,
                           const std::string& path) const;
   std::string LockPath(const RepoId& repo, const std::string& etag) const;
+  std::string TreePath(const RepoId& repo, const std::string& commit) const;
 
   // refs/<rev> content, or nullopt.
   std::optional<std::string> ReadRef(const RepoId& repo, const std::string& revision) const;
@@ -55,6 +57,10 @@ class CacheLayout {
                       const std::string& etag) const;
   Status MarkNoExist(const RepoId& repo, const std::string& commit, const std::string& path) const;
   Status EnsureCacheDirTag() const;
+  // trees/<commit>.json content, or nullopt.
+  std::optional<std::string> ReadTree(const RepoId& repo, const std::string& commit) const;
+  // Atomic (tmp + rename).
+  Status WriteTree(const RepoId& repo, const std::string& commit, const std::string& json) const;
 
  private:
   std::string root_;

@@ -120,7 +120,9 @@ struct WhoAmI {
 struct TreeEntry {
   std::string path;
   std::uint64_t size = 0;
+  std::string blob_id;     // git blob sha1 ("oid")
   std::string lfs_sha256;  // "" for regular files
+  std::uint64_t lfs_size = 0;
 };
 
 class Client {
