@@ -148,7 +148,11 @@ bool ParseVerb(Ctx& c, const std::string& verb, const json& p, const std::string
       }
       plan.cut_after_fraction = v.get<double>() / 100.0;
     }
-    const std::string mode = p.value("mode", "close");
+    std::string mode = "close";
+    if (p.contains("mode")) {
+      if (!p.at("mode").is_string()) return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
+      mode = p.at("mode").get<std::string>();
+    }
     if (mode != "close" && mode != "reset")
       return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
     plan.cut_reset = mode == "reset";
@@ -195,7 +199,9 @@ bool ParseVerb(Ctx& c, const std::string& verb, const json& p, const std::string
 
 bool ParseFault(Ctx& c, const json& f, const std::string& ptr, Fault& out) {
   if (!c.Keys(f, ptr, {"server", "method", "path", "when", "do", "comment"})) return false;
-  const std::string server = f.value("server", "any");
+  if (f.contains("server") && !f.at("server").is_string())
+    return c.Fail(ptr + "/server", "must be a string");
+  const std::string server = f.contains("server") ? f.at("server").get<std::string>() : "any";
   if (server == "hub")
     out.server = Fault::Server::kHub;
   else if (server == "cdn")
@@ -308,7 +314,12 @@ Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const json& faults, const s
   if (!faults.is_array()) return LoadError{file, pointer, "expected an array of faults"};
   for (std::size_t i = 0; i < faults.size(); ++i) {
     Fault f;
-    if (!ParseFault(c, faults[i], pointer + "/" + std::to_string(i), f)) return *c.error;
+    try {
+      if (!ParseFault(c, faults[i], pointer + "/" + std::to_string(i), f)) return *c.error;
+    } catch (const std::exception& e) {
+      return LoadError{file, pointer + "/" + std::to_string(i),
+                       std::string("malformed fault: ") + e.what()};
+    }
     set->faults_.push_back(std::move(f));
   }
   return set;

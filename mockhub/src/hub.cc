@@ -530,14 +530,14 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
     if (body.is_discarded() || !body.is_object()) {
       return Error(400, "", "Invalid JSON body", true, ctx);
     }
-    const json p = body.value("paths", json());
+    const json p = body.contains("paths") ? body["paths"] : json();
     if (p.is_string()) paths.push_back(p.get<std::string>());
     if (p.is_array()) {
       for (const auto& x : p) {
         if (x.is_string()) paths.push_back(x.get<std::string>());
       }
     }
-    expand = body.value("expand", false) == true;
+    expand = body.contains("expand") && body["expand"] == true;
   } else {
     const Target form = ParseTarget("?" + req.body);
     paths = form.Params("paths");

@@ -374,7 +374,14 @@ struct MockServer::Impl {
     srv->set_write_timeout(30, 0);
     srv->set_payload_max_length(1 << 20);
     auto handler = [this, role](const httplib::Request& req, httplib::Response& res) {
-      Handle(role, req, res);
+      try {
+        Handle(role, req, res);
+      } catch (const std::exception& e) {  // a bug, answered rather than crashing the server
+        res.status = 500;
+        res.set_content(
+            nlohmann::json{{"error", std::string("mockhub internal error: ") + e.what()}}.dump(),
+            "application/json");
+      }
     };
     srv->Get(".*", handler);
     srv->Post(".*", handler);

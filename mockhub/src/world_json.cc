@@ -355,7 +355,18 @@ Loaded<json> ReadJsonFile(const std::string& path) {
   return ParseJsonText(ss.str(), path);
 }
 
+Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file);
+
+// No JSON type error may escape as an exception: bad input is a LoadError.
 Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
+  try {
+    return WorldFromJsonChecked(doc, file);
+  } catch (const std::exception& e) {
+    return LoadError{file, "", std::string("malformed world: ") + e.what()};
+  }
+}
+
+Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file) {
   Checker ck(file);
   World w;
   if (!ck.Keys(doc, "",

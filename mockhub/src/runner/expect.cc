@@ -20,7 +20,7 @@ using nlohmann::json;
 std::string OutcomeKind(const json& o) {
   if (!o.is_object() || !o.contains("ok")) return "";
   if (o["ok"] == true) return "ok";
-  const json& e = o.value("error", json());
+  const json e = o.contains("error") ? o["error"] : json();
   if (e.is_string()) return e.get<std::string>();
   if (e.is_object() && e.contains("kind") && e["kind"].is_string())
     return e["kind"].get<std::string>();
@@ -44,6 +44,7 @@ std::string FileSha256(const fs::path& p, bool& ok) {
 
 std::string Messages(const json& o) {
   std::string text;
+  if (!o.is_object()) return text;
   auto add = [&](const json& v) {
     if (v.is_string()) text += v.get<std::string>() + "\n";
     if (v.is_array()) {
@@ -52,10 +53,11 @@ std::string Messages(const json& o) {
       }
     }
   };
-  add(o.value("message", json()));
-  add(o.value("warnings", json()));
-  add(o.value("warning", json()));
-  if (o.contains("error") && o["error"].is_object()) add(o["error"].value("message", json()));
+  for (const char* key : {"message", "warnings", "warning"}) {
+    if (o.contains(key)) add(o[key]);
+  }
+  if (o.contains("error") && o["error"].is_object() && o["error"].contains("message"))
+    add(o["error"]["message"]);
   return text;
 }
 
@@ -296,11 +298,14 @@ std::vector<std::string> CheckStep(const Step& step, const Observation& seen, co
     }
     std::vector<fs::path> candidates;
     for (const char* key : {"paths", "files"}) {
-      const json& v = seen.outcome.value(key, json::array());
+      if (!seen.outcome.is_object() || !seen.outcome.contains(key)) continue;
+      const json& v = seen.outcome[key];
       if (!v.is_array()) continue;
       for (const auto& p : v) {
-        const std::string s =
-            p.is_string() ? p.get<std::string>() : p.value("local", std::string());
+        const std::string s = p.is_string() ? p.get<std::string>()
+                              : (p.is_object() && p.contains("local") && p["local"].is_string())
+                                  ? p["local"].get<std::string>()
+                                  : std::string();
         if (s == f.path ||
             (s.size() > f.path.size() &&
              s.compare(s.size() - f.path.size() - 1, std::string::npos, "/" + f.path) == 0)) {
@@ -308,7 +313,8 @@ std::vector<std::string> CheckStep(const Step& step, const Observation& seen, co
         }
       }
     }
-    if (seen.outcome.contains("snapshot") && seen.outcome["snapshot"].is_string()) {
+    if (seen.outcome.is_object() && seen.outcome.contains("snapshot") &&
+        seen.outcome["snapshot"].is_string()) {
       candidates.push_back(fs::path(seen.outcome["snapshot"].get<std::string>()) / f.path);
     }
     if (commit)

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace mockhub::runner {
 
@@ -35,6 +36,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   cenv.push_back(nullptr);
   // PATH lookup happens in the parent, with the child's PATH.
   std::string program = argv[0];
+  // A relative path means relative to the runner, not to the child's cwd.
+  if (program.find('/') != std::string::npos && program[0] != '/') {
+    program = std::filesystem::absolute(program).string();
+  }
   if (program.find('/') == std::string::npos) {
     auto it = env.find("PATH");
     const std::string path = it == env.end() ? "/usr/bin:/bin" : it->second;

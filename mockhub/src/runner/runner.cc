@@ -53,7 +53,8 @@ Loaded<Adapter> LoadAdapter(const std::string& path) {
     if (!kKeys.count(it.key()))
       return LoadError{path, "/" + PointerToken(it.key()), "unknown key \"" + it.key() + "\""};
   }
-  a.name = d.value("name", fs::path(path).stem().string());
+  a.name = d.contains("name") && d["name"].is_string() ? d["name"].get<std::string>()
+                                                       : fs::path(path).stem().string();
   if (!d.contains("command") || !d["command"].is_array() || d["command"].empty()) {
     return LoadError{path, "/command",
                      "expected a non-empty array: the program and its first arguments"};

@@ -329,7 +329,8 @@ class Reader {
     if (action.empty()) return Fail(ptr, "a step needs an action");
     out.kind = kActions.at(action);
     out.pointer = ptr;
-    out.name = s.value("name", action);
+    out.name = action;
+    if (!Str(s, ptr, "name", out.name)) return false;
     const json& a = s.at(action);
     const std::string aptr = ptr + "/" + action;
     switch (out.kind) {
@@ -499,7 +500,18 @@ bool CheckReferences(Reader& r, Scenario& sc) {
 
 }  // namespace
 
+Loaded<Scenario> LoadScenarioChecked(const std::string& path);
+
+// No JSON type error may escape as an exception: bad input is a LoadError.
 Loaded<Scenario> LoadScenario(const std::string& path) {
+  try {
+    return LoadScenarioChecked(path);
+  } catch (const std::exception& e) {
+    return LoadError{path, "", std::string("malformed scenario: ") + e.what()};
+  }
+}
+
+Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
   auto doc = ReadJsonFile(path);
   if (!doc) return doc.error();
   Reader r(path);
@@ -509,7 +521,7 @@ Loaded<Scenario> LoadScenario(const std::string& path) {
   const json& d = *doc;
   if (!r.Keys(d, "", {"$schema", "version", "about", "hub", "client", "faults", "steps"}))
     return *r.error;
-  if (d.value("version", 1) != 1)
+  if (d.contains("version") && d["version"] != 1)
     return LoadError{path, "/version", "unsupported version (this mockhub reads 1)"};
   if (!d.contains("about"))
     return LoadError{path, "", "missing \"about\" (description, tags, reproduces)"};
@@ -527,7 +539,8 @@ Loaded<Scenario> LoadScenario(const std::string& path) {
   if (d.contains("hub")) {
     const json& h = d.at("hub");
     if (!r.Keys(h, "/hub", {"base", "patch", "world"})) return *r.error;
-    const std::string base = h.value("base", h.contains("world") ? "empty" : "demo");
+    std::string base = h.contains("world") ? "empty" : "demo";
+    if (!r.Str(h, "/hub", "base", base)) return *r.error;
     if (base == "empty")
       world = json::object();
     else if (base != "demo")
