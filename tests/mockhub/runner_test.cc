@@ -92,6 +92,20 @@ TEST_F(RunnerTest, TokenIsPlacedWhereTheScenarioSays) {
   }
 }
 
+TEST_F(RunnerTest, SeveralPlacementsAtOnceAndAClientStepWithoutTokenKeepsThem) {
+  const std::string s = R"({"about": {"description": "d"},
+    "client": {"token": [{"source": "HF_TOKEN", "value": "hf_env"}, {"source": "token_file", "value": "hf_file"}]},
+    "steps": [{"whoami": {}, "expect": {"outcome": "ok"}},
+              {"client": {"env": {"HF_HUB_ETAG_TIMEOUT": "3"}}},
+              {"whoami": {}, "expect": {"outcome": "ok"}},
+              {"client": {"token": "none"}},
+              {"whoami": {}, "expect": {"outcome": "auth_required"}}]})";
+  ScenarioResult r = Run(s, Client("[ \"${HF_TOKEN:-}\" = hf_env ] && [ \"$(cat $HF_HOME/token "
+                                   "2>/dev/null)\" = hf_file ] && echo '{\"ok\":true}' "
+                                   "|| echo '{\"ok\":false,\"error\":\"auth_required\"}'"));
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPass) << r.reason << r.details;
+}
+
 TEST_F(RunnerTest, WrongOutcomeFailsSayingWhatWasExpectedAndSeen) {
   ScenarioResult r =
       Run(kWhoamiOk, Client(R"(echo '{"ok":false,"error":"network","message":"boom"}')"));

@@ -36,7 +36,10 @@ struct CachedFile {
 };
 
 struct ClientSetup {
-  TokenSetup token;
+  // Where tokens are placed; several at once test precedence (HF_TOKEN beats
+  // the token file). Empty: no token anywhere.
+  std::vector<TokenSetup> tokens;
+  bool tokens_given = false;               // a `client` step without "token" keeps the current ones
   std::map<std::string, std::string> env;  // extra environment (HF_HUB_OFFLINE, ...)
   bool tls = false;
   std::optional<CdnFlavour> cdn;

@@ -171,18 +171,20 @@ std::map<std::string, std::string> ClientEnv(const ClientSetup& setup, const Moc
     }
   }
   for (const auto& [k, v] : setup.env) env[k] = v;
-  switch (setup.token.source) {
-    case TokenSetup::Source::kHfToken:
-      env["HF_TOKEN"] = setup.token.value;
-      break;
-    case TokenSetup::Source::kHuggingFaceHubToken:
-      env["HUGGING_FACE_HUB_TOKEN"] = setup.token.value;
-      break;
-    case TokenSetup::Source::kTokenPath:
-      env["HF_TOKEN_PATH"] = home + "/custom-token";
-      break;
-    default:
-      break;
+  for (const TokenSetup& token : setup.tokens) {
+    switch (token.source) {
+      case TokenSetup::Source::kHfToken:
+        env["HF_TOKEN"] = token.value;
+        break;
+      case TokenSetup::Source::kHuggingFaceHubToken:
+        env["HUGGING_FACE_HUB_TOKEN"] = token.value;
+        break;
+      case TokenSetup::Source::kTokenPath:
+        env["HF_TOKEN_PATH"] = home + "/custom-token";
+        break;
+      default:
+        break;
+    }
   }
   return env;
 }
@@ -191,10 +193,12 @@ void PlaceTokenFiles(const ClientSetup& setup, const std::string& home) {
   std::error_code ec;
   fs::remove(home + "/hf/token", ec);
   fs::remove(home + "/custom-token", ec);
-  if (setup.token.source == TokenSetup::Source::kTokenFile) {
-    std::ofstream(home + "/hf/token") << setup.token.value << "\n";  // as `hf auth login` leaves it
-  } else if (setup.token.source == TokenSetup::Source::kTokenPath) {
-    std::ofstream(home + "/custom-token") << setup.token.value << "\n";
+  for (const TokenSetup& token : setup.tokens) {
+    if (token.source == TokenSetup::Source::kTokenFile) {
+      std::ofstream(home + "/hf/token") << token.value << "\n";  // as `hf auth login` leaves it
+    } else if (token.source == TokenSetup::Source::kTokenPath) {
+      std::ofstream(home + "/custom-token") << token.value << "\n";
+    }
   }
 }
 
@@ -269,7 +273,7 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   std::ostringstream details;
   for (const Step& step : sc.steps) {
     if (step.kind == Step::Kind::kClient) {
-      setup.token = step.client->token;
+      if (step.client->tokens_given) setup.tokens = step.client->tokens;
       for (const auto& [k, v] : step.client->env) setup.env[k] = v;
       continue;
     }
@@ -283,8 +287,10 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
     const auto world_then = server->state().Snapshot();
     PlaceTokenFiles(setup, home);
     std::vector<std::string> argv = opts.adapter.command;
-    if (setup.token.source == TokenSetup::Source::kArgument)
-      argv.insert(argv.end(), {"--token", setup.token.value});
+    for (const TokenSetup& token : setup.tokens) {
+      if (token.source == TokenSetup::Source::kArgument)
+        argv.insert(argv.end(), {"--token", token.value});
+    }
     for (const auto& a : ActionArgs(step)) argv.push_back(a);
     runner::ProcessResult proc =
         runner::RunProcess(argv, ClientEnv(setup, *server, home), tmp.path(),

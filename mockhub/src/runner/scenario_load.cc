@@ -118,14 +118,27 @@ class Reader {
     return true;
   }
 
-  bool Token(const json& v, const std::string& ptr, TokenSetup& out) {
-    if (v.is_string() && v == "none") {
-      out = TokenSetup{};
+  bool Token(const json& v, const std::string& ptr, std::vector<TokenSetup>& out) {
+    out.clear();
+    if (v.is_string() && v == "none") return true;
+    if (v.is_array()) {
+      std::set<int> sources;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        std::vector<TokenSetup> one;
+        if (!Token(v[i], ptr + "/" + std::to_string(i), one)) return false;
+        for (const auto& t : one) {
+          if (!sources.insert(static_cast<int>(t.source)).second) {
+            return Fail(ptr + "/" + std::to_string(i), "each source appears once");
+          }
+          out.push_back(t);
+        }
+      }
       return true;
     }
+    TokenSetup t;
     if (!Keys(v, ptr, {"source", "value"})) return false;
     std::string source;
-    if (!Str(v, ptr, "source", source, true) || !Str(v, ptr, "value", out.value)) return false;
+    if (!Str(v, ptr, "source", source, true) || !Str(v, ptr, "value", t.value)) return false;
     static const std::map<std::string, TokenSetup::Source> kSources = {
         {"none", TokenSetup::Source::kNone},
         {"HF_TOKEN", TokenSetup::Source::kHfToken},
@@ -139,10 +152,11 @@ class Reader {
                   "must be one of: none, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, token_file, "
                   "HF_TOKEN_PATH, argument");
     }
-    out.source = it->second;
-    if (out.source != TokenSetup::Source::kNone && !v.contains("value")) {
+    t.source = it->second;
+    if (t.source != TokenSetup::Source::kNone && !v.contains("value")) {
       return Fail(ptr, "a token source needs a \"value\"");
     }
+    if (t.source != TokenSetup::Source::kNone) out.push_back(t);
     return true;
   }
 
@@ -150,7 +164,10 @@ class Reader {
     std::set<std::string> keys = {"token", "env"};
     if (!step) keys.insert({"tls", "cdn", "cache"});
     if (!Keys(c, ptr, keys)) return false;
-    if (c.contains("token") && !Token(c.at("token"), ptr + "/token", out.token)) return false;
+    if (c.contains("token")) {
+      out.tokens_given = true;
+      if (!Token(c.at("token"), ptr + "/token", out.tokens)) return false;
+    }
     if (c.contains("env")) {
       const json& env = c.at("env");
       if (!env.is_object()) return Fail(ptr + "/env", "expected an object of name -> value");
