@@ -48,8 +48,8 @@ Loaded<Adapter> LoadAdapter(const std::string& path) {
   Adapter a;
   if (!d.is_object()) return LoadError{path, "", "expected an object"};
   for (auto it = d.begin(); it != d.end(); ++it) {
-    static const std::set<std::string> kKeys = {"$schema",           "name", "command", "messages",
-                                                "expected_failures", "about"};
+    static const std::set<std::string> kKeys = {
+        "$schema", "name", "command", "messages", "cache_layout", "expected_failures", "about"};
     if (!kKeys.count(it.key()))
       return LoadError{path, "/" + PointerToken(it.key()), "unknown key \"" + it.key() + "\""};
   }
