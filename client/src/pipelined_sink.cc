@@ -21,7 +21,8 @@ PipelinedSink::~PipelinedSink() {
     stop_ = true;
   }
   ready_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  if (writer_.joinable()) writer_.join();
+  if (hasher_.joinable()) hasher_.join();
 }
 
 int PipelinedSink::error() const {
@@ -30,7 +31,10 @@ int PipelinedSink::error() const {
 }
 
 bool PipelinedSink::Append(const char* data, std::size_t n) {
-  if (!worker_.joinable()) worker_ = std::thread([this] { Work(); });
+  if (!writer_.joinable()) {
+    writer_ = std::thread([this] { Work(Stage::kWrite); });
+    if (sha_ != nullptr) hasher_ = std::thread([this] { Work(Stage::kHash); });
+  }
   while (n > 0) {
     if (current_ == nullptr) {
       std::unique_lock<std::mutex> lock(mu_);
@@ -57,10 +61,12 @@ void PipelinedSink::Submit(Buffer* b) {
   current_ = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queued_.push_back(b);
+    b->pending = sha_ != nullptr ? 2 : 1;
+    to_write_.push_back(b);
+    if (sha_ != nullptr) to_hash_.push_back(b);
     ++in_flight_;
   }
-  ready_.notify_one();
+  ready_.notify_all();
 }
 
 bool PipelinedSink::Drain() {
@@ -78,21 +84,28 @@ bool PipelinedSink::Drain() {
   return error_ == 0;
 }
 
-void PipelinedSink::Work() {
+void PipelinedSink::Release(Buffer* b) {
+  if (--b->pending > 0) return;
+  free_.push_back(b);
+  --in_flight_;
+}
+
+void PipelinedSink::Work(Stage stage) {
+  std::deque<Buffer*>& queue = stage == Stage::kWrite ? to_write_ : to_hash_;
   for (;;) {
     Buffer* b = nullptr;
     bool failed = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [&] { return stop_ || !queued_.empty(); });
-      if (queued_.empty()) return;  // stop_ and nothing left
-      b = queued_.front();
-      queued_.pop_front();
+      ready_.wait(lock, [&] { return stop_ || !queue.empty(); });
+      if (queue.empty()) return;  // stop_ and nothing left
+      b = queue.front();
+      queue.pop_front();
       failed = error_ != 0;
     }
     int err = 0;
-    if (!failed) {
-      // Write first, then hash from the same (still cache-warm) buffer.
+    if (!failed && stage == Stage::kHash) sha_->Update(b->data.get(), b->size);
+    if (!failed && stage == Stage::kWrite) {
       std::size_t done = 0;
       while (done < b->size) {
         const ssize_t w = ::write(fd_, b->data.get() + done, b->size - done);
@@ -103,13 +116,11 @@ void PipelinedSink::Work() {
         }
         done += static_cast<std::size_t>(w);
       }
-      if (err == 0 && sha_ != nullptr) sha_->Update(b->data.get(), b->size);
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (err != 0 && error_ == 0) error_ = err;
-      free_.push_back(b);
-      --in_flight_;
+      Release(b);
     }
     freed_.notify_all();
   }

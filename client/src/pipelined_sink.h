@@ -1,7 +1,9 @@
-// Overlaps receiving with writing and hashing: the receiving thread copies
-// each chunk into one of a few fixed buffers and hands full buffers to a
-// worker thread that writes them to the file and feeds the digest. The pool
-// is the queue's bound (kBuffers x kBufferSize = 8 MiB), so memory stays flat
+// Overlaps receiving, writing and hashing: the receiving thread copies each
+// chunk into one of a few fixed buffers and hands full buffers to two
+// workers, one writing them to the file and one feeding the digest, each in
+// order; a buffer is reused once both are done with it. Three stages, so
+// the slowest of receive, write and hash sets the pace, not their sum. The
+// pool bounds the queues (kBuffers x kBufferSize = 8 MiB): memory stays flat
 // whatever the file size, and a slow disk or hash pushes back on the
 // receiver instead of piling up. Internal.
 #pragma once
@@ -42,9 +44,12 @@ class PipelinedSink {
   struct Buffer {
     std::unique_ptr<char[]> data;
     std::size_t size = 0;
+    int pending = 0;  // stages still to process it
   };
-  void Work();
-  void Submit(Buffer* b);  // queues `b`, takes a free buffer into current_
+  enum class Stage { kWrite, kHash };
+  void Work(Stage stage);
+  void Release(Buffer* b);  // one stage is done with `b` (mu_ held)
+  void Submit(Buffer* b);   // queues `b`, takes a free buffer into current_
 
   const int fd_;
   Sha256* const sha_;
@@ -52,14 +57,16 @@ class PipelinedSink {
   Buffer* current_ = nullptr;  // being filled by the receiver; not shared
 
   mutable std::mutex mu_;
-  std::condition_variable ready_;  // worker: a buffer was queued, or stop
+  std::condition_variable ready_;  // workers: a buffer was queued, or stop
   std::condition_variable freed_;  // receiver: a buffer came back
-  std::deque<Buffer*> queued_;
+  std::deque<Buffer*> to_write_;
+  std::deque<Buffer*> to_hash_;
   std::vector<Buffer*> free_;
   std::size_t in_flight_ = 0;  // queued or being processed
   bool stop_ = false;
   int error_ = 0;
-  std::thread worker_;
+  std::thread writer_;
+  std::thread hasher_;  // only with a digest
 };
 
 }  // namespace hubget
