@@ -7,6 +7,7 @@
 #include <set>
 
 #include "mockhub/digest.h"
+#include "mockhub/json_checker.h"
 
 namespace mockhub {
 
@@ -49,34 +50,9 @@ const std::vector<std::string>& FaultSet::Verbs() {
 
 namespace {
 
-struct Ctx {
-  std::string file;
-  std::optional<LoadError> error;
-  bool Fail(const std::string& ptr, const std::string& why) {
-    if (!error) error = LoadError{file, ptr, why};
-    return false;
-  }
-  bool Keys(const json& o, const std::string& ptr, std::set<std::string> allowed) {
-    if (!o.is_object()) return Fail(ptr, "expected an object");
-    for (auto it = o.begin(); it != o.end(); ++it) {
-      if (!allowed.count(it.key())) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        return Fail(ptr + "/" + PointerToken(it.key()),
-                    "unknown key \"" + it.key() + "\" (expected one of: " + list + ")");
-      }
-    }
-    return true;
-  }
-  bool Uint(const json& o, const std::string& ptr, const char* key, std::uint64_t& out,
-            bool required) {
-    if (!o.contains(key))
-      return required ? Fail(ptr, std::string("missing \"") + key + "\"") : true;
-    if (!o.at(key).is_number_unsigned())
-      return Fail(ptr + "/" + key, "must be a non-negative integer");
-    out = o.at(key).get<std::uint64_t>();
-    return true;
-  }
+// The strict reader plus what only faults need.
+struct Ctx : JsonChecker {
+  using JsonChecker::JsonChecker;
   bool Headers(const json& o, const std::string& ptr, HeaderList& out) {
     if (!o.is_object()) return Fail(ptr, "expected an object of header -> value");
     for (auto it = o.begin(); it != o.end(); ++it) {
@@ -309,13 +285,13 @@ void Merge(FaultPlan& into, const FaultPlan& p) {
 
 Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const json& faults, const std::string& file,
                                                      const std::string& pointer) {
-  Ctx c{file, std::nullopt};
+  Ctx c(file);
   auto set = std::make_shared<FaultSet>();
   if (!faults.is_array()) return LoadError{file, pointer, "expected an array of faults"};
   for (std::size_t i = 0; i < faults.size(); ++i) {
     Fault f;
     try {
-      if (!ParseFault(c, faults[i], pointer + "/" + std::to_string(i), f)) return *c.error;
+      if (!ParseFault(c, faults[i], pointer + "/" + std::to_string(i), f)) return c.error();
     } catch (const std::exception& e) {
       return LoadError{file, pointer + "/" + std::to_string(i),
                        std::string("malformed fault: ") + e.what()};

@@ -12,51 +12,14 @@
 #include <sstream>
 
 #include "mockhub/digest.h"
+#include "mockhub/json_checker.h"
 
 namespace mockhub {
 namespace {
 
 using nlohmann::json;
 
-// Collects the first error; each check is a no-op once one has failed.
-class Checker {
- public:
-  explicit Checker(std::string file) : file_(std::move(file)) {}
-  bool failed() const { return error_.has_value(); }
-  const LoadError& error() const { return *error_; }
-  bool Fail(const std::string& pointer, const std::string& reason) {
-    if (!error_) error_ = LoadError{file_, pointer, reason};
-    return false;
-  }
-  bool Keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> allowed) {
-    if (!obj.is_object()) return Fail(ptr, "expected an object");
-    std::set<std::string> ok(allowed.begin(), allowed.end());
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      if (!ok.count(it.key())) {
-        std::string list;
-        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-        return Fail(ptr + "/" + PointerToken(it.key()),
-                    "unknown key \"" + it.key() + "\" (expected one of: " + list + ")");
-      }
-    }
-    return true;
-  }
-  template <typename T>
-  bool Get(const json& obj, const std::string& ptr, const char* key, T& out) {
-    if (!obj.contains(key)) return true;
-    const json& v = obj.at(key);
-    try {
-      out = v.get<T>();
-      return true;
-    } catch (const json::exception&) {
-      return Fail(ptr + "/" + key, std::string("has the wrong type (") + v.type_name() + ")");
-    }
-  }
-
- private:
-  std::string file_;
-  std::optional<LoadError> error_;
-};
+using Checker = JsonChecker;
 
 bool ParseFile(Checker& ck, const json& spec, const std::string& ptr, RepoFile& out) {
   if (spec.is_string()) {

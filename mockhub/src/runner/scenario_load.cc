@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "mockhub/json_checker.h"
 #include "mockhub/scenario.h"
 #include "mockhub/world_json.h"
 
@@ -53,33 +54,12 @@ const std::vector<std::string>& ErrorKinds() {
 
 namespace {
 
-class Reader {
+// The strict reader plus the scenario-specific readers.
+class Reader : public JsonChecker {
  public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-  std::optional<LoadError> error;
+  using JsonChecker::JsonChecker;
+  using JsonChecker::Uint;
 
-  bool Fail(const std::string& ptr, const std::string& why) {
-    if (!error) error = LoadError{file_, ptr, why};
-    return false;
-  }
-  bool Keys(const json& o, const std::string& ptr, const std::set<std::string>& allowed) {
-    if (!o.is_object()) return Fail(ptr, "expected an object");
-    for (auto it = o.begin(); it != o.end(); ++it) {
-      if (allowed.count(it.key())) continue;
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return Fail(ptr + "/" + PointerToken(it.key()),
-                  "unknown key \"" + it.key() + "\" (expected one of: " + list + ")");
-    }
-    return true;
-  }
-  bool Str(const json& o, const std::string& ptr, const char* key, std::string& out,
-           bool required = false) {
-    if (!o.contains(key)) return !required || Fail(ptr, std::string("missing \"") + key + "\"");
-    if (!o.at(key).is_string()) return Fail(ptr + "/" + key, "must be a string");
-    out = o.at(key).get<std::string>();
-    return true;
-  }
   bool Strs(const json& o, const std::string& ptr, const char* key, std::vector<std::string>& out) {
     if (!o.contains(key)) return true;
     const json& v = o.at(key);
@@ -95,12 +75,7 @@ class Reader {
     }
     return true;
   }
-  bool Bool(const json& o, const std::string& ptr, const char* key, bool& out) {
-    if (!o.contains(key)) return true;
-    if (!o.at(key).is_boolean()) return Fail(ptr + "/" + key, "must be true or false");
-    out = o.at(key).get<bool>();
-    return true;
-  }
+  // An optional unsigned member.
   bool Uint(const json& o, const std::string& ptr, const char* key,
             std::optional<std::uint64_t>& out) {
     if (!o.contains(key)) return true;
@@ -411,9 +386,6 @@ class Reader {
     }
     return true;
   }
-
- private:
-  std::string file_;
 };
 
 // The meaning checks: what a step names must exist where it must.
@@ -537,7 +509,7 @@ Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
   sc.name = std::filesystem::path(path).stem().string();
   const json& d = *doc;
   if (!r.Keys(d, "", {"$schema", "version", "about", "hub", "client", "faults", "steps"}))
-    return *r.error;
+    return r.error();
   if (d.contains("version") && d["version"] != 1)
     return LoadError{path, "/version", "unsupported version (this mockhub reads 1)"};
   if (!d.contains("about"))
@@ -547,7 +519,7 @@ Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
       !r.Str(about, "/about", "description", sc.description, true) ||
       !r.Strs(about, "/about", "tags", sc.tags) ||
       !r.Strs(about, "/about", "reproduces", sc.reproduces)) {
-    return *r.error;
+    return r.error();
   }
   // The world: a base (the demo world by default), changed by an RFC 7386
   // merge patch, or given whole.
@@ -555,9 +527,9 @@ Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
   std::string world_ptr = "/hub";
   if (d.contains("hub")) {
     const json& h = d.at("hub");
-    if (!r.Keys(h, "/hub", {"base", "patch", "world"})) return *r.error;
+    if (!r.Keys(h, "/hub", {"base", "patch", "world"})) return r.error();
     std::string base = h.contains("world") ? "empty" : "demo";
-    if (!r.Str(h, "/hub", "base", base)) return *r.error;
+    if (!r.Str(h, "/hub", "base", base)) return r.error();
     if (base == "empty")
       world = json::object();
     else if (base != "demo")
@@ -582,7 +554,7 @@ Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
   sc.world_doc = world;
   sc.world = std::move(w.value());
   if (d.contains("client") && !r.Client(d.at("client"), "/client", sc.client, false))
-    return *r.error;
+    return r.error();
   sc.faults_doc = d.value("faults", json::array());
   auto faults = FaultSet::FromJson(sc.faults_doc, path, "/faults");
   if (!faults) return faults.error();
@@ -592,10 +564,10 @@ Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
   }
   for (std::size_t i = 0; i < d.at("steps").size(); ++i) {
     Step s;
-    if (!r.ParseStep(d.at("steps")[i], "/steps/" + std::to_string(i), s)) return *r.error;
+    if (!r.ParseStep(d.at("steps")[i], "/steps/" + std::to_string(i), s)) return r.error();
     sc.steps.push_back(std::move(s));
   }
-  if (!CheckReferences(r, sc)) return *r.error;
+  if (!CheckReferences(r, sc)) return r.error();
   return sc;
 }
 
