@@ -18,6 +18,7 @@ function emit(obj) {
 }
 
 function tokenFromEnvironment() {
+  if (/^(1|on|yes|true)$/i.test(process.env.HF_HUB_DISABLE_IMPLICIT_TOKEN ?? "")) return undefined;
   for (const name of ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]) {
     const v = (process.env[name] ?? "").trim();
     if (v) return v;
