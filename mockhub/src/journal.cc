@@ -44,6 +44,10 @@ void Journal::Add(JournalEntry e) {
                              [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
   entries_.insert(it, std::move(e));
   ++recorded_;
+  while (entries_.size() > kMaxEntries) {
+    entries_.pop_front();
+    ++dropped_;
+  }
   added_.notify_all();
 }
 
@@ -59,7 +63,12 @@ bool Journal::WaitForCount(std::size_t n, std::chrono::milliseconds timeout) con
 
 std::vector<JournalEntry> Journal::Entries() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return entries_;
+  return {entries_.begin(), entries_.end()};
+}
+
+std::uint64_t Journal::dropped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dropped_;
 }
 
 void Journal::Clear() {

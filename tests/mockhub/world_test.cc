@@ -139,6 +139,20 @@ TEST(WorldLoadTest, CommitsInheritFromTheirParent) {
 namespace mockhub {
 namespace {
 
+TEST(JournalTest, KeepsTheNewestEntriesUpToItsCap) {
+  Journal j;
+  for (std::size_t i = 0; i < Journal::kMaxEntries + 5; ++i) {
+    JournalEntry e;
+    e.seq = j.NextSeq();
+    j.Add(std::move(e));
+  }
+  auto entries = j.Entries();
+  EXPECT_EQ(entries.size(), Journal::kMaxEntries);
+  EXPECT_EQ(entries.front().seq, 6u);
+  EXPECT_EQ(j.dropped(), 5u);
+  EXPECT_TRUE(j.WaitForIdle(std::chrono::milliseconds(10)));
+}
+
 TEST(JournalTest, RedactionShowsAtMostSixCharactersAndNeverHalfAToken) {
   EXPECT_EQ(RedactAuthorization("Bearer hf_abcdefghijklmnopqrstuvwxyz0123456789"),
             "Bearer hf_abc…");

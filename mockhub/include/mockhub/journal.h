@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ std::string RedactAuthorization(const std::string& value);
 
 class Journal {
  public:
+  // A long-running `mockhub serve` under load must not grow without bound:
+  // beyond this many entries the oldest are dropped (and counted).
+  static constexpr std::size_t kMaxEntries = 100000;
+
   std::uint64_t NextSeq();
   void Add(JournalEntry e);
   std::vector<JournalEntry> Entries() const;
@@ -58,13 +63,15 @@ class Journal {
   bool WaitForIdle(std::chrono::milliseconds timeout) const;
   void Clear();
   nlohmann::json ToJson() const;
+  std::uint64_t dropped() const;
 
  private:
   mutable std::mutex mu_;
   mutable std::condition_variable added_;
   std::uint64_t seq_ = 0;       // requests that arrived
   std::uint64_t recorded_ = 0;  // entries added (never reset by Clear)
-  std::vector<JournalEntry> entries_;
+  std::deque<JournalEntry> entries_;
+  std::uint64_t dropped_ = 0;
 };
 
 nlohmann::json ToJson(const JournalEntry& e);
