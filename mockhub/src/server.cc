@@ -151,6 +151,9 @@ struct MockServer::Impl {
       journal.Clear();
       res.status = 204;
     } else if (req.path == "/_mockhub/requests" && (req.method == "GET" || req.method == "HEAD")) {
+      // A client that just read its last response may ask before that
+      // response's entry is recorded: give in-flight responses a moment.
+      journal.WaitForIdle(std::chrono::seconds(2));
       res.set_content(journal.ToJson().dump(1), "application/json");
     } else {
       res.status = 404;
