@@ -39,7 +39,7 @@ case "${1:-}" in
   demo)
     install_missing "${PACKAGES[@]}"
     cmake --preset release >/dev/null
-    cmake --build --preset release --target mockhub hubget
+    cmake --build --preset release --target mockhub hubget_cli
     exec tools/demo.sh build/release
     ;;
   test)
