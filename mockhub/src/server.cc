@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -274,6 +275,14 @@ struct MockServer::Impl {
       return;
     }
     auto sent = std::make_shared<std::atomic<std::uint64_t>>(0);
+    if (head) {
+      // No body will be written, and httplib releases the provider only when
+      // the connection moves on: record the HEAD now, as inline bodies are.
+      finish(std::move(entry), 0);
+      hres.set_content_provider(static_cast<std::size_t>(res.content_length), content_type,
+                                [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+      return;
+    }
     auto body = std::make_shared<BodyWriter>(this, res.content, res.content_offset,
                                              res.content_length, plan, hreq.local_addr,
                                              hreq.local_port, hreq.remote_port, sent);
@@ -282,8 +291,8 @@ struct MockServer::Impl {
         [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
           return body->Write(offset, length, sink);
         },
-        [finish, entry = std::move(entry), sent, head](bool success) mutable {
-          if (!success && !head) entry.flags.push_back("incomplete");
+        [finish, entry = std::move(entry), sent](bool success) mutable {
+          if (!success) entry.flags.push_back("incomplete");
           finish(std::move(entry), sent->load());
         });
   }
@@ -413,6 +422,8 @@ std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options
     std::string dir = s.options.tls_dir.empty() ? MakeTempDir() : s.options.tls_dir;
     if (dir.empty()) return fail("cannot create a directory for the TLS certificates");
     if (s.options.tls_dir.empty()) s.owned_tls_dir = dir;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
     std::string why;
     if (!GenerateTls(dir, {"127.0.0.1", "127.0.0.2", "::1"}, {"localhost"}, tls, why)) {
       return fail(why);

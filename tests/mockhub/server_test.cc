@@ -4,6 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "mockhub/digest.h"
@@ -182,6 +189,55 @@ TEST(ServerTlsTest, ServesHttpsWithAGeneratedCaThatCurlVerifies) {
   EXPECT_EQ(
       run("env -u SSL_CERT_FILE -u CURL_CA_BUNDLE curl -s -o /dev/null -w '%{http_code}' " + url),
       "000");
+}
+
+}  // namespace
+}  // namespace mockhub
+
+namespace mockhub {
+namespace {
+
+TEST_F(ServerTest, HeadIsJournaledBeforeTheConnectionIsReused) {
+  // One keep-alive connection, held open after the HEAD's answer: the HEAD
+  // must be in the journal without waiting for the connection to move on.
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(testsupport::SplitBase(hub(), host, port));
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string head =
+      "HEAD " + kClip + "/resolve/main/config.json HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  std::string in;
+  char buf[4096];
+  while (in.find("\r\n\r\n") == std::string::npos) {
+    pollfd p{fd, POLLIN, 0};
+    ASSERT_GT(::poll(&p, 1, 5000), 0) << "no answer to the HEAD";
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0);
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  EXPECT_TRUE(server_->journal().WaitForCount(1, std::chrono::seconds(2)))
+      << "the HEAD was not journaled while its keep-alive connection stayed open";
+  ::close(fd);
+}
+
+TEST(ServerTlsDirTest, CreatesTheTlsDirectoryWhenMissing) {
+  char tmpl[] = "/tmp/mockhub-tlsdir-XXXXXX";
+  ASSERT_TRUE(::mkdtemp(tmpl));
+  ServerOptions opts;
+  opts.tls = true;
+  opts.tls_dir = std::string(tmpl) + "/nested/certs";
+  std::string error;
+  auto server = MockServer::Start(DemoWorld(), opts, &error);
+  ASSERT_TRUE(server) << error;
+  EXPECT_EQ(server->ca_file(), opts.tls_dir + "/ca.pem");
+  server->Stop();
+  std::filesystem::remove_all(tmpl);
 }
 
 }  // namespace
