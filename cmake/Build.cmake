@@ -1,10 +1,11 @@
 # Warnings and sanitizers as INTERFACE targets, linked where needed rather
-# than set as global flags.
+# than set as global flags. (-Wnull-dereference is left out: with GCC 12 at
+# -O2 it fires inside libstdc++'s streambuf through inlining.)
 add_library(mockhub_warnings INTERFACE)
 target_compile_options(mockhub_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
   -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
-  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
   $<$<BOOL:${MOCKHUB_WERROR}>:-Werror>)
 
 add_library(mockhub_sanitizers INTERFACE)
