@@ -380,6 +380,9 @@ struct MockServer::Impl {
       srv = std::make_unique<httplib::Server>();
     }
     srv->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+    // httplib writes headers and body in two send()s; without TCP_NODELAY the
+    // body waits for the client's delayed ACK (40 ms per keep-alive GET).
+    srv->set_tcp_nodelay(true);
     srv->set_keep_alive_max_count(10000);
     srv->set_keep_alive_timeout(2);  // Stop() waits for idle keep-alive connections
     srv->set_read_timeout(30, 0);

@@ -60,6 +60,13 @@ TEST(ContentTest, SyntheticBytesDependOnlyOnSeedAndOffset) {
   }
 }
 
+TEST(ContentTest, SyntheticStreamIsTheSameFromReleaseToRelease) {
+  // Scenario files may pin a synthetic file's sha256: the generator's output
+  // is part of the world format. This is the demo model.safetensors.
+  EXPECT_EQ(Content::Synthetic(64u << 20, 1)->Sha256(),
+            "630706800eb64d12d54172fb085f8d5101c18a6927944d07607ae293b76be58a");
+}
+
 TEST(ContentTest, HashesAreComputedOverTheStreamedBytes) {
   auto c = Content::Synthetic(3u << 20, 5);  // spans several hashing chunks
   EXPECT_EQ(c->Sha256(), Sha256Hex(c->ReadAll()));

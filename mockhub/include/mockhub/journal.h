@@ -49,7 +49,7 @@ class Journal {
  public:
   // A long-running `mockhub serve` under load must not grow without bound:
   // beyond this many entries the oldest are dropped (and counted).
-  static constexpr std::size_t kMaxEntries = 100000;
+  static constexpr std::size_t kMaxEntries = 20000;  // about 16 MiB
 
   std::uint64_t NextSeq();
   void Add(JournalEntry e);
