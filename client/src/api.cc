@@ -8,6 +8,16 @@
 #include "hubget/url.h"
 
 namespace hubget {
+namespace {
+
+// httpx follows up to 20; a renamed repo needs one.
+constexpr int kMaxApiRedirects = 10;
+
+bool IsRedirectStatus(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+}  // namespace
 
 Client::Client(ClientConfig config, std::shared_ptr<HttpTransport> transport,
                std::shared_ptr<Clock> clock)
@@ -33,18 +43,49 @@ std::string Client::Impl::ApiBase(const RepoId& repo) const {
   return config.endpoint + "/api/" + RepoTypeName(repo.type) + "s/" + repo.id;
 }
 
-Result<HttpResponse> Client::Impl::ApiGet(const std::string& url, const CallContext& ctx) {
+Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const CallContext& ctx) {
   if (config.offline) {
-    Error e = MakeError(Kind::kOfflineNotCached, "cannot reach " + url + " in offline mode");
-    return session.Decorate(std::move(e), url, ctx);
+    Error e = MakeError(Kind::kOfflineNotCached, "cannot reach " + start_url + " in offline mode");
+    return session.Decorate(std::move(e), start_url, ctx);
   }
-  HttpRequest req = session.NewRequest("GET", url);
-  req.headers.Add("Accept", "application/json");
-  req.total_timeout = config.etag_timeout * 6;
-  auto res = session.SendWithRetry(req, config.retry);
-  if (!res) return session.Decorate(res.error(), url, ctx);
-  if (res->status < 200 || res->status >= 300) return session.ErrorFor(*res, url, ctx);
-  return res;
+  // huggingface_hub's API calls follow redirects (a renamed repo answers its
+  // old id with a relative 307). hubget follows them on the endpoint's own
+  // origin only, with the token, and never to another origin.
+  std::string url = start_url;
+  for (int hop = 0;; ++hop) {
+    HttpRequest req = session.NewRequest("GET", url);
+    req.headers.Add("Accept", "application/json");
+    req.total_timeout = config.etag_timeout * 6;
+    auto res = session.SendWithRetry(req, config.retry);
+    if (!res) return session.Decorate(res.error(), url, ctx);
+    if (res->status >= 200 && res->status < 300) return res;
+    if (!IsRedirectStatus(res->status)) return session.ErrorFor(*res, url, ctx);
+
+    auto fail = [&](Kind kind, const std::string& why) {
+      Error e = session.Decorate(MakeError(kind, why), url, ctx);
+      e.status = res->status;
+      return e;
+    };
+    const std::string loc = res->headers.Get("Location");
+    if (loc.empty()) {
+      return fail(Kind::kNotAHub,
+                  "the " + std::to_string(res->status) + " redirect has no Location header");
+    }
+    const auto next = ResolveLocation(url, loc);
+    if (!next)
+      return fail(Kind::kNotAHub, "the redirect Location '" + loc + "' is not a valid URL");
+    if (!SameOrigin(*next, url)) {
+      return fail(Kind::kHttp, "the API call was redirected to another origin (" + *next +
+                                   "); hubget follows API redirects only on the endpoint's "
+                                   "origin, check HF_ENDPOINT (" +
+                                   config.endpoint + ")");
+    }
+    if (hop >= kMaxApiRedirects) {
+      return fail(Kind::kHttp, "more than " + std::to_string(kMaxApiRedirects) +
+                                   " redirects, the last to " + *next);
+    }
+    url = *next;
+  }
 }
 
 Result<RepoInfo> Client::Info(const std::string& repo_id, RepoType type,

@@ -48,6 +48,7 @@ class E2eTest : public ::testing::Test {
     c.offline = offline;
     c.retry.base_wait = std::chrono::milliseconds(1);  // real clock: keep backoff short
     c.retry.max_wait = std::chrono::milliseconds(4);
+    c.idle_timeout = idle_timeout;
     if (token) {
       c.token.value = *token;
       c.token.source.where = TokenSource::Where::kHfToken;
@@ -84,8 +85,18 @@ class E2eTest : public ::testing::Test {
     return r ? ReadFile(r->path) : "";
   }
 
+  // No file under blobs/ (neither a blob nor a .incomplete).
+  void ExpectNoBlobFiles(const std::string& repo_folder) {
+    const std::string blobs = dir.path() + "/hub/" + repo_folder + "/blobs";
+    std::error_code ec;
+    for (fs::directory_iterator it(blobs, ec), end; !ec && it != end; it.increment(ec)) {
+      ADD_FAILURE() << it->path() << " (" << it->file_size() << " bytes)";
+    }
+  }
+
   testing::TempDir dir;
   std::unique_ptr<mockhub::MockServer> server;
+  std::chrono::milliseconds idle_timeout{30000};
 };
 
 TEST_F(E2eTest, LfsDownloadGoesThroughTheCdnWithoutTheToken) {
@@ -152,6 +163,27 @@ TEST_F(E2eTest, RenamedRepoIsFollowedWithTheToken) {
   auto r = MakeClient("hf_alice").Download("old-org/renamed-model", "config.json");
   ASSERT_TRUE(r) << r.error().Message();
   EXPECT_THAT(ReadFile(r->path), HasSubstr("gpt2"));
+}
+
+TEST_F(E2eTest, RenamedRepoInfoAndSnapshotByTheOldIdFollowTheApiRedirect) {
+  auto info = MakeClient("hf_alice").Info("old-org/renamed-model");
+  ASSERT_TRUE(info) << info.error().Message();
+  EXPECT_EQ(info->id, "new-org/renamed-model");
+  auto snap = MakeClient("hf_alice").Snapshot("old-org/renamed-model");
+  ASSERT_TRUE(snap) << snap.error().Message();
+  EXPECT_EQ(snap->commit, info->sha);
+  EXPECT_EQ(snap->folder,
+            dir.path() + "/hub/models--old-org--renamed-model/snapshots/" + info->sha);
+  EXPECT_TRUE(fs::exists(snap->folder + "/config.json"));
+  EXPECT_TRUE(fs::exists(snap->folder + "/weights.bin"));
+  int api_redirects = 0;
+  for (const auto& e : server->journal().Entries()) {
+    api_redirects += e.target.rfind("/api/models/old-org/renamed-model", 0) == 0 && e.status == 307;
+    if (e.server == "cdn") {
+      EXPECT_TRUE(e.authorization.empty()) << e.target;
+    }
+  }
+  EXPECT_GE(api_redirects, 2);  // info, then the snapshot's revision call
 }
 
 TEST_F(E2eTest, PullRequestRevisionIsEncodedAndCachedUnderRefsRefs) {

@@ -132,5 +132,28 @@ TEST_F(SnapshotTest, RevisionNotFoundIsReported) {
   EXPECT_EQ(r.error().kind, Kind::kRevisionNotFound);
 }
 
+TEST_F(SnapshotTest, SnapshotByARenamedRepoOldIdFollowsEveryRelativeRedirect) {
+  // org/old was renamed org/m: every route under the old id answers a
+  // relative 307 to the same route under the new id.
+  routes.Set("GET", "https://hub.test/api/models/org/old/revision/main",
+             {307, {{"Location", "/api/models/org/m/revision/main"}}, "", {}});
+  const std::string old_tree = std::string("https://hub.test/api/models/org/old/tree/") + kCommit;
+  const std::string new_tree = std::string("/api/models/org/m/tree/") + kCommit;
+  routes.Set("GET", old_tree + "?recursive=true&expand=false",
+             {307, {{"Location", new_tree + "?recursive=true&expand=false"}}, "", {}});
+  for (const char* f : {"a.json", "sub/b.txt", "c.json"}) {
+    const std::string tail = std::string("/resolve/") + kCommit + "/" + f;
+    routes.Set("HEAD", "https://hub.test/org/old" + tail,
+               {307, {{"Location", "/org/m" + tail}}, "", {}});
+  }
+  auto r = MakeClient().Snapshot("org/old");
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(r->commit, kCommit);
+  EXPECT_EQ(r->folder, dir.path() + "/models--org--old/snapshots/" + kCommit);
+  ASSERT_EQ(r->files.size(), 3u);
+  EXPECT_EQ(ReadFile(r->folder + "/sub/b.txt"), "ok");
+  EXPECT_EQ(ReadFile(dir.path() + "/models--org--old/refs/main"), kCommit);
+}
+
 }  // namespace
 }  // namespace hubget
