@@ -118,6 +118,33 @@ class Partial {
   std::unique_ptr<PipelinedSink> sink_;  // after sha_ and fd_: stops first
 };
 
+// Content-Length as a number; -1 when absent or not a plain number.
+long long ContentLength(const Headers& headers) {
+  const std::string v = headers.Get("Content-Length");
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return -1;
+  }
+  return std::stoll(v);
+}
+
+// Why a complete response that is not the file is an integrity error, in
+// huggingface_hub's words ("Consistency check failed") plus what it was.
+std::string ShortBodyDetail(std::uint64_t expected, std::uint64_t actual, const HttpResponse& r,
+                            long long announced) {
+  std::string d = "Consistency check failed: file should be of size " + std::to_string(expected) +
+                  " but has size " + std::to_string(actual) + " (the " + std::to_string(r.status) +
+                  " response was complete";
+  if (announced >= 0) d += " at its own Content-Length of " + std::to_string(announced) + " bytes";
+  const std::string type = r.headers.Get("Content-Type");
+  if (!type.empty()) d += ", Content-Type " + type;
+  d += ")";
+  if (type.rfind("text/", 0) == 0 || type.find("json") != std::string::npos ||
+      type.find("xml") != std::string::npos) {
+    d += "; it looks like an error page from a proxy or mirror, not the file";
+  }
+  return d;
+}
+
 }  // namespace
 
 Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
@@ -149,8 +176,12 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
     }
     bool misplaced = false, cancelled = false, write_failed = false, overflow = false;
     bool streaming = false;
+    long long announced = -1;  // this response's own Content-Length
+    ContentRange range;        // this 206's Content-Range
+    std::uint64_t received = 0;
     Status truncate_status = OkStatus();
     req.on_head = [&](const HttpResponse& head) {
+      announced = ContentLength(head.headers);
       if (head.status == 200) {
         // A full body: to a Range request it means "start over".
         if (file.size() > 0) truncate_status = file.Truncate();
@@ -158,8 +189,8 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
         return streaming;
       }
       if (head.status == 206) {
-        const ContentRange cr = ParseContentRange(head.headers.Get("Content-Range"));
-        misplaced = cr.start < 0 || static_cast<std::uint64_t>(cr.start) != offset;
+        range = ParseContentRange(head.headers.Get("Content-Range"));
+        misplaced = range.start < 0 || static_cast<std::uint64_t>(range.start) != offset;
         streaming = true;
         return true;  // on_body aborts at once when misplaced
       }
@@ -180,6 +211,7 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
         return false;
       }
       out.transferred += n;
+      received += n;
       report();
       return true;
     };
@@ -216,7 +248,24 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
     const HttpResponse& r = res.value();
     if (r.status == 200 || r.status == 206) {
       if (file.size() == target.size) break;
-      // The body ended early without a transport error: resume.
+      const bool cut = announced >= 0 && received < static_cast<std::uint64_t>(announced);
+      if (!cut) {
+        // The response ended at its own length: it is complete. A 206 that
+        // announced a smaller range than asked for is answered by asking
+        // for the rest; anything else complete but short is not the file
+        // (an HTML page from a mirror), and resuming after it would glue
+        // the real tail behind it.
+        if (r.status == 206 && received > 0 && range.end >= 0 &&
+            static_cast<std::uint64_t>(range.end) + 1 == file.size()) {
+          continue;
+        }
+        const std::uint64_t actual = file.size();
+        file.Discard();
+        return fail(
+            MakeError(Kind::kIntegrity, ShortBodyDetail(target.size, actual, r, announced)));
+      }
+      // The body ended before its own Content-Length without a transport
+      // error (a drop the transport did not flag): resume.
       stalls = progressed ? 0 : stalls + 1;
       if (stalls > policy.max_stalls) {
         return fail(MakeError(Kind::kNetwork, "the connection keeps ending early at " +

@@ -161,7 +161,10 @@ ContentRange ParseContentRange(const std::string& value) {
   if (!total.empty() && total != "*") cr.total = std::atoll(total.c_str());
   if (range != "*") {
     const auto dash = range.find('-');
-    if (dash != std::string::npos && dash > 0) cr.start = std::atoll(range.c_str());
+    if (dash != std::string::npos && dash > 0) {
+      cr.start = std::atoll(range.c_str());
+      if (dash + 1 < range.size()) cr.end = std::atoll(range.c_str() + dash + 1);
+    }
   }
   return cr;
 }

@@ -55,10 +55,11 @@ class Session {
   Clock& clock_;
 };
 
-// "bytes a-b/total": start (a) and total; -1 when absent. "bytes */N" gives
-// start -1 and total N.
+// "bytes a-b/total": start (a), end (b) and total; -1 when absent.
+// "bytes */N" gives start and end -1 and total N.
 struct ContentRange {
   long long start = -1;
+  long long end = -1;
   long long total = -1;
 };
 ContentRange ParseContentRange(const std::string& value);

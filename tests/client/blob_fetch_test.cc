@@ -161,11 +161,75 @@ TEST_F(BlobFetchTest, MoreBytesThanExpectedIsIntegrityError) {
   EXPECT_EQ(r.error().kind, Kind::kIntegrity);
 }
 
-TEST_F(BlobFetchTest, ShortBodyWithoutErrorIsResumed) {
-  Answers({Reply(200, {}, content.substr(0, 8)),
+TEST_F(BlobFetchTest, BodyEndingBeforeItsOwnContentLengthIsResumed) {
+  // The transport reported no error, but fewer bytes than the response
+  // announced arrived: the transfer was cut, the bytes so far are good.
+  Answers({Reply(200, {{"Content-Length", std::to_string(content.size())}}, content.substr(0, 8)),
            Reply(206, {{"Content-Range", Range(8)}}, content.substr(8))});
   auto r = Fetch(cdn, sha);
   ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].headers.Get("Range"), "bytes=8-");
+  EXPECT_EQ(ReadFile(partial), content);
+}
+
+TEST_F(BlobFetchTest, CompleteShortBodyIsAnIntegrityErrorNotAResume) {
+  // A mirror's HTML page with 200 and its own (correct) Content-Length, for a
+  // regular file (git-sha1 etag, so no hash to catch it): the response is
+  // complete, it is just not the file. Resuming after it would glue the real
+  // tail behind the HTML and finalize a right-sized, wrong file.
+  const std::string html = "<html>502 Bad Gateway</html>";
+  ASSERT_LT(html.size(), content.size());
+  Answers({Reply(200,
+                 {{"Content-Length", std::to_string(html.size())},
+                  {"Content-Type", "text/html; charset=utf-8"}},
+                 html),
+           Reply(206, {{"Content-Range", Range(html.size())}}, content.substr(html.size()))});
+  auto r = Fetch("https://hub.test/org/m/resolve/main/f.bin", "gitsha1");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity);
+  EXPECT_THAT(r.error().Message(),
+              ::testing::HasSubstr("file should be of size " + std::to_string(content.size()) +
+                                   " but has size " + std::to_string(html.size())));
+  EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("text/html"));
+  EXPECT_EQ(seen.size(), 1u);  // no Range request after the page
+  EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+TEST_F(BlobFetchTest, CompleteShortBodyWithoutContentLengthIsAnIntegrityError) {
+  // Chunked or close-delimited: the transport saw the body end cleanly.
+  Answers({Reply(200, {}, content.substr(0, 8)),
+           Reply(206, {{"Content-Range", Range(8)}}, content.substr(8))});
+  auto r = Fetch(cdn, "gitsha1");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity);
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+TEST_F(BlobFetchTest, CompleteShortResumeIsAnIntegrityErrorAndDiscardsThePartial) {
+  WriteFile(partial, content.substr(0, 10));
+  Answers(
+      {Reply(206, {{"Content-Range", Range(10)}, {"Content-Length", "5"}}, content.substr(10, 5))});
+  auto r = Fetch(cdn, "gitsha1");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity);
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+TEST_F(BlobFetchTest, AnnouncedSubRangeIsFollowedByARequestForTheRest) {
+  // A server may answer "bytes=10-" with a smaller range it announces as
+  // such (Content-Range 10-19/36): that response is complete and correct.
+  WriteFile(partial, content.substr(0, 10));
+  const std::string total = "/" + std::to_string(content.size());
+  Answers({Reply(206, {{"Content-Range", "bytes 10-19" + total}, {"Content-Length", "10"}},
+                 content.substr(10, 10)),
+           Reply(206, {{"Content-Range", Range(20)}}, content.substr(20))});
+  auto r = Fetch(cdn, sha);
+  ASSERT_TRUE(r) << r.error().Message();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].headers.Get("Range"), "bytes=20-");
   EXPECT_EQ(ReadFile(partial), content);
 }
 

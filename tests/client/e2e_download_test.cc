@@ -248,6 +248,22 @@ TEST_F(E2eTest, ExpiredCdnUrlSendsTheClientBackToTheHub) {
   EXPECT_EQ(heads, 2);
 }
 
+TEST_F(E2eTest, RegularFileAnsweredWithACompleteHtmlPageIsAnIntegrityError) {
+  // config.json is 37 bytes; the page is shorter, complete at its own length.
+  Start(R"([{"server":"hub","method":"GET","path":"*/resolve/*","when":{"first":1},
+             "do":{"status":{"code":200,"headers":{"Content-Type":"text/html"},
+                             "body":"<html>Bad Gateway</html>"}}}])");
+  auto r = MakeClient().Download(kSmallLfsRepo, "config.json");
+  ASSERT_FALSE(r) << ReadFile(r->path);
+  EXPECT_EQ(r.error().kind, Kind::kIntegrity) << r.error().Message();
+  EXPECT_THAT(r.error().Message(), HasSubstr("should be of size 37 but has size 24"));
+  ExpectNoBlobFiles("models--new-org--renamed-model");
+  for (const auto& e : server->journal().Entries()) EXPECT_EQ(e.range, "") << e.target;
+  auto again = MakeClient().Download(kSmallLfsRepo, "config.json");
+  ASSERT_TRUE(again) << again.error().Message();
+  EXPECT_EQ(ReadFile(again->path), "{\"model_type\": \"gpt2\", \"n_layer\": 2}\n");
+}
+
 TEST_F(E2eTest, CorruptBodyIsAnIntegrityErrorAndNothingIsCached) {
   Start(R"([{"server":"cdn","method":"GET","do":{"corrupt":{"offset":10}}}])");
   auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
