@@ -28,8 +28,8 @@ Client& Client::operator=(Client&&) noexcept = default;
 
 Client Client::FromEnvironment(const ConfigOverrides& overrides) {
   ProcessEnvironment env;
-  return Client(ResolveConfig(env, overrides), MakeCurlTransport(),
-                std::make_shared<SystemClock>());
+  auto clock = std::make_shared<SystemClock>();
+  return Client(ResolveConfig(env, overrides), MakeCurlTransport(clock), clock);
 }
 
 const ClientConfig& Client::config() const { return impl_->config; }

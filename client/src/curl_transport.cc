@@ -8,17 +8,25 @@
 #include <string>
 #include <vector>
 
+#include "idle_watch.h"
+
 namespace hubget {
 namespace {
 
 constexpr std::size_t kMaxCollectedBody = 64u << 20;
 
 struct CallState {
-  const HttpRequest* request = nullptr;
+  CallState(const HttpRequest* r, CURL* h, Clock* c)
+      : request(r), handle(h), clock(c), idle(r->idle_timeout) {}
+  const HttpRequest* request;
+  CURL* handle;
+  Clock* clock;
+  IdleWatch idle;
   HttpResponse response;
   bool head_done = false;
   bool streaming = false;
-  bool aborted = false;
+  bool aborted = false;       // the body callback said stop
+  bool idle_expired = false;  // no byte for request->idle_timeout
 };
 
 std::string Trim(const std::string& s) {
@@ -31,6 +39,7 @@ std::string Trim(const std::string& s) {
 std::size_t OnHeader(char* data, std::size_t size, std::size_t nitems, void* user) {
   auto* st = static_cast<CallState*>(user);
   const std::size_t n = size * nitems;
+  st->idle.Activity(st->clock->Now());
   const std::string line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new status line (after a 1xx): start over.
@@ -57,6 +66,7 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t nitems, void* use
 std::size_t OnBody(char* data, std::size_t size, std::size_t nmemb, void* user) {
   auto* st = static_cast<CallState*>(user);
   const std::size_t n = size * nmemb;
+  st->idle.Activity(st->clock->Now());
   if (st->streaming && st->request->on_body) {
     if (!st->request->on_body(data, n)) {
       st->aborted = true;
@@ -72,9 +82,35 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t nmemb, void* user) 
   return n;
 }
 
+// Called by libcurl while the transfer runs: at least about once a second
+// when nothing arrives, more often while data flows. Ends the transfer once
+// it has been idle for the request's idle timeout.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* st = static_cast<CallState*>(user);
+  const auto now = st->clock->Now();
+  if (!st->idle.started()) {
+    // Connected (and TLS done): from here on, silence is idleness.
+    curl_off_t pretransfer = 0;
+    if (curl_easy_getinfo(st->handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK &&
+        pretransfer > 0) {
+      st->idle.Start(now);
+    }
+  }
+  if (st->idle.Expired(now)) {
+    st->idle_expired = true;
+    return 1;  // CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
+}
+
+std::string Duration(std::chrono::milliseconds d) {
+  const long long ms = d.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
 class CurlTransport final : public HttpTransport {
  public:
-  CurlTransport() {
+  explicit CurlTransport(std::shared_ptr<Clock> clock) : clock_(std::move(clock)) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   }
@@ -85,8 +121,7 @@ class CurlTransport final : public HttpTransport {
   Result<HttpResponse> Send(const HttpRequest& request) override {
     CURL* h = Take();
     if (h == nullptr) return MakeError(Kind::kNetwork, "curl_easy_init failed");
-    CallState st;
-    st.request = &request;
+    CallState st(&request, h, clock_.get());
     char errbuf[CURL_ERROR_SIZE] = {};
     curl_slist* hdrs = nullptr;
     for (const auto& [name, value] : request.headers.items()) {
@@ -111,9 +146,11 @@ class CurlTransport final : public HttpTransport {
     if (request.total_timeout.count() > 0) {
       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
     }
-    const long idle_s = static_cast<long>((request.idle_timeout.count() + 999) / 1000);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, idle_s > 0 ? idle_s : 30L);
+    // The idle (read) timeout is checked in OnProgress, not with
+    // CURLOPT_LOW_SPEED_*, whose average over a window outlives a stall.
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &st);
     curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
     if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
     if (request.method == "HEAD") {
@@ -130,7 +167,10 @@ class CurlTransport final : public HttpTransport {
       Error e;
       e.url = request.url;
       e.detail = text;
-      if (st.aborted) {
+      if (st.idle_expired) {
+        e.kind = Kind::kTimeout;
+        e.detail = "no data received for " + Duration(request.idle_timeout);
+      } else if (st.aborted) {
         e.kind = Kind::kCancelled;
       } else if (rc == CURLE_OPERATION_TIMEDOUT) {
         e.kind = Kind::kTimeout;
@@ -176,12 +216,16 @@ class CurlTransport final : public HttpTransport {
     curl_easy_cleanup(h);
   }
 
+  std::shared_ptr<Clock> clock_;
   std::mutex mu_;
   std::vector<CURL*> pool_;
 };
 
 }  // namespace
 
-std::shared_ptr<HttpTransport> MakeCurlTransport() { return std::make_shared<CurlTransport>(); }
+std::shared_ptr<HttpTransport> MakeCurlTransport(std::shared_ptr<Clock> clock) {
+  if (!clock) clock = std::make_shared<SystemClock>();
+  return std::make_shared<CurlTransport>(std::move(clock));
+}
 
 }  // namespace hubget

@@ -48,7 +48,10 @@ Result<FileMetadata> HeadFile(Session& session, const std::string& start_url,
   for (int hop = 0; hop <= kMaxHops; ++hop) {
     HttpRequest req = session.NewRequest("HEAD", url);
     req.headers.Add("Accept-Encoding", "identity");
+    // HF_HUB_ETAG_TIMEOUT bounds the HEAD, as in huggingface_hub; the
+    // download timeout is for the body GET.
     req.total_timeout = session.config().etag_timeout;
+    req.idle_timeout = session.config().etag_timeout;
     Result<HttpResponse> res = session.SendWithRetry(req, policy);
     if (!res) return session.Decorate(res.error(), url, ctx);
     const HttpResponse& r = res.value();

@@ -264,6 +264,32 @@ TEST_F(E2eTest, RegularFileAnsweredWithACompleteHtmlPageIsAnIntegrityError) {
   EXPECT_EQ(ReadFile(again->path), "{\"model_type\": \"gpt2\", \"n_layer\": 2}\n");
 }
 
+TEST_F(E2eTest, StalledTransferIsAbandonedAfterTheIdleTimeoutAndResumed) {
+  // 300000 bytes, then silence for 6 s on an open connection. An idle
+  // timeout of 1 s must end that attempt (not an average over a window that
+  // still remembers the burst), and the download resumes where it stopped.
+  Start(R"([{"server":"cdn","method":"GET","when":{"first":1},
+             "do":{"stall":{"after_bytes":300000,"ms":6000}}}])");
+  idle_timeout = std::chrono::seconds(1);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
+  const auto took_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_EQ(r->sha256, r->etag);
+  EXPECT_LT(took_ms, 4500);  // well before the stall ends
+  ASSERT_TRUE(WaitForCdnEntries(2));
+  bool resumed = false;
+  std::string log;
+  for (const auto& e : Cdn()) {
+    resumed |= e.range == "bytes=300000-" && e.status == 206;
+    log += std::to_string(e.status) + " range=" + e.range +
+           " sent=" + std::to_string(e.bytes_sent) + "\n";
+  }
+  EXPECT_TRUE(resumed) << log;
+}
+
 TEST_F(E2eTest, CorruptBodyIsAnIntegrityErrorAndNothingIsCached) {
   Start(R"([{"server":"cdn","method":"GET","do":{"corrupt":{"offset":10}}}])");
   auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
