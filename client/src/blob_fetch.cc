@@ -34,6 +34,10 @@ class Partial {
   ~Partial() {
     sink_.reset();
     if (fd_ >= 0) ::close(fd_);
+    // A fetch that failed before keeping any byte leaves no empty
+    // .incomplete behind: it is no resume point, only clutter. A non-empty
+    // one stays: the next attempt resumes from it.
+    if (opened_ && !closed_ && size_ == 0) ::unlink(path_.c_str());
   }
   Partial(const Partial&) = delete;
   Partial& operator=(const Partial&) = delete;
@@ -42,6 +46,7 @@ class Partial {
     hash_ = hash;
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd_ < 0) return Io("cannot open");
+    opened_ = true;
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return Io("cannot stat");
     size_ = static_cast<std::uint64_t>(st.st_size);
@@ -83,11 +88,13 @@ class Partial {
     sink_.reset();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+    opened_ = false;
     ::unlink(path_.c_str());
   }
 
   Status Close() {
     if (!Flush()) return WriteError();
+    closed_ = true;
     sink_.reset();
     const int fd = fd_;
     fd_ = -1;
@@ -111,6 +118,8 @@ class Partial {
 
   std::string path_;
   int fd_ = -1;
+  bool opened_ = false;  // this object opened (maybe created) the file
+  bool closed_ = false;  // closed complete: the caller takes it from here
   bool hash_ = false;
   std::uint64_t size_ = 0;
   int write_errno_ = 0;
@@ -141,6 +150,21 @@ std::string ShortBodyDetail(std::uint64_t expected, std::uint64_t actual, const 
   if (type.rfind("text/", 0) == 0 || type.find("json") != std::string::npos ||
       type.find("xml") != std::string::npos) {
     d += "; it looks like an error page from a proxy or mirror, not the file";
+  }
+  return d;
+}
+
+// What hubget did about a CDN that refused the signed URL, and what is left.
+std::string CdnRefusalDetail(int refreshes, std::uint64_t kept, const std::string& partial) {
+  std::string d = refreshes > 0
+                      ? "hubget asked the Hub for a fresh URL " + std::to_string(refreshes) +
+                            (refreshes == 1 ? " time" : " times") + " and the CDN refused each one"
+                      : "hubget could not ask the Hub for a fresh URL";
+  if (kept > 0) {
+    d += "; the " + std::to_string(kept) + " bytes already downloaded are kept in " + partial +
+         " and the next run resumes from them";
+  } else {
+    d += "; nothing had been downloaded yet";
   }
   return d;
 }
@@ -306,7 +330,12 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
       session.clock().Sleep(session.RetryWait(policy, status_retries, &r));
       continue;
     }
-    return fail(session.ErrorFor(r, url, ctx));
+    Error e = session.ErrorFor(r, url, ctx);
+    if (r.status == 403 && !SameOrigin(url, session.config().endpoint)) {
+      // The CDN, not the Hub, refused: say what hubget did about it.
+      e.detail = CdnRefusalDetail(refreshes, file.size(), target.partial_path);
+    }
+    return fail(std::move(e));
   }
 
   if (file.size() != target.size) {

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "hubget/url.h"
+
 namespace hubget {
 
 const char* KindName(Kind kind) {
@@ -88,6 +90,32 @@ std::string ServerSaid(const Error& e) {
 
 bool TokenSent(const Error& e) { return e.token_source.where != TokenSource::Where::kNone; }
 
+// The request went to another origin than the endpoint's: a CDN's signed
+// URL (the token is never sent there).
+bool FromCdn(const Error& e) {
+  return !e.url.empty() && !e.endpoint.empty() && !SameOrigin(e.url, e.endpoint);
+}
+
+std::string Host(const std::string& url) {
+  const auto u = ParseUrl(url);
+  return u ? u->host : url;
+}
+
+std::string CdnForbidden(const Error& e) {
+  const std::string host = Host(e.url);
+  return "the download host " + host + " (the CDN) refused the signed URL the Hub gave for " +
+         (e.path.empty() ? std::string("the file") : "'" + e.path + "'") + " (403" +
+         (e.server_message.empty() ? std::string() : ": " + e.server_message) +
+         "). Signed URLs are short-lived, so it has most likely expired" +
+         (e.detail.empty() ? std::string() : "; " + e.detail) +
+         ". The token is never sent to the CDN, so another token would not help: retry later; "
+         "if it keeps failing, run `hubget doctor" +
+         (e.repo.empty() || (!e.repo_type.empty() && e.repo_type != "model")
+              ? std::string()
+              : " " + e.repo + (e.path.empty() ? "" : " " + e.path)) +
+         "` to check the CDN hop (a proxy or firewall may block " + host + ").";
+}
+
 std::string Body(const Error& e) {
   switch (e.kind) {
     case Kind::kInvalidToken:
@@ -120,6 +148,7 @@ std::string Body(const Error& e) {
              " is not in the authorized list" + ServerSaid(e) + ". Visit " + RepoPage(e) +
              " to ask for access, or use a token of an account that has it.";
     case Kind::kForbidden:
+      if (FromCdn(e)) return CdnForbidden(e);
       return "the Hub refused access (403" +
              (e.server_message.empty() ? std::string() : ": " + e.server_message) + ") to " +
              e.url +

@@ -36,6 +36,26 @@ int RateLimitReset(const std::string& value) {
   return std::atoi(value.c_str() + t + 3);
 }
 
+// The text of an S3/CloudFront-style error document:
+// <Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>
+// gives "AccessDenied: Request has expired"; "" for anything else.
+std::string XmlErrorMessage(const std::string& body) {
+  if (body.find("<Error>") == std::string::npos) return "";
+  auto element = [&](const std::string& name) {
+    const std::string open = "<" + name + ">";
+    const auto b = body.find(open);
+    if (b == std::string::npos) return std::string();
+    const auto e = body.find("</" + name + ">", b);
+    if (e == std::string::npos) return std::string();
+    const std::string v = body.substr(b + open.size(), e - b - open.size());
+    return v.size() > 200 ? v.substr(0, 200) : v;
+  };
+  const std::string code = element("Code");
+  const std::string message = element("Message");
+  if (code.empty()) return message;
+  return message.empty() ? code : code + ": " + message;
+}
+
 }  // namespace
 
 bool Session::SendsTokenTo(const std::string& url) const {
@@ -101,6 +121,7 @@ Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
   e.error_code = r.headers.Get("X-Error-Code");
   e.server_message = r.headers.Get("X-Error-Message");
   if (e.server_message.empty()) e.server_message = ParseJsonErrorMessage(r.body);
+  if (e.server_message.empty()) e.server_message = XmlErrorMessage(r.body);
   e.request_id = RequestId(r);
   e = Decorate(std::move(e), url, ctx);
   const bool token_sent = SendsTokenTo(url);

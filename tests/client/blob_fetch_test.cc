@@ -249,6 +249,63 @@ TEST_F(BlobFetchTest, CdnForbiddenGoesBackToTheHubForAFreshUrlThenResumes) {
   EXPECT_EQ(seen[1].headers.Get("Range"), "bytes=10-");
 }
 
+TEST_F(BlobFetchTest, CdnThatKeepsRefusingSaysTheSignedUrlWasRefusedNotTheHub) {
+  // A token is configured, the CDN (another origin, no token sent) refuses
+  // every signed URL: the message must not blame the Hub nor ask for a token.
+  int refreshed = 0;
+  hooks.refresh_location = [&]() -> Result<std::string> {
+    ++refreshed;
+    return std::string("https://cdn.test/blob?sig=") + std::to_string(refreshed + 1);
+  };
+  Answers({Reply(403, {{"Content-Type", "application/xml"}},
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                 "<Message>Request has expired</Message></Error>")});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kForbidden);
+  EXPECT_EQ(refreshed, 3);
+  for (const auto& s : seen) EXPECT_FALSE(s.headers.Has("Authorization")) << s.url;
+  const std::string m = r.error().Message();
+  EXPECT_THAT(m, ::testing::HasSubstr("cdn.test"));
+  EXPECT_THAT(m, ::testing::HasSubstr("refused the signed URL"));
+  EXPECT_THAT(m, ::testing::HasSubstr("expired"));
+  EXPECT_THAT(m, ::testing::HasSubstr("AccessDenied: Request has expired"));
+  EXPECT_THAT(m, ::testing::HasSubstr("fresh URL 3 times"));
+  EXPECT_THAT(m, ::testing::Not(::testing::HasSubstr("Hub refused")));
+  EXPECT_THAT(m, ::testing::Not(::testing::HasSubstr("Try with a token")));
+  EXPECT_THAT(m, ::testing::Not(::testing::HasSubstr("sig=")));  // the signature stays out
+  // Nothing had arrived: no empty .incomplete is left behind.
+  EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+TEST_F(BlobFetchTest, CdnRefusalKeepsANonEmptyPartialForTheNextRun) {
+  WriteFile(partial, content.substr(0, 10));
+  hooks.refresh_location = []() -> Result<std::string> {
+    return std::string("https://cdn.test/blob?sig=2");
+  };
+  Answers({Reply(403, {}, "Request has expired")});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kForbidden);
+  EXPECT_EQ(ReadFile(partial), content.substr(0, 10));
+  EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("10 bytes already downloaded are kept"));
+}
+
+TEST_F(BlobFetchTest, NoEmptyPartialIsLeftAfterANetworkFailure) {
+  Answers({Fail(Kind::kNetwork)});
+  ASSERT_FALSE(Fetch(cdn, sha));
+  EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+TEST_F(BlobFetchTest, HubForbiddenKeepsTheTokenAdvice) {
+  Answers({Reply(403, {}, "")});
+  auto r = Fetch("https://hub.test/org/m/resolve/main/f.bin", sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kForbidden);
+  EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("the Hub refused access (403)"));
+  EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("HF_TOKEN environment variable"));
+}
+
 TEST_F(BlobFetchTest, GetRedirectToAnotherOriginDropsTheToken) {
   Answers({Reply(302, {{"Location", "https://cdn.test/other"}}), Reply(200, {}, content)});
   auto r = Fetch("https://hub.test/org/m/resolve/main/f.bin", sha);

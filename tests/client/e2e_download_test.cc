@@ -248,6 +248,20 @@ TEST_F(E2eTest, ExpiredCdnUrlSendsTheClientBackToTheHub) {
   EXPECT_EQ(heads, 2);
 }
 
+TEST_F(E2eTest, CdnThatKeepsRefusingIsReportedAsTheCdnAndLeavesNoEmptyPartial) {
+  Start(R"([{"server":"cdn","method":"GET","do":{"status":{"code":403,
+             "headers":{"Content-Type":"application/xml"},
+             "body":"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"}}}])");
+  auto r = MakeClient("hf_alice").Download(kSmallLfsRepo, "weights.bin");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kForbidden);
+  EXPECT_THAT(r.error().Message(), HasSubstr("refused the signed URL"));
+  EXPECT_THAT(r.error().Message(), HasSubstr("Request has expired"));
+  EXPECT_THAT(r.error().Message(), ::testing::Not(HasSubstr("Try with a token")));
+  EXPECT_THAT(r.error().Message(), ::testing::Not(HasSubstr("Hub refused")));
+  ExpectNoBlobFiles("models--new-org--renamed-model");
+}
+
 TEST_F(E2eTest, RegularFileAnsweredWithACompleteHtmlPageIsAnIntegrityError) {
   // config.json is 37 bytes; the page is shorter, complete at its own length.
   Start(R"([{"server":"hub","method":"GET","path":"*/resolve/*","when":{"first":1},
