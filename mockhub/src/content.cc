@@ -32,7 +32,10 @@ inline void StoreLe(std::uint64_t w, unsigned char* out) {
 
 // x86-64: also built for AVX2 (chosen at load time), where GCC vectorises the
 // word loop; the bytes are the same either way.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under sanitizers: the ifunc resolver runs before their runtime is up
+// (ThreadSanitizer crashes at load).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void Generate(std::uint64_t seed, std::uint64_t offset, char* out, std::size_t n) {
