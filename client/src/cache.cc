@@ -113,14 +113,16 @@ std::optional<std::string> CacheLayout::ReadTree(const RepoId& repo,
   return ss.str();
 }
 
-Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
-                              const std::string& json) const {
-  const std::string path = TreePath(repo, commit);
+namespace {
+
+// Writes through a unique temporary file renamed into place, so a reader
+// never sees half a file (refs and tree caches, as huggingface_hub does).
+Status WriteFileAtomically(const std::string& path, const std::string& content) {
   if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
   const std::string tmp = path + "." + RandomSuffix() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << json;
+    out << content;
     if (!out) return MakeError(Kind::kIo, "cannot write " + tmp);
   }
   std::error_code ec;
@@ -130,6 +132,14 @@ Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
     return IoError("cannot write " + path, ec);
   }
   return OkStatus();
+}
+
+}  // namespace
+
+Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
+                              const std::string& json) const {
+  const std::string path = TreePath(repo, commit);
+  return WriteFileAtomically(path, json);
 }
 
 std::optional<std::string> CacheLayout::ReadRef(const RepoId& repo,
@@ -147,20 +157,7 @@ Status CacheLayout::WriteRef(const RepoId& repo, const std::string& revision,
                              const std::string& commit) const {
   if (ReadRef(repo, revision) == commit) return OkStatus();
   const std::string path = RefPath(repo, revision);
-  if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
-  const std::string tmp = path + "." + RandomSuffix() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << commit;
-    if (!out) return MakeError(Kind::kIo, "cannot write " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return IoError("cannot write " + path, ec);
-  }
-  return OkStatus();
+  return WriteFileAtomically(path, commit);
 }
 
 std::optional<std::string> CacheLayout::CachedCommit(const RepoId& repo,
