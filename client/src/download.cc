@@ -56,6 +56,30 @@ Status WriteLocalMeta(const std::string& path, const std::string& commit, const 
   return OkStatus();
 }
 
+// How a fetch asks for a fresh CDN URL (after a CDN 403), reports progress
+// and is cancelled; the same for the cache and for --local-dir. A fresh URL
+// for different content (the file changed on the Hub meanwhile) is refused,
+// so a resume never glues two versions together.
+FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallContext& ctx,
+                          const RetryPolicy& retry, const std::string& etag,
+                          const DownloadOptions& options, const std::atomic<bool>* stop) {
+  FetchHooks hooks;
+  hooks.progress = options.progress;
+  hooks.cancel = options.cancel;
+  hooks.cancel2 = stop;
+  hooks.refresh_location = [&session, url, ctx, retry, etag]() -> Result<std::string> {
+    auto again = HeadFile(session, url, ctx, retry);
+    if (!again) return again.error();
+    if (again->etag != etag) {
+      return session.Decorate(
+          MakeError(Kind::kHttp, "the file changed on the Hub during the download; retry"), url,
+          ctx);
+    }
+    return again->location;
+  };
+  return hooks;
+}
+
 }  // namespace
 
 bool DegradesToCache(Kind kind) {
@@ -159,20 +183,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
       fs::remove(partial, ec);
     }
     FetchTarget target{m.location, m.etag, m.size, partial};
-    FetchHooks hooks;
-    hooks.progress = options.progress;
-    hooks.cancel = options.cancel;
-    hooks.cancel2 = stop;
-    hooks.refresh_location = [&]() -> Result<std::string> {
-      auto again = HeadFile(session, url, ctx, config.retry);
-      if (!again) return again.error();
-      if (again->etag != m.etag) {
-        return session.Decorate(
-            MakeError(Kind::kHttp, "the file changed on the Hub during the download; retry"), url,
-            ctx);
-      }
-      return again->location;
-    };
+    FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
     auto fetched = FetchToPartial(session, target, hooks, ctx);
     if (!fetched) return fetched.error();
     out.sha256 = fetched->sha256;
@@ -241,15 +252,7 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
   if (!lock) return lock.error();
   const std::string partial = meta_dir + "/" + path + "." + m.etag + ".incomplete";
   FetchTarget target{m.location, m.etag, m.size, partial};
-  FetchHooks hooks;
-  hooks.progress = options.progress;
-  hooks.cancel = options.cancel;
-  hooks.cancel2 = stop;
-  hooks.refresh_location = [&]() -> Result<std::string> {
-    auto again = HeadFile(session, url, ctx, config.retry);
-    if (!again) return again.error();
-    return again->location;
-  };
+  FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
   auto fetched = FetchToPartial(session, target, hooks, ctx);
   if (!fetched) return fetched.error();
   out.sha256 = fetched->sha256;

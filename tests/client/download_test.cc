@@ -239,6 +239,33 @@ TEST_F(DownloadTest, LocalDirPlacesFilesAndKeepsMetadata) {
   EXPECT_EQ(routes.Count("GET"), 1);
 }
 
+// After a CDN 403 the client asks the Hub for a fresh URL; if the file
+// changed meanwhile, resuming would glue two versions: both modes refuse.
+class DownloadRefreshTest : public DownloadTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(DownloadRefreshTest, FreshUrlForChangedContentIsRefusedInBothModes) {
+  Headers first{{"X-Repo-Commit", kCommit},
+                {"X-Linked-Etag", "\"" + lfs_sha + "\""},
+                {"X-Linked-Size", std::to_string(lfs.size())},
+                {"Location", "https://cdn.test/lfs?sig"}};
+  Headers changed = first;
+  changed.Set("X-Linked-Etag", "\"" + std::string(64, 'a') + "\"");
+  routes.Add("HEAD", base + "main/model.bin", {302, first, "", {}});
+  routes.Add("HEAD", base + "main/model.bin", {302, changed, "", {}});
+  routes.Set("GET", "https://cdn.test/lfs?sig",
+             {403, {}, "<Error>Request has expired</Error>", {}});
+  DownloadOptions o;
+  if (GetParam()) o.local_dir = dir.path() + "/out";
+  Client c = MakeClient();
+  auto r = c.Download("org/m", "model.bin", o);
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().Message(), HasSubstr("the file changed on the Hub during the download"));
+  EXPECT_EQ(routes.Count("GET"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, DownloadRefreshTest, ::testing::Bool(),
+                         [](const auto& p) { return p.param ? "LocalDir" : "Cache"; });
+
 TEST_F(DownloadTest, BadArgumentsAreRejectedBeforeAnyRequest) {
   EXPECT_CALL(*transport, Send(_)).Times(0);
   Client c = MakeClient();
