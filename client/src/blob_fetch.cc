@@ -58,6 +58,16 @@ class Partial {
     return OkStatus();
   }
 
+  // Asks the file system for the blocks of the whole file in one call
+  // instead of block by block as the writes arrive (fewer, larger extents;
+  // measurably less system time per GiB in tests/bench/hubget.sh). The
+  // file's size does not change: it stays the resume point. Advisory: where
+  // the file system cannot (EOPNOTSUPP) or the disk is full, the writes
+  // report what matters.
+  void Reserve(std::uint64_t total) {
+    if (total > size_) (void)::fallocate(fd_, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(total));
+  }
+
   // Waits for queued bytes to be written and hashed; false on a write error.
   bool Flush() {
     if (sink_ && !sink_->Drain()) {
@@ -179,6 +189,7 @@ Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
   if (file.size() > target.size) {
     if (auto s = file.Truncate(); !s) return s.error();
   }
+  file.Reserve(target.size);
   const RetryPolicy& policy = session.config().retry;
   FetchResult out;
   std::string url = target.url;

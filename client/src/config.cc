@@ -8,11 +8,13 @@
 namespace hubget {
 namespace {
 
+// A positive number of seconds ("10", "0.5"), at most a day; anything else
+// (garbage, "inf", "nan", 0, negative) keeps the default.
 std::optional<std::chrono::milliseconds> Seconds(const std::optional<std::string>& v) {
   if (!v || v->empty()) return std::nullopt;
   char* end = nullptr;
   const double s = std::strtod(v->c_str(), &end);
-  if (end == v->c_str() || s <= 0) return std::nullopt;
+  if (end == v->c_str() || *end != '\0' || !(s > 0 && s <= 86400)) return std::nullopt;
   return std::chrono::milliseconds(static_cast<long long>(s * 1000));
 }
 

@@ -1,6 +1,9 @@
 // The resumable, verified body GET: Range arithmetic, restarts, 416, mid-
 // stream resume, integrity, CDN 403 refresh and the token-origin rule.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -295,6 +298,31 @@ TEST_F(BlobFetchTest, NoEmptyPartialIsLeftAfterANetworkFailure) {
   Answers({Fail(Kind::kNetwork)});
   ASSERT_FALSE(Fetch(cdn, sha));
   EXPECT_FALSE(std::filesystem::exists(partial));
+}
+
+// The blocks of the whole file are reserved up front (fallocate with
+// KEEP_SIZE), but the partial's size stays the count of bytes received: it
+// is the resume point, for hubget and for huggingface_hub alike.
+TEST_F(BlobFetchTest, PartialKeepsItsReceivedSizeWhileTheWholeFileIsReserved) {
+  content = std::string(1 << 20, 'm');
+  sha = Sha256Hex(content);
+  Answers({ReplyCut(200, {}, content, 100), Fail(Kind::kNetwork)});
+  ASSERT_FALSE(Fetch(cdn, sha));
+
+  struct stat st {};
+  ASSERT_EQ(::stat(partial.c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 100);
+  // Does this file system reserve at all? Ask it the same way on a scratch file.
+  const std::string probe = dir.path() + "/probe";
+  const int fd = ::open(probe.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  const bool reserves = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 1 << 20) == 0;
+  ::close(fd);
+  if (reserves) {
+    EXPECT_GE(static_cast<long long>(st.st_blocks) * 512, 1 << 20);
+  } else {
+    EXPECT_LT(static_cast<long long>(st.st_blocks) * 512, 1 << 20);
+  }
 }
 
 TEST_F(BlobFetchTest, HubForbiddenKeepsTheTokenAdvice) {

@@ -33,6 +33,26 @@ TEST(ConfigTest, EndpointFromEnvironmentWithoutTrailingSlash) {
   EXPECT_EQ(From({{"HF_ENDPOINT", "http://127.0.0.1:9/"}}).endpoint, "http://127.0.0.1:9");
 }
 
+TEST(ConfigTest, TimeoutsDefaultToHuggingfaceHubsTenSeconds) {
+  const ClientConfig c = From({});
+  EXPECT_EQ(c.etag_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(c.idle_timeout, std::chrono::seconds(10));
+}
+
+TEST(ConfigTest, TimeoutsFromTheEnvironmentInSeconds) {
+  const ClientConfig c = From({{"HF_HUB_ETAG_TIMEOUT", "2.5"}, {"HF_HUB_DOWNLOAD_TIMEOUT", "60"}});
+  EXPECT_EQ(c.etag_timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(c.idle_timeout, std::chrono::seconds(60));
+}
+
+TEST(ConfigTest, TimeoutsThatAreNotPositiveSecondsKeepTheDefault) {
+  for (const char* bad : {"abc", "10s", "0", "-5", "inf", "nan", "1e30", ""}) {
+    const ClientConfig c = From({{"HF_HUB_DOWNLOAD_TIMEOUT", bad}, {"HF_HUB_ETAG_TIMEOUT", bad}});
+    EXPECT_EQ(c.idle_timeout, std::chrono::seconds(10)) << bad;
+    EXPECT_EQ(c.etag_timeout, std::chrono::seconds(10)) << bad;
+  }
+}
+
 TEST(ConfigTest, RetryKnobsFromTheEnvironment) {
   const ClientConfig c = From({{"HUBGET_MAX_RETRIES", "0"}, {"HUBGET_RETRY_BASE_MS", "5"}});
   EXPECT_EQ(c.retry.max_retries, 0);

@@ -33,9 +33,10 @@ struct ClientConfig {
   RetryPolicy retry;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds etag_timeout{10000};  // HEAD and API calls, total
-  // Read timeout (HF_HUB_DOWNLOAD_TIMEOUT): no byte for this long ends the
-  // request; a body GET then resumes from what it has.
-  std::chrono::milliseconds idle_timeout{30000};
+  // Read timeout (HF_HUB_DOWNLOAD_TIMEOUT, default 10 s as in
+  // huggingface_hub): no byte for this long ends the request; a body GET
+  // then resumes from what it has.
+  std::chrono::milliseconds idle_timeout{10000};
   int max_workers = 8;
   std::string ca_file;  // extra CA bundle (mockhub TLS)
   std::string user_agent = "hubget/0.1";
