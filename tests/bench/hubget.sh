@@ -9,7 +9,10 @@
 # 1. 1 GiB LFS file into hubget's cache (sha256 verified) vs
 #    `curl -o FILE URL && openssl dgst -sha256 FILE` on the same CDN URL
 #    (goal: hubget >= 2x faster), and vs `openssl dgst -sha256 FILE` alone
-#    (goal: hubget <= 1.25x). Interleaved rounds, best of each.
+#    (goal: hubget <= 1.25x). Interleaved rounds, best of each, in two
+#    memory states (cold, warm: see "memory states" below), with the CPU
+#    time of hubget and of mockhub, and what that CPU time allows on this
+#    machine's cores.
 # 2. hubget's peak RSS for 1 GiB and 4 GiB (goal < 32 MiB).
 # 3. snapshot of 1,000 small files: files/s, and from mockhub's journal at
 #    most one HEAD and one GET per file.
@@ -29,7 +32,7 @@ FORCE=0
 INSTALL=1
 GIB=$((1024 * 1024 * 1024))
 
-usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) BUILD_DIR=$2; shift 2 ;;
@@ -113,7 +116,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 avail_kib=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')
-need_gib=$((FOUR_GIB ? 7 : 3))
+need_gib=$((FOUR_GIB ? 7 : 4))
 [[ $avail_kib -gt $((need_gib * 1024 * 1024)) ]] || die "need ${need_gib} GiB free in $WORK"
 
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
@@ -160,83 +163,151 @@ log "warming up (mockhub hashes the synthetic files once)"
 SHA1G=$(etag_of bench/one-gib)
 [[ ${#SHA1G} -eq 64 ]] || die "no sha256 etag for bench/one-gib"
 
-# hubget_run NAME REPO [ARGS]: runs hubget with a fresh HF_HOME; prints
-# "seconds max_rss_kib"; checks the result.
+# The mock's CPU time so far, in seconds (user + system).
+TICK=$(getconf CLK_TCK)
+mock_cpu() { awk -v t="$TICK" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$MH_PID/stat"; }
+
+# hubget_run NAME REPO [ARGS]: runs hubget with a fresh HF_HOME (made before
+# the caller prepares the memory state); prints "seconds max_rss_kib
+# user_s sys_s mock_cpu_s" (mockhub's CPU while hubget ran); checks the result.
+hubget_home() { rm -rf "$WORK/hf-$1"; mkdir -p "$WORK/hf-$1"; }
 hubget_run() {
-  local name=$1 repo=$2 home="$WORK/hf-$1" t0 t1 rss
+  local name=$1 repo=$2 home="$WORK/hf-$1" t0 t1 m0 m1
   shift 2
-  rm -rf "$home"
-  mkdir -p "$home"
-  sync  # settle writeback of earlier runs' files before timing (both sides)
+  [[ -d "$home" ]] || hubget_home "$name"
+  m0=$(mock_cpu)
   t0=$(now_ns)
   env -i PATH="$PATH" HOME="$WORK" HF_HOME="$home" HF_HUB_CACHE="$home/hub" HF_ENDPOINT="$HUB" \
-    timeout 600 /usr/bin/time -f '%M' -o "$WORK/$name.rss" \
+    timeout 600 /usr/bin/time -f '%M %U %S' -o "$WORK/$name.rss" \
     "$HUBGET" --json --quiet download "$repo" "$@" >"$WORK/$name.json" 2>"$WORK/$name.err" \
     || { cat "$WORK/$name.err" >&2; die "hubget $repo failed"; }
   t1=$(now_ns)
+  m1=$(mock_cpu)
   jq -e '.ok == true' "$WORK/$name.json" >/dev/null || die "hubget $repo: $(tail -1 "$WORK/$name.json")"
-  rss=$(tail -1 "$WORK/$name.rss")
-  echo "$(calc "($t1 - $t0) / 1e9" 3) $rss"
+  echo "$(calc "($t1 - $t0) / 1e9" 3) $(tail -1 "$WORK/$name.rss") $(calc "$m1 - $m0" 3)"
 }
 
-# ---------------------------------------------------------------- 1. 1 GiB
-log "1 GiB: $ROUNDS interleaved rounds of hubget, curl+openssl, openssl alone"
-HG_T=() CO_T=() OS_T=() CN_T=() HG_RSS1=()
-for r in $(seq 1 "$ROUNDS"); do
-  read -r t rss < <(hubget_run one bench/one-gib model.bin)
-  blob=$(readlink -f "$(jq -r '.paths[0]' "$WORK/one.json")")
-  [[ "$(basename "$blob")" == "$SHA1G" && $(stat -c %s "$blob") -eq $GIB ]] \
-    || die "hubget's blob is not the verified 1 GiB file"
-  rm -rf "$WORK/hf-one"
-  sync
-  HG_T+=("$t") HG_RSS1+=("$rss")
-
-  url=$(cdn_url bench/one-gib)
-  rm -f "$WORK/curl.bin"
-  sync
-  t0=$(now_ns)
-  timeout 600 curl -s -o "$WORK/curl.bin" "$url"
-  sum=$(openssl dgst -sha256 "$WORK/curl.bin" | awk '{ print $NF }')
-  t1=$(now_ns)
-  [[ "$sum" == "$SHA1G" ]] || die "curl's file has sha256 $sum"
-  CO_T+=("$(calc "($t1 - $t0) / 1e9" 3)")
-
-  t0=$(now_ns)
-  openssl dgst -sha256 "$WORK/curl.bin" >/dev/null
-  t1=$(now_ns)
-  OS_T+=("$(calc "($t1 - $t0) / 1e9" 3)")
-  rm -f "$WORK/curl.bin"
-
-  # Reference, no goal: how fast the mock's CDN serves at all (a floor for
-  # any client), curl into /dev/null.
-  url=$(cdn_url bench/one-gib)
-  t0=$(now_ns)
-  timeout 600 curl -s -o /dev/null "$url"
-  t1=$(now_ns)
-  CN_T+=("$(calc "($t1 - $t0) / 1e9" 3)")
-  log "  round $r: hubget ${HG_T[-1]} s (rss ${rss} KiB), curl+openssl ${CO_T[-1]} s, openssl ${OS_T[-1]} s, curl to /dev/null ${CN_T[-1]} s"
-done
-HG=$(printf '%s\n' "${HG_T[@]}" | min_of)
-CO=$(printf '%s\n' "${CO_T[@]}" | min_of)
-OS=$(printf '%s\n' "${OS_T[@]}" | min_of)
-CN=$(printf '%s\n' "${CN_T[@]}" | min_of)
-RSS1=$(printf '%s\n' "${HG_RSS1[@]}" | sort -g | tail -1)
-SPEEDUP=$(calc "$CO / $HG")
-VS_OPENSSL=$(calc "$HG / $OS")
-
-# ---------------------------------------------------------------- 2. 4 GiB RSS
-RSS4="-" T4="-"
-if [[ $FOUR_GIB -eq 1 ]]; then
-  log "4 GiB: one hubget run for peak RSS"
-  etag_of bench/four-gib >/dev/null  # the mock hashes it first
-  read -r T4 RSS4 < <(hubget_run four bench/four-gib model.bin)
-  rm -rf "$WORK/hf-four"
+# ---------------------------------------------------------------- memory states
+# Writing 1 GiB puts 1 GiB of new pages in the page cache, and on a VM with
+# free page reporting (virtio-balloon; Firecracker here) what a new page costs
+# depends on the past: memory freed in the last ~2 s is still the guest's and
+# cheap to reuse; memory freed earlier has been handed back to the host, and
+# each page of it costs a host fault when touched again (dd of 1 GiB into the
+# page cache: ~0.3 s of system time warm, 1-2 s cold, on this machine). Both
+# peers write the file, so every timed command starts from the same state,
+# and the run measures both:
+#   cold: sync, then 3 s for freed memory to go back to the host;
+#   warm: sync, then 2 GiB written to a scratch file and deleted, so the
+#         kernel hands out recently freed memory, as on bare metal (mostly:
+#         the `dd` reference row shows how warm each state really was).
+# On a machine without page reporting the two states measure the same thing.
+REPORTING="no"
+if [[ -d /sys/bus/virtio/drivers/virtio_balloon ]]; then
+  order=$(sed -n 's/.*page_reporting\.page_reporting_order=\([0-9]*\).*/\1/p' /proc/cmdline)
+  REPORTING="virtio_balloon present${order:+, page_reporting_order=$order}"
 fi
+prepare() {  # prepare STATE
+  sync
+  case "$1" in
+    cold) sleep 3 ;;
+    warm)
+      dd if=/dev/zero of="$WORK/scratch" bs=1M count=2048 status=none
+      rm -f "$WORK/scratch"
+      ;;
+  esac
+}
+# The page cache's own price in this state: seconds of `dd` writing 1 GiB.
+dd_write() {
+  local t0 t1
+  rm -f "$WORK/dd.bin"
+  t0=$(now_ns)
+  dd if=/dev/zero of="$WORK/dd.bin" bs=1M count=1024 status=none
+  t1=$(now_ns)
+  rm -f "$WORK/dd.bin"
+  calc "($t1 - $t0) / 1e9" 3
+}
 
-# ---------------------------------------------------------------- 3. snapshot
+# ---------------------------------------------------------------- figure 1: 1 GiB
+# Per state and round, each command after prepare(): hubget; curl -o then
+# openssl; openssl alone (reads the page cache: no new pages); dd (the write
+# floor); curl to /dev/null (the CDN's own pace, a reference).
+declare -A HG CO OS DD CN
+HG_RSS1=()
+STATES=(cold warm)
+for state in "${STATES[@]}"; do
+  log "1 GiB, memory $state: $ROUNDS rounds of hubget, curl+openssl, openssl alone, dd"
+  for r in $(seq 1 "$ROUNDS"); do
+    hubget_home one
+    prepare "$state"
+    read -r t rss u sy m < <(hubget_run one bench/one-gib model.bin)
+    blob=$(readlink -f "$(jq -r '.paths[0]' "$WORK/one.json")")
+    [[ "$(basename "$blob")" == "$SHA1G" && $(stat -c %s "$blob") -eq $GIB ]] \
+      || die "hubget's blob is not the verified 1 GiB file"
+    rm -rf "$WORK/hf-one"
+    HG[$state]+="$t $(calc "$u + $sy" 3) $m"$'\n'
+    HG_RSS1+=("$rss")
+
+    url=$(cdn_url bench/one-gib)
+    rm -f "$WORK/curl.bin"
+    prepare "$state"
+    t0=$(now_ns)
+    timeout 600 curl -s -o "$WORK/curl.bin" "$url"
+    t1=$(now_ns)
+    sum=$(openssl dgst -sha256 "$WORK/curl.bin" | awk '{ print $NF }')
+    t2=$(now_ns)
+    [[ "$sum" == "$SHA1G" ]] || die "curl's file has sha256 $sum"
+    CO[$state]+="$(calc "($t2 - $t0) / 1e9" 3) $(calc "($t1 - $t0) / 1e9" 3)"$'\n'
+
+    t0=$(now_ns)
+    openssl dgst -sha256 "$WORK/curl.bin" >/dev/null
+    t1=$(now_ns)
+    OS[$state]+="$(calc "($t1 - $t0) / 1e9" 3)"$'\n'
+    rm -f "$WORK/curl.bin"
+
+    prepare "$state"
+    DD[$state]+="$(dd_write)"$'\n'
+
+    url=$(cdn_url bench/one-gib)
+    t0=$(now_ns)
+    timeout 600 curl -s -o /dev/null "$url"
+    t1=$(now_ns)
+    CN[$state]+="$(calc "($t1 - $t0) / 1e9" 3)"$'\n'
+    log "  $state round $r: hubget $t s (cpu $u u + $sy s, mockhub $m s, rss $rss KiB)," \
+      "curl+openssl $(tail -2 <<<"${CO[$state]}" | head -1 | cut -d' ' -f1) s," \
+      "openssl $(tail -2 <<<"${OS[$state]}" | head -1) s, dd $(tail -2 <<<"${DD[$state]}" | head -1) s"
+  done
+done
+RSS1=$(printf '%s\n' "${HG_RSS1[@]}" | sort -g | tail -1)
+
+# best ROWS: the row with the smallest first field (a round's figures stay together).
+best() { grep -v '^$' <<<"$1" | sort -g -k1,1 | head -1; }
+# rounds ROWS: the first fields, space-separated, for the record.
+rounds() { grep -v '^$' <<<"$1" | cut -d' ' -f1 | paste -sd' '; }
+declare -A R  # R[state,figure]
+NPROC=$(nproc)
+for state in "${STATES[@]}"; do
+  read -r R[$state,hg] R[$state,hgcpu] R[$state,mock] <<<"$(best "${HG[$state]}")"
+  read -r R[$state,co] R[$state,cu] <<<"$(best "${CO[$state]}")"
+  R[$state,os]=$(best "${OS[$state]}")
+  R[$state,dd]=$(best "${DD[$state]}")
+  R[$state,cn]=$(best "${CN[$state]}")
+  R[$state,speedup]=$(calc "${R[$state,co]} / ${R[$state,hg]}")
+  R[$state,vs]=$(calc "${R[$state,hg]} / ${R[$state,os]}")
+  # What 2x asks of hubget, and the least wall time hubget's and mockhub's
+  # CPU work in that round allows on this many cores.
+  R[$state,need]=$(calc "${R[$state,co]} / 2" 3)
+  R[$state,floor]=$(calc "(${R[$state,hgcpu]} + ${R[$state,mock]}) / $NPROC" 3)
+done
+
+# ---------------------------------------------------------------- figure 3: snapshot (before the 4 GiB run)
 log "snapshot of 1,000 small files"
 curl -s -X DELETE "$HUB/_mockhub/requests" >/dev/null
-read -r TS RSSS < <(hubget_run snap bench/small-files)
+hubget_home snap
+# After the deletes of the 1 GiB rounds: let their writeback and the file
+# system's discards settle (ext4 mounted with `discard` delays the journal
+# commits that 1,000 file creations need).
+prepare cold
+read -r TS _ < <(hubget_run snap bench/small-files)
 NFILES=$(jq '.paths | length' "$WORK/snap.json")
 [[ "$NFILES" -eq 1000 ]] || die "snapshot gave $NFILES files"
 FPS=$(calc "$NFILES / $TS" 0)
@@ -252,42 +323,79 @@ read -r MAX_HEAD MAX_GET N_API < <(jq -r '
   + [ [$e[] | select(.target | startswith("/api/"))] | length ]
   | @tsv' "$WORK/journal.json")
 
+# ---------------------------------------------------------------- figure 2: 4 GiB RSS
+RSS4="-" T4="-"
+if [[ $FOUR_GIB -eq 1 ]]; then
+  log "4 GiB: one hubget run for peak RSS"
+  etag_of bench/four-gib >/dev/null  # the mock hashes it first
+  hubget_home four
+  prepare none
+  read -r T4 RSS4 _ < <(hubget_run four bench/four-gib model.bin)
+  rm -rf "$WORK/hf-four"
+fi
+
 BUSY_AFTER=$(busy)
 
 # ---------------------------------------------------------------- report
 ok() { awk "BEGIN { exit !($1) }" && echo OK || echo MISS; }
-TABLE="| figure | value | goal | |
+row() {  # row LABEL FIELD [SUFFIX]: one value per memory state
+  local line="| $1 |" state
+  for state in "${STATES[@]}"; do line+=" ${R[$state,$2]}${3:-} |"; done
+  echo "$line"
+}
+goal_row() {  # goal_row LABEL FIELD CONDITION-WITH-X GOAL
+  local line="| $1 |" state
+  for state in "${STATES[@]}"; do
+    line+=" ${R[$state,$2]}x $(ok "${3//X/${R[$state,$2]}}") |"
+  done
+  echo "$line $4 |"
+}
+TABLE="| 1 GiB LFS file, best of $ROUNDS rounds (s) | cold memory | warm memory | goal |
 |---|---|---|---|
-| 1 GiB LFS, hubget into its cache (sha256 verified), best of $ROUNDS | $HG s ($(calc "1024 / $HG" 0) MiB/s) | | |
-| same URL, \`curl -o\` then \`openssl dgst -sha256\` | $CO s | | |
-| \`openssl dgst -sha256\` alone on the file | $OS s | | |
-| reference: \`curl -o /dev/null\` of the same URL (the CDN's own pace) | $CN s ($(calc "1024 / $CN" 0) MiB/s) | | |
-| speed-up of hubget over curl+openssl | ${SPEEDUP}x | >= 2x | $(ok "$SPEEDUP >= 2") |
-| hubget time / openssl alone | ${VS_OPENSSL}x | <= 1.25x | $(ok "$VS_OPENSSL <= 1.25") |
-| hubget peak RSS, 1 GiB (max of rounds) | $(calc "$RSS1 / 1024" 1) MiB | < 32 MiB | $(ok "$RSS1 < 32768") |
+$(row "hubget into its cache, sha256 verified" hg) |
+$(row "\`curl -o\` then \`openssl dgst -sha256\`, same URL" co) |
+$(row "  of which \`curl -o\`" cu) |
+$(row "\`openssl dgst -sha256\` alone on the file" os) |
+$(goal_row "speed-up of hubget over curl+openssl" speedup "X >= 2" ">= 2x")
+$(goal_row "hubget time / openssl alone" vs "X <= 1.25" "<= 1.25x")
+$(row "CPU time of hubget (user+sys) in its best round" hgcpu) |
+$(row "CPU time of mockhub serving it" mock) |
+$(row "2x asks hubget for at most (curl+openssl)/2" need) |
+$(row "least time hubget's and mockhub's CPU time allow on $NPROC cores" floor) |
+$(row "reference: \`dd\` writing 1 GiB to the page cache" dd) |
+$(row "reference: \`curl -o /dev/null\` (the CDN's own pace)" cn) |
+
+| figure | value | goal | |
+|---|---|---|---|
+| hubget peak RSS, 1 GiB (max of all rounds) | $(calc "$RSS1 / 1024" 1) MiB | < 32 MiB | $(ok "$RSS1 < 32768") |
 | hubget peak RSS, 4 GiB | $([[ $RSS4 == - ]] && echo - || echo "$(calc "$RSS4 / 1024" 1) MiB ($T4 s)") | < 32 MiB | $([[ $RSS4 == - ]] && echo - || ok "$RSS4 < 32768") |
 | snapshot of 1,000 small files | $TS s, $FPS files/s | | |
 | requests per file in that snapshot (worst file) | $MAX_HEAD HEAD, $MAX_GET GET (+ $N_API API calls) | <= 1 each | $(ok "$MAX_HEAD <= 1 && $MAX_GET <= 1") |"
 
+ROUNDS_LINE=""
+for state in "${STATES[@]}"; do
+  ROUNDS_LINE+="$state: hubget $(rounds "${HG[$state]}"); curl+openssl $(rounds "${CO[$state]}");"
+  ROUNDS_LINE+=" openssl $(rounds "${OS[$state]}"); dd $(rounds "${DD[$state]}"). "
+done
+HEADER="hubget benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $NPROC cores, kernel $(uname -r), page reporting: $REPORTING"
+FOOTER="rounds (s): $ROUNDS_LINE
+other benchmarks running at the start: ${OTHERS:-none}
+before: $BUSY_BEFORE
+after:  $BUSY_AFTER"
+
 echo
-echo "hubget benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r)"
-echo "rounds (s): hubget ${HG_T[*]}; curl+openssl ${CO_T[*]}; openssl ${OS_T[*]}; curl to /dev/null ${CN_T[*]}"
+echo "$HEADER"
 echo "$TABLE"
 echo
-echo "other benchmarks running at the start: ${OTHERS:-none}"
-echo "before: $BUSY_BEFORE"
-echo "after:  $BUSY_AFTER"
+echo "$FOOTER"
 if [[ -n "$MARKDOWN" ]]; then
   {
-    echo "Run of $(date -u +%Y-%m-%dT%H:%MZ) ($(nproc) cores; rounds in s: hubget ${HG_T[*]};"
-    echo "curl+openssl ${CO_T[*]}; openssl ${OS_T[*]})."
+    echo "$HEADER."
     echo
     echo "$TABLE"
     echo
     echo '```'
-    echo "other benchmarks running at the start: ${OTHERS:-none}"
-    echo "before: $BUSY_BEFORE"
-    echo "after:  $BUSY_AFTER"
+    echo "$FOOTER"
     echo '```'
   } >"$MARKDOWN"
 fi
