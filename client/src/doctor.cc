@@ -17,6 +17,30 @@ Finding Make(Level l, std::string topic, std::string text, std::string fix = "")
   return Finding{l, std::move(topic), std::move(text), std::move(fix)};
 }
 
+// The Hub rejects a request that carries a bad token even when the repo is
+// public (the InvokeAI 401): ask again without it, to tell "the token is the
+// only problem" from "this repo needs a valid token".
+Finding WithoutTheToken(const Client::Impl& im, const std::string& repo_id, RepoType type,
+                        const ResolvedToken& token) {
+  ClientConfig anonymous = im.config;
+  anonymous.token = ResolvedToken{};
+  Client probe(anonymous, im.transport, im.clock);
+  auto info = probe.Info(repo_id, type);
+  if (info && !info->is_private && info->gated.empty()) {
+    return Make(Level::kInfo, "repo",
+                "without the token, " + repo_id +
+                    " is public and readable: the rejected token is the only problem (the Hub "
+                    "refuses a bad token even for public files)",
+                token.source.Remedy() +
+                    " to download anonymously, or replace it with a valid "
+                    "token");
+  }
+  const std::string what = info ? repo_id + " is " + (info->gated.empty() ? "private" : "gated")
+                                : "without a token the Hub says: " + info.error().Message();
+  return Make(Level::kInfo, "repo", what + "; a valid token with access is needed",
+              "create a new read token at " + im.config.endpoint + "/settings/tokens");
+}
+
 }  // namespace
 
 const char* LevelName(Finding::Level level) {
@@ -118,6 +142,10 @@ DoctorReport Client::Doctor(const Environment& env, const std::string& repo_id, 
   auto info = Info(repo_id, type);
   if (!info) {
     add(Make(Level::kFail, "repo", info.error().Message()));
+    const Kind kind = info.error().kind;
+    if (token.value && (kind == Kind::kInvalidToken || kind == Kind::kTokenExpired)) {
+      add(WithoutTheToken(im, repo_id, type, token));
+    }
     return report;
   }
   std::string vis = info->is_private ? "private" : "public";

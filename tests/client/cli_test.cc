@@ -285,6 +285,35 @@ TEST_F(CliTest, DoctorExplainsAnExpiredToken) {
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_expired")));
 }
 
+// The InvokeAI 401: doctor asks again without the token and says the
+// token is the only problem, and how to get rid of it.
+TEST_F(CliTest, DoctorSaysARejectedTokenIsTheOnlyProblemForAPublicRepo) {
+  const ProcessResult r =
+      Hubget({"doctor", kClipRepo, "config.json"}, {{"HF_TOKEN", "hf_revoked"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("[fail] repo"));
+  EXPECT_THAT(r.out, HasSubstr("[info] repo: without the token, " + kClipRepo +
+                               " is public and readable: the rejected token is the only problem"));
+  EXPECT_THAT(r.out, HasSubstr("fix: unset HF_TOKEN to download anonymously"));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_revoked")));
+  // The second look went out without any Authorization header.
+  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  bool anonymous_info = false;
+  for (const auto& e : server->journal().Entries()) {
+    anonymous_info |= e.target.rfind("/api/models/" + kClipRepo, 0) == 0 && e.authorization.empty();
+  }
+  EXPECT_TRUE(anonymous_info);
+}
+
+TEST_F(CliTest, DoctorSaysAPrivateRepoNeedsAValidTokenWhenTheTokenIsRejected) {
+  const ProcessResult r =
+      Hubget({"doctor", "alice/private-model", "config.json"}, {{"HF_TOKEN", "hf_revoked"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("[info] repo: without a token the Hub says:"));
+  EXPECT_THAT(r.out, HasSubstr("a valid token with access is needed"));
+  EXPECT_THAT(r.out, Not(HasSubstr("is public and readable")));
+}
+
 TEST_F(CliTest, DoctorWithAGoodTokenPasses) {
   const ProcessResult r =
       Hubget({"doctor", kSmallLfsRepo, "weights.bin"}, {{"HF_TOKEN", "hf_alice"}});
