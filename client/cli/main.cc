@@ -71,6 +71,11 @@ int ExitCode(Kind kind) {
 
 json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
+// Server text (error headers, Location, ETag) and file names are bytes, not
+// always UTF-8: invalid sequences print as U+FFFD. json::dump() would throw
+// and end the process, and --json must always print its one object.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 // The shape: "error" is the kind, "status" the HTTP status or null;
 // the rest is what a person or a scenario runner needs to explain it.
 json ErrorJson(const hubget::Error& e) {
@@ -150,7 +155,7 @@ struct Common {
 
 int Fail(const Common& c, const hubget::Error& e) {
   if (c.json) {
-    std::cout << ErrorJson(e).dump() << std::endl;
+    std::cout << Dump(ErrorJson(e)) << std::endl;
   } else {
     std::cerr << "hubget: " << hubget::KindName(e.kind) << ": " << e.Message() << std::endl;
   }
@@ -237,7 +242,7 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
   out["paths"] = paths;
   out["token_source"] = client.config().token.source.Name();
   out["warnings"] = warnings;
-  if (c.json) std::cout << out.dump() << std::endl;
+  if (c.json) std::cout << Dump(out) << std::endl;
   return 0;
 }
 
@@ -255,7 +260,7 @@ int Info(const Common& c, const std::string& repo, const std::string& revision) 
                       {"disabled", r->disabled},
                       {"files", r->files},
                       {"token_source", client.config().token.source.Name()}};
-    std::cout << out.dump() << std::endl;
+    std::cout << Dump(out) << std::endl;
     return 0;
   }
   std::cout << "id:      " << r->id << "\nsha:     " << r->sha
@@ -271,13 +276,12 @@ int Whoami(const Common& c) {
   if (!r) return Fail(c, r.error());
   const std::string source = client.config().token.source.Name();
   if (c.json) {
-    std::cout << json({{"ok", true},
-                       {"name", r->name},
-                       {"orgs", r->orgs},
-                       {"token_name", r->token_name},
-                       {"token_role", r->token_role},
-                       {"token_source", source}})
-                     .dump()
+    std::cout << Dump(json({{"ok", true},
+                            {"name", r->name},
+                            {"orgs", r->orgs},
+                            {"token_name", r->token_name},
+                            {"token_role", r->token_role},
+                            {"token_source", source}}))
               << std::endl;
     return 0;
   }
@@ -304,7 +308,7 @@ int Doctor(const Common& c, const std::string& repo, const std::string& file) {
                           {"text", f.text},
                           {"fix", NullIfEmpty(f.fix)}});
     }
-    std::cout << json({{"ok", report.ok()}, {"findings", findings}}).dump() << std::endl;
+    std::cout << Dump(json({{"ok", report.ok()}, {"findings", findings}})) << std::endl;
   } else {
     for (const auto& f : report.findings) {
       std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": " << f.text << "\n";
@@ -369,7 +373,7 @@ int main(int argc, char** argv) {
     if (rc == 0) return 0;
     if (WantsJson(argc, argv)) {
       hubget::Error err = hubget::MakeError(Kind::kInvalidArgument, e.what());
-      std::cout << ErrorJson(err).dump() << std::endl;
+      std::cout << Dump(ErrorJson(err)) << std::endl;
     }
     return 2;
   }

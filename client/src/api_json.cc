@@ -22,6 +22,24 @@ std::string StringOr(const json& obj, const char* key, const std::string& fallba
   return it->get<std::string>();
 }
 
+// An optional key of the tree cache: absent leaves `*out` alone; present
+// with another type is false (json::value() would throw, or cast a double
+// out of range). Only unsigned integers for `std::uint64_t`.
+bool Optional(const json& obj, const char* key, std::uint64_t* out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return true;
+  if (!it->is_number_unsigned()) return false;
+  *out = it->get<std::uint64_t>();
+  return true;
+}
+bool Optional(const json& obj, const char* key, std::string* out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return true;
+  if (!it->is_string()) return false;
+  *out = it->get<std::string>();
+  return true;
+}
+
 }  // namespace
 
 Result<RepoInfo> ParseRepoInfo(const std::string& body) {
@@ -87,7 +105,9 @@ std::string TreeCacheJson(const std::vector<TreeEntry>& entries) {
 
 std::optional<std::vector<TreeEntry>> ParseTreeCache(const std::string& body) {
   const auto doc = nlohmann::json::parse(body, nullptr, false);
-  if (!doc.is_object() || doc.value("format_version", 0) != 1) return std::nullopt;
+  if (!doc.is_object()) return std::nullopt;
+  const auto version = doc.find("format_version");
+  if (version == doc.end() || !version->is_number_integer() || *version != 1) return std::nullopt;
   const auto files = doc.find("files");
   if (files == doc.end() || !files->is_object()) return std::nullopt;
   std::vector<TreeEntry> out;
@@ -95,10 +115,10 @@ std::optional<std::vector<TreeEntry>> ParseTreeCache(const std::string& body) {
     if (!f.is_object()) return std::nullopt;
     TreeEntry t;
     t.path = path;
-    t.size = f.value("size", std::uint64_t{0});
-    t.blob_id = f.value("blob_id", "");
-    t.lfs_sha256 = f.value("lfs_sha256", "");
-    t.lfs_size = f.value("lfs_size", std::uint64_t{0});
+    if (!Optional(f, "size", &t.size) || !Optional(f, "blob_id", &t.blob_id) ||
+        !Optional(f, "lfs_sha256", &t.lfs_sha256) || !Optional(f, "lfs_size", &t.lfs_size)) {
+      return std::nullopt;  // not what we write: list again
+    }
     out.push_back(std::move(t));
   }
   return out;

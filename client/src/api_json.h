@@ -17,7 +17,8 @@ Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body);
 // trees/<commit>.json as huggingface_hub >= 1.22 writes it:
 // {"format_version":1,"files":{path:{size,blob_id[,lfs_sha256,lfs_size]}}}.
 std::string TreeCacheJson(const std::vector<TreeEntry>& entries);
-// nullopt when unreadable or another format version (then list again).
+// nullopt when unreadable, another format version or a key of another type
+// (then list again).
 std::optional<std::vector<TreeEntry>> ParseTreeCache(const std::string& body);
 Result<WhoAmI> ParseWhoami(const std::string& body);
 // {"error": "..."} or {"error": [...]}; "" when not JSON or absent.

@@ -23,13 +23,15 @@ void SystemClock::Sleep(std::chrono::milliseconds duration) {
 }
 
 std::int64_t ParseHttpDate(const std::string& text) {
-  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT". Field widths keep each
+  // %d within an int (an overflowing %d is undefined behaviour) and the year
+  // to four digits, so the result stays far from overflowing a duration.
   char wday[4] = {};
   char mon[4] = {};
   char zone[4] = {};
   int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
-  if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm,
-                  &ss, zone) != 8) {
+  if (std::sscanf(text.c_str(), "%3s, %2d %3s %4d %2d:%2d:%2d %3s", wday, &day, mon, &year, &hh,
+                  &mm, &ss, zone) != 8) {
     return -1;
   }
   if (std::strcmp(zone, "GMT") != 0) return -1;
@@ -39,7 +41,10 @@ std::int64_t ParseHttpDate(const std::string& text) {
   for (int i = 0; i < 12; ++i) {
     if (std::strcmp(mon, months[i]) == 0) month = i;
   }
-  if (month < 0 || day < 1 || day > 31 || year < 1970 || hh > 23 || mm > 59 || ss > 60) return -1;
+  if (month < 0 || day < 1 || day > 31 || year < 1970 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+      ss < 0 || ss > 60) {
+    return -1;
+  }
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month;

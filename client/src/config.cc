@@ -1,4 +1,5 @@
 // ClientConfig from the environment, the way huggingface_hub reads it.
+#include <algorithm>
 #include <cstdlib>
 
 #include "hubget/cache.h"
@@ -9,20 +10,23 @@ namespace hubget {
 namespace {
 
 // A positive number of seconds ("10", "0.5"), at most a day; anything else
-// (garbage, "inf", "nan", 0, negative) keeps the default.
+// (garbage, "inf", "nan", 0, negative) keeps the default. At least 1 ms: a
+// tiny value rounded to 0 would mean no timeout at all.
 std::optional<std::chrono::milliseconds> Seconds(const std::optional<std::string>& v) {
   if (!v || v->empty()) return std::nullopt;
   char* end = nullptr;
   const double s = std::strtod(v->c_str(), &end);
   if (end == v->c_str() || *end != '\0' || !(s > 0 && s <= 86400)) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+  return std::chrono::milliseconds(std::max(1LL, static_cast<long long>(s * 1000)));
 }
 
-std::optional<long long> NonNegative(const std::optional<std::string>& v) {
+// A whole number from 0 to `max`; anything else keeps the default (larger
+// values would overflow int or the backoff arithmetic).
+std::optional<long long> NonNegative(const std::optional<std::string>& v, long long max) {
   if (!v || v->empty()) return std::nullopt;
   char* end = nullptr;
   const long long n = std::strtoll(v->c_str(), &end, 10);
-  if (*end != '\0' || n < 0) return std::nullopt;
+  if (*end != '\0' || n < 0 || n > max) return std::nullopt;
   return n;
 }
 
@@ -38,10 +42,11 @@ ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& o) {
   c.offline = IsTruthy(env.Get("HF_HUB_OFFLINE")) || IsTruthy(env.Get("TRANSFORMERS_OFFLINE"));
   if (auto t = Seconds(env.Get("HF_HUB_ETAG_TIMEOUT"))) c.etag_timeout = *t;
   if (auto t = Seconds(env.Get("HF_HUB_DOWNLOAD_TIMEOUT"))) c.idle_timeout = *t;
-  // Test and scenario knobs: fewer retries, shorter backoff (max = 8 x base).
-  if (auto n = NonNegative(env.Get("HUBGET_MAX_RETRIES")))
+  // Test and scenario knobs: fewer retries, shorter backoff (max = 8 x base),
+  // up to 1000 retries and a base of a day.
+  if (auto n = NonNegative(env.Get("HUBGET_MAX_RETRIES"), 1000))
     c.retry.max_retries = static_cast<int>(*n);
-  if (auto ms = NonNegative(env.Get("HUBGET_RETRY_BASE_MS"))) {
+  if (auto ms = NonNegative(env.Get("HUBGET_RETRY_BASE_MS"), 86400000)) {
     c.retry.base_wait = std::chrono::milliseconds(*ms);
     c.retry.max_wait = std::chrono::milliseconds(*ms * 8);
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "hubget/cache.h"
 #include "hubget/url.h"
@@ -23,13 +24,17 @@ bool SafeEtag(const std::string& etag) {
   });
 }
 
+// A plain decimal size that fits an off_t (files, offsets and Range
+// values are signed 64-bit further down).
 bool ParseSize(const std::string& text, std::uint64_t* out) {
   if (text.empty() || text.size() > 19 ||
       !std::all_of(text.begin(), text.end(),
                    [](unsigned char c) { return std::isdigit(c) != 0; })) {
     return false;
   }
-  *out = std::stoull(text);
+  const std::uint64_t size = std::stoull(text);  // 19 digits fit: no throw
+  if (size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+  *out = size;
   return true;
 }
 
@@ -98,7 +103,9 @@ Result<FileMetadata> HeadFile(Session& session, const std::string& start_url,
     if (size.empty()) {
       return not_a_hub("the response has no X-Linked-Size (or Content-Length) header");
     }
-    if (!ParseSize(size, &m.size)) return not_a_hub("the file size '" + size + "' is not a number");
+    if (!ParseSize(size, &m.size)) {
+      return not_a_hub("the file size '" + size + "' is not a number of bytes");
+    }
     m.location = location;
     return m;
   }

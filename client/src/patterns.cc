@@ -36,39 +36,49 @@ bool MatchSet(const std::string& p, std::size_t pi, char c, std::size_t* next, b
   return found != negate;
 }
 
-bool Match(const std::string& p, std::size_t pi, const std::string& s, std::size_t si) {
-  while (pi < p.size()) {
-    const char pc = p[pi];
-    if (pc == '*') {
+// Whether the single-character item at p[pi] ('?', a set or a literal)
+// matches c; `next` is the position after it.
+bool MatchOne(const std::string& p, std::size_t pi, char c, std::size_t* next) {
+  if (p[pi] == '?') {
+    *next = pi + 1;
+    return true;
+  }
+  if (p[pi] == '[') {
+    bool is_set = false;
+    const bool ok = MatchSet(p, pi, c, next, &is_set);
+    if (is_set) return ok;
+  }
+  *next = pi + 1;
+  return p[pi] == c;
+}
+
+// Iterative, remembering only the last '*': every other item matches exactly
+// one character, so moving an earlier '*' never helps. O(|p| * |s|) at worst,
+// where trying every split at every '*' was exponential in the number of
+// '*' (a pattern with a few against a long server-listed path never ended).
+bool Match(const std::string& p, const std::string& s) {
+  std::size_t pi = 0, si = 0;
+  std::size_t star_p = std::string::npos;  // the pattern just after the last '*'
+  std::size_t star_s = 0;                  // where that '*' match ends for now
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '*') {
       while (pi < p.size() && p[pi] == '*') ++pi;
-      if (pi == p.size()) return true;
-      for (std::size_t k = si; k <= s.size(); ++k) {
-        if (Match(p, pi, s, k)) return true;
-      }
-      return false;
+      star_p = pi;
+      star_s = si;
+      continue;
     }
-    if (si >= s.size()) return false;
-    if (pc == '?') {
-      ++pi;
+    std::size_t next = 0;
+    if (pi < p.size() && MatchOne(p, pi, s[si], &next)) {
+      pi = next;
       ++si;
       continue;
     }
-    if (pc == '[') {
-      std::size_t next = 0;
-      bool is_set = false;
-      const bool ok = MatchSet(p, pi, s[si], &next, &is_set);
-      if (is_set) {
-        if (!ok) return false;
-        pi = next;
-        ++si;
-        continue;
-      }
-    }
-    if (pc != s[si]) return false;
-    ++pi;
-    ++si;
+    if (star_p == std::string::npos) return false;
+    pi = star_p;  // let the last '*' take one more character
+    si = ++star_s;
   }
-  return si == s.size();
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
 }
 
 std::string Normalize(std::string pattern) {
@@ -88,9 +98,7 @@ bool AnyMatch(const std::vector<std::string>& patterns, const std::string& path)
 
 }  // namespace
 
-bool FnMatch(const std::string& pattern, const std::string& name) {
-  return Match(pattern, 0, name, 0);
-}
+bool FnMatch(const std::string& pattern, const std::string& name) { return Match(pattern, name); }
 
 bool PathSelected(const std::string& path, const std::vector<std::string>& include,
                   const std::vector<std::string>& exclude) {

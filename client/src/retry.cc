@@ -31,7 +31,11 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& valu
   }
   const std::int64_t when = ParseHttpDate(v);
   if (when < 0) return std::nullopt;
-  return std::chrono::seconds(std::max<long long>(0, when - unix_now));
+  // Capped as delta-seconds are (9 digits): later than that is "give up" to
+  // every caller, and the wait stays far from overflowing a clock's
+  // nanoseconds or an int of seconds.
+  constexpr long long kMaxSeconds = 999999999;
+  return std::chrono::seconds(std::clamp<long long>(when - unix_now, 0, kMaxSeconds));
 }
 
 }  // namespace hubget

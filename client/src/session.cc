@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 
 #include "api_json.h"
 #include "hubget/url.h"
@@ -27,13 +26,22 @@ std::string RequestId(const HttpResponse& r) {
   return "";
 }
 
-// RateLimit: "name";r=R;t=T -> T when r == 0.
+// The run of 1 to `max_digits` decimal digits at `pos`, or -1 (none, a
+// sign, too long): never an overflow, whatever the server sent.
+long long DigitsAt(const std::string& text, std::size_t pos, std::size_t max_digits) {
+  const auto end = std::min(text.find_first_not_of("0123456789", pos), text.size());
+  if (pos >= text.size() || end == pos || end - pos > max_digits) return -1;
+  return std::stoll(text.substr(pos, end - pos));
+}
+
+// RateLimit: "name";r=R;t=T -> T when r == 0. T has at most 9 digits, as
+// Retry-After's delta-seconds.
 int RateLimitReset(const std::string& value) {
   const auto r = value.find(";r=");
   const auto t = value.find(";t=");
   if (r == std::string::npos || t == std::string::npos) return -1;
-  if (std::atoi(value.c_str() + r + 3) != 0) return -1;
-  return std::atoi(value.c_str() + t + 3);
+  if (DigitsAt(value, r + 3, 9) != 0) return -1;
+  return static_cast<int>(DigitsAt(value, t + 3, 9));
 }
 
 // The text of an S3/CloudFront-style error document:
@@ -48,7 +56,11 @@ std::string XmlErrorMessage(const std::string& body) {
     const auto e = body.find("</" + name + ">", b);
     if (e == std::string::npos) return std::string();
     const std::string v = body.substr(b + open.size(), e - b - open.size());
-    return v.size() > 200 ? v.substr(0, 200) : v;
+    if (v.size() <= 200) return v;
+    // Cut before a UTF-8 continuation byte: the text stays valid UTF-8.
+    std::size_t n = 200;
+    while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
+    return v.substr(0, n);
   };
   const std::string code = element("Code");
   const std::string message = element("Message");
@@ -171,22 +183,28 @@ Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
 }
 
 ContentRange ParseContentRange(const std::string& value) {
-  ContentRange cr;
-  std::string v = value;
-  if (v.rfind("bytes ", 0) != 0) return cr;
-  v = v.substr(6);
+  const ContentRange none;
+  if (value.rfind("bytes ", 0) != 0) return none;
+  const std::string v = value.substr(6);
   const auto slash = v.find('/');
-  if (slash == std::string::npos) return cr;
+  if (slash == std::string::npos) return none;
+  // 18 digits at most, as Content-Length: every value fits a long long.
+  auto whole_number = [](const std::string& s) {
+    return s.find_first_not_of("0123456789") == std::string::npos ? DigitsAt(s, 0, 18) : -1LL;
+  };
   const std::string range = v.substr(0, slash);
   const std::string total = v.substr(slash + 1);
-  if (!total.empty() && total != "*") cr.total = std::atoll(total.c_str());
-  if (range != "*") {
-    const auto dash = range.find('-');
-    if (dash != std::string::npos && dash > 0) {
-      cr.start = std::atoll(range.c_str());
-      if (dash + 1 < range.size()) cr.end = std::atoll(range.c_str() + dash + 1);
-    }
+  ContentRange cr;
+  if (total != "*") {
+    cr.total = whole_number(total);
+    if (cr.total < 0) return none;
   }
+  if (range == "*") return cr.total >= 0 ? cr : none;
+  const auto dash = range.find('-');
+  if (dash == std::string::npos) return none;
+  cr.start = whole_number(range.substr(0, dash));
+  cr.end = whole_number(range.substr(dash + 1));
+  if (cr.start < 0 || cr.end < cr.start || (cr.total >= 0 && cr.end >= cr.total)) return none;
   return cr;
 }
 

@@ -56,7 +56,8 @@ class Session {
 };
 
 // "bytes a-b/total": start (a), end (b) and total; -1 when absent.
-// "bytes */N" gives start and end -1 and total N.
+// "bytes */N" gives start and end -1 and total N. Anything malformed (not
+// plain decimal, more than 18 digits, b < a, b >= total) gives all -1.
 struct ContentRange {
   long long start = -1;
   long long end = -1;

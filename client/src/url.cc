@@ -105,7 +105,9 @@ std::optional<Url> ParseUrl(const std::string& text) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
   }
-  if (host.empty()) return std::nullopt;
+  // A ':' left in a host that is not an [IPv6] literal ("a:b:80") would
+  // read differently once written back into a URL.
+  if (host.empty() || (host[0] != '[' && host.find(':') != std::string::npos)) return std::nullopt;
   u.host = Lower(host);
   if (port.empty()) {
     u.port = DefaultPort(u.scheme);
@@ -115,6 +117,7 @@ std::optional<Url> ParseUrl(const std::string& text) {
       return std::nullopt;
     }
     u.port = std::stoi(port);
+    if (u.port > 65535) return std::nullopt;
   }
   std::string rest = text.substr(auth_end);
   if (const auto hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);
@@ -136,7 +139,11 @@ std::optional<std::string> ResolveLocation(const std::string& base, const std::s
   const std::string prefix =
       b->scheme + "://" + b->host +
       (b->port == DefaultPort(b->scheme) ? "" : ":" + std::to_string(b->port));
-  if (location.rfind("//", 0) == 0) return b->scheme + ":" + location;
+  if (location.rfind("//", 0) == 0) {
+    std::string absolute = b->scheme + ":" + location;
+    if (!ParseUrl(absolute)) return std::nullopt;  // "//", "//:80", "//h:99999"
+    return absolute;
+  }
   std::string path = location;
   std::string query;
   if (const auto hash = path.find('#'); hash != std::string::npos) path.resize(hash);

@@ -30,7 +30,8 @@ bool IsRetryableStatus(int status);
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry);
 
 // Retry-After as delta-seconds or HTTP-date, relative to `unix_now`.
-// nullopt when absent or unparseable; never negative.
+// nullopt when absent or unparseable (delta-seconds of more than 9 digits
+// included); never negative; an HTTP-date further away gives 999999999 s.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value,
                                                          long long unix_now);
 

@@ -28,7 +28,8 @@ bool SameOrigin(const std::string& a, const std::string& b);
 
 // Resolves a Location header value against the URL that returned it:
 // absolute, scheme-relative, absolute-path or relative-path references.
-// The Location's query is kept. nullopt when the base does not parse.
+// The Location's query is kept. nullopt when the base does not parse or the
+// result would not (a scheme-relative "//" with no usable host).
 std::optional<std::string> ResolveLocation(const std::string& base, const std::string& location);
 
 // Python's urllib.parse.quote(s, safe=""): everything but [A-Za-z0-9_.~-].
