@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -65,7 +66,12 @@ class Partial {
   // the file system cannot (EOPNOTSUPP) or the disk is full, the writes
   // report what matters.
   void Reserve(std::uint64_t total) {
-    if (total > size_) (void)::fallocate(fd_, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(total));
+    if (total <= size_) return;
+    // Only what fits: a size announced by a broken or hostile server (or a
+    // full disk) must not take the disk's last free blocks before a byte
+    // has arrived.
+    if (!FitsInFreeSpace(fd_, total - size_)) return;
+    (void)::fallocate(fd_, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(total));
   }
 
   // Waits for queued bytes to be written and hashed; false on a write error.
@@ -180,6 +186,12 @@ std::string CdnRefusalDetail(int refreshes, std::uint64_t kept, const std::strin
 }
 
 }  // namespace
+
+bool FitsInFreeSpace(int fd, std::uint64_t bytes) {
+  struct statvfs fs {};
+  if (::fstatvfs(fd, &fs) != 0) return false;
+  return static_cast<long double>(bytes) <= static_cast<long double>(fs.f_bavail) * fs.f_frsize;
+}
 
 Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
                                    const FetchHooks& hooks, const CallContext& ctx) {

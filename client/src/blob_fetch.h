@@ -37,6 +37,11 @@ struct FetchResult {
   std::uint64_t transferred = 0;  // body bytes received in this call
 };
 
+// Whether `bytes` more fit in the space left to unprivileged users on the
+// file system of `fd` (false when that cannot be told). The partial file's
+// blocks are reserved up front only when they fit.
+bool FitsInFreeSpace(int fd, std::uint64_t bytes);
+
 // On success the partial file holds exactly `size` bytes (and the digest
 // matches). On an integrity error the partial file is deleted.
 Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,

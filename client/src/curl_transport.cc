@@ -4,7 +4,9 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +110,23 @@ std::string Duration(std::chrono::milliseconds d) {
   return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
 
+// A header value with a line break would end the header early and start
+// another (header injection); libcurl sends it as given. httpx refuses such a
+// value, so does hubget, naming the header but never showing the value.
+std::optional<Error> UnsendableHeader(const Headers& headers) {
+  for (const auto& [name, value] : headers.items()) {
+    const bool bad = std::any_of(value.begin(), value.end(),
+                                 [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    if (!bad) continue;
+    std::string what = "refusing to send the " + name + " header: its value has a line break";
+    if (name == "Authorization") {
+      what += " inside the token (a Hub token is one line, like hf_...; check where it comes from)";
+    }
+    return MakeError(Kind::kInvalidArgument, what);
+  }
+  return std::nullopt;
+}
+
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(std::shared_ptr<Clock> clock) : clock_(std::move(clock)) {
@@ -119,6 +138,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
+    if (auto bad = UnsendableHeader(request.headers)) return *bad;
     CURL* h = Take();
     if (h == nullptr) return MakeError(Kind::kNetwork, "curl_easy_init failed");
     CallState st(&request, h, clock_.get());

@@ -3,8 +3,9 @@
 // send none.
 #include "hubget/token.h"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hubget/environment.h"
 
@@ -18,12 +19,25 @@ std::optional<std::string> NonEmpty(const std::optional<std::string>& v) {
   return s;
 }
 
+// A token file is a small regular file. Anything else is not read: a FIFO
+// would block, /dev/zero or a huge file would never end or fill memory.
+constexpr off_t kMaxTokenFile = 64 * 1024;
+
 std::optional<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return NonEmpty(ss.str());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::string content;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxTokenFile) {
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0 || content.size() + static_cast<std::size_t>(n) > kMaxTokenFile) break;
+      content.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return NonEmpty(content);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -323,6 +324,23 @@ TEST_F(BlobFetchTest, PartialKeepsItsReceivedSizeWhileTheWholeFileIsReserved) {
   } else {
     EXPECT_LT(static_cast<long long>(st.st_blocks) * 512, 1 << 20);
   }
+}
+
+// A server announcing more than the disk holds gets no reservation: the
+// disk's free blocks are not handed to a file before its bytes arrive.
+TEST_F(BlobFetchTest, ReservationIsOnlyForWhatFitsInTheFreeSpace) {
+  const int fd = ::open(partial.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  struct statvfs fs {};
+  ASSERT_EQ(::fstatvfs(fd, &fs), 0);
+  const auto free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  EXPECT_TRUE(FitsInFreeSpace(fd, 1 << 20));
+  // Halves and doubles: other processes may write while the test runs.
+  EXPECT_TRUE(FitsInFreeSpace(fd, free_bytes / 2));
+  EXPECT_FALSE(FitsInFreeSpace(fd, free_bytes * 2 + 1));
+  EXPECT_FALSE(FitsInFreeSpace(fd, std::uint64_t{1} << 60));  // an exbibyte
+  ::close(fd);
+  EXPECT_FALSE(FitsInFreeSpace(-1, 1));  // cannot tell: no reservation
 }
 
 TEST_F(BlobFetchTest, HubForbiddenKeepsTheTokenAdvice) {

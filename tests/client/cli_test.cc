@@ -273,6 +273,19 @@ TEST_F(CliTest, NoTokenIgnoresAStaleHfTokenAndSendsNone) {
   for (const auto& e : server->journal().Entries()) EXPECT_EQ(e.authorization, "") << e.target;
 }
 
+// A line break inside the token would inject a header: refused before any
+// byte goes out, with the header named and the token not shown.
+TEST_F(CliTest, TokenWithALineBreakInsideIsRefusedNotSent) {
+  const ProcessResult r = Hubget({"--json", "download", kClipRepo, "config.json"},
+                                 {{"HF_TOKEN", "hf_first_line\r\nX-Injected: yes"}});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(LastJson(r)["error"], "invalid_argument");
+  EXPECT_THAT(r.out + r.err, HasSubstr("refusing to send the Authorization header"));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_first_line")));
+  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  EXPECT_TRUE(server->journal().Entries().empty());
+}
+
 TEST_F(CliTest, DoctorExplainsAnExpiredToken) {
   const ProcessResult r = Hubget({"doctor"}, {{"HF_TOKEN", "hf_expired"}});
   EXPECT_EQ(r.exit_code, 1);

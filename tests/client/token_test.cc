@@ -1,5 +1,6 @@
 // Token resolution order and hygiene, with a fake environment and temp files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "fakes.h"
 #include "hubget/environment.h"
@@ -78,6 +79,28 @@ TEST_F(TokenResolverTest, TokenPathBeatsHfHome) {
 TEST_F(TokenResolverTest, WhitespaceAndNewlinesAreStripped) {
   env.Set("HF_TOKEN", "  hf_spaced\r\n");
   EXPECT_EQ(Resolve().value, "hf_spaced");
+}
+
+// A token file is a small regular file; anything else is skipped at once
+// instead of blocking (a FIFO), never ending (/dev/zero) or filling memory.
+TEST_F(TokenResolverTest, TokenPathThatIsNotASmallRegularFileGivesNoToken) {
+  env.Set("HF_TOKEN_PATH", "/dev/zero");
+  EXPECT_FALSE(Resolve().value);
+
+  const std::string fifo = home.path() + "/token.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  env.Set("HF_TOKEN_PATH", fifo);
+  EXPECT_FALSE(Resolve().value);  // returns: no writer needed
+
+  const std::string big = home.path() + "/token.big";
+  testing::WriteFile(big, "hf_" + std::string(100 * 1024, 'x'));
+  env.Set("HF_TOKEN_PATH", big);
+  EXPECT_FALSE(Resolve().value);
+
+  const std::string ok = home.path() + "/token.ok";
+  testing::WriteFile(ok, "hf_from_file\n");
+  env.Set("HF_TOKEN_PATH", ok);
+  EXPECT_EQ(Resolve().value, "hf_from_file");
 }
 
 TEST_F(TokenResolverTest, EmptyVariableCountsAsUnset) {
