@@ -36,6 +36,22 @@ bool MatchSet(const std::string& p, std::size_t pi, char c, std::size_t* next, b
   return found != negate;
 }
 
+// Bytes of the UTF-8 sequence starting at s[i] (1 for a stray byte), so
+// that '?' and '*' step over characters as Python's str-based fnmatch does,
+// not over bytes.
+std::size_t CharLen(const std::string& s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 1;
+  if ((c & 0xE0) == 0xC0) n = 2;
+  if ((c & 0xF0) == 0xE0) n = 3;
+  if ((c & 0xF8) == 0xF0) n = 4;
+  if (i + n > s.size()) return 1;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
+
 // Whether the single-character item at p[pi] ('?', a set or a literal)
 // matches c; `next` is the position after it.
 bool MatchOne(const std::string& p, std::size_t pi, char c, std::size_t* next) {
@@ -68,6 +84,11 @@ bool Match(const std::string& p, const std::string& s) {
       continue;
     }
     std::size_t next = 0;
+    if (pi < p.size() && p[pi] == '?') {
+      pi += 1;
+      si += CharLen(s, si);
+      continue;
+    }
     if (pi < p.size() && MatchOne(p, pi, s[si], &next)) {
       pi = next;
       ++si;
@@ -75,7 +96,8 @@ bool Match(const std::string& p, const std::string& s) {
     }
     if (star_p == std::string::npos) return false;
     pi = star_p;  // let the last '*' take one more character
-    si = ++star_s;
+    star_s += CharLen(s, star_s);
+    si = star_s;
   }
   while (pi < p.size() && p[pi] == '*') ++pi;
   return pi == p.size();

@@ -24,6 +24,18 @@ TEST(PatternTest, QuestionMarkAndSets) {
   EXPECT_TRUE(FnMatch("[x", "[x"));  // unclosed set is literal
 }
 
+// Python's fnmatch works on str: '?' is one character, not one byte.
+TEST(PatternTest, QuestionMarkIsOneCharacterNotOneByte) {
+  EXPECT_TRUE(FnMatch("?.txt", "\xc3\xa9.txt"));  // é, 2 bytes
+  EXPECT_FALSE(FnMatch("??.txt", "\xc3\xa9.txt"));
+  EXPECT_TRUE(FnMatch("model-?.bin", "model-\xe2\x82\xac.bin"));  // €, 3 bytes
+  EXPECT_TRUE(FnMatch("*?", "\xf0\x9f\x98\x80"));                 // one emoji, 4 bytes
+  EXPECT_FALSE(FnMatch("*??", "\xf0\x9f\x98\x80"));
+  EXPECT_TRUE(FnMatch("a?c",
+                      "a\xff"
+                      "c"));  // a stray byte counts as one
+}
+
 TEST(PatternTest, TrailingSlashMeansFolder) {
   EXPECT_TRUE(PathSelected("onnx/model.onnx", {"onnx/"}, {}));
   EXPECT_FALSE(PathSelected("onnx.json", {"onnx/"}, {}));
