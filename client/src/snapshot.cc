@@ -21,10 +21,25 @@ std::vector<std::string> ListSnapshotDir(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec)) out.push_back(fs::relative(it->path(), dir, ec).string());
+    // lexically: fs::relative would resolve the symlink into blobs/.
+    if (it->is_regular_file(ec)) out.push_back(it->path().lexically_relative(dir).string());
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// trees/<commit>.json, when it is readable and every path in it is safe. A
+// cache that lists "../x" was not written by a Hub client: it is ignored (the
+// tree is listed again online; offline, the snapshot folder is the truth).
+std::optional<std::vector<TreeEntry>> ReadCachedTree(const CacheLayout& cache, const RepoId& repo,
+                                                     const std::string& commit) {
+  const auto text = cache.ReadTree(repo, commit);
+  auto entries = text ? ParseTreeCache(*text) : std::nullopt;
+  if (!entries) return std::nullopt;
+  for (const auto& e : *entries) {
+    if (!ValidateRepoPath(e.path)) return std::nullopt;
+  }
+  return entries;
 }
 
 }  // namespace
@@ -53,8 +68,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
   // Selected files the cached tree lists but the snapshot folder lacks.
   auto missing_from_cache = [&](const std::string& commit) {
     std::vector<std::string> missing;
-    const auto tree = im.cache.ReadTree(repo, commit);
-    const auto entries = tree ? ParseTreeCache(*tree) : std::nullopt;
+    const auto entries = ReadCachedTree(im.cache, repo, commit);
     if (!entries) return missing;
     for (const auto& e : *entries) {
       if (!PathSelected(e.path, options.include, options.exclude)) continue;
@@ -106,7 +120,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
   // A commit's file list never changes: list once, then read the cache.
   std::optional<std::vector<TreeEntry>> cached_tree;
   if (options.local_dir.empty()) {
-    if (auto text = im.cache.ReadTree(repo, commit)) cached_tree = ParseTreeCache(*text);
+    cached_tree = ReadCachedTree(im.cache, repo, commit);
   }
   const bool listed = !cached_tree;
   Result<std::vector<TreeEntry>> listing =

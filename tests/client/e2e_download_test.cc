@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "fakes.h"
+#include "hubget/cache.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
 #include "mockhub/faults.h"
@@ -21,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadFile;
 using testing::Sha256Hex;
 
@@ -389,6 +391,34 @@ TEST_F(E2eTest, OfflineSnapshotWithFilesMissingFromTheTreeIsNotCached) {
   ASSERT_FALSE(incomplete);
   EXPECT_EQ(incomplete.error().kind, Kind::kOfflineNotCached);
   EXPECT_THAT(incomplete.error().Message(), HasSubstr("tokenizer.json"));
+}
+
+// A trees/<commit>.json listing an unsafe path was not written by a Hub
+// client: offline it is ignored (the snapshot folder answers), online the
+// tree is listed again from the server and the cache rewritten.
+TEST_F(E2eTest, TreeCacheWithAnUnsafePathIsIgnored) {
+  SnapshotOptions o;
+  o.include = {"config.json"};
+  auto first = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_TRUE(first) << first.error().Message();
+  const RepoId repo{"InvokeAI/clip-vit-large-patch14", RepoType::kModel};
+  const std::string tree = CacheLayout(dir.path() + "/hub").TreePath(repo, first->commit);
+  ASSERT_TRUE(std::filesystem::exists(tree));
+  // huggingface_hub's trees/<commit>.json format, with one path escaping.
+  testing::WriteFile(tree, R"({"format_version":1,"files":{
+      "config.json":{"size":4519,"blob_id":"aaaa"},
+      "../../outside.json":{"size":1,"blob_id":"bbbb"}}})");
+
+  o.include = {"*.json"};
+  auto offline = MakeClient({}, true).Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_TRUE(offline) << offline.error().Message();
+  ASSERT_EQ(offline->files.size(), 1u);
+  EXPECT_EQ(offline->files[0].path, "config.json");
+
+  o.include = {"config.json"};
+  auto online = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o);
+  ASSERT_TRUE(online) << online.error().Message();
+  EXPECT_THAT(testing::ReadFile(tree), Not(HasSubstr("outside")));
 }
 
 TEST_F(E2eTest, TwoDownloadersOfTheSameBlobFetchItOnce) {
