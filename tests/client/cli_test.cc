@@ -337,6 +337,23 @@ TEST_F(CliTest, DoctorWithAGoodTokenPasses) {
 
 // --- offline ------------------------------------------------------------
 
+// The snapshot folder's files, by their paths inside the repo (not the
+// blobs their symlinks point to), with --include applied.
+TEST_F(CliTest, OfflineSnapshotListsEveryCachedFileByItsRepoPath) {
+  ASSERT_EQ(Hubget({"download", kSmallLfsRepo}).exit_code, 0);
+  const ProcessResult all =
+      Hubget({"--json", "download", kSmallLfsRepo}, {{"HF_HUB_OFFLINE", "1"}});
+  ASSERT_EQ(all.exit_code, 0) << all.out << all.err;
+  const auto paths = LastJson(all)["paths"];
+  ASSERT_EQ(paths.size(), 2u) << all.out;
+  EXPECT_THAT(paths[0].get<std::string>(), ::testing::EndsWith("/config.json"));
+  EXPECT_THAT(paths[1].get<std::string>(), ::testing::EndsWith("/weights.bin"));
+  const ProcessResult some = Hubget({"--json", "download", kSmallLfsRepo, "--include", "*.json"},
+                                    {{"HF_HUB_OFFLINE", "1"}});
+  ASSERT_EQ(some.exit_code, 0) << some.out << some.err;
+  ASSERT_EQ(LastJson(some)["paths"].size(), 1u) << some.out;
+}
+
 TEST_F(CliTest, OfflineAnswersFromTheCacheWithoutAnyRequest) {
   ASSERT_EQ(Hubget({"download", kSmallLfsRepo, "config.json"}).exit_code, 0);
   ASSERT_TRUE(server->journal().WaitForCount(2, std::chrono::seconds(5)));
