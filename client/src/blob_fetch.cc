@@ -61,7 +61,8 @@ class Partial {
 
   // Asks the file system for the blocks of the whole file in one call
   // instead of block by block as the writes arrive (fewer, larger extents;
-  // measurably less system time per GiB in tests/bench/hubget.sh). The
+  // in hand runs on ext4 here, 0.3-0.55 s of system time per GiB against
+  // 0.4-0.8 s without, noisy). The
   // file's size does not change: it stays the resume point. Advisory: where
   // the file system cannot (EOPNOTSUPP) or the disk is full, the writes
   // report what matters.
@@ -145,11 +146,7 @@ class Partial {
 
 // Content-Length as a number; -1 when absent or not a plain number.
 long long ContentLength(const Headers& headers) {
-  const std::string v = headers.Get("Content-Length");
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
-    return -1;
-  }
-  return std::stoll(v);
+  return PlainDecimal(headers.Get("Content-Length"));
 }
 
 // Why a complete response that is not the file is an integrity error, in

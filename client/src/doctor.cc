@@ -27,13 +27,12 @@ Finding WithoutTheToken(const Client::Impl& im, const std::string& repo_id, Repo
   Client probe(anonymous, im.transport, im.clock);
   auto info = probe.Info(repo_id, type);
   if (info && !info->is_private && info->gated.empty()) {
-    return Make(Level::kInfo, "repo",
-                "without the token, " + repo_id +
-                    " is public and readable: the rejected token is the only problem (the Hub "
-                    "refuses a bad token even for public files)",
-                token.source.Remedy() +
-                    " to download anonymously, or replace it with a valid "
-                    "token");
+    return Make(
+        Level::kInfo, "repo",
+        "without the token, " + repo_id +
+            " is public and readable: the rejected token is the only problem (the Hub "
+            "refuses a bad token even for public files)",
+        token.source.Remedy() + " to download anonymously, or replace it with a valid token");
   }
   const std::string what = info ? repo_id + " is " + (info->gated.empty() ? "private" : "gated")
                                 : "without a token the Hub says: " + info.error().Message();

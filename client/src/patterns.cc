@@ -52,13 +52,10 @@ std::size_t CharLen(const std::string& s, std::size_t i) {
   return n;
 }
 
-// Whether the single-character item at p[pi] ('?', a set or a literal)
-// matches c; `next` is the position after it.
+// Whether the one-byte item at p[pi] (a set or a literal) matches c; `next`
+// is the position after it. ('?' is handled by the caller: it takes a whole
+// UTF-8 character.)
 bool MatchOne(const std::string& p, std::size_t pi, char c, std::size_t* next) {
-  if (p[pi] == '?') {
-    *next = pi + 1;
-    return true;
-  }
   if (p[pi] == '[') {
     bool is_set = false;
     const bool ok = MatchSet(p, pi, c, next, &is_set);

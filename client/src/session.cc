@@ -182,28 +182,29 @@ Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
   return e;
 }
 
+long long PlainDecimal(const std::string& text) {
+  // 18 digits at most: every value fits a long long.
+  return text.find_first_not_of("0123456789") == std::string::npos ? DigitsAt(text, 0, 18) : -1;
+}
+
 ContentRange ParseContentRange(const std::string& value) {
   const ContentRange none;
   if (value.rfind("bytes ", 0) != 0) return none;
   const std::string v = value.substr(6);
   const auto slash = v.find('/');
   if (slash == std::string::npos) return none;
-  // 18 digits at most, as Content-Length: every value fits a long long.
-  auto whole_number = [](const std::string& s) {
-    return s.find_first_not_of("0123456789") == std::string::npos ? DigitsAt(s, 0, 18) : -1LL;
-  };
   const std::string range = v.substr(0, slash);
   const std::string total = v.substr(slash + 1);
   ContentRange cr;
   if (total != "*") {
-    cr.total = whole_number(total);
+    cr.total = PlainDecimal(total);
     if (cr.total < 0) return none;
   }
   if (range == "*") return cr.total >= 0 ? cr : none;
   const auto dash = range.find('-');
   if (dash == std::string::npos) return none;
-  cr.start = whole_number(range.substr(0, dash));
-  cr.end = whole_number(range.substr(dash + 1));
+  cr.start = PlainDecimal(range.substr(0, dash));
+  cr.end = PlainDecimal(range.substr(dash + 1));
   if (cr.start < 0 || cr.end < cr.start || (cr.total >= 0 && cr.end >= cr.total)) return none;
   return cr;
 }

@@ -65,6 +65,11 @@ struct ContentRange {
 };
 ContentRange ParseContentRange(const std::string& value);
 
+// A plain decimal number of 1 to 18 digits (Content-Length, Content-Range
+// values), or -1 for anything else: empty, a sign, spaces, too long. Never
+// overflows, whatever the server sent.
+long long PlainDecimal(const std::string& text);
+
 // The URL of Link: <url>; rel="next", or "".
 std::string NextLink(const std::string& link_header);
 

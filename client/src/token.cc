@@ -32,8 +32,12 @@ std::optional<std::string> ReadTokenFile(const std::string& path) {
     char buf[4096];
     for (;;) {
       const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0 || content.size() + static_cast<std::size_t>(n) > kMaxTokenFile) break;
+      if (n <= 0) break;
       content.append(buf, static_cast<std::size_t>(n));
+      if (content.size() > static_cast<std::size_t>(kMaxTokenFile)) {
+        content.clear();  // grew while read: not a token file, and no prefix of it
+        break;
+      }
     }
   }
   ::close(fd);

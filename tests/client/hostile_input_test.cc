@@ -248,6 +248,17 @@ TEST(HostileContentRangeTest, MutatedValuesStayCoherent) {
 
 // --- Link ----------------------------------------------------------------
 
+// Content-Length and Content-Range numbers: plain digits, 18 at most.
+TEST(HostilePlainDecimalTest, OnlyPlainDigitsUpTo18Parse) {
+  EXPECT_EQ(PlainDecimal("0"), 0);
+  EXPECT_EQ(PlainDecimal("1073741824"), 1073741824LL);
+  EXPECT_EQ(PlainDecimal("999999999999999999"), 999999999999999999LL);
+  for (const std::string bad : {"", "-1", "+1", " 1", "1 ", "1e3", "0x10", "1.0",
+                                "1000000000000000000", "99999999999999999999999"}) {
+    EXPECT_EQ(PlainDecimal(bad), -1) << bad;
+  }
+}
+
 TEST(HostileLinkTest, MalformedLinkHeadersGiveNoNextPage) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", ""},
