@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "canned_server.h"
 #include "fakes.h"
 #include "mockhub/faults.h"
 #include "mockhub/server.h"
@@ -333,6 +334,24 @@ TEST_F(CliTest, DoctorWithAGoodTokenPasses) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("[ok] whoami"));
   EXPECT_THAT(r.out, HasSubstr("[ok] cdn"));
+}
+
+// Server text is bytes: one byte that is not UTF-8 in X-Error-Message used
+// to end the process (json::dump threw). --json still prints its object,
+// the byte as U+FFFD.
+TEST_F(CliTest, JsonErrorSurvivesAHeaderThatIsNotUtf8) {
+  testing::CannedServer bad(
+      "HTTP/1.1 401 Unauthorized\r\nX-Error-Code: RepoNotFound\r\n"
+      "X-Error-Message: Repository not found \xff\xfe here\r\n"
+      "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  const ProcessResult r = Hubget({"--json", "download", kClipRepo, "config.json"},
+                                 {{"HF_ENDPOINT", bad.url()}, {"HUBGET_MAX_RETRIES", "0"}});
+  EXPECT_GE(bad.served(), 1);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_LT(r.exit_code, 128) << "killed by a signal? stderr: " << r.err;
+  const json j = LastJson(r);
+  EXPECT_EQ(j.value("ok", true), false);
+  EXPECT_THAT(j.value("message", ""), HasSubstr("Repository not found \xef\xbf\xbd"));
 }
 
 // --- offline ------------------------------------------------------------
