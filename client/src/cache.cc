@@ -104,16 +104,16 @@ std::string CacheLayout::TreePath(const RepoId& repo, const std::string& commit)
   return RepoDir(repo) + "/trees/" + commit + ".json";
 }
 
-std::optional<std::string> CacheLayout::ReadTree(const RepoId& repo,
-                                                 const std::string& commit) const {
-  std::ifstream in(TreePath(repo, commit), std::ios::binary);
+namespace {
+
+// The whole file, or nullopt when it cannot be opened (refs, tree caches).
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-
-namespace {
 
 // Writes through a unique temporary file renamed into place, so a reader
 // never sees half a file (refs and tree caches, as huggingface_hub does).
@@ -136,6 +136,11 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
 
 }  // namespace
 
+std::optional<std::string> CacheLayout::ReadTree(const RepoId& repo,
+                                                 const std::string& commit) const {
+  return ReadWholeFile(TreePath(repo, commit));
+}
+
 Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
                               const std::string& json) const {
   const std::string path = TreePath(repo, commit);
@@ -144,11 +149,9 @@ Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
 
 std::optional<std::string> CacheLayout::ReadRef(const RepoId& repo,
                                                 const std::string& revision) const {
-  std::ifstream in(RefPath(repo, revision), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string v = StripWhitespace(ss.str());
+  const auto text = ReadWholeFile(RefPath(repo, revision));
+  if (!text) return std::nullopt;
+  std::string v = StripWhitespace(*text);
   if (v.empty()) return std::nullopt;
   return v;
 }
