@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "mockhub/dates.h"
 #include "mockhub/digest.h"
 #include "mockhub/url.h"
 #include "mockhub/world_json.h"
@@ -38,7 +39,10 @@ bool ParseAmzDate(const std::string& s, std::int64_t& out) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return false;
   const std::string iso = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" +
                           s.substr(9, 2) + ":" + s.substr(11, 2) + ":" + s.substr(13, 2) + "Z";
-  return ParseTimestamp(nlohmann::json(iso), out);
+  auto t = ParseIso8601(iso);
+  if (!t) return false;
+  out = *t;
+  return true;
 }
 
 bool ParseInt(const std::string& s, std::int64_t& out) {

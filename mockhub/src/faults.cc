@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "json_checker.h"
 #include "mockhub/digest.h"
-#include "mockhub/json_checker.h"
 
 namespace mockhub {
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mockhub/cdn.h"
+#include "mockhub/dates.h"
 #include "mockhub/digest.h"
 #include "mockhub/url.h"
 #include "mockhub/world_json.h"

@@ -20,12 +20,12 @@ std::shared_ptr<const World> HubState::Snapshot() const {
   return world_;
 }
 
-std::string HubState::Mutate(const std::function<std::string(World&)>& fn) {
+Status HubState::Mutate(const std::function<Status(World&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   World copy = *world_;
-  std::string err = fn(copy);
-  if (err.empty()) world_ = std::make_shared<const World>(std::move(copy));
-  return err;
+  Status status = fn(copy);
+  if (status.ok()) world_ = std::make_shared<const World>(std::move(copy));
+  return status;
 }
 
 double HubState::Now() const {
@@ -43,50 +43,50 @@ void HubState::Advance(double seconds) {
   offset_ += seconds;
 }
 
-std::string HubState::RevokeToken(const std::string& token) {
-  return Mutate([&](World& w) -> std::string {
+Status HubState::RevokeToken(const std::string& token) {
+  return Mutate([&](World& w) -> Status {
     auto it = w.tokens.find(token);
-    if (it == w.tokens.end()) return "no such token";
+    if (it == w.tokens.end()) return NotFound("no such token");
     it->second.state = TokenState::kRevoked;
-    return "";
+    return Status::Ok();
   });
 }
 
-std::string HubState::ExpireToken(const std::string& token) {
-  return Mutate([&](World& w) -> std::string {
+Status HubState::ExpireToken(const std::string& token) {
+  return Mutate([&](World& w) -> Status {
     auto it = w.tokens.find(token);
-    if (it == w.tokens.end()) return "no such token";
+    if (it == w.tokens.end()) return NotFound("no such token");
     it->second.state = TokenState::kExpired;
-    return "";
+    return Status::Ok();
   });
 }
 
-std::string HubState::MoveBranch(RepoType type, const std::string& repo, const std::string& branch,
-                                 const std::string& commit_sha) {
-  return Mutate([&](World& w) -> std::string {
+Status HubState::MoveBranch(RepoType type, const std::string& repo, const std::string& branch,
+                            const std::string& commit_sha) {
+  return Mutate([&](World& w) -> Status {
     Repo* r = w.FindRepo(type, repo);
-    if (!r) return "no such repo";
-    if (!r->commits.count(commit_sha)) return "no such commit in " + repo;
+    if (!r) return NotFound("no such repo");
+    if (!r->commits.count(commit_sha)) return NotFound("no such commit in " + repo);
     r->branches[branch] = commit_sha;
-    return "";
+    return Status::Ok();
   });
 }
 
-std::string HubState::Approve(RepoType type, const std::string& repo, const std::string& user) {
-  return Mutate([&](World& w) -> std::string {
+Status HubState::Approve(RepoType type, const std::string& repo, const std::string& user) {
+  return Mutate([&](World& w) -> Status {
     Repo* r = w.FindRepo(type, repo);
-    if (!r) return "no such repo";
-    if (!w.FindUser(user)) return "no such user";
+    if (!r) return NotFound("no such repo");
+    if (!w.FindUser(user)) return NotFound("no such user");
     r->approved.insert(user);
-    return "";
+    return Status::Ok();
   });
 }
 
-std::string HubState::Rename(RepoType type, const std::string& from, const std::string& to) {
-  return Mutate([&](World& w) -> std::string {
+Status HubState::Rename(RepoType type, const std::string& from, const std::string& to) {
+  return Mutate([&](World& w) -> Status {
     auto it = w.repos.find({type, from});
-    if (it == w.repos.end()) return "no such repo";
-    if (w.repos.count({type, to})) return "the new id is taken";
+    if (it == w.repos.end()) return NotFound("no such repo");
+    if (w.repos.count({type, to})) return AlreadyExists("the new id is taken");
     Repo repo = std::move(it->second);
     w.repos.erase(it);
     repo.id = to;
@@ -96,7 +96,7 @@ std::string HubState::Rename(RepoType type, const std::string& from, const std::
       if (key.first == type && target == from) target = to;
     }
     w.renames[{type, from}] = to;
-    return "";
+    return Status::Ok();
   });
 }
 

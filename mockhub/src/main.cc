@@ -5,6 +5,7 @@
 // Exit codes: 0 success, 1 failure at run time, 2 bad input (arguments, world).
 #include <unistd.h>
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "mockhub/runner.h"
 #include "mockhub/scenario.h"
 #include "mockhub/server.h"
+#include "mockhub/site.h"
 #include "mockhub/world_json.h"
 
 namespace {
@@ -39,14 +41,18 @@ int Serve(const std::string& world_file, mockhub::ServerOptions opts, const std:
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  std::string error;
-  auto server = mockhub::MockServer::Start(std::move(loaded.value()), std::move(opts), &error);
-  if (!server) {
-    std::cerr << "mockhub: " << error << "\n";
+  auto started = mockhub::MockServer::Start(std::move(loaded.value()), std::move(opts));
+  if (!started) {
+    std::cerr << "mockhub: " << started.status().message() << "\n";
     return 1;
   }
-  std::printf("HF_ENDPOINT=%s\n", server->hub_url().c_str());
-  std::printf("MOCKHUB_CDN=%s\n", server->cdn_url().c_str());
+  std::unique_ptr<mockhub::MockServer> server = std::move(*started);
+  // One line per site: the hub as HF_ENDPOINT, every other as MOCKHUB_<NAME>.
+  for (const auto& [name, url] : server->urls()) {
+    std::string var = name == mockhub::kHubSite ? "HF_ENDPOINT" : "MOCKHUB_" + name;
+    for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    std::printf("%s=%s\n", var.c_str(), url.c_str());
+  }
   if (!server->ca_file().empty()) std::printf("MOCKHUB_CA=%s\n", server->ca_file().c_str());
   std::fflush(stdout);
   int sig = 0;

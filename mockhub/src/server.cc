@@ -23,9 +23,11 @@
 #include <thread>
 
 #include "mockhub/cdn.h"
+#include "mockhub/dates.h"
 #include "mockhub/digest.h"
 #include "mockhub/faults.h"
 #include "mockhub/hub.h"
+#include "mockhub/site.h"
 #include "mockhub/tls.h"
 #include "mockhub/world_json.h"
 
@@ -408,18 +410,14 @@ struct MockServer::Impl {
   }
 };
 
-std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options,
-                                              std::string* error) {
+StatusOr<std::unique_ptr<MockServer>> MockServer::Start(World world, ServerOptions options) {
   // One source of truth for the flavour: the hub signs URLs for it and the
   // CDN checks them.
   if (options.cdn_flavour) world.options.cdn_flavour = *options.cdn_flavour;
   auto impl = std::make_unique<Impl>(std::move(world), std::move(options));
   Impl& s = *impl;
   s.signing_key = s.options.signing_key.empty() ? RandomHex(32) : s.options.signing_key;
-  auto fail = [error](const std::string& why) -> std::unique_ptr<MockServer> {
-    if (error) *error = why;
-    return nullptr;
-  };
+  auto fail = [](const std::string& why) { return Unavailable(why); };
   TlsMaterial tls;
   if (s.options.tls) {
     std::string dir = s.options.tls_dir.empty() ? MakeTempDir() : s.options.tls_dir;
@@ -427,9 +425,9 @@ std::unique_ptr<MockServer> MockServer::Start(World world, ServerOptions options
     if (s.options.tls_dir.empty()) s.owned_tls_dir = dir;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    std::string why;
-    if (!GenerateTls(dir, {"127.0.0.1", "127.0.0.2", "::1"}, {"localhost"}, tls, why)) {
-      return fail(why);
+    if (Status st = GenerateTls(dir, {"127.0.0.1", "127.0.0.2", "::1"}, {"localhost"}, tls);
+        !st.ok()) {
+      return st;
     }
     s.ca_file = tls.ca_file;
   }
@@ -490,6 +488,9 @@ void MockServer::Stop() {
 
 const std::string& MockServer::hub_url() const { return impl_->hub_url; }
 const std::string& MockServer::cdn_url() const { return impl_->cdn_url; }
+std::vector<std::pair<std::string, std::string>> MockServer::urls() const {
+  return {{kHubSite, impl_->hub_url}, {kCdnSite, impl_->cdn_url}};
+}
 const std::string& MockServer::ca_file() const { return impl_->ca_file; }
 HubState& MockServer::state() { return impl_->state; }
 Journal& MockServer::journal() { return impl_->journal; }

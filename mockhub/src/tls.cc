@@ -84,14 +84,11 @@ bool WriteFile(const std::string& path, const std::string& data, mode_t mode) {
 
 }  // namespace
 
-bool GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans,
-                 const std::vector<std::string>& dns_sans, TlsMaterial& out, std::string& error) {
+Status GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans,
+                   const std::vector<std::string>& dns_sans, TlsMaterial& out) {
   Owned<EVP_PKEY> ca_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   Owned<EVP_PKEY> leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  if (!ca_key || !leaf_key) {
-    error = "key generation failed: " + OpenSslError();
-    return false;
-  }
+  if (!ca_key || !leaf_key) return Internal("key generation failed: " + OpenSslError());
   Owned<X509> ca = MakeCert(ca_key.get(), "mockhub test CA", nullptr, nullptr, 1);
   bool ok = AddExt(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE") &&
             AddExt(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign") &&
@@ -107,10 +104,7 @@ bool GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans
        AddExt(leaf.get(), ca.get(), NID_authority_key_identifier, "keyid:always") &&
        AddExt(leaf.get(), ca.get(), NID_subject_alt_name, san) &&
        X509_sign(leaf.get(), ca_key.get(), EVP_sha256()) > 0;
-  if (!ok) {
-    error = "certificate generation failed: " + OpenSslError();
-    return false;
-  }
+  if (!ok) return Internal("certificate generation failed: " + OpenSslError());
   out.ca_pem = Pem(ca.get());
   out.cert_pem = Pem(leaf.get());
   out.key_pem = Pem(leaf_key.get());
@@ -119,10 +113,9 @@ bool GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans
   out.key_file = dir + "/key.pem";
   if (!WriteFile(out.ca_file, out.ca_pem, 0644) || !WriteFile(out.cert_file, out.cert_pem, 0644) ||
       !WriteFile(out.key_file, out.key_pem, 0600)) {
-    error = "cannot write certificates into " + dir;
-    return false;
+    return FailedPrecondition("cannot write certificates into " + dir);
   }
-  return true;
+  return Status::Ok();
 }
 
 }  // namespace mockhub

@@ -105,6 +105,12 @@ const std::string* World::RenamedTo(RepoType type, const std::string& id) const 
   return it == renames.end() ? nullptr : &it->second;
 }
 
+const Repo* World::FindRepoFollowingRenames(RepoType type, const std::string& id) const {
+  if (const Repo* r = FindRepo(type, id)) return r;
+  const std::string* to = RenamedTo(type, id);
+  return to ? FindRepo(type, *to) : nullptr;
+}
+
 const Token* World::FindToken(const std::string& value) const {
   auto it = tokens.find(value);
   return it == tokens.end() ? nullptr : &it->second;

@@ -11,13 +11,27 @@
 #include <set>
 #include <sstream>
 
+#include "json_checker.h"
+#include "mockhub/dates.h"
 #include "mockhub/digest.h"
-#include "mockhub/json_checker.h"
 
 namespace mockhub {
 namespace {
 
 using nlohmann::json;
+
+// A world timestamp: unix seconds, or "2026-01-01T00:00:00Z".
+bool ParseTimestamp(const json& v, std::int64_t& out) {
+  if (v.is_number_integer()) {
+    out = v.get<std::int64_t>();
+    return true;
+  }
+  if (!v.is_string()) return false;
+  auto t = ParseIso8601(v.get<std::string>());
+  if (!t) return false;
+  out = *t;
+  return true;
+}
 
 using Checker = JsonChecker;
 
@@ -258,49 +272,6 @@ bool ParseRepo(Checker& ck, const std::string& key, const json& spec, const std:
 }
 
 }  // namespace
-
-bool ParseTimestamp(const json& v, std::int64_t& out) {
-  if (v.is_number_integer()) {
-    out = v.get<std::int64_t>();
-    return true;
-  }
-  if (!v.is_string()) return false;
-  std::tm tm{};
-  const std::string s = v.get<std::string>();
-  std::istringstream in(s);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail()) return false;
-  std::string rest;
-  in >> rest;
-  if (!rest.empty() && rest != "Z" && rest.find_first_not_of(".0123456789Z") != std::string::npos) {
-    return false;
-  }
-  out = static_cast<std::int64_t>(timegm(&tm));
-  return true;
-}
-
-std::string FormatIso8601(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-  return buf;
-}
-
-std::string FormatHttpDate(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
-}
 
 Loaded<json> ParseJsonText(const std::string& text, const std::string& file) {
   try {

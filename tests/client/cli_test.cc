@@ -51,9 +51,9 @@ class CliTest : public ::testing::Test {
     auto faults = mockhub::FaultSet::FromJson(json::parse(faults_json), "test", "/faults");
     ASSERT_TRUE(faults) << faults.error().ToString();
     opts.faults = faults.value();
-    std::string error;
-    server = mockhub::MockServer::Start(mockhub::DemoWorld(), opts, &error);
-    ASSERT_TRUE(server) << error;
+    auto started = mockhub::MockServer::Start(mockhub::DemoWorld(), opts);
+    ASSERT_TRUE(started) << started.status().message();
+    server = std::move(*started);
   }
   void SetUp() override {
     for (const char* d : {"/home", "/hf", "/scratch"}) fs::create_directories(dir.path() + d);

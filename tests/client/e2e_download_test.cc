@@ -36,9 +36,9 @@ class E2eTest : public ::testing::Test {
         mockhub::FaultSet::FromJson(nlohmann::json::parse(faults_json), "test", "/faults");
     ASSERT_TRUE(faults) << faults.error().ToString();
     opts.faults = faults.value();
-    std::string error;
-    server = mockhub::MockServer::Start(mockhub::DemoWorld(), opts, &error);
-    ASSERT_TRUE(server) << error;
+    auto started = mockhub::MockServer::Start(mockhub::DemoWorld(), opts);
+    ASSERT_TRUE(started) << started.status().message();
+    server = std::move(*started);
   }
   void SetUp() override { Start(); }
 

@@ -90,9 +90,9 @@ class FaultWireTest : public ::testing::Test {
   void Start(const std::string& faults) {
     ServerOptions opts;
     opts.faults = Faults(faults);
-    std::string error;
-    server_ = MockServer::Start(DemoWorld(), opts, &error);
-    ASSERT_TRUE(server_) << error;
+    auto started = MockServer::Start(DemoWorld(), opts);
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
   }
   std::string CdnUrl() {
     return Request(server_->hub_url(), "HEAD", kEncoder + "/resolve/main/model.safetensors")

@@ -30,10 +30,9 @@ const std::string kClip = "/InvokeAI/ip_adapter_sd_image_encoder";
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string error;
-    ServerOptions opts;
-    server_ = MockServer::Start(DemoWorld(), opts, &error);
-    ASSERT_TRUE(server_) << error;
+    auto started = MockServer::Start(DemoWorld(), ServerOptions{});
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
   }
   std::unique_ptr<MockServer> server_;
   const std::string& hub() { return server_->hub_url(); }
@@ -117,7 +116,7 @@ TEST_F(ServerTest, RequestIdEchoesTheTraceIdOrIsGenerated) {
 TEST_F(ServerTest, HubStateChangesApplyToTheNextRequest) {
   EXPECT_EQ(Request(hub(), "GET", "/api/whoami-v2", {{"Authorization", "Bearer hf_alice"}}).status,
             200);
-  EXPECT_EQ(server_->state().RevokeToken("hf_alice"), "");
+  EXPECT_TRUE(server_->state().RevokeToken("hf_alice").ok());
   EXPECT_EQ(Request(hub(), "GET", "/api/whoami-v2", {{"Authorization", "Bearer hf_alice"}}).status,
             401);
 }
@@ -165,9 +164,9 @@ TEST_F(ServerTest, OddRequestsGetAnAnswerAndTheServerStaysUp) {
 TEST(ServerTlsTest, ServesHttpsWithAGeneratedCaThatCurlVerifies) {
   ServerOptions opts;
   opts.tls = true;
-  std::string error;
-  auto server = MockServer::Start(DemoWorld(), opts, &error);
-  ASSERT_TRUE(server) << error;
+  auto started = MockServer::Start(DemoWorld(), opts);
+  ASSERT_TRUE(started) << started.status().message();
+  std::unique_ptr<MockServer> server = std::move(*started);
   ASSERT_FALSE(server->ca_file().empty());
   EXPECT_EQ(server->hub_url().rfind("https://127.0.0.1:", 0), 0u);
   const std::string url = server->hub_url() + "/api/whoami-v2";
@@ -232,9 +231,9 @@ TEST(ServerTlsDirTest, CreatesTheTlsDirectoryWhenMissing) {
   ServerOptions opts;
   opts.tls = true;
   opts.tls_dir = std::string(tmpl) + "/nested/certs";
-  std::string error;
-  auto server = MockServer::Start(DemoWorld(), opts, &error);
-  ASSERT_TRUE(server) << error;
+  auto started = MockServer::Start(DemoWorld(), opts);
+  ASSERT_TRUE(started) << started.status().message();
+  std::unique_ptr<MockServer> server = std::move(*started);
   EXPECT_EQ(server->ca_file(), opts.tls_dir + "/ca.pem");
   server->Stop();
   std::filesystem::remove_all(tmpl);

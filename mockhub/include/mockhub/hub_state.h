@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "mockhub/status.h"
 #include "mockhub/world.h"
 
 namespace mockhub {
@@ -18,22 +19,23 @@ class HubState {
   explicit HubState(World world);
 
   std::shared_ptr<const World> Snapshot() const;
-  // Applies fn to a copy of the world and publishes it. fn returns "" on
-  // success or a reason, in which case nothing changes.
-  std::string Mutate(const std::function<std::string(World&)>& fn);
+  // Applies fn to a copy of the world and publishes it if fn returns ok;
+  // otherwise nothing changes and fn's Status is returned.
+  Status Mutate(const std::function<Status(World&)>& fn);
 
   // The server clock: real time plus an offset, or a fixed time when set.
   double Now() const;
   void SetNow(std::int64_t unix_seconds);
   void Advance(double seconds);
 
-  // Scenario verbs; each returns "" or the reason it could not apply.
-  std::string RevokeToken(const std::string& token);
-  std::string ExpireToken(const std::string& token);
-  std::string MoveBranch(RepoType type, const std::string& repo, const std::string& branch,
-                         const std::string& commit_sha);
-  std::string Approve(RepoType type, const std::string& repo, const std::string& user);
-  std::string Rename(RepoType type, const std::string& from, const std::string& to);
+  // Scenario verbs; each returns ok or why it could not apply (kNotFound,
+  // kAlreadyExists).
+  Status RevokeToken(const std::string& token);
+  Status ExpireToken(const std::string& token);
+  Status MoveBranch(RepoType type, const std::string& repo, const std::string& branch,
+                    const std::string& commit_sha);
+  Status Approve(RepoType type, const std::string& repo, const std::string& user);
+  Status Rename(RepoType type, const std::string& from, const std::string& to);
 
  private:
   mutable std::mutex mu_;

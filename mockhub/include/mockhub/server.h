@@ -7,9 +7,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mockhub/hub_state.h"
 #include "mockhub/journal.h"
+#include "mockhub/status.h"
 #include "mockhub/world.h"
 
 namespace mockhub {
@@ -32,16 +35,18 @@ struct ServerOptions {
 
 class MockServer {
  public:
-  // Binds both servers and starts serving on background threads; returns
-  // once both accept connections. Errors (port in use, TLS setup) are
-  // returned as text.
-  static std::unique_ptr<MockServer> Start(World world, ServerOptions options, std::string* error);
+  // Binds every site and starts serving on background threads; returns once
+  // all accept connections. Errors: kUnavailable (an address or port that
+  // cannot be bound), kFailedPrecondition / kInternal (TLS set-up).
+  static StatusOr<std::unique_ptr<MockServer>> Start(World world, ServerOptions options);
   ~MockServer();
   MockServer(const MockServer&) = delete;
   MockServer& operator=(const MockServer&) = delete;
 
   const std::string& hub_url() const;  // "http://127.0.0.1:PORT", no trailing '/'
   const std::string& cdn_url() const;
+  // Every site's base URL, as (site name, URL) in SiteNames() order.
+  std::vector<std::pair<std::string, std::string>> urls() const;
   const std::string& ca_file() const;  // "" without TLS
   HubState& state();
   Journal& journal();

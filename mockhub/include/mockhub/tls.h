@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "mockhub/status.h"
+
 namespace mockhub {
 
 struct TlsMaterial {
@@ -22,7 +24,7 @@ struct TlsMaterial {
 // Generates a CA and a leaf whose SANs are the given IPs and DNS names, and
 // writes ca.pem, cert.pem and key.pem (mode 0600) into dir. Returns false and
 // sets error on failure.
-bool GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans,
-                 const std::vector<std::string>& dns_sans, TlsMaterial& out, std::string& error);
+Status GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans,
+                   const std::vector<std::string>& dns_sans, TlsMaterial& out);
 
 }  // namespace mockhub

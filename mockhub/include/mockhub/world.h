@@ -110,6 +110,9 @@ struct World {
   const Repo* FindRepo(RepoType type, const std::string& id) const;
   Repo* FindRepo(RepoType type, const std::string& id);
   const std::string* RenamedTo(RepoType type, const std::string& id) const;
+  // The repo under `id`, or under the id it was renamed to (renames always
+  // point at the newest id). What a client that follows the 307 ends up at.
+  const Repo* FindRepoFollowingRenames(RepoType type, const std::string& id) const;
   const Token* FindToken(const std::string& value) const;
   const User* FindUser(const std::string& name) const;
 };

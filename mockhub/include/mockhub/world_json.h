@@ -27,9 +27,4 @@ Loaded<World> LoadWorldFile(const std::string& path);
 const std::string& DemoWorldJson();
 World DemoWorld();
 
-// Parses "2026-01-01T00:00:00Z" (or a number of unix seconds).
-bool ParseTimestamp(const nlohmann::json& v, std::int64_t& out);
-std::string FormatIso8601(std::int64_t unix_seconds);   // "2026-01-01T00:00:00.000Z"
-std::string FormatHttpDate(std::int64_t unix_seconds);  // "Thu, 01 Jan 2026 00:00:00 GMT"
-
 }  // namespace mockhub

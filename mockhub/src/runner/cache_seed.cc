@@ -41,11 +41,7 @@ std::string SeedCache(const std::string& hub_cache, const World& world,
                       const std::vector<CachedFile>& files) {
   std::error_code ec;
   for (const CachedFile& f : files) {
-    const Repo* repo = world.FindRepo(f.type, f.repo);
-    if (!repo) {
-      if (const std::string* to = world.RenamedTo(f.type, f.repo))
-        repo = world.FindRepo(f.type, *to);
-    }
+    const Repo* repo = world.FindRepoFollowingRenames(f.type, f.repo);
     const Commit* commit = repo ? repo->Resolve(f.revision) : nullptr;
     if (!commit || !commit->files.count(f.path)) return "cannot seed " + f.repo + "/" + f.path;
     const RepoFile& file = commit->files.at(f.path);

@@ -62,11 +62,7 @@ std::string Messages(const json& o) {
 }
 
 const Repo* StepRepo(const Step& s, const World& w) {
-  const Repo* repo = w.FindRepo(s.type, s.repo);
-  if (!repo) {
-    if (const std::string* to = w.RenamedTo(s.type, s.repo)) repo = w.FindRepo(s.type, *to);
-  }
-  return repo;
+  return w.FindRepoFollowingRenames(s.type, s.repo);
 }
 
 std::string PathOf(const JournalEntry& e) { return e.target.substr(0, e.target.find('?')); }

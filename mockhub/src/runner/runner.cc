@@ -202,12 +202,12 @@ void PlaceTokenFiles(const ClientSetup& setup, const std::string& home) {
   }
 }
 
-std::string HubChange(const Step& s, MockServer& server) {
+Status HubChange(const Step& s, MockServer& server) {
   HubState& st = server.state();
   switch (s.kind) {
     case Step::Kind::kAdvanceClock:
       st.Advance(s.seconds);
-      return "";
+      return Status::Ok();
     case Step::Kind::kRevokeToken:
       return st.RevokeToken(s.token);
     case Step::Kind::kExpireToken:
@@ -219,13 +219,13 @@ std::string HubChange(const Step& s, MockServer& server) {
     case Step::Kind::kMoveBranch: {
       auto w = st.Snapshot();
       const Repo* repo = w->FindRepo(s.type, s.repo);
-      if (!repo) return "no repo " + s.repo;
+      if (!repo) return NotFound("no repo " + s.repo);
       auto it = repo->commit_labels.find(s.to);
       return st.MoveBranch(s.type, s.repo, s.branch,
                            it == repo->commit_labels.end() ? s.to : it->second);
     }
     default:
-      return "";
+      return Status::Ok();
   }
 }
 
@@ -260,9 +260,12 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   // Every scenario gets its own copy of the fault counters.
   auto fresh_faults = FaultSet::FromJson(sc.faults_doc, sc.file, "/faults");
   if (fresh_faults) so.faults = fresh_faults.value();
-  std::string error;
-  auto server = MockServer::Start(sc.world, so, &error);
-  if (!server) return finish(ScenarioResult::Status::kError, "cannot start the mock: " + error);
+  auto started_server = MockServer::Start(sc.world, so);
+  if (!started_server) {
+    return finish(ScenarioResult::Status::kError,
+                  "cannot start the mock: " + started_server.status().message());
+  }
+  std::unique_ptr<MockServer> server = std::move(*started_server);
   if (std::string why = runner::SeedCache(home + "/hf/hub", sc.world, sc.client.cache);
       !why.empty()) {
     return finish(ScenarioResult::Status::kError, why);
@@ -278,8 +281,8 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
       continue;
     }
     if (!step.IsClientAction()) {
-      if (std::string why = HubChange(step, *server); !why.empty()) {
-        return finish(ScenarioResult::Status::kError, step.pointer + ": " + why);
+      if (Status why = HubChange(step, *server); !why.ok()) {
+        return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());
       }
       continue;
     }

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <set>
 
-#include "mockhub/json_checker.h"
+#include "json_checker.h"
 #include "mockhub/scenario.h"
 #include "mockhub/world_json.h"
 
@@ -395,11 +395,7 @@ bool CheckReferences(Reader& r, Scenario& sc) {
     return w.FindRepo(t, id) != nullptr || w.RenamedTo(t, id) != nullptr;
   };
   auto resolve = [&](RepoType t, const std::string& id) -> const Repo* {
-    const Repo* repo = w.FindRepo(t, id);
-    if (!repo) {
-      if (const std::string* to = w.RenamedTo(t, id)) repo = w.FindRepo(t, *to);
-    }
-    return repo;
+    return w.FindRepoFollowingRenames(t, id);
   };
   for (std::size_t i = 0; i < sc.client.cache.size(); ++i) {
     const CachedFile& f = sc.client.cache[i];
