@@ -117,11 +117,16 @@ const std::string& Content::GitBlobSha1() const {
   return sha1_;
 }
 
+const std::string* Content::Sha256IfKnown() const {
+  return sha256_known_.load(std::memory_order_acquire) ? &sha256_ : nullptr;
+}
+
 const std::string& Content::Sha256() const {
   std::call_once(sha256_once_, [this] {
     Digest d(DigestKind::kSha256);
     ForEachChunk(*this, [&](const char* p, std::size_t n) { d.Update(p, n); });
     sha256_ = d.HexFinal();
+    sha256_known_.store(true, std::memory_order_release);
   });
   return sha256_;
 }

@@ -1,5 +1,7 @@
-// Fault verbs: parsing (strict, with JSON pointers) and selection. The one
-// place that knows what each verb means; server.cc applies FaultPlans.
+// Fault verbs: one table (name, one-line doc, parser, combination rule),
+// strict parsing with JSON pointers, and selection by site, method, path and
+// attempt. fault_plan.cc applies a plan's header-level effects; the body
+// writer its byte-level ones.
 #include "mockhub/faults.h"
 
 #include <algorithm>
@@ -8,18 +10,11 @@
 
 #include "json_checker.h"
 #include "mockhub/digest.h"
+#include "mockhub/site.h"
 
 namespace mockhub {
 
 using nlohmann::json;
-
-std::optional<std::uint64_t> FaultPlan::CutAt(std::uint64_t body_length) const {
-  if (cut_after) return cut_after;
-  if (cut_after_fraction) {
-    return static_cast<std::uint64_t>(*cut_after_fraction * static_cast<double>(body_length));
-  }
-  return std::nullopt;
-}
 
 bool GlobMatch(const std::string& p, const std::string& t) {
   std::size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
@@ -39,13 +34,6 @@ bool GlobMatch(const std::string& p, const std::string& t) {
   }
   while (pi < p.size() && p[pi] == '*') ++pi;
   return pi == p.size();
-}
-
-const std::vector<std::string>& FaultSet::Verbs() {
-  static const std::vector<std::string> kVerbs = {
-      "status",  "delay",        "throttle",     "cut",         "stall",
-      "corrupt", "ignore_range", "drop_headers", "set_headers", "relative_redirect"};
-  return kVerbs;
 }
 
 namespace {
@@ -71,119 +59,199 @@ struct Ctx : JsonChecker {
   }
 };
 
-// Parses one verb's parameters into the fault's plan.
-bool ParseVerb(Ctx& c, const std::string& verb, const json& p, const std::string& ptr,
-               FaultPlan& plan) {
-  if (verb == "status") {
-    // {"code": 429, "headers": {"Retry-After": "2"}, "body": "text" | "body_base64": "..."}
-    if (!c.Keys(p, ptr, {"code", "headers", "body", "body_base64"})) return false;
-    std::uint64_t code = 0;
-    if (!c.Uint(p, ptr, "code", code, true)) return false;
-    if (code < 100 || code > 599) return c.Fail(ptr + "/code", "must be an HTTP status (100-599)");
-    HttpResponse res;
-    res.status = static_cast<int>(code);
-    if (p.contains("headers") && !c.Headers(p.at("headers"), ptr + "/headers", res.headers))
-      return false;
-    if (p.contains("body")) {
-      if (!p.at("body").is_string()) return c.Fail(ptr + "/body", "must be a string");
-      res.body = p.at("body").get<std::string>();
-    }
-    if (p.contains("body_base64")) {
-      if (!p.at("body_base64").is_string() ||
-          !Base64Decode(p.at("body_base64").get<std::string>(), res.body)) {
-        return c.Fail(ptr + "/body_base64", "must be base64");
-      }
-    }
-    if (!res.Has("Content-Type")) res.Set("Content-Type", "text/plain; charset=utf-8");
-    plan.replace = res;
-    return true;
+// --- the verbs: one parser and one combination rule each -------------------
+
+bool ParseStatus(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  // {"code": 429, "headers": {"Retry-After": "2"}, "body": "text" | "body_base64": "..."}
+  if (!c.Keys(p, ptr, {"code", "headers", "body", "body_base64"})) return false;
+  std::uint64_t code = 0;
+  if (!c.Uint(p, ptr, "code", code, true)) return false;
+  if (code < 100 || code > 599) return c.Fail(ptr + "/code", "must be an HTTP status (100-599)");
+  HttpResponse res;
+  res.status = static_cast<int>(code);
+  if (p.contains("headers") && !c.Headers(p.at("headers"), ptr + "/headers", res.headers))
+    return false;
+  if (p.contains("body")) {
+    if (!p.at("body").is_string()) return c.Fail(ptr + "/body", "must be a string");
+    res.body = p.at("body").get<std::string>();
   }
-  if (verb == "delay") {  // {"ms": 500}
-    return c.Keys(p, ptr, {"ms"}) && c.Uint(p, ptr, "ms", plan.delay_ms, true);
+  if (p.contains("body_base64")) {
+    if (!p.at("body_base64").is_string() ||
+        !Base64Decode(p.at("body_base64").get<std::string>(), res.body)) {
+      return c.Fail(ptr + "/body_base64", "must be base64");
+    }
   }
-  if (verb == "throttle") {  // {"bytes_per_second": 65536}
-    if (!c.Keys(p, ptr, {"bytes_per_second"}) ||
-        !c.Uint(p, ptr, "bytes_per_second", plan.throttle_bps, true)) {
-      return false;
-    }
-    return plan.throttle_bps > 0 || c.Fail(ptr + "/bytes_per_second", "must be at least 1");
+  if (!res.Has("Content-Type")) res.Set("Content-Type", "text/plain; charset=utf-8");
+  plan.replace = res;
+  return true;
+}
+
+bool ParseDelay(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  return c.Keys(p, ptr, {"ms"}) && c.Uint(p, ptr, "ms", plan.delay_ms, true);  // {"ms": 500}
+}
+
+bool ParseThrottle(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  if (!c.Keys(p, ptr, {"bytes_per_second"}) ||
+      !c.Uint(p, ptr, "bytes_per_second", plan.throttle_bps, true)) {
+    return false;
   }
-  if (verb == "cut") {  // {"after_bytes": N} | {"after_percent": P}, "mode": "close" | "reset"
-    if (!c.Keys(p, ptr, {"after_bytes", "after_percent", "mode"})) return false;
-    if (p.contains("after_bytes") == p.contains("after_percent")) {
-      return c.Fail(ptr, "needs exactly one of \"after_bytes\" or \"after_percent\"");
-    }
-    if (p.contains("after_bytes")) {
-      std::uint64_t n = 0;
-      if (!c.Uint(p, ptr, "after_bytes", n, true)) return false;
-      plan.cut_after = n;
-    } else {
-      const json& v = p.at("after_percent");
-      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() >= 100) {
-        return c.Fail(ptr + "/after_percent", "must be a number in [0, 100)");
-      }
-      plan.cut_after_fraction = v.get<double>() / 100.0;
-    }
-    std::string mode = "close";
-    if (p.contains("mode")) {
-      if (!p.at("mode").is_string()) return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
-      mode = p.at("mode").get<std::string>();
-    }
-    if (mode != "close" && mode != "reset")
-      return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
-    plan.cut_reset = mode == "reset";
-    return true;
+  return plan.throttle_bps > 0 || c.Fail(ptr + "/bytes_per_second", "must be at least 1");
+}
+
+// {"after_bytes": N} | {"after_percent": P}, "mode": "close" | "reset"
+bool ParseCut(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  if (!c.Keys(p, ptr, {"after_bytes", "after_percent", "mode"})) return false;
+  if (p.contains("after_bytes") == p.contains("after_percent")) {
+    return c.Fail(ptr, "needs exactly one of \"after_bytes\" or \"after_percent\"");
   }
-  if (verb == "stall") {  // {"after_bytes": N, "ms": M}; no "ms": until the client gives up
-    if (!c.Keys(p, ptr, {"after_bytes", "ms"})) return false;
+  if (p.contains("after_bytes")) {
     std::uint64_t n = 0;
-    if (!c.Uint(p, ptr, "after_bytes", n, true) || !c.Uint(p, ptr, "ms", plan.stall_ms, false))
-      return false;
-    if (plan.stall_ms > kMaxStallMs) return c.Fail(ptr + "/ms", "at most 120000");
-    plan.stall_after = n;
-    return true;
-  }
-  if (verb == "corrupt") {  // {"offset": N, "length": 1}
-    Corruption k;
-    if (!c.Keys(p, ptr, {"offset", "length"}) || !c.Uint(p, ptr, "offset", k.offset, true) ||
-        !c.Uint(p, ptr, "length", k.length, false)) {
-      return false;
+    if (!c.Uint(p, ptr, "after_bytes", n, true)) return false;
+    plan.cut_after = n;
+  } else {
+    const json& v = p.at("after_percent");
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() >= 100) {
+      return c.Fail(ptr + "/after_percent", "must be a number in [0, 100)");
     }
-    if (k.length == 0) return c.Fail(ptr + "/length", "must be at least 1");
-    plan.corrupt.push_back(k);
-    return true;
+    plan.cut_after_fraction = v.get<double>() / 100.0;
   }
-  if (verb == "ignore_range" || verb == "relative_redirect") {  // {}
-    if (!c.Keys(p, ptr, {})) return false;
-    (verb == "ignore_range" ? plan.ignore_range : plan.relative_redirect) = true;
-    return true;
+  std::string mode = "close";
+  if (p.contains("mode")) {
+    if (!p.at("mode").is_string()) return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
+    mode = p.at("mode").get<std::string>();
   }
-  if (verb == "drop_headers") {  // ["X-Repo-Commit", "ETag"]
-    if (!p.is_array() || p.empty())
-      return c.Fail(ptr, "expected a non-empty array of header names");
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      if (!p[i].is_string()) return c.Fail(ptr + "/" + std::to_string(i), "must be a header name");
-      plan.drop_headers.push_back(p[i].get<std::string>());
-    }
-    return true;
+  if (mode != "close" && mode != "reset")
+    return c.Fail(ptr + "/mode", "must be \"close\" or \"reset\"");
+  plan.cut_reset = mode == "reset";
+  return true;
+}
+
+// {"after_bytes": N, "ms": M}; no "ms": until the client gives up
+bool ParseStall(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  if (!c.Keys(p, ptr, {"after_bytes", "ms"})) return false;
+  std::uint64_t n = 0;
+  if (!c.Uint(p, ptr, "after_bytes", n, true) || !c.Uint(p, ptr, "ms", plan.stall_ms, false))
+    return false;
+  if (plan.stall_ms > kMaxStallMs) return c.Fail(ptr + "/ms", "at most 120000");
+  plan.stall_after = n;
+  return true;
+}
+
+bool ParseCorrupt(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  Corruption k;  // {"offset": N, "length": 1}
+  if (!c.Keys(p, ptr, {"offset", "length"}) || !c.Uint(p, ptr, "offset", k.offset, true) ||
+      !c.Uint(p, ptr, "length", k.length, false)) {
+    return false;
   }
-  if (verb == "set_headers") {  // {"X-Foo": "bar"}
-    return c.Headers(p, ptr, plan.set_headers);
+  if (k.length == 0) return c.Fail(ptr + "/length", "must be at least 1");
+  plan.corrupt.push_back(k);
+  return true;
+}
+
+bool ParseIgnoreRange(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  plan.ignore_range = true;
+  return c.Keys(p, ptr, {});
+}
+
+bool ParseRelativeRedirect(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  plan.relative_redirect = true;
+  return c.Keys(p, ptr, {});
+}
+
+bool ParseDropHeaders(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  if (!p.is_array() || p.empty()) return c.Fail(ptr, "expected a non-empty array of header names");
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (!p[i].is_string()) return c.Fail(ptr + "/" + std::to_string(i), "must be a header name");
+    plan.drop_headers.push_back(p[i].get<std::string>());
   }
-  return c.Fail(ptr, "unknown fault verb \"" + verb + "\"");
+  return true;
+}
+
+bool ParseSetHeaders(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  return c.Headers(p, ptr, plan.set_headers);  // {"X-Foo": "bar"}
+}
+
+// How several matching faults combine (scenarios/README.md, "Faults"): the
+// first status wins; delays add up; header edits and corruptions accumulate
+// in fault order; for cut, stall and throttle the first matching fault wins.
+void FirstStatus(FaultPlan& into, const FaultPlan& p) {
+  if (!into.replace) into.replace = p.replace;
+}
+void AddDelay(FaultPlan& into, const FaultPlan& p) { into.delay_ms += p.delay_ms; }
+void FirstThrottle(FaultPlan& into, const FaultPlan& p) {
+  if (!into.throttle_bps) into.throttle_bps = p.throttle_bps;
+}
+void FirstCut(FaultPlan& into, const FaultPlan& p) {
+  if (into.cut_after || into.cut_after_fraction) return;
+  into.cut_after = p.cut_after;
+  into.cut_after_fraction = p.cut_after_fraction;
+  into.cut_reset = p.cut_reset;
+}
+void FirstStall(FaultPlan& into, const FaultPlan& p) {
+  if (into.stall_after) return;
+  into.stall_after = p.stall_after;
+  into.stall_ms = p.stall_ms;
+}
+void AddCorruption(FaultPlan& into, const FaultPlan& p) {
+  into.corrupt.insert(into.corrupt.end(), p.corrupt.begin(), p.corrupt.end());
+}
+void SetIgnoreRange(FaultPlan& into, const FaultPlan&) { into.ignore_range = true; }
+void SetRelativeRedirect(FaultPlan& into, const FaultPlan&) { into.relative_redirect = true; }
+void AddDrops(FaultPlan& into, const FaultPlan& p) {
+  into.drop_headers.insert(into.drop_headers.end(), p.drop_headers.begin(), p.drop_headers.end());
+}
+void AddSets(FaultPlan& into, const FaultPlan& p) {
+  into.set_headers.insert(into.set_headers.end(), p.set_headers.begin(), p.set_headers.end());
+}
+
+struct VerbSpec {
+  const char* name;
+  const char* doc;  // one line, as in scenarios/README.md
+  bool (*parse)(Ctx&, const json&, const std::string&, FaultPlan&);
+  void (*combine)(FaultPlan& into, const FaultPlan& mine);
+};
+
+// Every fault verb: the one table that knows them.
+const std::vector<VerbSpec>& VerbTable() {
+  static const std::vector<VerbSpec> kTable = {
+      {"status", "answer with this status, headers and body instead of the site", &ParseStatus,
+       &FirstStatus},
+      {"delay", "wait before sending the response headers", &ParseDelay, &AddDelay},
+      {"throttle", "send the body at most this many bytes per second", &ParseThrottle,
+       &FirstThrottle},
+      {"cut", "end the body after N bytes or a percentage: clean close or TCP reset", &ParseCut,
+       &FirstCut},
+      {"stall", "stop sending after N bytes for a while (or until the client gives up)",
+       &ParseStall, &FirstStall},
+      {"corrupt", "flip bytes of the body at an offset", &ParseCorrupt, &AddCorruption},
+      {"ignore_range", "ignore Range/If-Range: send 200 with the whole body", &ParseIgnoreRange,
+       &SetIgnoreRange},
+      {"drop_headers", "remove response headers (a proxy that strips X-Repo-Commit)",
+       &ParseDropHeaders, &AddDrops},
+      {"set_headers", "add or replace response headers", &ParseSetHeaders, &AddSets},
+      {"relative_redirect",
+       "answer a relative 307 to the same resource through /_mockhub/hop/, a hop without the "
+       "metadata headers",
+       &ParseRelativeRedirect, &SetRelativeRedirect},
+  };
+  return kTable;
+}
+
+const VerbSpec* FindVerb(const std::string& name) {
+  for (const VerbSpec& v : VerbTable()) {
+    if (name == v.name) return &v;
+  }
+  return nullptr;
 }
 
 bool ParseFault(Ctx& c, const json& f, const std::string& ptr, Fault& out) {
   if (!c.Keys(f, ptr, {"server", "method", "path", "when", "do", "comment"})) return false;
   if (f.contains("server") && !f.at("server").is_string())
     return c.Fail(ptr + "/server", "must be a string");
-  const std::string server = f.contains("server") ? f.at("server").get<std::string>() : "any";
-  if (server == "hub")
-    out.server = Fault::Server::kHub;
-  else if (server == "cdn")
-    out.server = Fault::Server::kCdn;
-  else if (server != "any")
-    return c.Fail(ptr + "/server", "must be \"hub\", \"cdn\" or \"any\"");
+  const std::string site = f.contains("server") ? f.at("server").get<std::string>() : "any";
+  if (site != "any" && !IsSiteName(site))
+    return c.Fail(ptr + "/server", "must be " + QuotedSiteNames() + " or \"any\"");
+  if (site != "any") out.site = site;
   if (f.contains("method")) {
     if (!f.at("method").is_string()) return c.Fail(ptr + "/method", "must be a string");
     out.method = f.at("method").get<std::string>();
@@ -232,14 +300,15 @@ bool ParseFault(Ctx& c, const json& f, const std::string& ptr, Fault& out) {
         "must be an object with exactly one verb, e.g. {\"cut\": {\"after_bytes\": 1024}}");
   }
   out.verb = d.begin().key();
-  if (std::find(FaultSet::Verbs().begin(), FaultSet::Verbs().end(), out.verb) ==
-      FaultSet::Verbs().end()) {
+  const VerbSpec* spec = FindVerb(out.verb);
+  if (!spec) {
     std::string list;
     for (const auto& v : FaultSet::Verbs()) list += (list.empty() ? "" : ", ") + v;
     return c.Fail(ptr + "/do/" + PointerToken(out.verb),
                   "unknown fault verb \"" + out.verb + "\" (known: " + list + ")");
   }
-  if (!ParseVerb(c, out.verb, d.begin().value(), ptr + "/do/" + out.verb, out.plan)) return false;
+  if (!spec->parse(c, d.begin().value(), ptr + "/do/" + out.verb, out.plan)) return false;
+  out.combine = spec->combine;
   out.plan.fired = {"fault:" + out.verb};
   return true;
 }
@@ -258,27 +327,6 @@ bool Selected(const Fault& f, std::uint64_t attempt) {
       return attempt > f.when_n;
   }
   return false;
-}
-
-void Merge(FaultPlan& into, const FaultPlan& p) {
-  if (p.replace && !into.replace) into.replace = p.replace;
-  into.delay_ms += p.delay_ms;
-  into.ignore_range = into.ignore_range || p.ignore_range;
-  into.relative_redirect = into.relative_redirect || p.relative_redirect;
-  into.drop_headers.insert(into.drop_headers.end(), p.drop_headers.begin(), p.drop_headers.end());
-  into.set_headers.insert(into.set_headers.end(), p.set_headers.begin(), p.set_headers.end());
-  if (!into.cut_after && !into.cut_after_fraction) {
-    into.cut_after = p.cut_after;
-    into.cut_after_fraction = p.cut_after_fraction;
-    into.cut_reset = p.cut_reset;
-  }
-  if (!into.stall_after && p.stall_after) {
-    into.stall_after = p.stall_after;
-    into.stall_ms = p.stall_ms;
-  }
-  if (!into.throttle_bps) into.throttle_bps = p.throttle_bps;
-  into.corrupt.insert(into.corrupt.end(), p.corrupt.begin(), p.corrupt.end());
-  into.fired.insert(into.fired.end(), p.fired.begin(), p.fired.end());
 }
 
 }  // namespace
@@ -301,15 +349,32 @@ Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const json& faults, const s
   return set;
 }
 
-FaultPlan FaultSet::Plan(bool cdn, const std::string& method, const std::string& path) {
+const std::vector<std::string>& FaultSet::Verbs() {
+  static const std::vector<std::string> kVerbs = [] {
+    std::vector<std::string> names;
+    for (const VerbSpec& v : VerbTable()) names.push_back(v.name);
+    return names;
+  }();
+  return kVerbs;
+}
+
+std::vector<std::pair<std::string, std::string>> FaultSet::VerbDocs() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const VerbSpec& v : VerbTable()) out.emplace_back(v.name, v.doc);
+  return out;
+}
+
+FaultPlan FaultSet::Plan(const std::string& site, const std::string& method,
+                         const std::string& path) {
   FaultPlan plan;
   for (Fault& f : faults_) {
-    if (f.server == Fault::Server::kHub && cdn) continue;
-    if (f.server == Fault::Server::kCdn && !cdn) continue;
+    if (!f.site.empty() && f.site != site) continue;
     if (!f.method.empty() && f.method != method) continue;
     if (!GlobMatch(f.path, path)) continue;
     const std::uint64_t attempt = ++*f.seen;
-    if (Selected(f, attempt)) Merge(plan, f.plan);
+    if (!Selected(f, attempt)) continue;
+    f.combine(plan, f.plan);
+    plan.fired.insert(plan.fired.end(), f.plan.fired.begin(), f.plan.fired.end());
   }
   return plan;
 }

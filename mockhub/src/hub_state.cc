@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include "mockhub/object_store.h"
+
 namespace mockhub {
 namespace {
 double RealNow() {
@@ -11,7 +13,14 @@ double RealNow() {
 }
 }  // namespace
 
-HubState::HubState(World world) : world_(std::make_shared<const World>(std::move(world))) {
+namespace {
+World Indexed(World w) {
+  w.objects = ObjectStore::Build(w);
+  return w;
+}
+}  // namespace
+
+HubState::HubState(World world) : world_(std::make_shared<const World>(Indexed(std::move(world)))) {
   if (world_->clock_start) offset_ = static_cast<double>(*world_->clock_start) - RealNow();
 }
 
@@ -24,7 +33,7 @@ Status HubState::Mutate(const std::function<Status(World&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   World copy = *world_;
   Status status = fn(copy);
-  if (status.ok()) world_ = std::make_shared<const World>(std::move(copy));
+  if (status.ok()) world_ = std::make_shared<const World>(Indexed(std::move(copy)));
   return status;
 }
 

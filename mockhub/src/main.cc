@@ -196,12 +196,13 @@ int main(int argc, char** argv) {
   mockhub::ServerOptions opts;
   serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
       ->check(CLI::ExistingFile);
-  serve->add_option("--host", opts.host, "Hub address (loopback by default)");
-  serve->add_option("--port", opts.port, "Hub port; 0 picks a free one")
+  serve->add_option("--host", opts.bind[mockhub::kHubSite].host,
+                    "Hub address (loopback by default)");
+  serve->add_option("--port", opts.bind[mockhub::kHubSite].port, "Hub port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
-  serve->add_option("--cdn-host", opts.cdn_host,
+  serve->add_option("--cdn-host", opts.bind[mockhub::kCdnSite].host,
                     "CDN address: another host, not only another port");
-  serve->add_option("--cdn-port", opts.cdn_port, "CDN port; 0 picks a free one")
+  serve->add_option("--cdn-port", opts.bind[mockhub::kCdnSite].port, "CDN port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
   serve->add_option("--cdn", cdn, "CDN flavour (overrides the world's)")
       ->check(CLI::IsMember({"cloudfront", "s3"}));

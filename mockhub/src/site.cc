@@ -1,24 +1,76 @@
-// The list of site names (see site.h).
+// The list of sites (see site.h): each one's decision function adapted to
+// the shared SiteContext, and the credential rules.
 #include "mockhub/site.h"
 
 #include <algorithm>
 
+#include "mockhub/cdn.h"
+#include "mockhub/hub.h"
+
 namespace mockhub {
+namespace {
+
+std::string UrlOf(const SiteContext& ctx, const char* site) {
+  auto it = ctx.urls.find(site);
+  return it == ctx.urls.end() ? "" : it->second;
+}
+
+HttpResponse DecideHub(const HttpRequest& req, const World& world, const SiteContext& ctx) {
+  return HandleHub(req, world,
+                   HubContext{UrlOf(ctx, kHubSite), UrlOf(ctx, kCdnSite), ctx.signing_key, ctx.now,
+                              ctx.request_id});
+}
+
+HttpResponse DecideCdn(const HttpRequest& req, const World& world, const SiteContext& ctx) {
+  return HandleCdn(req, world,
+                   CdnContext{ctx.signing_key, ctx.now, world.options.cdn_flavour, ctx.request_id,
+                              ctx.served_before});
+}
+
+}  // namespace
+
+const std::vector<Site>& Sites() {
+  static const std::vector<Site> kSites = {
+      {kHubSite, "127.0.0.1", Credential::kHubToken, &DecideHub, true},
+      {kCdnSite, "127.0.0.2", Credential::kNone, &DecideCdn, false},
+  };
+  return kSites;
+}
+
+const Site* FindSite(const std::string& name) {
+  for (const Site& s : Sites()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
 
 const std::vector<std::string>& SiteNames() {
-  static const std::vector<std::string> kNames = {kHubSite, kCdnSite};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const Site& s : Sites()) names.push_back(s.name);
+    return names;
+  }();
   return kNames;
 }
 
-bool IsSiteName(const std::string& name) {
-  const auto& names = SiteNames();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
+bool IsSiteName(const std::string& name) { return FindSite(name) != nullptr; }
 
 std::string QuotedSiteNames() {
   std::string out;
   for (const std::string& n : SiteNames()) out += (out.empty() ? "\"" : ", \"") + n + "\"";
   return out;
+}
+
+std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& req) {
+  if (rule == Credential::kNone && req.HasHeader("Authorization")) return {"token_leak"};
+  return {};
+}
+
+HttpResponse AnswerAt(const Site& site, const HttpRequest& req, const World& world,
+                      const SiteContext& ctx) {
+  HttpResponse res = site.decide(req, world, ctx);
+  for (std::string& f : CredentialFlags(site.credential, req)) res.flags.push_back(std::move(f));
+  return res;
 }
 
 }  // namespace mockhub

@@ -14,6 +14,7 @@
 #include "json_checker.h"
 #include "mockhub/dates.h"
 #include "mockhub/digest.h"
+#include "mockhub/object_store.h"
 
 namespace mockhub {
 namespace {
@@ -294,7 +295,9 @@ Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file);
 // No JSON type error may escape as an exception: bad input is a LoadError.
 Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
   try {
-    return WorldFromJsonChecked(doc, file);
+    auto world = WorldFromJsonChecked(doc, file);
+    if (world) world->objects = ObjectStore::Build(world.value());
+    return world;
   } catch (const std::exception& e) {
     return LoadError{file, "", std::string("malformed world: ") + e.what()};
   }

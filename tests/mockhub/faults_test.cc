@@ -54,13 +54,13 @@ TEST(FaultParseTest, UnknownVerbOrKeyNamesThePointer) {
 TEST(FaultSelectTest, AttemptsAreCountedPerFaultAmongMatchingRequests) {
   auto f = Faults(R"([{"server": "hub", "method": "HEAD", "path": "/a/*", "when": {"only": [2, 3]},
                        "do": {"status": {"code": 503}}}])");
-  EXPECT_TRUE(f->Plan(false, "HEAD", "/a/x").empty());             // attempt 1
-  EXPECT_TRUE(f->Plan(false, "GET", "/a/x").empty());              // other method: not counted
-  EXPECT_TRUE(f->Plan(true, "HEAD", "/a/x").empty());              // cdn: not counted
-  EXPECT_TRUE(f->Plan(false, "HEAD", "/b/x").empty());             // other path
-  EXPECT_EQ(f->Plan(false, "HEAD", "/a/y").replace->status, 503);  // attempt 2
-  EXPECT_FALSE(f->Plan(false, "HEAD", "/a/y").empty());            // 3
-  EXPECT_TRUE(f->Plan(false, "HEAD", "/a/y").empty());             // 4
+  EXPECT_TRUE(f->Plan("hub", "HEAD", "/a/x").empty());             // attempt 1
+  EXPECT_TRUE(f->Plan("hub", "GET", "/a/x").empty());              // other method: not counted
+  EXPECT_TRUE(f->Plan("cdn", "HEAD", "/a/x").empty());             // cdn: not counted
+  EXPECT_TRUE(f->Plan("hub", "HEAD", "/b/x").empty());             // other path
+  EXPECT_EQ(f->Plan("hub", "HEAD", "/a/y").replace->status, 503);  // attempt 2
+  EXPECT_FALSE(f->Plan("hub", "HEAD", "/a/y").empty());            // 3
+  EXPECT_TRUE(f->Plan("hub", "HEAD", "/a/y").empty());             // 4
 }
 
 TEST(FaultSelectTest, FirstEveryAndAfter) {
@@ -69,9 +69,9 @@ TEST(FaultSelectTest, FirstEveryAndAfter) {
   auto after = Faults(R"([{"when": {"after": 2}, "do": {"ignore_range": {}}}])");
   std::string a, b, c;
   for (int i = 0; i < 5; ++i) {
-    a += first->Plan(false, "GET", "/x").empty() ? '.' : 'F';
-    b += every->Plan(false, "GET", "/x").empty() ? '.' : 'F';
-    c += after->Plan(false, "GET", "/x").empty() ? '.' : 'F';
+    a += first->Plan("hub", "GET", "/x").empty() ? '.' : 'F';
+    b += every->Plan("hub", "GET", "/x").empty() ? '.' : 'F';
+    c += after->Plan("hub", "GET", "/x").empty() ? '.' : 'F';
   }
   EXPECT_EQ(a, "FF...");
   EXPECT_EQ(b, ".F.F.");

@@ -8,6 +8,7 @@
 
 #include "mockhub/cdn.h"
 #include "mockhub/hub.h"
+#include "mockhub/site.h"
 #include "mockhub/world_json.h"
 
 namespace mockhub::testing {
@@ -38,13 +39,17 @@ class HubTest : public ::testing::Test {
     if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
     return Call("HEAD", target, h);
   }
-  // The CDN side, for a URL the hub handed out.
+  // The CDN site (its decision and credential rule), for a URL the hub
+  // handed out.
   HttpResponse Cdn(const std::string& url, const HeaderList& headers = {},
                    CdnFlavour flavour = CdnFlavour::kCloudFront) {
     const std::string base = kCdnBase;
     EXPECT_EQ(url.rfind(base, 0), 0u) << url;
     HttpRequest req{"GET", url.substr(base.size()), headers, ""};
-    return HandleCdn(req, world_, CdnContext{kKey, now_, flavour, "cdn-req", false});
+    World world = world_;
+    world.options.cdn_flavour = flavour;
+    SiteContext ctx{{{kHubSite, kEndpoint}, {kCdnSite, kCdnBase}}, kKey, now_, "cdn-req", false};
+    return AnswerAt(*FindSite(kCdnSite), req, world, ctx);
   }
   const Commit& MainCommit(const std::string& repo = kClip) {
     return *world_.FindRepo(RepoType::kModel, repo)->Resolve("main");

@@ -7,6 +7,7 @@
 // the files someone asks about are ever hashed.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,8 @@ class Content {
   // Lower-case hex. Thread-safe; computed on first use.
   const std::string& GitBlobSha1() const;
   const std::string& Sha256() const;
+  // The sha256 if someone already asked for it, else nullptr: never hashes.
+  const std::string* Sha256IfKnown() const;
 
  private:
   Content() = default;
@@ -43,6 +46,7 @@ class Content {
   mutable std::once_flag sha256_once_;
   mutable std::string sha1_;
   mutable std::string sha256_;
+  mutable std::atomic<bool> sha256_known_{false};
 };
 
 // The git-lfs pointer file that stands in the repository for an LFS file.

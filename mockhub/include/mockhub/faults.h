@@ -1,23 +1,16 @@
-// Fault injection: named verbs, selected by server, method, path glob and
-// attempt, interpreted here and nowhere else. The HTTP glue asks Plan() for
-// each request and applies the resulting FaultPlan mechanically.
+// Fault injection: named verbs, selected by site, method, path glob and
+// attempt. Each verb is one entry of the table in faults.cc (name, one-line
+// doc, parser, combination rule); FaultSet::VerbDocs() lists them. The glue
+// asks Plan() for each request; ApplyFaultPlan and FaultAnswer (pure, below)
+// apply the header-level effects, the body writer the byte-level ones (cut,
+// stall, throttle, corrupt, reset).
 //
 // A fault in JSON (scenario files, tests):
-//   {"server": "hub"|"cdn"|"any", "method": "GET", "path": "/org/*/resolve/*",
+//   {"server": "<site>"|"any", "method": "GET", "path": "/org/*/resolve/*",
 //    "when": {"first": 2} | {"only": [2, 3]} | {"every": 3} | {"after": 5},
 //    "do": {"<verb>": {...parameters}}}
-// Verbs (one line each; parameters in faults.cc and scenarios/README.md):
-//   status        answer with this status, headers and body instead of the hub
-//   delay         wait before sending the response headers
-//   throttle      send the body at most this many bytes per second
-//   cut           end the body after N bytes or a percentage: clean close or TCP reset
-//   stall         stop sending after N bytes for a while (or until the client gives up)
-//   corrupt       flip bytes of the body at an offset
-//   ignore_range  ignore Range/If-Range: send 200 with the whole body
-//   drop_headers  remove response headers (a proxy that strips X-Repo-Commit)
-//   set_headers   add or replace response headers
-//   relative_redirect  answer a relative 307 to the same resource through
-//                      /_mockhub/hop/, a hop without the metadata headers
+// ("server" names a site of site.h). How several matching faults combine is
+// stated in scenarios/README.md and next to the combination rules.
 #pragma once
 
 #include <atomic>
@@ -68,8 +61,22 @@ struct FaultPlan {
 
 inline constexpr std::uint64_t kMaxStallMs = 120000;
 
+// The relative_redirect verb's 307 points here: a hop served as the original
+// target, to which no fault applies again.
+inline constexpr const char* kHopPrefix = "/_mockhub/hop";
+
+// Request-side effects: ignore_range removes Range and If-Range.
+void ApplyFaultPlanToRequest(const FaultPlan& plan, HttpRequest& request);
+// The answer that replaces the site's, when the plan has one: the relative
+// 307 through kHopPrefix, or the status verb's response.
+std::optional<HttpResponse> FaultAnswer(const FaultPlan& plan, const HttpRequest& request);
+// Header-level effects on an answer: dropped and set headers, the "fault:"
+// journal flags, and an inline body made streamable when a byte-level
+// effect (cut, stall, throttle, corrupt) must reach it.
+void ApplyFaultPlan(const FaultPlan& plan, HttpResponse& response);
+
 struct Fault {
-  enum class Server { kAny, kHub, kCdn } server = Server::kAny;
+  std::string site;        // "" = any site
   std::string method;      // "" = any
   std::string path = "*";  // glob over the decoded path, '*' crosses '/'
   enum class When { kAlways, kFirst, kOnly, kEvery, kAfter } when = When::kAlways;
@@ -77,6 +84,7 @@ struct Fault {
   std::vector<std::uint64_t> only;
   std::string verb;
   FaultPlan plan;  // what this fault contributes when it fires
+  void (*combine)(FaultPlan& into, const FaultPlan& mine) = nullptr;  // its verb's rule
   std::shared_ptr<std::atomic<std::uint64_t>> seen =
       std::make_shared<std::atomic<std::uint64_t>>(0);
 };
@@ -92,10 +100,11 @@ class FaultSet {
                                                     const std::string& file,
                                                     const std::string& pointer);
   // Decides, and counts the attempt, for one request. Thread-safe.
-  FaultPlan Plan(bool cdn, const std::string& method, const std::string& path);
+  FaultPlan Plan(const std::string& site, const std::string& method, const std::string& path);
   std::size_t size() const { return faults_.size(); }
-  // The verbs this build knows, for validation messages and docs.
+  // The verbs this build knows, for validation messages, and their docs.
   static const std::vector<std::string>& Verbs();
+  static std::vector<std::pair<std::string, std::string>> VerbDocs();
 
  private:
   std::vector<Fault> faults_;

@@ -1,9 +1,11 @@
-// A running mock: the hub and its CDN on two loopback addresses (so host, not
-// only port, differ), sharing one HubState and one Journal. Used by
-// `mockhub serve`, by the scenario runner and in-process by tests.
+// A running mock: one listener per site of site.h (the hub and its CDN, on
+// two loopback addresses so host, not only port, differ), sharing one
+// HubState and one Journal. Used by `mockhub serve`, by the scenario runner
+// and in-process by tests.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,12 +21,15 @@ namespace mockhub {
 
 class FaultSet;  // faults.h
 
-struct ServerOptions {
-  std::string host = "127.0.0.1";
+// Where a site listens; an empty host is the site's default loopback address.
+struct SiteBinding {
+  std::string host;
   int port = 0;  // 0: pick a free port
-  std::string cdn_host = "127.0.0.2";
-  int cdn_port = 0;
-  std::optional<CdnFlavour> cdn_flavour;  // overrides the world's
+};
+
+struct ServerOptions {
+  std::map<std::string, SiteBinding> bind;  // by site name; absent: the defaults
+  std::optional<CdnFlavour> cdn_flavour;    // overrides the world's
   bool tls = false;
   std::string tls_dir;      // where the CA is written; default: a fresh temp dir
   std::string signing_key;  // CDN URL signing key; default: random
@@ -45,6 +50,8 @@ class MockServer {
 
   const std::string& hub_url() const;  // "http://127.0.0.1:PORT", no trailing '/'
   const std::string& cdn_url() const;
+  // The base URL of the named site ("" for a name that is not a site).
+  const std::string& url(const std::string& site) const;
   // Every site's base URL, as (site name, URL) in SiteNames() order.
   std::vector<std::pair<std::string, std::string>> urls() const;
   const std::string& ca_file() const;  // "" without TLS

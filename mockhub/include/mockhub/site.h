@@ -1,22 +1,67 @@
-// The servers of a mock, by name. A mock is a list of sites (today the hub
-// and its CDN; the Xet CAS joins later), each with its own address, decision
-// function and credential rule. Everything that names a site (faults, the
-// journal, wire expectations, scenario files, schema.json) validates the
-// name here, so adding a site is one entry of this list.
+// The servers of a mock, as data. A mock is a list of sites (today the hub
+// and its CDN; the Xet CAS joins later), each with a name, a default
+// loopback address, a decision function and a credential rule. The HTTP glue
+// (server.cc) starts one listener per site and knows nothing else about
+// them. Everything that names a site (faults, the journal, wire
+// expectations, scenario files, schema.json) validates the name here, so
+// adding a site is one entry of Sites().
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "mockhub/http_types.h"
+#include "mockhub/world.h"
 
 namespace mockhub {
 
 inline constexpr const char* kHubSite = "hub";
 inline constexpr const char* kCdnSite = "cdn";
 
+// Which bearer may arrive at a site. Anything else that arrives there is
+// flagged "token_leak" in the journal.
+enum class Credential {
+  kHubToken,  // the Hub's own tokens (their validity is the hub's decision)
+  kNone,      // no Authorization at all: signed URLs carry the permission
+};
+
+// What a decision function gets besides the request and the world.
+struct SiteContext {
+  std::map<std::string, std::string> urls;  // site name -> public base URL
+  std::string signing_key;                  // shared by the signing and checking sites
+  std::int64_t now = 0;                     // server clock, unix seconds
+  std::string request_id;
+  bool served_before = false;  // this site answered this path with a 2xx before
+};
+
+using DecideFn = HttpResponse (*)(const HttpRequest&, const World&, const SiteContext&);
+
+struct Site {
+  std::string name;
+  std::string default_host;  // loopback; sites differ by host, not only port
+  Credential credential = Credential::kNone;
+  DecideFn decide = nullptr;
+  // The Hub stamps X-Request-Id on every answer, a fault's or a proxy's too.
+  bool stamps_request_id = false;
+};
+
 // Every site a mock runs, in start-up (and `mockhub serve` output) order.
+const std::vector<Site>& Sites();
+const Site* FindSite(const std::string& name);
+// The names of Sites(), for validation.
 const std::vector<std::string>& SiteNames();
 bool IsSiteName(const std::string& name);
 // "\"hub\", \"cdn\"": for error messages that list the choices.
 std::string QuotedSiteNames();
+
+// The journal flags the site's credential rule raises for this request
+// ("token_leak" when a bearer arrives where none may).
+std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& request);
+
+// The site's answer to a request: its decision plus its credential flags.
+HttpResponse AnswerAt(const Site& site, const HttpRequest& request, const World& world,
+                      const SiteContext& ctx);
 
 }  // namespace mockhub

@@ -18,6 +18,8 @@
 
 namespace mockhub {
 
+class ObjectStore;
+
 enum class RepoType { kModel, kDataset, kSpace };
 // "model" / "dataset" / "space".
 const char* RepoTypeName(RepoType t);
@@ -106,6 +108,9 @@ struct World {
   std::map<std::pair<RepoType, std::string>, Repo> repos;
   // Old id -> new id, per type: the old id answers with a relative 307.
   std::map<std::pair<RepoType, std::string>, std::string> renames;
+  // The CDN's index of the objects above (object_store.h); rebuilt by the
+  // loader and by every HubState change.
+  std::shared_ptr<const ObjectStore> objects;
 
   const Repo* FindRepo(RepoType type, const std::string& id) const;
   Repo* FindRepo(RepoType type, const std::string& id);

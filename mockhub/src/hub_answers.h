@@ -1,0 +1,23 @@
+// The hub's answers once a route is authorized: files (hub_files.cc) and
+// the API (hub_api.cc). Internal to the hub; HandleHub (hub.cc) routes to
+// them after Authorize.
+#pragma once
+
+#include "hub_routes.h"
+#include "mockhub/auth.h"
+#include "mockhub/hub.h"
+#include "mockhub/url.h"
+
+namespace mockhub {
+
+HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo& repo,
+                         const Commit& commit, const World& world, const HubContext& ctx);
+HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
+                      const HubContext& ctx);
+HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
+                       const HubContext& ctx);
+HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const Commit& commit,
+                  const World& world, const HubContext& ctx);
+HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx);
+
+}  // namespace mockhub

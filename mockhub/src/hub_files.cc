@@ -1,0 +1,96 @@
+// File answers of the hub: /resolve (bytes, a 302 to the CDN for LFS files,
+// or the resolve-cache 307) and /raw (what git stores: LFS pointers).
+#include <set>
+
+#include "hub_answers.h"
+#include "hub_reply.h"
+#include "mockhub/byte_ranges.h"
+#include "mockhub/cdn.h"
+#include "mockhub/url.h"
+
+namespace mockhub {
+namespace {
+
+std::string ContentTypeFor(const std::string& path) {
+  const std::string name = Basename(path);
+  const auto dot = name.rfind('.');
+  const std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
+  static const std::set<std::string> kText = {"json",  "txt",  "md",  "csv",
+                                              "py",    "yaml", "yml", "jinja",
+                                              "model", "tsv",  "cfg", "gitattributes"};
+  if (kText.count(ext) || name == ".gitattributes") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+// 200 (or 206/416 with Range) with the bytes of `content`; HEAD gets the same
+// headers without a body (the glue drops it).
+HttpResponse ServeBytes(const HttpRequest& req, const std::shared_ptr<const Content>& content,
+                        const std::string& etag, const std::string& path, const Commit* commit,
+                        const HubContext& ctx) {
+  HttpResponse res;
+  Common(res, ctx);
+  if (commit) res.Set("X-Repo-Commit", commit->sha);
+  res.Set("Content-Type", ContentTypeFor(path));
+  res.Set("ETag", "\"" + etag + "\"");
+  res.Set("Accept-Ranges", "bytes");
+  res.Set("Content-Disposition", ContentDisposition(Basename(path)));
+  res.content = content;
+  res.content_offset = 0;
+  res.content_length = content->size();
+  ApplyRange(DecideRange(req, content->size(), {"\"" + etag + "\""}), content->size(), res);
+  return res;
+}
+
+std::string ResolveCacheLocation(const Repo& repo, const Commit& commit, const std::string& rev,
+                                 const std::string& path, const std::string& etag) {
+  const std::string original = "/" + std::string(RepoTypeUrlPrefix(repo.type)) + repo.id +
+                               "/resolve/" + PercentEncode(rev, false) + "/" +
+                               PercentEncode(path, true);
+  return "/api/resolve-cache/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" +
+         commit.sha + "/" + PercentEncode(path, true) + "?" + PercentEncode(original, false) +
+         "=&etag=%22" + etag + "%22";
+}
+
+}  // namespace
+
+HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo& repo,
+                         const Commit& commit, const World& world, const HubContext& ctx) {
+  auto it = commit.files.find(route.path);
+  if (it == commit.files.end()) {
+    HttpResponse res = ErrorReply(404, "EntryNotFound", messages::kEntryNotFound,
+                                  route.kind == RouteKind::kResolveCache, ctx);
+    res.Set("X-Repo-Commit", commit.sha);
+    return res;
+  }
+  const RepoFile& f = it->second;
+  if (route.kind == RouteKind::kRaw) {
+    // /raw serves what git stores: an LFS file's pointer, not its content.
+    auto bytes = f.lfs ? Content::Inline(LfsPointer(*f.content)) : f.content;
+    return ServeBytes(req, bytes, bytes->GitBlobSha1(), route.path, &commit, ctx);
+  }
+  if (f.lfs) {
+    const std::string& sha = f.content->Sha256();
+    HttpResponse res = Redirect(
+        302,
+        SignCdnUrl(ctx.cdn_base, world.options.cdn_flavour, repo, sha, Basename(route.path),
+                   ctx.signing_key, ctx.now, world.options.cdn_url_ttl),
+        ctx);
+    res.Set("X-Repo-Commit", commit.sha);
+    res.Set("Accept-Ranges", "bytes");
+    res.Set("X-Linked-Etag", "\"" + sha + "\"");
+    res.Set("X-Linked-Size", std::to_string(f.content->size()));
+    return res;
+  }
+  const std::string& sha1 = f.content->GitBlobSha1();
+  if (route.kind == RouteKind::kResolve && world.options.resolve_cache_redirect) {
+    HttpResponse res =
+        Redirect(307, ResolveCacheLocation(repo, commit, route.revision, route.path, sha1), ctx);
+    res.Set("X-Repo-Commit", commit.sha);
+    res.Set("X-Linked-Etag", "\"" + sha1 + "\"");
+    res.Set("X-Linked-Size", std::to_string(f.content->size()));
+    return res;
+  }
+  return ServeBytes(req, f.content, sha1, route.path, &commit, ctx);
+}
+
+}  // namespace mockhub
