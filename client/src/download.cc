@@ -25,13 +25,6 @@ bool Exists(const std::string& p) {
   return fs::exists(p, ec);
 }
 
-Status Rename(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) return MakeError(Kind::kIo, "cannot move " + from + " to " + to + ": " + ec.message());
-  return OkStatus();
-}
-
 // huggingface_hub's local_dir metadata: commit, etag, timestamp lines.
 struct LocalMeta {
   std::string commit;
@@ -182,12 +175,11 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
       std::error_code ec;
       fs::remove(partial, ec);
     }
-    FetchTarget target{m.location, m.etag, m.size, partial};
+    FetchTarget target{m.location, m.etag, m.size, partial, blob};
     FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
     auto fetched = FetchToPartial(session, target, hooks, ctx);
     if (!fetched) return fetched.error();
     out.sha256 = fetched->sha256;
-    if (auto s = Rename(partial, blob); !s) return s.error();
   } else {
     out.from_cache = true;
   }
@@ -251,12 +243,11 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
   auto lock = FileLock::Acquire(meta_dir + "/" + path + ".lock");
   if (!lock) return lock.error();
   const std::string partial = meta_dir + "/" + path + "." + m.etag + ".incomplete";
-  FetchTarget target{m.location, m.etag, m.size, partial};
+  FetchTarget target{m.location, m.etag, m.size, partial, dest};
   FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
   auto fetched = FetchToPartial(session, target, hooks, ctx);
   if (!fetched) return fetched.error();
   out.sha256 = fetched->sha256;
-  if (auto s = Rename(partial, dest); !s) return s.error();
   if (auto s = WriteLocalMeta(meta_path, m.commit, m.etag); !s) return s.error();
   return out;
 }
