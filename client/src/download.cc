@@ -2,18 +2,12 @@
 // HEAD (with cached-copy fallback), then blob reuse or a locked, resumable,
 // verified fetch renamed into blobs/<etag> and linked from the snapshot.
 // Also the --local-dir variant with its .cache/huggingface/download files.
-#include <sys/stat.h>
-
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "blob_fetch.h"
 #include "client_impl.h"
 #include "file_lock.h"
 #include "metadata.h"
-#include "sha256.h"
 
 namespace fs = std::filesystem;
 
@@ -23,30 +17,6 @@ namespace {
 bool Exists(const std::string& p) {
   std::error_code ec;
   return fs::exists(p, ec);
-}
-
-// huggingface_hub's local_dir metadata: commit, etag, timestamp lines.
-struct LocalMeta {
-  std::string commit;
-  std::string etag;
-};
-
-std::optional<LocalMeta> ReadLocalMeta(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  LocalMeta m;
-  if (!std::getline(in, m.commit) || !std::getline(in, m.etag)) return std::nullopt;
-  return m;
-}
-
-Status WriteLocalMeta(const std::string& path, const std::string& commit, const std::string& etag) {
-  if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
-  const double now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::ofstream out(path, std::ios::trunc);
-  out << commit << "\n" << etag << "\n" << std::fixed << now << "\n";
-  if (!out) return MakeError(Kind::kIo, "cannot write " + path);
-  return OkStatus();
 }
 
 // How a fetch asks for a fresh CDN URL (after a CDN 403), reports progress
@@ -193,10 +163,9 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
                                                         const std::atomic<bool>* stop) {
   const std::string& rev = options.revision;
   const CallContext ctx{repo, rev, path};
-  const std::string dest = options.local_dir + "/" + path;
-  const std::string meta_dir = options.local_dir + "/.cache/huggingface/download";
-  const std::string meta_path = meta_dir + "/" + path + ".metadata";
-  const auto local = ReadLocalMeta(meta_path);
+  const LocalDirLayout layout(options.local_dir);
+  const std::string dest = layout.FilePath(path);
+  const auto local = layout.ReadMetadata(path);
   const bool have = Exists(dest) && !options.force;
   DownloadResult out;
   out.path = dest;
@@ -235,20 +204,20 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
   out.etag = m.etag;
   if (have && local && local->etag == m.etag) {
     out.from_cache = true;
-    if (local->commit != m.commit) (void)WriteLocalMeta(meta_path, m.commit, m.etag);
+    if (local->commit != m.commit) (void)layout.WriteMetadata(path, m.commit, m.etag);
     return out;
   }
+  const std::string meta_path = layout.MetadataPath(path);
   if (auto s = MakeDirs(fs::path(meta_path).parent_path().string()); !s) return s.error();
   if (auto s = MakeDirs(fs::path(dest).parent_path().string()); !s) return s.error();
-  auto lock = FileLock::Acquire(meta_dir + "/" + path + ".lock");
+  auto lock = FileLock::Acquire(layout.LockPath(path));
   if (!lock) return lock.error();
-  const std::string partial = meta_dir + "/" + path + "." + m.etag + ".incomplete";
-  FetchTarget target{m.location, m.etag, m.size, partial, dest};
+  FetchTarget target{m.location, m.etag, m.size, layout.IncompletePath(path, m.etag), dest};
   FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
   auto fetched = FetchToPartial(session, target, hooks, ctx);
   if (!fetched) return fetched.error();
   out.sha256 = fetched->sha256;
-  if (auto s = WriteLocalMeta(meta_path, m.commit, m.etag); !s) return s.error();
+  if (auto s = layout.WriteMetadata(path, m.commit, m.etag); !s) return s.error();
   return out;
 }
 
