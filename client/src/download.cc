@@ -43,7 +43,29 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
   return hooks;
 }
 
+// A cached copy as the answer: offline, a commit sha already cached, or a
+// HEAD that failed in a way the cached copy survives.
+DownloadResult CachedAnswer(const CacheLayout& cache, const RepoId& repo, const std::string& rev,
+                            const std::string& cached_path) {
+  DownloadResult out;
+  out.path = cached_path;
+  out.commit = cache.CachedCommit(repo, rev).value_or("");
+  out.from_cache = true;
+  return out;
+}
+
 }  // namespace
+
+Error OfflineNotCached(const RepoId& repo, const std::string& revision, const std::string& path,
+                       std::string detail, const std::string& endpoint) {
+  Error e = MakeError(Kind::kOfflineNotCached, std::move(detail));
+  e.repo = repo.id;
+  e.repo_type = RepoTypeName(repo.type);
+  e.revision = revision;
+  e.path = path;
+  e.endpoint = endpoint;
+  return e;
+}
 
 bool DegradesToCache(Kind kind) {
   return kind == Kind::kNetwork || kind == Kind::kTimeout || kind == Kind::kServerError ||
@@ -71,32 +93,12 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
                                                      const std::atomic<bool>* stop) {
   const std::string& rev = options.revision;
   const CallContext ctx{repo, rev, path};
-  DownloadResult out;
-
-  // A commit sha already in the cache needs no request at all.
-  if (!options.force && IsCommitSha(rev)) {
-    if (auto cached = cache.CachedFile(repo, rev, path)) {
-      out.path = *cached;
-      out.commit = rev;
-      out.from_cache = true;
-      return out;
-    }
-  }
   const auto cached = options.force ? std::nullopt : cache.CachedFile(repo, rev, path);
+  // A commit sha already in the cache needs no request at all.
+  if (cached && IsCommitSha(rev)) return CachedAnswer(cache, repo, rev, *cached);
   if (config.offline) {
-    if (cached) {
-      out.path = *cached;
-      out.commit = cache.CachedCommit(repo, rev).value_or("");
-      out.from_cache = true;
-      return out;
-    }
-    Error e = MakeError(Kind::kOfflineNotCached, "");
-    e.repo = repo.id;
-    e.repo_type = RepoTypeName(repo.type);
-    e.revision = rev;
-    e.path = path;
-    e.endpoint = config.endpoint;
-    return e;
+    if (cached) return CachedAnswer(cache, repo, rev, *cached);
+    return OfflineNotCached(repo, rev, path, "", config.endpoint);
   }
 
   // HEAD: one quick round when a cached copy could answer instead.
@@ -111,9 +113,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
       if (rev != missing_commit) (void)cache.WriteRef(repo, rev, missing_commit);
     }
     if (cached && DegradesToCache(err.kind)) {
-      out.path = *cached;
-      out.commit = cache.CachedCommit(repo, rev).value_or("");
-      out.from_cache = true;
+      DownloadResult out = CachedAnswer(cache, repo, rev, *cached);
       Warn(out.warnings,
            "could not check '" + path + "' for updates, using the cached copy: " + err.Message());
       return out;
@@ -121,6 +121,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
     return err;
   }
   const FileMetadata& m = meta.value();
+  DownloadResult out;
   out.commit = m.commit;
   out.etag = m.etag;
   if (auto s = cache.EnsureCacheDirTag(); !s) return s.error();
@@ -181,12 +182,7 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
       out.from_cache = true;
       return out;
     }
-    Error e = MakeError(Kind::kOfflineNotCached, "not in " + options.local_dir);
-    e.repo = repo.id;
-    e.repo_type = RepoTypeName(repo.type);
-    e.revision = rev;
-    e.path = path;
-    return e;
+    return OfflineNotCached(repo, rev, path, "not in " + options.local_dir, config.endpoint);
   }
   const std::string url = ResolveUrl(config.endpoint, repo, rev, path);
   auto meta = HeadFile(session, url, ctx, have ? RetryPolicy::None() : config.retry);
