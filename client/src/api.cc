@@ -6,18 +6,9 @@
 #include "client_impl.h"
 #include "hubget/curl_transport.h"
 #include "hubget/url.h"
+#include "redirects.h"
 
 namespace hubget {
-namespace {
-
-// httpx follows up to 20; a renamed repo needs one.
-constexpr int kMaxApiRedirects = 10;
-
-bool IsRedirectStatus(int status) {
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
-
-}  // namespace
 
 Client::Client(ClientConfig config, std::shared_ptr<HttpTransport> transport,
                std::shared_ptr<Clock> clock)
@@ -60,31 +51,9 @@ Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const Ca
     if (!res) return session.Decorate(res.error(), url, ctx);
     if (res->status >= 200 && res->status < 300) return res;
     if (!IsRedirectStatus(res->status)) return session.ErrorFor(*res, url, ctx);
-
-    auto fail = [&](Kind kind, const std::string& why) {
-      Error e = session.Decorate(MakeError(kind, why), url, ctx);
-      e.status = res->status;
-      return e;
-    };
-    const std::string loc = res->headers.Get("Location");
-    if (loc.empty()) {
-      return fail(Kind::kNotAHub,
-                  "the " + std::to_string(res->status) + " redirect has no Location header");
-    }
-    const auto next = ResolveLocation(url, loc);
-    if (!next)
-      return fail(Kind::kNotAHub, "the redirect Location '" + loc + "' is not a valid URL");
-    if (!SameOrigin(*next, url)) {
-      return fail(Kind::kHttp, "the API call was redirected to another origin (" + *next +
-                                   "); hubget follows API redirects only on the endpoint's "
-                                   "origin, check HF_ENDPOINT (" +
-                                   config.endpoint + ")");
-    }
-    if (hop >= kMaxApiRedirects) {
-      return fail(Kind::kHttp, "more than " + std::to_string(kMaxApiRedirects) +
-                                   " redirects, the last to " + *next);
-    }
-    url = *next;
+    auto next = NextHop(url, *res, OtherOrigin::kRefuse, hop);
+    if (!next) return session.Decorate(next.error(), url, ctx);
+    url = next->url;
   }
 }
 

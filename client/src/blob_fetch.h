@@ -1,11 +1,12 @@
-// The body GET into a partial file, with everything that makes it survive
-// the network: resume with Range + If-Range from the partial's size,
-// restart on a 200 or a misplaced 206, finish on a 416 that confirms the
-// size, resume mid-stream drops (bounded by attempts without progress),
-// retry transient statuses, go back to the Hub for a fresh URL when the CDN
-// says 403, follow GET redirects by hand (token only to the endpoint's
-// origin), and check size and sha256 before anyone may rename the file.
-// Internal.
+// The body GET into a partial file (partial_file.h), with everything that
+// makes it survive the network: resume with Range + If-Range from the
+// partial's size, restart on a 200 or a misplaced 206, finish on a 416 that
+// confirms the size, resume mid-stream drops (bounded by attempts without
+// progress), retry transient statuses, go back to the Hub for a fresh URL
+// when the CDN says 403, follow GET redirects to any http(s) origin (the
+// credentials go per origin, Session), and check size and sha256 before the
+// file is renamed into place. The rules are resume_rules.h; this is the
+// driver that sends and applies them. Internal.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <string>
 
+#include "partial_file.h"
 #include "session.h"
 
 namespace hubget {
@@ -22,6 +24,7 @@ struct FetchTarget {
   std::string etag;          // normalised; sha256 when 64 hex
   std::uint64_t size = 0;    // expected
   std::string partial_path;  // the .incomplete file (caller holds the lock)
+  std::string dest{};        // renamed here once verified; "" leaves it at partial_path
 };
 
 struct FetchHooks {
@@ -37,13 +40,9 @@ struct FetchResult {
   std::uint64_t transferred = 0;  // body bytes received in this call
 };
 
-// Whether `bytes` more fit in the space left to unprivileged users on the
-// file system of `fd` (false when that cannot be told). The partial file's
-// blocks are reserved up front only when they fit.
-bool FitsInFreeSpace(int fd, std::uint64_t bytes);
-
-// On success the partial file holds exactly `size` bytes (and the digest
-// matches). On an integrity error the partial file is deleted.
+// On success the file holds exactly `size` bytes (and the digest matches),
+// at `dest` when given, else at `partial_path`. On an integrity error the
+// partial file is deleted.
 Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
                                    const FetchHooks& hooks, const CallContext& ctx);
 

@@ -1,10 +1,11 @@
 // The huggingface_hub cache layout: paths, refs, snapshot symlinks,
-// .no_exist markers and CACHEDIR.TAG.
+// .no_exist markers and CACHEDIR.TAG; and the --local-dir layout.
 #include "hubget/cache.h"
 
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -44,16 +45,10 @@ std::string RandomSuffix() {
 
 }  // namespace
 
-std::string HfHomeDir(const Environment& env) {
-  if (auto home = NonEmptyEnv(env, "HF_HOME")) return *home;
-  if (auto xdg = NonEmptyEnv(env, "XDG_CACHE_HOME")) return *xdg + "/huggingface";
-  return env.Get("HOME").value_or("") + "/.cache/huggingface";
-}
-
 std::string DefaultCacheDir(const Environment& env) {
   if (auto c = NonEmptyEnv(env, "HF_HUB_CACHE")) return *c;
   if (auto c = NonEmptyEnv(env, "HUGGINGFACE_HUB_CACHE")) return *c;
-  return HfHomeDir(env) + "/hub";
+  return ResolveHfHome(env).dir + "/hub";
 }
 
 std::string NormalizeEtag(const std::string& etag) {
@@ -218,6 +213,39 @@ Status CacheLayout::EnsureCacheDirTag() const {
          "# For information about cache directory tags, see:\n"
          "#\thttps://bford.info/cachedir/\n";
   if (!out) return MakeError(Kind::kIo, "cannot write " + path);
+  return OkStatus();
+}
+
+std::string LocalDirLayout::FilePath(const std::string& path) const { return root_ + "/" + path; }
+std::string LocalDirLayout::MetadataDir() const { return root_ + "/.cache/huggingface/download"; }
+std::string LocalDirLayout::MetadataPath(const std::string& path) const {
+  return MetadataDir() + "/" + path + ".metadata";
+}
+std::string LocalDirLayout::LockPath(const std::string& path) const {
+  return MetadataDir() + "/" + path + ".lock";
+}
+std::string LocalDirLayout::IncompletePath(const std::string& path, const std::string& etag) const {
+  return MetadataDir() + "/" + path + "." + etag + ".incomplete";
+}
+
+std::optional<LocalDirLayout::Metadata> LocalDirLayout::ReadMetadata(
+    const std::string& path) const {
+  std::ifstream in(MetadataPath(path));
+  if (!in) return std::nullopt;
+  Metadata m;
+  if (!std::getline(in, m.commit) || !std::getline(in, m.etag)) return std::nullopt;
+  return m;
+}
+
+Status LocalDirLayout::WriteMetadata(const std::string& path, const std::string& commit,
+                                     const std::string& etag) const {
+  const std::string file = MetadataPath(path);
+  if (auto s = MakeDirs(fs::path(file).parent_path().string()); !s) return s;
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::ofstream out(file, std::ios::trunc);
+  out << commit << "\n" << etag << "\n" << std::fixed << now << "\n";
+  if (!out) return MakeError(Kind::kIo, "cannot write " + file);
   return OkStatus();
 }
 

@@ -52,4 +52,8 @@ struct Client::Impl {
 // HEAD failures after which a cached copy is returned with a warning.
 bool DegradesToCache(Kind kind);
 
+// offline_not_cached for `path` ("" for a snapshot) of `repo` at `revision`.
+Error OfflineNotCached(const RepoId& repo, const std::string& revision, const std::string& path,
+                       std::string detail, const std::string& endpoint);
+
 }  // namespace hubget

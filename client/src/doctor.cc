@@ -56,40 +56,98 @@ const char* LevelName(Finding::Level level) {
   return "info";
 }
 
+namespace {
+
+using Findings = std::vector<Finding>;
+
+// Which token, from where, and what it shadows.
+void CheckToken(const Environment& env, const ResolvedToken& token, Findings& out) {
+  if (token.suppressed && !token.value) {
+    out.push_back(
+        Make(Level::kInfo, "token",
+             "a token is configured but not sent (--no-token or HF_HUB_DISABLE_IMPLICIT_TOKEN)"));
+    return;
+  }
+  if (!token.value) {
+    out.push_back(Make(Level::kInfo, "token", "no token found: only public repos can be downloaded",
+                       "for private or gated repos, set HF_TOKEN or run `hf auth login`"));
+    return;
+  }
+  out.push_back(Make(Level::kInfo, "token",
+                     "using the token from " + token.source.Describe() +
+                         (token.Hint().empty() ? "" : " (ending in ..." + token.Hint() + ")")));
+  if (token.source.where != TokenSource::Where::kHfToken &&
+      token.source.where != TokenSource::Where::kHuggingFaceHubToken) {
+    return;
+  }
+  MapEnvironment without;  // what the file alone would give
+  for (const char* v : {"HF_TOKEN_PATH", "HF_HOME", "XDG_CACHE_HOME", "HOME"}) {
+    if (auto x = env.Get(v)) without.Set(v, *x);
+  }
+  const ResolvedToken file_only = ResolveToken(without, {});
+  if (file_only.value && file_only.value != token.value) {
+    out.push_back(
+        Make(Level::kInfo, "token",
+             token.source.Name() + " overrides a different token stored in " + TokenFilePath(env),
+             "if " + token.source.Name() + " is stale, " + token.source.Remedy() +
+                 " to use the stored one"));
+  }
+}
+
+// The server's Date against the local clock.
+void CheckClock(const HttpResponse& res, Clock& clock, Findings& out) {
+  const std::int64_t date = ParseHttpDate(res.headers.Get("Date"));
+  if (date <= 0) return;
+  const std::int64_t skew = clock.UnixNow() - date;
+  if (std::llabs(skew) <= 300) {
+    out.push_back(Make(Level::kOk, "clock", "the local clock agrees with the server"));
+    return;
+  }
+  out.push_back(Make(Level::kWarn, "clock",
+                     "the local clock is " + std::to_string(std::llabs(skew)) + " s " +
+                         (skew > 0 ? "ahead of" : "behind") + " the server",
+                     "fix the system time (signed CDN URLs and token checks depend on it)"));
+}
+
+// One file of the repo: its HEAD, then the CDN hop without the token.
+void CheckFile(Client::Impl& im, const RepoId& repo, const std::string& path, Findings& out) {
+  const CallContext ctx{repo, "main", path};
+  auto meta = HeadFile(im.session, ResolveUrl(im.config.endpoint, repo, "main", path), ctx,
+                       RetryPolicy::None());
+  if (!meta) {
+    out.push_back(Make(Level::kFail, "file", meta.error().Message()));
+    return;
+  }
+  out.push_back(
+      Make(Level::kOk, "file",
+           path + " is readable with this token (" + std::to_string(meta->size) + " bytes)"));
+  if (SameOrigin(meta->location, im.config.endpoint)) return;
+  HttpRequest cdn = im.session.NewRequest("GET", meta->location);  // no token: another origin
+  cdn.headers.Add("Range", "bytes=0-0");
+  cdn.total_timeout = im.config.etag_timeout;
+  auto hop = im.transport->Send(cdn);
+  const auto host = ParseUrl(meta->location);
+  const std::string where = host ? host->host : meta->location;
+  if (hop && (hop->status == 200 || hop->status == 206)) {
+    out.push_back(Make(Level::kOk, "cdn",
+                       "the download host " + where + " serves the file without the token"));
+    return;
+  }
+  out.push_back(Make(Level::kFail, "cdn",
+                     "the download host " + where + " answered " +
+                         (hop ? "HTTP " + std::to_string(hop->status) : hop.error().detail),
+                     "a proxy or firewall may block it; allow " + where));
+}
+
+}  // namespace
+
 DoctorReport Client::Doctor(const Environment& env, const std::string& repo_id, RepoType type,
                             const std::string& file) {
   Impl& im = *impl_;
   DoctorReport report;
   auto add = [&](Finding f) { report.findings.push_back(std::move(f)); };
   const ResolvedToken& token = im.config.token;
-
-  // Which token, from where, and what it shadows.
-  if (token.value) {
-    add(Make(Level::kInfo, "token",
-             "using the token from " + token.source.Describe() +
-                 (token.Hint().empty() ? "" : " (ending in ..." + token.Hint() + ")")));
-    const std::string file_path = TokenFilePath(env);
-    if (token.source.where == TokenSource::Where::kHfToken ||
-        token.source.where == TokenSource::Where::kHuggingFaceHubToken) {
-      MapEnvironment without;  // what the file alone would give
-      for (const char* v : {"HF_TOKEN_PATH", "HF_HOME", "XDG_CACHE_HOME", "HOME"}) {
-        if (auto x = env.Get(v)) without.Set(v, *x);
-      }
-      const ResolvedToken file_only = ResolveToken(without, {});
-      if (file_only.value && file_only.value != token.value) {
-        add(Make(Level::kInfo, "token",
-                 token.source.Name() + " overrides a different token stored in " + file_path,
-                 "if " + token.source.Name() + " is stale, " + token.source.Remedy() +
-                     " to use the stored one"));
-      }
-    }
-  } else if (token.suppressed) {
-    add(Make(Level::kInfo, "token",
-             "a token is configured but not sent (--no-token or HF_HUB_DISABLE_IMPLICIT_TOKEN)"));
-  } else {
-    add(Make(Level::kInfo, "token", "no token found: only public repos can be downloaded",
-             "for private or gated repos, set HF_TOKEN or run `hf auth login`"));
-  }
+  CheckToken(env, token, report.findings);
 
   // Endpoint, whoami and the server's clock in one request.
   if (im.config.offline) {
@@ -109,17 +167,7 @@ DoctorReport Client::Doctor(const Environment& env, const std::string& repo_id, 
   }
   add(Make(Level::kOk, "endpoint",
            im.config.endpoint + " answers (HTTP " + std::to_string(res->status) + ")"));
-  if (const std::int64_t date = ParseHttpDate(res->headers.Get("Date")); date > 0) {
-    const std::int64_t skew = im.clock->UnixNow() - date;
-    if (std::llabs(skew) > 300) {
-      add(Make(Level::kWarn, "clock",
-               "the local clock is " + std::to_string(std::llabs(skew)) + " s " +
-                   (skew > 0 ? "ahead of" : "behind") + " the server",
-               "fix the system time (signed CDN URLs and token checks depend on it)"));
-    } else {
-      add(Make(Level::kOk, "clock", "the local clock agrees with the server"));
-    }
-  }
+  CheckClock(*res, *im.clock, report.findings);
   if (token.value) {
     if (res->status == 200) {
       auto who = Whoami();
@@ -153,33 +201,7 @@ DoctorReport Client::Doctor(const Environment& env, const std::string& repo_id, 
 
   std::string path = file;
   if (path.empty() && !info->files.empty()) path = info->files.front();
-  if (path.empty()) return report;
-  const RepoId repo{repo_id, type};
-  const CallContext ctx{repo, "main", path};
-  auto meta = HeadFile(im.session, ResolveUrl(im.config.endpoint, repo, "main", path), ctx,
-                       RetryPolicy::None());
-  if (!meta) {
-    add(Make(Level::kFail, "file", meta.error().Message()));
-    return report;
-  }
-  add(Make(Level::kOk, "file",
-           path + " is readable with this token (" + std::to_string(meta->size) + " bytes)"));
-  if (SameOrigin(meta->location, im.config.endpoint)) return report;
-  HttpRequest cdn = im.session.NewRequest("GET", meta->location);  // no token: another origin
-  cdn.headers.Add("Range", "bytes=0-0");
-  cdn.total_timeout = im.config.etag_timeout;
-  auto hop = im.transport->Send(cdn);
-  const auto host = ParseUrl(meta->location);
-  const std::string where = host ? host->host : meta->location;
-  if (hop && (hop->status == 200 || hop->status == 206)) {
-    add(Make(Level::kOk, "cdn",
-             "the download host " + where + " serves the file without the token"));
-  } else {
-    add(Make(Level::kFail, "cdn",
-             "the download host " + where + " answered " +
-                 (hop ? "HTTP " + std::to_string(hop->status) : hop.error().detail),
-             "a proxy or firewall may block it; allow " + where));
-  }
+  if (!path.empty()) CheckFile(im, RepoId{repo_id, type}, path, report.findings);
   return report;
 }
 

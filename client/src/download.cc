@@ -2,18 +2,12 @@
 // HEAD (with cached-copy fallback), then blob reuse or a locked, resumable,
 // verified fetch renamed into blobs/<etag> and linked from the snapshot.
 // Also the --local-dir variant with its .cache/huggingface/download files.
-#include <sys/stat.h>
-
-#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "blob_fetch.h"
 #include "client_impl.h"
 #include "file_lock.h"
 #include "metadata.h"
-#include "sha256.h"
 
 namespace fs = std::filesystem;
 
@@ -23,37 +17,6 @@ namespace {
 bool Exists(const std::string& p) {
   std::error_code ec;
   return fs::exists(p, ec);
-}
-
-Status Rename(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) return MakeError(Kind::kIo, "cannot move " + from + " to " + to + ": " + ec.message());
-  return OkStatus();
-}
-
-// huggingface_hub's local_dir metadata: commit, etag, timestamp lines.
-struct LocalMeta {
-  std::string commit;
-  std::string etag;
-};
-
-std::optional<LocalMeta> ReadLocalMeta(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  LocalMeta m;
-  if (!std::getline(in, m.commit) || !std::getline(in, m.etag)) return std::nullopt;
-  return m;
-}
-
-Status WriteLocalMeta(const std::string& path, const std::string& commit, const std::string& etag) {
-  if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
-  const double now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::ofstream out(path, std::ios::trunc);
-  out << commit << "\n" << etag << "\n" << std::fixed << now << "\n";
-  if (!out) return MakeError(Kind::kIo, "cannot write " + path);
-  return OkStatus();
 }
 
 // How a fetch asks for a fresh CDN URL (after a CDN 403), reports progress
@@ -80,7 +43,29 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
   return hooks;
 }
 
+// A cached copy as the answer: offline, a commit sha already cached, or a
+// HEAD that failed in a way the cached copy survives.
+DownloadResult CachedAnswer(const CacheLayout& cache, const RepoId& repo, const std::string& rev,
+                            const std::string& cached_path) {
+  DownloadResult out;
+  out.path = cached_path;
+  out.commit = cache.CachedCommit(repo, rev).value_or("");
+  out.from_cache = true;
+  return out;
+}
+
 }  // namespace
+
+Error OfflineNotCached(const RepoId& repo, const std::string& revision, const std::string& path,
+                       std::string detail, const std::string& endpoint) {
+  Error e = MakeError(Kind::kOfflineNotCached, std::move(detail));
+  e.repo = repo.id;
+  e.repo_type = RepoTypeName(repo.type);
+  e.revision = revision;
+  e.path = path;
+  e.endpoint = endpoint;
+  return e;
+}
 
 bool DegradesToCache(Kind kind) {
   return kind == Kind::kNetwork || kind == Kind::kTimeout || kind == Kind::kServerError ||
@@ -108,32 +93,12 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
                                                      const std::atomic<bool>* stop) {
   const std::string& rev = options.revision;
   const CallContext ctx{repo, rev, path};
-  DownloadResult out;
-
-  // A commit sha already in the cache needs no request at all.
-  if (!options.force && IsCommitSha(rev)) {
-    if (auto cached = cache.CachedFile(repo, rev, path)) {
-      out.path = *cached;
-      out.commit = rev;
-      out.from_cache = true;
-      return out;
-    }
-  }
   const auto cached = options.force ? std::nullopt : cache.CachedFile(repo, rev, path);
+  // A commit sha already in the cache needs no request at all.
+  if (cached && IsCommitSha(rev)) return CachedAnswer(cache, repo, rev, *cached);
   if (config.offline) {
-    if (cached) {
-      out.path = *cached;
-      out.commit = cache.CachedCommit(repo, rev).value_or("");
-      out.from_cache = true;
-      return out;
-    }
-    Error e = MakeError(Kind::kOfflineNotCached, "");
-    e.repo = repo.id;
-    e.repo_type = RepoTypeName(repo.type);
-    e.revision = rev;
-    e.path = path;
-    e.endpoint = config.endpoint;
-    return e;
+    if (cached) return CachedAnswer(cache, repo, rev, *cached);
+    return OfflineNotCached(repo, rev, path, "", config.endpoint);
   }
 
   // HEAD: one quick round when a cached copy could answer instead.
@@ -148,9 +113,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
       if (rev != missing_commit) (void)cache.WriteRef(repo, rev, missing_commit);
     }
     if (cached && DegradesToCache(err.kind)) {
-      out.path = *cached;
-      out.commit = cache.CachedCommit(repo, rev).value_or("");
-      out.from_cache = true;
+      DownloadResult out = CachedAnswer(cache, repo, rev, *cached);
       Warn(out.warnings,
            "could not check '" + path + "' for updates, using the cached copy: " + err.Message());
       return out;
@@ -158,6 +121,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
     return err;
   }
   const FileMetadata& m = meta.value();
+  DownloadResult out;
   out.commit = m.commit;
   out.etag = m.etag;
   if (auto s = cache.EnsureCacheDirTag(); !s) return s.error();
@@ -182,12 +146,11 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
       std::error_code ec;
       fs::remove(partial, ec);
     }
-    FetchTarget target{m.location, m.etag, m.size, partial};
+    FetchTarget target{m.location, m.etag, m.size, partial, blob};
     FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
     auto fetched = FetchToPartial(session, target, hooks, ctx);
     if (!fetched) return fetched.error();
     out.sha256 = fetched->sha256;
-    if (auto s = Rename(partial, blob); !s) return s.error();
   } else {
     out.from_cache = true;
   }
@@ -201,10 +164,9 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
                                                         const std::atomic<bool>* stop) {
   const std::string& rev = options.revision;
   const CallContext ctx{repo, rev, path};
-  const std::string dest = options.local_dir + "/" + path;
-  const std::string meta_dir = options.local_dir + "/.cache/huggingface/download";
-  const std::string meta_path = meta_dir + "/" + path + ".metadata";
-  const auto local = ReadLocalMeta(meta_path);
+  const LocalDirLayout layout(options.local_dir);
+  const std::string dest = layout.FilePath(path);
+  const auto local = layout.ReadMetadata(path);
   const bool have = Exists(dest) && !options.force;
   DownloadResult out;
   out.path = dest;
@@ -220,12 +182,7 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
       out.from_cache = true;
       return out;
     }
-    Error e = MakeError(Kind::kOfflineNotCached, "not in " + options.local_dir);
-    e.repo = repo.id;
-    e.repo_type = RepoTypeName(repo.type);
-    e.revision = rev;
-    e.path = path;
-    return e;
+    return OfflineNotCached(repo, rev, path, "not in " + options.local_dir, config.endpoint);
   }
   const std::string url = ResolveUrl(config.endpoint, repo, rev, path);
   auto meta = HeadFile(session, url, ctx, have ? RetryPolicy::None() : config.retry);
@@ -243,21 +200,20 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
   out.etag = m.etag;
   if (have && local && local->etag == m.etag) {
     out.from_cache = true;
-    if (local->commit != m.commit) (void)WriteLocalMeta(meta_path, m.commit, m.etag);
+    if (local->commit != m.commit) (void)layout.WriteMetadata(path, m.commit, m.etag);
     return out;
   }
+  const std::string meta_path = layout.MetadataPath(path);
   if (auto s = MakeDirs(fs::path(meta_path).parent_path().string()); !s) return s.error();
   if (auto s = MakeDirs(fs::path(dest).parent_path().string()); !s) return s.error();
-  auto lock = FileLock::Acquire(meta_dir + "/" + path + ".lock");
+  auto lock = FileLock::Acquire(layout.LockPath(path));
   if (!lock) return lock.error();
-  const std::string partial = meta_dir + "/" + path + "." + m.etag + ".incomplete";
-  FetchTarget target{m.location, m.etag, m.size, partial};
+  FetchTarget target{m.location, m.etag, m.size, layout.IncompletePath(path, m.etag), dest};
   FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
   auto fetched = FetchToPartial(session, target, hooks, ctx);
   if (!fetched) return fetched.error();
   out.sha256 = fetched->sha256;
-  if (auto s = Rename(partial, dest); !s) return s.error();
-  if (auto s = WriteLocalMeta(meta_path, m.commit, m.etag); !s) return s.error();
+  if (auto s = layout.WriteMetadata(path, m.commit, m.etag); !s) return s.error();
   return out;
 }
 

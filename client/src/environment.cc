@@ -1,4 +1,5 @@
-// Environment implementations: the real process environment and a map.
+// Environment implementations (the real process environment and a map) and
+// the HF_HOME every path under it starts from.
 #include "hubget/environment.h"
 
 #include <algorithm>
@@ -17,6 +18,16 @@ std::optional<std::string> MapEnvironment::Get(const std::string& name) const {
   auto it = vars_.find(name);
   if (it == vars_.end()) return std::nullopt;
   return it->second;
+}
+
+HfHome ResolveHfHome(const Environment& env) {
+  auto set = [&env](const char* name) {
+    auto v = env.Get(name);
+    return v && !v->empty() ? v : std::nullopt;
+  };
+  if (auto home = set("HF_HOME")) return {*home, true};
+  if (auto xdg = set("XDG_CACHE_HOME")) return {*xdg + "/huggingface", false};
+  return {env.Get("HOME").value_or("") + "/.cache/huggingface", false};
 }
 
 bool IsTruthy(const std::optional<std::string>& value) {

@@ -116,6 +116,9 @@ std::string CdnForbidden(const Error& e) {
          "` to check the CDN hop (a proxy or firewall may block " + host + ").";
 }
 
+std::string TransferBody(const Error& e);
+
+// Kinds about who may read what: tokens, gates, visibility, names.
 std::string Body(const Error& e) {
   switch (e.kind) {
     case Kind::kInvalidToken:
@@ -168,6 +171,14 @@ std::string Body(const Error& e) {
     case Kind::kEntryNotFound:
       return "file '" + e.path + "' does not exist in " + RepoLabel(e) +
              (e.revision.empty() ? std::string() : " at revision '" + e.revision + "'") + ".";
+    default:
+      return TransferBody(e);
+  }
+}
+
+// Kinds about the server and the bytes: limits, errors, the network, files.
+std::string TransferBody(const Error& e) {
+  switch (e.kind) {
     case Kind::kRateLimited:
       return "the Hub rate-limited the requests (429)" + ServerSaid(e) +
              (e.retry_after_seconds >= 0
@@ -209,6 +220,8 @@ std::string Body(const Error& e) {
       return "cancelled" + (e.detail.empty() ? std::string() : ": " + e.detail);
     case Kind::kIo:
       return "local file error: " + e.detail;
+    default:
+      break;
   }
   return e.detail;
 }

@@ -1,4 +1,4 @@
-// Token policy, retry loop and error mapping shared by all Hub calls.
+// Credential policy, retry loop and error mapping shared by all Hub calls.
 #include "session.h"
 
 #include <algorithm>
@@ -70,8 +70,18 @@ std::string XmlErrorMessage(const std::string& body) {
 
 }  // namespace
 
+Session::Session(const ClientConfig& config, HttpTransport& transport, Clock& clock)
+    : config_(config), transport_(transport), clock_(clock) {
+  if (config_.token.value) (void)AddCredential(config_.endpoint, *config_.token.value, kHubToken);
+}
+
+bool Session::AddCredential(const std::string& origin_url, const std::string& token,
+                            const std::string& name) {
+  return credentials_.Add(origin_url, "Bearer " + token, name);
+}
+
 bool Session::SendsTokenTo(const std::string& url) const {
-  return config_.token.value.has_value() && SameOrigin(url, config_.endpoint);
+  return credentials_.Sends(url, kHubToken);
 }
 
 HttpRequest Session::NewRequest(const std::string& method, const std::string& url) const {
@@ -79,7 +89,7 @@ HttpRequest Session::NewRequest(const std::string& method, const std::string& ur
   req.method = method;
   req.url = url;
   req.headers.Add("User-Agent", config_.user_agent);
-  if (SendsTokenTo(url)) req.headers.Add("Authorization", "Bearer " + *config_.token.value);
+  if (auto authorization = credentials_.For(url)) req.headers.Add("Authorization", *authorization);
   req.connect_timeout = config_.connect_timeout;
   req.idle_timeout = config_.idle_timeout;
   req.ca_file = config_.ca_file;
@@ -88,14 +98,7 @@ HttpRequest Session::NewRequest(const std::string& method, const std::string& ur
 
 std::chrono::milliseconds Session::RetryWait(const RetryPolicy& policy, int retry,
                                              const HttpResponse* response) {
-  if (response != nullptr) {
-    const int reset = RateLimitReset(response->headers.Get("RateLimit"));
-    if (response->status == 429 && reset >= 0) return std::chrono::seconds(reset);
-    if (auto ra = ParseRetryAfter(response->headers.Get("Retry-After"), clock_.UnixNow())) {
-      return *ra;
-    }
-  }
-  return BackoffDelay(policy, retry);
+  return RetryWaitFor(policy, retry, response, clock_.UnixNow());
 }
 
 Result<HttpResponse> Session::SendWithRetry(const HttpRequest& request, const RetryPolicy& policy) {
@@ -180,6 +183,16 @@ Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
     e.kind = Kind::kHttp;
   }
   return e;
+}
+
+std::chrono::milliseconds RetryWaitFor(const RetryPolicy& policy, int retry,
+                                       const HttpResponse* response, long long unix_now) {
+  if (response != nullptr) {
+    const int reset = RateLimitReset(response->headers.Get("RateLimit"));
+    if (response->status == 429 && reset >= 0) return std::chrono::seconds(reset);
+    if (auto ra = ParseRetryAfter(response->headers.Get("Retry-After"), unix_now)) return *ra;
+  }
+  return BackoffDelay(policy, retry);
 }
 
 long long PlainDecimal(const std::string& text) {

@@ -1,11 +1,13 @@
 // One place for the per-request policy every call shares: which requests
-// carry the token (only those to the endpoint's own origin), the retry loop
-// for transient failures, and the mapping of an HTTP answer to an Error.
+// carry which credential (a table per origin: the Hub token for the
+// endpoint's own origin, nothing anywhere else), the retry loop for
+// transient failures, and the mapping of an HTTP answer to an Error.
 // Internal.
 #pragma once
 
 #include <string>
 
+#include "credentials.h"
 #include "hubget/client.h"
 
 namespace hubget {
@@ -19,19 +21,29 @@ struct CallContext {
 
 class Session {
  public:
-  Session(const ClientConfig& config, HttpTransport& transport, Clock& clock)
-      : config_(config), transport_(transport), clock_(clock) {}
+  // The credential name of the Hub token in the table.
+  static constexpr const char* kHubToken = "hub";
+
+  // Registers the configured token (if any) for the endpoint's origin.
+  Session(const ClientConfig& config, HttpTransport& transport, Clock& clock);
 
   const ClientConfig& config() const { return config_; }
   HttpTransport& transport() { return transport_; }
   Clock& clock() { return clock_; }
 
-  // True when `url` is on the endpoint's origin (scheme, host, port) and a
-  // token is configured: the only case in which Authorization is sent.
+  // Sends "Bearer <token>" to every request on the origin of `origin_url`
+  // from now on, and to no other origin (e.g. a CAS token for its storage
+  // origin, named "cas"); replaces what that origin had. False when
+  // `origin_url` has no origin.
+  bool AddCredential(const std::string& origin_url, const std::string& token,
+                     const std::string& name);
+
+  // True when a request to `url` carries the Hub token: a token is
+  // configured and `url` is on the endpoint's origin (scheme, host, port).
   bool SendsTokenTo(const std::string& url) const;
 
-  // A request with User-Agent, timeouts, CA file and, per SendsTokenTo,
-  // Authorization.
+  // A request with User-Agent, timeouts, CA file and the Authorization the
+  // credential table holds for the URL's origin (none for any other).
   HttpRequest NewRequest(const std::string& method, const std::string& url) const;
 
   // Sends, retrying network errors, timeouts and 408/429/5xx per `policy`,
@@ -53,7 +65,13 @@ class Session {
   const ClientConfig& config_;
   HttpTransport& transport_;
   Clock& clock_;
+  CredentialTable credentials_;
 };
+
+// The wait before retry `retry` after `response` (may be null) at
+// `unix_now`: the RateLimit reset of a 429, else Retry-After, else backoff.
+std::chrono::milliseconds RetryWaitFor(const RetryPolicy& policy, int retry,
+                                       const HttpResponse* response, long long unix_now);
 
 // "bytes a-b/total": start (a), end (b) and total; -1 when absent.
 // "bytes */N" gives start and end -1 and total N. Anything malformed (not

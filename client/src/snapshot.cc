@@ -42,6 +42,97 @@ std::optional<std::vector<TreeEntry>> ReadCachedTree(const CacheLayout& cache, c
   return entries;
 }
 
+// The cached snapshot of `commit`, listed from its folder (not for
+// --local-dir, which has no snapshot folder).
+std::optional<SnapshotResult> FromCache(const CacheLayout& cache, const RepoId& repo,
+                                        const std::string& commit, const SnapshotOptions& options) {
+  const std::string dir = cache.SnapshotDir(repo, commit);
+  std::error_code ec;
+  if (!options.local_dir.empty() || !fs::is_directory(dir, ec)) return std::nullopt;
+  SnapshotResult r;
+  r.folder = dir;
+  r.commit = commit;
+  for (const auto& p : ListSnapshotDir(dir)) {
+    if (PathSelected(p, options.include, options.exclude))
+      r.files.push_back({p, dir + "/" + p, ""});
+  }
+  return r;
+}
+
+// Selected files the cached tree lists but the snapshot folder lacks.
+std::vector<std::string> MissingFromCache(const CacheLayout& cache, const RepoId& repo,
+                                          const std::string& commit,
+                                          const SnapshotOptions& options) {
+  std::vector<std::string> missing;
+  const auto entries = ReadCachedTree(cache, repo, commit);
+  if (!entries) return missing;
+  for (const auto& e : *entries) {
+    if (!PathSelected(e.path, options.include, options.exclude)) continue;
+    if (!cache.CachedFile(repo, commit, e.path)) missing.push_back(e.path);
+  }
+  return missing;
+}
+
+// Offline: the cached snapshot when the cached tree shows it complete.
+Result<SnapshotResult> OfflineSnapshot(const Client::Impl& im, const RepoId& repo,
+                                       const std::string& rev, const SnapshotOptions& options) {
+  std::string detail = "no cached snapshot";
+  if (auto commit = im.cache.CachedCommit(repo, rev)) {
+    const auto missing = MissingFromCache(im.cache, repo, *commit, options);
+    if (missing.empty()) {
+      if (auto r = FromCache(im.cache, repo, *commit, options)) return *r;
+    } else {
+      detail = "the cached snapshot is incomplete: " + std::to_string(missing.size()) +
+               " file(s) missing, e.g. '" + missing.front() + "'";
+    }
+  }
+  return OfflineNotCached(repo, rev, "", detail, im.config.endpoint);
+}
+
+// Downloads `files` at `commit` on a pool of workers into out.files; the
+// first hard error stops the others and is the result.
+Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& commit,
+                   const std::vector<TreeEntry>& files, const SnapshotOptions& options,
+                   SnapshotResult& out) {
+  out.files.resize(files.size());
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  std::optional<Error> first_error;
+  const int workers = std::max(
+      1, std::min<int>(options.max_workers > 0 ? options.max_workers : im.config.max_workers,
+                       static_cast<int>(std::max<std::size_t>(files.size(), 1))));
+  auto work = [&] {
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= files.size() || stop.load()) return;
+      if (options.cancel != nullptr && options.cancel->load()) stop = true;
+      DownloadOptions d;
+      d.repo_type = options.repo_type;
+      d.revision = commit;
+      d.local_dir = options.local_dir;
+      d.progress = options.progress;
+      d.cancel = options.cancel;
+      auto r = im.DownloadFile(repo, files[i].path, d, &stop);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!r) {
+        // The first hard error wins; later ones are mostly "cancelled".
+        if (!first_error) first_error = r.error();
+        stop = true;
+        return;
+      }
+      out.files[i] = {files[i].path, r->path, r->sha256};
+      for (auto& w : r->warnings) out.warnings.push_back(std::move(w));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (first_error) return *first_error;
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
@@ -51,50 +142,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
   const std::string rev = options.revision.empty() ? "main" : options.revision;
   Impl& im = *impl_;
   SnapshotResult out;
-
-  auto from_cache = [&](const std::string& commit) -> std::optional<SnapshotResult> {
-    const std::string dir = im.cache.SnapshotDir(repo, commit);
-    std::error_code ec;
-    if (!options.local_dir.empty() || !fs::is_directory(dir, ec)) return std::nullopt;
-    SnapshotResult r;
-    r.folder = dir;
-    r.commit = commit;
-    for (const auto& p : ListSnapshotDir(dir)) {
-      if (PathSelected(p, options.include, options.exclude))
-        r.files.push_back({p, dir + "/" + p, ""});
-    }
-    return r;
-  };
-  // Selected files the cached tree lists but the snapshot folder lacks.
-  auto missing_from_cache = [&](const std::string& commit) {
-    std::vector<std::string> missing;
-    const auto entries = ReadCachedTree(im.cache, repo, commit);
-    if (!entries) return missing;
-    for (const auto& e : *entries) {
-      if (!PathSelected(e.path, options.include, options.exclude)) continue;
-      if (!im.cache.CachedFile(repo, commit, e.path)) missing.push_back(e.path);
-    }
-    return missing;
-  };
-
-  if (im.config.offline) {
-    std::string detail = "no cached snapshot";
-    if (auto commit = im.cache.CachedCommit(repo, rev)) {
-      const auto missing = missing_from_cache(*commit);
-      if (missing.empty()) {
-        if (auto r = from_cache(*commit)) return *r;
-      } else {
-        detail = "the cached snapshot is incomplete: " + std::to_string(missing.size()) +
-                 " file(s) missing, e.g. '" + missing.front() + "'";
-      }
-    }
-    Error e = MakeError(Kind::kOfflineNotCached, detail);
-    e.repo = repo.id;
-    e.repo_type = RepoTypeName(repo.type);
-    e.revision = rev;
-    e.endpoint = im.config.endpoint;
-    return e;
-  }
+  if (im.config.offline) return OfflineSnapshot(im, repo, rev, options);
 
   std::string commit = rev;
   if (!IsCommitSha(rev)) {
@@ -102,7 +150,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     if (!info) {
       const auto cached = im.cache.CachedCommit(repo, rev);
       if (cached && DegradesToCache(info.error().kind)) {
-        if (auto r = from_cache(*cached)) {
+        if (auto r = FromCache(im.cache, repo, *cached, options)) {
           im.Warn(r->warnings,
                   "could not reach the Hub, using the cached snapshot: " + info.error().Message());
           return *r;
@@ -153,43 +201,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     out.folder = options.local_dir;
   }
   out.commit = commit;
-  out.files.resize(files.size());
-
-  std::atomic<bool> stop{false};
-  std::atomic<std::size_t> next{0};
-  std::mutex mu;
-  std::optional<Error> first_error;
-  const int workers = std::max(
-      1, std::min<int>(options.max_workers > 0 ? options.max_workers : im.config.max_workers,
-                       static_cast<int>(std::max<std::size_t>(files.size(), 1))));
-  auto work = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= files.size() || stop.load()) return;
-      if (options.cancel != nullptr && options.cancel->load()) stop = true;
-      DownloadOptions d;
-      d.repo_type = options.repo_type;
-      d.revision = commit;
-      d.local_dir = options.local_dir;
-      d.progress = options.progress;
-      d.cancel = options.cancel;
-      auto r = im.DownloadFile(repo, files[i].path, d, &stop);
-      std::lock_guard<std::mutex> lock(mu);
-      if (!r) {
-        // The first hard error wins; later ones are mostly "cancelled".
-        if (!first_error) first_error = r.error();
-        stop = true;
-        return;
-      }
-      out.files[i] = {files[i].path, r->path, r->sha256};
-      for (auto& w : r->warnings) out.warnings.push_back(std::move(w));
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (first_error) return *first_error;
+  if (auto s = DownloadAll(im, repo, commit, files, options, out); !s) return s.error();
   if (options.cancel != nullptr && options.cancel->load()) {
     return MakeError(Kind::kCancelled, "snapshot of " + repo_id);
   }

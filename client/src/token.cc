@@ -68,17 +68,9 @@ std::string TokenFilePath(const Environment& env, TokenSource* source) {
     src = {TokenSource::Where::kTokenPathFile, *p};
     return *p;
   }
-  if (auto home = NonEmpty(env.Get("HF_HOME"))) {
-    src = {TokenSource::Where::kHfHomeFile, *home + "/token"};
-    return src.file;
-  }
-  std::string base;
-  if (auto xdg = NonEmpty(env.Get("XDG_CACHE_HOME"))) {
-    base = *xdg;
-  } else {
-    base = env.Get("HOME").value_or("") + "/.cache";
-  }
-  src = {TokenSource::Where::kDefaultFile, base + "/huggingface/token"};
+  const HfHome home = ResolveHfHome(env);
+  src = {home.from_hf_home ? TokenSource::Where::kHfHomeFile : TokenSource::Where::kDefaultFile,
+         home.dir + "/token"};
   return src.file;
 }
 

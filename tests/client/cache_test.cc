@@ -6,6 +6,7 @@
 #include "fakes.h"
 #include "hubget/cache.h"
 #include "hubget/environment.h"
+#include "hubget/token.h"
 
 namespace hubget {
 namespace {
@@ -85,6 +86,45 @@ TEST(CacheLayoutTest, CacheDirComesFromTheEnvironment) {
   EXPECT_EQ(DefaultCacheDir(env), "/hf/hub");
   env.Set("HF_HUB_CACHE", "/cache");
   EXPECT_EQ(DefaultCacheDir(env), "/cache");
+}
+
+// The cache and the token file hang off the same HF_HOME, read in one place.
+TEST(CacheLayoutTest, CacheAndTokenFileShareOneHfHome) {
+  const std::vector<std::map<std::string, std::string>> envs = {
+      {{"HOME", "/home/u"}},
+      {{"HOME", "/home/u"}, {"XDG_CACHE_HOME", "/xdg"}},
+      {{"HOME", "/home/u"}, {"XDG_CACHE_HOME", "/xdg"}, {"HF_HOME", "/hf"}},
+      {{"HOME", "/home/u"}, {"HF_HOME", ""}, {"XDG_CACHE_HOME", ""}},
+  };
+  for (const auto& vars : envs) {
+    const MapEnvironment env(vars);
+    const HfHome home = ResolveHfHome(env);
+    EXPECT_EQ(DefaultCacheDir(env), home.dir + "/hub");
+    TokenSource source;
+    EXPECT_EQ(TokenFilePath(env, &source), home.dir + "/token");
+    EXPECT_EQ(source.where == TokenSource::Where::kHfHomeFile, home.from_hf_home) << home.dir;
+  }
+}
+
+TEST(CacheLayoutTest, LocalDirLayoutIsHuggingFaceHubs) {
+  const LocalDirLayout layout("/out");
+  EXPECT_EQ(layout.FilePath("sub/f.bin"), "/out/sub/f.bin");
+  EXPECT_EQ(layout.MetadataPath("sub/f.bin"),
+            "/out/.cache/huggingface/download/sub/f.bin.metadata");
+  EXPECT_EQ(layout.LockPath("sub/f.bin"), "/out/.cache/huggingface/download/sub/f.bin.lock");
+  EXPECT_EQ(layout.IncompletePath("sub/f.bin", "abc"),
+            "/out/.cache/huggingface/download/sub/f.bin.abc.incomplete");
+}
+
+TEST(CacheLayoutTest, LocalDirMetadataRoundTripsCommitAndEtag) {
+  testing::TempDir dir;
+  const LocalDirLayout layout(dir.path());
+  EXPECT_EQ(layout.ReadMetadata("a/b.json"), std::nullopt);
+  ASSERT_TRUE(layout.WriteMetadata("a/b.json", kCommit, "etag1"));
+  const auto m = layout.ReadMetadata("a/b.json");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->commit, kCommit);
+  EXPECT_EQ(m->etag, "etag1");
 }
 
 }  // namespace

@@ -7,6 +7,11 @@
 //   <root>/<repo folder>/refs/<rev>       (no trailing newline)
 //   <root>/<repo folder>/.no_exist/<commit>/<path>
 //   <root>/<repo folder>/trees/<commit>.json  (the file list of a snapshot)
+// and, for --local-dir, huggingface_hub's layout inside that directory:
+//   <dir>/<path>
+//   <dir>/.cache/huggingface/download/<path>.metadata  (commit, etag, time)
+//   <dir>/.cache/huggingface/download/<path>.lock
+//   <dir>/.cache/huggingface/download/<path>.<etag>.incomplete
 #pragma once
 
 #include <optional>
@@ -19,10 +24,9 @@ namespace hubget {
 
 class Environment;
 
-// HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub, with HF_HOME
-// defaulting to $XDG_CACHE_HOME/huggingface or ~/.cache/huggingface.
+// HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub (HF_HOME as
+// ResolveHfHome in environment.h finds it).
 std::string DefaultCacheDir(const Environment& env);
-std::string HfHomeDir(const Environment& env);
 
 class CacheLayout {
  public:
@@ -61,6 +65,34 @@ class CacheLayout {
   std::optional<std::string> ReadTree(const RepoId& repo, const std::string& commit) const;
   // Atomic (tmp + rename).
   Status WriteTree(const RepoId& repo, const std::string& commit, const std::string& json) const;
+
+ private:
+  std::string root_;
+};
+
+// The --local-dir layout (see the top of this file): the file at its repo
+// path, its metadata, lock and partial download beside the others.
+class LocalDirLayout {
+ public:
+  struct Metadata {
+    std::string commit;
+    std::string etag;
+  };
+
+  explicit LocalDirLayout(std::string root) : root_(std::move(root)) {}
+  const std::string& root() const { return root_; }
+
+  std::string FilePath(const std::string& path) const;
+  std::string MetadataDir() const;
+  std::string MetadataPath(const std::string& path) const;
+  std::string LockPath(const std::string& path) const;
+  std::string IncompletePath(const std::string& path, const std::string& etag) const;
+
+  // The metadata file's commit and etag lines, or nullopt.
+  std::optional<Metadata> ReadMetadata(const std::string& path) const;
+  // commit, etag and the current time, one per line, as huggingface_hub.
+  Status WriteMetadata(const std::string& path, const std::string& commit,
+                       const std::string& etag) const;
 
  private:
   std::string root_;

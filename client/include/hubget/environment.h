@@ -35,6 +35,16 @@ class MapEnvironment final : public Environment {
   std::map<std::string, std::string> vars_;
 };
 
+// huggingface_hub's HF_HOME: $HF_HOME, else $XDG_CACHE_HOME/huggingface,
+// else $HOME/.cache/huggingface; a variable set to "" counts as unset. The
+// one place that reads them: the hub cache ($HF_HOME/hub) and the token file
+// ($HF_HOME/token) are both found from here.
+struct HfHome {
+  std::string dir;
+  bool from_hf_home = false;  // HF_HOME itself named it
+};
+HfHome ResolveHfHome(const Environment& env);
+
 // huggingface_hub's truthy values: 1, ON, YES, TRUE (any case).
 bool IsTruthy(const std::optional<std::string>& value);
 

@@ -1,0 +1,82 @@
+// The `.incomplete` file a download grows into, and the running sha256 of
+// its content: any fetcher (the resumable HTTP GET today, a chunked CAS
+// fetcher later) opens one, appends bytes, verifies and finalizes it, and
+// none of them repeats the rules. Opening keeps what an earlier attempt left
+// as the resume point (re-hashing it, so the digest covers the whole file);
+// appends go through the pipelined sink (write and hash overlap the
+// receive); the file's blocks are reserved up front when they fit. A failed
+// fetch that kept no byte leaves no empty file behind; bytes that can never
+// become the file (a wrong digest, too many bytes) are discarded. Not
+// thread-safe: one fetcher drives it (the sink's workers are its own).
+// Internal.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hubget/result.h"
+#include "pipelined_sink.h"
+#include "sha256.h"
+
+namespace hubget {
+
+class PartialFile {
+ public:
+  struct Expected {
+    std::uint64_t size = 0;
+    std::string sha256;  // 64 hex to verify (and hash while appending), "" for none
+  };
+
+  // Opens (creating) `path`. Its bytes so far are kept as the resume point
+  // (more than the expected size: truncated to none) and hashed.
+  static Result<std::unique_ptr<PartialFile>> Open(std::string path, Expected expected);
+  ~PartialFile();  // an empty file this opened and did not finalize is removed
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+
+  // Queues bytes after the current end. An integrity error (nothing queued)
+  // when they would pass the expected size; an io error once a write failed.
+  Status Append(const char* data, std::size_t n);
+  // Waits until the queued bytes are written and hashed.
+  Status Flush();
+  // Back to zero bytes and a fresh digest (the server will send it all).
+  Status Restart();
+  // Flushes, then checks size and sha256; on success the sha256 ("" when
+  // none was expected). An integrity error when the file is short (the
+  // bytes are kept: a resume point) or the digest is wrong (the bytes are
+  // discarded: they are not the file).
+  Result<std::string> Verify();
+  // Closes the file and leaves it in place (the caller moves it).
+  Status Close();
+  // Closes and renames the file to `dest` (the same file system: atomic).
+  Status Finalize(const std::string& dest);
+  // Closes and deletes the file.
+  void Discard();
+
+  std::uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+  const Expected& expected() const { return expected_; }
+
+ private:
+  PartialFile(std::string path, Expected expected);
+  Status OpenFile();
+  void Reserve();
+  Error Io(const std::string& what, int err) const;
+  Error WriteError() const;
+
+  std::string path_;
+  Expected expected_;
+  int fd_ = -1;
+  bool keep_ = false;  // closed complete: the caller takes it from here
+  std::uint64_t size_ = 0;
+  Sha256 sha_;
+  std::unique_ptr<PipelinedSink> sink_;  // after sha_ and fd_: stops first
+};
+
+// Whether `bytes` more fit in the space left to unprivileged users on the
+// file system of `fd` (false when that cannot be told). The partial file's
+// blocks are reserved up front only when they fit.
+bool FitsInFreeSpace(int fd, std::uint64_t bytes);
+
+}  // namespace hubget

@@ -1,0 +1,143 @@
+// The resumable GET's decisions. See resume_rules.h.
+#include "resume_rules.h"
+
+#include "redirects.h"
+
+namespace hubget {
+namespace {
+
+Verdict Make(Step step, const char* reason, const FetchBudget& spent) {
+  Verdict v;
+  v.step = step;
+  v.reason = reason;
+  v.spent = spent;
+  return v;
+}
+
+Verdict Fail(const char* reason, const FetchBudget& spent, std::optional<Error> error,
+             bool discard = false) {
+  Verdict v = Make(Step::kFail, reason, spent);
+  v.error = std::move(error);
+  v.discard = discard;
+  return v;
+}
+
+// Why a complete response that is not the file is an integrity error, in
+// huggingface_hub's words ("Consistency check failed") plus what it was.
+std::string ShortBodyDetail(const Attempt& a, const HttpResponse& r) {
+  std::string d = "Consistency check failed: file should be of size " + std::to_string(a.expected) +
+                  " but has size " + std::to_string(a.size) + " (the " + std::to_string(r.status) +
+                  " response was complete";
+  if (a.announced >= 0) {
+    d += " at its own Content-Length of " + std::to_string(a.announced) + " bytes";
+  }
+  const std::string type = r.headers.Get("Content-Type");
+  if (!type.empty()) d += ", Content-Type " + type;
+  d += ")";
+  if (type.rfind("text/", 0) == 0 || type.find("json") != std::string::npos ||
+      type.find("xml") != std::string::npos) {
+    d += "; it looks like an error page from a proxy or mirror, not the file";
+  }
+  return d;
+}
+
+// Progress: new bytes kept, or a 200 that replaced a stale prefix.
+bool Progressed(const Attempt& a) { return a.size > a.offset || (a.streamed && a.size < a.offset); }
+
+// The transport failed (a drop, a timeout), maybe mid-stream.
+Verdict ClassifyTransportError(const Attempt& a, FetchBudget spent, const RetryPolicy& policy) {
+  const bool progressed = Progressed(a);
+  spent.stalls = progressed ? 0 : spent.stalls + 1;
+  if (spent.stalls > policy.max_stalls) {
+    return Fail("no progress", spent, a.result.error());
+  }
+  Verdict v = Make(Step::kRetry, progressed ? "dropped" : "stalled", spent);
+  v.wait = progressed ? policy.base_wait : BackoffDelay(policy, spent.stalls);
+  return v;
+}
+
+// A 200 or 206 whose body went to the file.
+Verdict ClassifyBody(const Attempt& a, FetchBudget spent, const RetryPolicy& policy) {
+  if (a.size == a.expected) return Make(Step::kFinish, "complete", spent);
+  const bool cut = a.announced >= 0 && a.received < static_cast<std::uint64_t>(a.announced);
+  if (cut) {
+    // The body ended before its own Content-Length without a transport
+    // error (a drop the transport did not flag): resume.
+    spent.stalls = Progressed(a) ? 0 : spent.stalls + 1;
+    if (spent.stalls <= policy.max_stalls) return Make(Step::kResume, "cut body", spent);
+    return Fail(
+        "cut body", spent,
+        MakeError(Kind::kNetwork, "the connection keeps ending early at " + std::to_string(a.size) +
+                                      " of " + std::to_string(a.expected) + " bytes"));
+  }
+  // The response ended at its own length: it is complete. A 206 that
+  // announced a smaller range than asked for is answered by asking for the
+  // rest; anything else complete but short is not the file (an HTML page
+  // from a mirror), and resuming after it would glue the real tail behind it.
+  const HttpResponse& r = a.result.value();
+  if (r.status == 206 && a.received > 0 && a.range.end >= 0 &&
+      static_cast<std::uint64_t>(a.range.end) + 1 == a.size) {
+    return Make(Step::kResume, "sub-range", spent);
+  }
+  return Fail("complete but short", spent, MakeError(Kind::kIntegrity, ShortBodyDetail(a, r)),
+              true);
+}
+
+// 416: finished when it confirms the size we hold, else start over.
+Verdict ClassifyUnsatisfiable(const Attempt& a, FetchBudget spent) {
+  const HttpResponse& r = a.result.value();
+  const ContentRange cr = ParseContentRange(r.headers.Get("Content-Range"));
+  if (cr.total >= 0 && static_cast<std::uint64_t>(cr.total) == a.offset && a.offset == a.expected) {
+    return Make(Step::kFinish, "416 confirms the size", spent);
+  }
+  if (++spent.restarts > kMaxRestarts) return Fail("416", spent, std::nullopt);
+  return Make(Step::kRestart, "416 for another size", spent);
+}
+
+// Any other answer: a redirect, a CDN 403, a transient status or an error.
+Verdict ClassifyStatus(const Attempt& a, FetchBudget spent, const RetryPolicy& policy) {
+  const HttpResponse& r = a.result.value();
+  if (IsRedirectStatus(r.status)) {
+    auto hop = NextHop(a.url, r, OtherOrigin::kFollow, spent.redirects);
+    if (!hop) return Fail("redirect", spent, hop.error());
+    ++spent.redirects;
+    Verdict v = Make(Step::kResume, "redirect", spent);
+    v.url = hop->url;  // Session decides which credential the new origin gets
+    return v;
+  }
+  if (r.status == 403 && !a.on_endpoint && a.can_refresh && spent.refreshes < kMaxRefreshes) {
+    // A CDN 403: the signed URL has most likely expired. Ask the Hub again.
+    ++spent.refreshes;
+    Verdict v = Make(Step::kResume, "CDN 403", spent);
+    v.refresh = true;
+    return v;
+  }
+  if (IsRetryableStatus(r.status) && spent.status_retries < policy.max_retries) {
+    ++spent.status_retries;
+    Verdict v = Make(Step::kRetry, "transient status", spent);
+    v.wait = RetryWaitFor(policy, spent.status_retries, &r, a.unix_now);
+    return v;
+  }
+  return Fail("status", spent, std::nullopt);
+}
+
+}  // namespace
+
+Verdict ClassifyAttempt(const Attempt& a, const FetchBudget& spent, const RetryPolicy& policy) {
+  if (a.misplaced) {
+    // Content-Range does not start where we asked: never append it.
+    FetchBudget after = spent;
+    if (++after.restarts <= kMaxRestarts) return Make(Step::kRestart, "misplaced 206", after);
+    return Fail("misplaced 206", after,
+                MakeError(Kind::kHttp,
+                          "the server keeps answering Range requests with a Content-Range at "
+                          "the wrong offset"));
+  }
+  if (!a.result) return ClassifyTransportError(a, spent, policy);
+  const int status = a.result->status;
+  if (status == 200 || status == 206) return ClassifyBody(a, spent, policy);
+  if (status == 416) return ClassifyUnsatisfiable(a, spent);
+  return ClassifyStatus(a, spent, policy);
+}
+
+}  // namespace hubget
