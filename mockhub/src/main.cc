@@ -14,8 +14,8 @@
 
 #include <fstream>
 
-#include "mockhub/runner.h"
-#include "mockhub/scenario.h"
+#include "mockhub/runner/runner.h"
+#include "mockhub/runner/scenario.h"
 #include "mockhub/server.h"
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"

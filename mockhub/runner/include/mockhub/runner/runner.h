@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "mockhub/load_error.h"
-#include "mockhub/scenario.h"
+#include "mockhub/runner/scenario.h"
 
 namespace mockhub {
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "json_checker.h"
-#include "mockhub/scenario.h"
+#include "mockhub/runner/scenario.h"
 #include "mockhub/world_json.h"
 
 namespace mockhub {

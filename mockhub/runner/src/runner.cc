@@ -1,7 +1,7 @@
 // Runs one scenario: a fresh hub and CDN on ephemeral ports, a temporary
 // HF_HOME, the client per step with the scenario's token placement, then the
 // expectations. Scenarios share nothing, so ctest -j and --shard are safe.
-#include "mockhub/runner.h"
+#include "mockhub/runner/runner.h"
 
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 // The scenario runner with stand-in clients (small shell scripts): token
 // placement, environment scrubbing, outcome and wire checks, expected
 // failures, timeouts, and load errors that point into the file.
-#include "mockhub/runner.h"
+#include "mockhub/runner/runner.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "mockhub/scenario.h"
+#include "mockhub/runner/scenario.h"
 
 namespace mockhub {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/scenario.h"
+#include "mockhub/runner/scenario.h"
 
 namespace mockhub::runner {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mockhub/journal.h"
-#include "mockhub/scenario.h"
+#include "mockhub/runner/scenario.h"
 
 namespace mockhub::runner {
 
