@@ -114,12 +114,12 @@ int Run(const RunArgs& args) {
     std::cerr << "mockhub: --shard takes K/N with 1 <= K <= N\n";
     return 2;
   }
-  std::string error;
-  auto files = mockhub::CollectScenarioFiles(args.paths, error);
-  if (!error.empty()) {
-    std::cerr << "mockhub: " << error << "\n";
+  auto collected = mockhub::CollectScenarioFiles(args.paths);
+  if (!collected) {
+    std::cerr << "mockhub: " << collected.status().message() << "\n";
     return 2;
   }
+  const std::vector<std::string>& files = *collected;
   std::vector<mockhub::ScenarioResult> results;
   std::size_t index = 0;
   bool bad_input = false;
@@ -159,12 +159,13 @@ int Run(const RunArgs& args) {
 }
 
 int Validate(const std::vector<std::string>& paths, bool worlds) {
-  std::string error;
-  auto files = worlds ? paths : mockhub::CollectScenarioFiles(paths, error);
-  if (!error.empty()) {
-    std::cerr << "mockhub: " << error << "\n";
+  auto collected = worlds ? mockhub::StatusOr<std::vector<std::string>>(paths)
+                          : mockhub::CollectScenarioFiles(paths);
+  if (!collected) {
+    std::cerr << "mockhub: " << collected.status().message() << "\n";
     return 2;
   }
+  const std::vector<std::string>& files = *collected;
   int bad = 0;
   for (const auto& f : files) {
     std::string why;

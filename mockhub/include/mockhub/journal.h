@@ -19,7 +19,7 @@ namespace mockhub {
 struct JournalEntry {
   std::uint64_t seq = 0;  // 1-based, shared by hub and cdn
   double time = 0;        // server clock at arrival, unix seconds (fractional)
-  std::string server;     // "hub" or "cdn"
+  std::string server;     // the site that answered: a name of SiteNames()
   std::string method;
   std::string target;         // raw request target; signatures kept (they are not tokens)
   std::string authorization;  // "" or e.g. "Bearer hf_ali…" (redacted)

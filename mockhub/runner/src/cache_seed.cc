@@ -37,31 +37,32 @@ bool WriteBytes(const fs::path& p, const Content& c, std::uint64_t n) {
 }
 }  // namespace
 
-std::string SeedCache(const std::string& hub_cache, const World& world,
-                      const std::vector<CachedFile>& files) {
+Status SeedCache(const std::string& hub_cache, const World& world,
+                 const std::vector<CachedFile>& files) {
   std::error_code ec;
   for (const CachedFile& f : files) {
     const Repo* repo = world.FindRepoFollowingRenames(f.type, f.repo);
     const Commit* commit = repo ? repo->Resolve(f.revision) : nullptr;
-    if (!commit || !commit->files.count(f.path)) return "cannot seed " + f.repo + "/" + f.path;
+    if (!commit || !commit->files.count(f.path))
+      return NotFound("cannot seed " + f.repo + "/" + f.path);
     const RepoFile& file = commit->files.at(f.path);
     const fs::path root = fs::path(hub_cache) / RepoFolder(f.type, f.repo);
     const std::string etag = BlobEtag(file);
     fs::create_directories(root / "blobs", ec);
-    if (ec) return "cannot create " + (root / "blobs").string() + ": " + ec.message();
+    if (ec) return Internal("cannot create " + (root / "blobs").string() + ": " + ec.message());
     if (f.partial_bytes) {
       if (!WriteBytes(root / "blobs" / (etag + ".incomplete"), *file.content, *f.partial_bytes)) {
-        return "cannot write the partial blob of " + f.path;
+        return Internal("cannot write the partial blob of " + f.path);
       }
       continue;
     }
     if (!WriteBytes(root / "blobs" / etag, *file.content, file.content->size()))
-      return "cannot write blob " + etag;
+      return Internal("cannot write blob " + etag);
     const fs::path link = root / "snapshots" / commit->sha / f.path;
     fs::create_directories(link.parent_path(), ec);
     fs::remove(link, ec);
     fs::create_symlink(fs::relative(root / "blobs" / etag, link.parent_path()), link, ec);
-    if (ec) return "cannot link " + link.string() + ": " + ec.message();
+    if (ec) return Internal("cannot link " + link.string() + ": " + ec.message());
     if (f.revision != commit->sha) {
       const fs::path ref = root / "refs" / f.revision;
       fs::create_directories(ref.parent_path(), ec);
@@ -71,7 +72,7 @@ std::string SeedCache(const std::string& hub_cache, const World& world,
         << "Signature: 8a477f597d28d172789f06886806bc55\n"
            "# This file is a cache directory tag created by huggingface_hub.\n";
   }
-  return "";
+  return Status::Ok();
 }
 
 }  // namespace mockhub::runner

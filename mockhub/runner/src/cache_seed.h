@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mockhub/runner/scenario.h"
+#include "mockhub/status.h"
 
 namespace mockhub::runner {
 
@@ -14,8 +15,7 @@ namespace mockhub::runner {
 std::string RepoFolder(RepoType type, const std::string& repo);
 // The blob name a client stores: sha256 for LFS files, the git blob sha1 otherwise.
 std::string BlobEtag(const RepoFile& f);
-// Returns "" or what went wrong.
-std::string SeedCache(const std::string& hub_cache, const World& world,
-                      const std::vector<CachedFile>& files);
+Status SeedCache(const std::string& hub_cache, const World& world,
+                 const std::vector<CachedFile>& files);
 
 }  // namespace mockhub::runner

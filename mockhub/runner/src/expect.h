@@ -27,7 +27,12 @@ struct Caps {
 };
 
 // "ok", an error kind, or "" when the outcome is missing.
-std::string OutcomeKind(const nlohmann::json& outcome);
+std::string ReportedOutcome(const nlohmann::json& outcome);
+
+// The "wire" expectations, checked against the journal of the step only, so
+// they hold whatever client ran (expect_wire.cc).
+void CheckWire(const WireExpectation& w, const std::vector<JournalEntry>& entries,
+               std::vector<std::string>& out);
 
 std::vector<std::string> CheckStep(const Step& step, const Observation& seen, const Caps& caps);
 

@@ -13,85 +13,53 @@
 
 namespace mockhub::runner {
 
-ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env, const std::string& cwd,
-                         std::chrono::milliseconds timeout) {
-  ProcessResult r;
-  if (argv.empty()) {
-    r.error = "empty client command";
-    return r;
+namespace {
+
+std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// A relative path is relative to the runner, not to the child's cwd; a bare
+// name is looked up in the parent, along the child's PATH.
+std::string ResolveProgram(const std::string& argv0,
+                           const std::map<std::string, std::string>& env) {
+  if (argv0.find('/') != std::string::npos)
+    return argv0[0] == '/' ? argv0 : std::filesystem::absolute(argv0).string();
+  auto it = env.find("PATH");
+  const std::string path = it == env.end() ? "/usr/bin:/bin" : it->second;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto colon = path.find(':', start);
+    const std::string dir =
+        path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + argv0;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
   }
-  int out[2], err[2], exec_err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
-      ::pipe2(exec_err, O_CLOEXEC) != 0) {
-    r.error = std::string("pipe: ") + std::strerror(errno);
-    return r;
-  }
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (auto& e : env_strings) cenv.push_back(e.data());
-  cenv.push_back(nullptr);
-  // PATH lookup happens in the parent, with the child's PATH.
-  std::string program = argv[0];
-  // A relative path means relative to the runner, not to the child's cwd.
-  if (program.find('/') != std::string::npos && program[0] != '/') {
-    program = std::filesystem::absolute(program).string();
-  }
-  if (program.find('/') == std::string::npos) {
-    auto it = env.find("PATH");
-    const std::string path = it == env.end() ? "/usr/bin:/bin" : it->second;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-      const auto colon = path.find(':', start);
-      const std::string dir =
-          path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-      const std::string candidate = (dir.empty() ? "." : dir) + "/" + argv[0];
-      if (::access(candidate.c_str(), X_OK) == 0) {
-        program = candidate;
-        break;
-      }
-      if (colon == std::string::npos) break;
-      start = colon + 1;
-    }
-  }
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    r.error = std::string("fork: ") + std::strerror(errno);
-    return r;
-  }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, 0);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-    ::execve(program.c_str(), cargv.data(), cenv.data());
-    const int e = errno;
-    (void)!::write(exec_err[1], &e, sizeof e);
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);
-  ::close(out[1]);
-  ::close(err[1]);
-  ::close(exec_err[1]);
-  int exec_errno = 0;
-  if (::read(exec_err[0], &exec_errno, sizeof exec_errno) ==
-      static_cast<ssize_t>(sizeof exec_errno)) {
-    ::close(exec_err[0]);
-    ::close(out[0]);
-    ::close(err[0]);
-    ::waitpid(pid, nullptr, 0);
-    r.error = "cannot run \"" + argv[0] + "\": " + std::strerror(exec_errno);
-    return r;
-  }
-  ::close(exec_err[0]);
-  r.started = true;
+  return argv0;
+}
+
+// In the child, after fork: only async-signal-safe calls. An exec failure is
+// reported to the parent through `exec_err` as an errno.
+[[noreturn]] void ExecChild(const std::string& program, std::vector<char*>& cargv,
+                            std::vector<char*>& cenv, const std::string& cwd, int out, int err,
+                            int exec_err) {
+  ::setpgid(0, 0);
+  ::dup2(out, 1);
+  ::dup2(err, 2);
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, 0);
+  if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+  ::execve(program.c_str(), cargv.data(), cenv.data());
+  const int e = errno;
+  (void)!::write(exec_err, &e, sizeof e);
+  ::_exit(127);
+}
+
+// Reads both pipes until they close or the deadline passes (then kills the
+// child's process group).
+void Drain(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout, ProcessResult& r) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
@@ -121,6 +89,49 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   for (auto& f : fds) {
     if (f.fd >= 0) ::close(f.fd);
   }
+}
+
+}  // namespace
+
+StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env,
+                                   const std::string& cwd, std::chrono::milliseconds timeout) {
+  if (argv.empty()) return InvalidArgument("empty client command");
+  int out[2], err[2], exec_err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
+      ::pipe2(exec_err, O_CLOEXEC) != 0) {
+    return Internal(Errno("pipe"));
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (auto& e : env_strings) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  const std::string program = ResolveProgram(argv[0], env);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    for (int fd : {out[0], out[1], err[0], err[1], exec_err[0], exec_err[1]}) ::close(fd);
+    return Internal(Errno("fork"));
+  }
+  if (pid == 0) ExecChild(program, cargv, cenv, cwd, out[1], err[1], exec_err[1]);
+  ::setpgid(pid, pid);
+  ::close(out[1]);
+  ::close(err[1]);
+  ::close(exec_err[1]);
+  int exec_errno = 0;
+  const bool exec_failed = ::read(exec_err[0], &exec_errno, sizeof exec_errno) ==
+                           static_cast<ssize_t>(sizeof exec_errno);
+  ::close(exec_err[0]);
+  if (exec_failed) {
+    ::close(out[0]);
+    ::close(err[0]);
+    ::waitpid(pid, nullptr, 0);
+    return NotFound("cannot run \"" + argv[0] + "\": " + std::strerror(exec_errno));
+  }
+  ProcessResult r;
+  Drain(pid, out[0], err[0], timeout, r);
   int status = 0;
   ::waitpid(pid, &status, 0);
   ::kill(-pid, SIGKILL);  // whatever the adapter left behind

@@ -8,18 +8,20 @@
 #include <string>
 #include <vector>
 
+#include "mockhub/status.h"
+
 namespace mockhub::runner {
 
 struct ProcessResult {
-  bool started = false;
-  std::string error;   // why it could not start
-  int exit_code = -1;  // -1 when killed or not started
+  int exit_code = -1;  // -1 when killed
   bool timed_out = false;
-  std::string out, err;
+  std::string out, err;  // each capped at 16 MiB
 };
 
-ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env, const std::string& cwd,
-                         std::chrono::milliseconds timeout);
+// An error Status when the command could not be started (empty, not found,
+// not executable, no pipe or fork); a started command always gives a result.
+StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env,
+                                   const std::string& cwd, std::chrono::milliseconds timeout);
 
 }  // namespace mockhub::runner

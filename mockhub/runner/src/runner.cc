@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "expect.h"
 #include "mockhub/faults.h"
 #include "mockhub/server.h"
+#include "mockhub/site.h"
 #include "mockhub/world_json.h"
 #include "process.h"
 
@@ -24,96 +26,6 @@ namespace mockhub {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-const char* StatusName(ScenarioResult::Status s) {
-  switch (s) {
-    case ScenarioResult::Status::kPass:
-      return "PASS";
-    case ScenarioResult::Status::kFail:
-      return "FAIL";
-    case ScenarioResult::Status::kExpectedFail:
-      return "XFAIL";
-    case ScenarioResult::Status::kUnexpectedPass:
-      return "XPASS";
-    case ScenarioResult::Status::kError:
-      return "ERROR";
-  }
-  return "?";
-}
-
-Loaded<Adapter> LoadAdapter(const std::string& path) {
-  auto doc = ReadJsonFile(path);
-  if (!doc) return doc.error();
-  const json& d = *doc;
-  Adapter a;
-  if (!d.is_object()) return LoadError{path, "", "expected an object"};
-  for (auto it = d.begin(); it != d.end(); ++it) {
-    static const std::set<std::string> kKeys = {
-        "$schema", "name", "command", "messages", "cache_layout", "expected_failures", "about"};
-    if (!kKeys.count(it.key()))
-      return LoadError{path, "/" + PointerToken(it.key()), "unknown key \"" + it.key() + "\""};
-  }
-  a.name = d.contains("name") && d["name"].is_string() ? d["name"].get<std::string>()
-                                                       : fs::path(path).stem().string();
-  if (!d.contains("command") || !d["command"].is_array() || d["command"].empty()) {
-    return LoadError{path, "/command",
-                     "expected a non-empty array: the program and its first arguments"};
-  }
-  for (std::size_t i = 0; i < d["command"].size(); ++i) {
-    if (!d["command"][i].is_string())
-      return LoadError{path, "/command/" + std::to_string(i), "must be a string"};
-    std::string part = d["command"][i].get<std::string>();
-    if (part.rfind("./", 0) == 0 || part.rfind("../", 0) == 0) {
-      part = fs::weakly_canonical(fs::absolute(fs::path(path).parent_path()) / part).string();
-    }
-    a.command.push_back(part);
-  }
-  for (const char* key : {"messages", "cache_layout"}) {
-    if (!d.contains(key)) continue;
-    if (!d[key].is_boolean())
-      return LoadError{path, std::string("/") + key, "must be true or false"};
-    (std::string(key) == "messages" ? a.messages : a.cache_layout) = d[key].get<bool>();
-  }
-  if (d.contains("expected_failures")) {
-    const json& x = d["expected_failures"];
-    if (!x.is_object())
-      return LoadError{path, "/expected_failures", "expected an object of scenario glob -> reason"};
-    for (auto it = x.begin(); it != x.end(); ++it) {
-      if (!it.value().is_string() || it.value().get<std::string>().empty()) {
-        return LoadError{path, "/expected_failures/" + PointerToken(it.key()),
-                         "the reason is required"};
-      }
-      a.expected_failures.emplace_back(it.key(), it.value().get<std::string>());
-    }
-  }
-  return a;
-}
-
-std::vector<std::string> CollectScenarioFiles(const std::vector<std::string>& paths,
-                                              std::string& error) {
-  std::vector<std::string> files;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::directory_iterator(p, ec)) {
-        const std::string name = e.path().filename().string();
-        if (e.path().extension() == ".json" && name != "schema.json" &&
-            name.find(".adapter.") == std::string::npos) {
-          found.push_back(e.path().string());
-        }
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(p, ec)) {
-      files.push_back(p);
-    } else {
-      error = p + ": no such file or folder";
-      return {};
-    }
-  }
-  return files;
-}
 
 namespace {
 
@@ -163,7 +75,12 @@ std::map<std::string, std::string> ClientEnv(const ClientSetup& setup, const Moc
   env["HF_HUB_CACHE"] = home + "/hf/hub";
   env["HF_HUB_DISABLE_TELEMETRY"] = "1";
   env["HF_HUB_DISABLE_PROGRESS_BARS"] = "1";
-  env["MOCKHUB_CDN"] = server.cdn_url();
+  for (const auto& [site, url] : server.urls()) {  // MOCKHUB_CDN=..., one per other site
+    if (site == kHubSite) continue;
+    std::string var = "MOCKHUB_" + site;
+    for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    env[var] = url;
+  }
   if (!server.ca_file().empty()) {
     for (const char* v :
          {"SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"}) {
@@ -229,7 +146,143 @@ Status HubChange(const Step& s, MockServer& server) {
   }
 }
 
-bool Glob(const std::string& p, const std::string& t) { return GlobMatch(p, t); }
+// The client's last non-blank stdout line, parsed; or why there is none.
+void ReadOutcome(const StatusOr<runner::ProcessResult>& proc, int timeout_seconds,
+                 runner::Observation& seen) {
+  if (!proc.ok()) {
+    seen.outcome_error = proc.status().message();
+    return;
+  }
+  if (proc->timed_out) {
+    seen.outcome_error = "the client was killed after " + std::to_string(timeout_seconds) + " s";
+    return;
+  }
+  std::string last;
+  std::istringstream lines(proc->out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  try {
+    seen.outcome = json::parse(last);
+  } catch (const json::exception&) {
+    seen.outcome_error =
+        last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
+  }
+}
+
+// What a failing (or --verbose) step shows: the command, its failures, the
+// step's journal and the tail of the client's output.
+void DescribeStep(const Step& step, const std::vector<std::string>& argv,
+                  const std::vector<std::string>& failures, const runner::Observation& seen,
+                  const StatusOr<runner::ProcessResult>& proc, std::ostringstream& details) {
+  details << "step " << step.pointer << " (" << step.name << "):";
+  for (const auto& a : argv) details << " " << a;
+  details << "\n";
+  for (const auto& f : failures) details << "  - " << f << "\n";
+  details << "  journal:\n";
+  std::size_t shown = 0;
+  for (const auto& e : seen.entries) {
+    if (++shown > 30) {
+      details << "    ... " << seen.entries.size() - 30 << " more\n";
+      break;
+    }
+    details << "    " << LogLine(e) << "\n";
+  }
+  if (!proc.ok()) return;
+  auto tail = [](const std::string& s) {
+    return s.size() > 2000 ? "..." + s.substr(s.size() - 2000) : s;
+  };
+  details << "  client exit " << proc->exit_code << ", stdout:\n"
+          << tail(proc->out) << "\n  stderr:\n"
+          << tail(proc->err) << "\n";
+}
+
+// One scenario's run: the mock, the client's home, and what went wrong.
+struct Run {
+  Run(const Scenario& scenario, const RunOptions& options, MockServer& mock, std::string home_dir,
+      std::string client_cwd)
+      : sc(scenario),
+        opts(options),
+        server(mock),
+        home(std::move(home_dir)),
+        cwd(std::move(client_cwd)),
+        setup(scenario.client) {}
+  const Scenario& sc;
+  const RunOptions& opts;
+  MockServer& server;
+  std::string home;
+  std::string cwd;
+  ClientSetup setup;
+  std::vector<std::string> failures;
+  std::ostringstream details;
+};
+
+void RunClientStep(const Step& step, Run& run) {
+  MockServer& server = run.server;
+  const std::size_t before = server.journal().Entries().size();
+  const auto world_then = server.state().Snapshot();
+  PlaceTokenFiles(run.setup, run.home);
+  std::vector<std::string> argv = run.opts.adapter.command;
+  for (const TokenSetup& token : run.setup.tokens) {
+    if (token.source == TokenSetup::Source::kArgument)
+      argv.insert(argv.end(), {"--token", token.value});
+  }
+  for (const auto& a : ActionArgs(step)) argv.push_back(a);
+  const int timeout = run.opts.step_timeout_seconds;
+  const auto proc = runner::RunProcess(argv, ClientEnv(run.setup, server, run.home), run.cwd,
+                                       std::chrono::seconds(timeout));
+  // Responses are journaled once written: wait for those still in flight.
+  if (!server.journal().WaitForIdle(std::chrono::seconds(10))) {
+    run.failures.push_back(step.name +
+                           ": the mock still had responses in flight 10 s after the client ended");
+  }
+  auto all = server.journal().Entries();
+  runner::Observation seen;
+  seen.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(std::min(before, all.size())),
+                      all.end());
+  seen.world = world_then.get();
+  seen.hub_cache = run.home + "/hf/hub";
+  ReadOutcome(proc, timeout, seen);
+  std::vector<std::string> step_failures = runner::CheckStep(
+      step, seen, runner::Caps{run.opts.adapter.messages, run.opts.adapter.cache_layout});
+  if (!proc.ok() && step_failures.empty()) step_failures.push_back(proc.status().message());
+  if (!step_failures.empty() || run.opts.verbose)
+    DescribeStep(step, argv, step_failures, seen, proc, run.details);
+  for (const auto& f : step_failures) run.failures.push_back(step.name + ": " + f);
+}
+
+// Pass, fail, or the adapter's expected failure (and an unexpected pass).
+std::pair<ScenarioResult::Status, std::string> Verdict(const std::vector<std::string>& failures,
+                                                       const Scenario& sc, const Adapter& adapter) {
+  std::string xfail_reason;
+  for (const auto& [glob, reason] : adapter.expected_failures) {
+    if (GlobMatch(glob, sc.name)) xfail_reason = reason;
+  }
+  if (failures.empty()) {
+    if (xfail_reason.empty()) return {ScenarioResult::Status::kPass, ""};
+    return {ScenarioResult::Status::kUnexpectedPass,
+            "declared an expected failure (" + xfail_reason + ") but passed: update the adapter"};
+  }
+  if (!xfail_reason.empty())
+    return {ScenarioResult::Status::kExpectedFail, xfail_reason + " [" + failures[0] + "]"};
+  return {ScenarioResult::Status::kFail,
+          failures[0] +
+              (failures.size() > 1 ? " (+" + std::to_string(failures.size() - 1) + " more)" : "")};
+}
+
+StatusOr<std::unique_ptr<MockServer>> StartMock(const Scenario& sc, const std::string& tmp) {
+  ServerOptions so;
+  so.tls = sc.client.tls;
+  so.tls_dir = tmp;
+  so.cdn_flavour = sc.client.cdn;
+  so.faults = sc.faults;
+  // Every scenario gets its own copy of the fault counters.
+  auto fresh_faults = FaultSet::FromJson(sc.faults_doc, sc.file, "/faults");
+  if (fresh_faults) so.faults = fresh_faults.value();
+  auto started = MockServer::Start(sc.world, so);
+  if (!started) return Unavailable("cannot start the mock: " + started.status().message());
+  return started;
+}
 
 }  // namespace
 
@@ -251,215 +304,28 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   const std::string home = tmp.path() + "/home";
   std::error_code ec;
   fs::create_directories(home + "/hf/hub", ec);
-
-  ServerOptions so;
-  so.tls = sc.client.tls;
-  so.tls_dir = tmp.path();
-  so.cdn_flavour = sc.client.cdn;
-  so.faults = sc.faults;
-  // Every scenario gets its own copy of the fault counters.
-  auto fresh_faults = FaultSet::FromJson(sc.faults_doc, sc.file, "/faults");
-  if (fresh_faults) so.faults = fresh_faults.value();
-  auto started_server = MockServer::Start(sc.world, so);
-  if (!started_server) {
-    return finish(ScenarioResult::Status::kError,
-                  "cannot start the mock: " + started_server.status().message());
+  auto server = StartMock(sc, tmp.path());
+  if (!server) return finish(ScenarioResult::Status::kError, server.status().message());
+  if (Status seeded = runner::SeedCache(home + "/hf/hub", sc.world, sc.client.cache);
+      !seeded.ok()) {
+    return finish(ScenarioResult::Status::kError, seeded.message());
   }
-  std::unique_ptr<MockServer> server = std::move(*started_server);
-  if (std::string why = runner::SeedCache(home + "/hf/hub", sc.world, sc.client.cache);
-      !why.empty()) {
-    return finish(ScenarioResult::Status::kError, why);
-  }
-
-  ClientSetup setup = sc.client;
-  std::vector<std::string> failures;
-  std::ostringstream details;
+  Run run(sc, opts, **server, home, tmp.path());
   for (const Step& step : sc.steps) {
     if (step.kind == Step::Kind::kClient) {
-      if (step.client->tokens_given) setup.tokens = step.client->tokens;
-      for (const auto& [k, v] : step.client->env) setup.env[k] = v;
-      continue;
-    }
-    if (!step.IsClientAction()) {
-      if (Status why = HubChange(step, *server); !why.ok()) {
+      if (step.client->tokens_given) run.setup.tokens = step.client->tokens;
+      for (const auto& [k, v] : step.client->env) run.setup.env[k] = v;
+    } else if (!step.IsClientAction()) {
+      if (Status why = HubChange(step, **server); !why.ok())
         return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());
-      }
-      continue;
-    }
-    const std::size_t before = server->journal().Entries().size();
-    const auto world_then = server->state().Snapshot();
-    PlaceTokenFiles(setup, home);
-    std::vector<std::string> argv = opts.adapter.command;
-    for (const TokenSetup& token : setup.tokens) {
-      if (token.source == TokenSetup::Source::kArgument)
-        argv.insert(argv.end(), {"--token", token.value});
-    }
-    for (const auto& a : ActionArgs(step)) argv.push_back(a);
-    runner::ProcessResult proc =
-        runner::RunProcess(argv, ClientEnv(setup, *server, home), tmp.path(),
-                           std::chrono::seconds(opts.step_timeout_seconds));
-    // Responses are journaled once written: wait for those still in flight.
-    if (!server->journal().WaitForIdle(std::chrono::seconds(10))) {
-      failures.push_back(step.name +
-                         ": the mock still had responses in flight 10 s after the client ended");
-    }
-    auto all = server->journal().Entries();
-    runner::Observation seen;
-    seen.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(std::min(before, all.size())),
-                        all.end());
-    seen.world = world_then.get();
-    seen.hub_cache = home + "/hf/hub";
-    if (!proc.started) {
-      seen.outcome_error = proc.error;
-    } else if (proc.timed_out) {
-      seen.outcome_error =
-          "the client was killed after " + std::to_string(opts.step_timeout_seconds) + " s";
     } else {
-      std::string last;
-      std::istringstream lines(proc.out);
-      for (std::string line; std::getline(lines, line);) {
-        if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
-      }
-      try {
-        seen.outcome = json::parse(last);
-      } catch (const json::exception&) {
-        seen.outcome_error =
-            last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
-      }
-    }
-    std::vector<std::string> step_failures = runner::CheckStep(
-        step, seen, runner::Caps{opts.adapter.messages, opts.adapter.cache_layout});
-    if (!proc.started && step_failures.empty()) step_failures.push_back(proc.error);
-    if (!step_failures.empty() || opts.verbose) {
-      details << "step " << step.pointer << " (" << step.name << "):";
-      for (const auto& a : argv) details << " " << a;
-      details << "\n";
-      for (const auto& f : step_failures) details << "  - " << f << "\n";
-      details << "  journal:\n";
-      std::size_t shown = 0;
-      for (const auto& e : seen.entries) {
-        if (++shown > 30) {
-          details << "    ... " << seen.entries.size() - 30 << " more\n";
-          break;
-        }
-        details << "    " << LogLine(e) << "\n";
-      }
-      auto tail = [](const std::string& s) {
-        return s.size() > 2000 ? "..." + s.substr(s.size() - 2000) : s;
-      };
-      details << "  client exit " << proc.exit_code << ", stdout:\n"
-              << tail(proc.out) << "\n  stderr:\n"
-              << tail(proc.err) << "\n";
-    }
-    for (const auto& f : step_failures) failures.push_back(step.name + ": " + f);
-  }
-  server->Stop();
-  result.details = details.str();
-  std::string xfail_reason;
-  for (const auto& [glob, reason] : opts.adapter.expected_failures) {
-    if (Glob(glob, sc.name)) xfail_reason = reason;
-  }
-  if (failures.empty()) {
-    if (!xfail_reason.empty()) {
-      return finish(
-          ScenarioResult::Status::kUnexpectedPass,
-          "declared an expected failure (" + xfail_reason + ") but passed: update the adapter");
-    }
-    return finish(ScenarioResult::Status::kPass, "");
-  }
-  if (!xfail_reason.empty())
-    return finish(ScenarioResult::Status::kExpectedFail, xfail_reason + " [" + failures[0] + "]");
-  return finish(
-      ScenarioResult::Status::kFail,
-      failures[0] +
-          (failures.size() > 1 ? " (+" + std::to_string(failures.size() - 1) + " more)" : ""));
-}
-
-std::string FormatTable(const std::vector<ScenarioResult>& results) {
-  std::size_t width = 8;
-  for (const auto& r : results) width = std::max(width, r.name.size());
-  std::ostringstream out;
-  char line[64];
-  out << std::string("scenario") + std::string(width - 8 + 2, ' ') << "result  time    reason\n";
-  int passed = 0, failed = 0, xfail = 0;
-  for (const auto& r : results) {
-    std::snprintf(line, sizeof line, "%-6s  %5.1fs  ", StatusName(r.status), r.seconds);
-    const std::string reason = r.reason.size() > 160 ? r.reason.substr(0, 157) + "..." : r.reason;
-    out << r.name << std::string(width - r.name.size() + 2, ' ') << line << reason << "\n";
-    if (r.status == ScenarioResult::Status::kPass)
-      ++passed;
-    else if (r.status == ScenarioResult::Status::kExpectedFail)
-      ++xfail;
-    else
-      ++failed;
-  }
-  out << passed << " passed, " << failed << " failed";
-  if (xfail) out << ", " << xfail << " expected failures";
-  out << "\n";
-  return out.str();
-}
-
-namespace {
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += '?';
-        else
-          out += c;
+      RunClientStep(step, run);
     }
   }
-  return out;
-}
-}  // namespace
-
-std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite) {
-  int failures = 0, errors = 0, skipped = 0;
-  double total = 0;
-  for (const auto& r : results) {
-    failures += r.status == ScenarioResult::Status::kFail ||
-                r.status == ScenarioResult::Status::kUnexpectedPass;
-    errors += r.status == ScenarioResult::Status::kError;
-    skipped += r.status == ScenarioResult::Status::kExpectedFail;
-    total += r.seconds;
-  }
-  std::ostringstream out;
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"" << Xml(suite)
-      << "\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
-      << "\" skipped=\"" << skipped << "\" time=\"" << total << "\">\n";
-  for (const auto& r : results) {
-    out << "  <testcase classname=\"scenarios\" name=\"" << Xml(r.name) << "\" file=\""
-        << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
-    switch (r.status) {
-      case ScenarioResult::Status::kPass:
-        break;
-      case ScenarioResult::Status::kExpectedFail:
-        out << "<skipped message=\"expected failure: " << Xml(r.reason) << "\"/>";
-        break;
-      case ScenarioResult::Status::kError:
-        out << "<error message=\"" << Xml(r.reason) << "\">" << Xml(r.details) << "</error>";
-        break;
-      default:
-        out << "<failure message=\"" << Xml(r.reason) << "\">" << Xml(r.details) << "</failure>";
-    }
-    out << "</testcase>\n";
-  }
-  out << "</testsuite>\n";
-  return out.str();
+  (*server)->Stop();
+  result.details = run.details.str();
+  const auto [status, reason] = Verdict(run.failures, sc, opts.adapter);
+  return finish(status, reason);
 }
 
 }  // namespace mockhub

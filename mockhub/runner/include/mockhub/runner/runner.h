@@ -8,6 +8,7 @@
 
 #include "mockhub/load_error.h"
 #include "mockhub/runner/scenario.h"
+#include "mockhub/status.h"
 
 namespace mockhub {
 
@@ -45,8 +46,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);
 
 // Expands files and folders into scenario files (*.json, sorted), skipping
 // adapter files and the schema.
-std::vector<std::string> CollectScenarioFiles(const std::vector<std::string>& paths,
-                                              std::string& error);
+// A path that does not exist is a kNotFound naming it.
+StatusOr<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths);
 
 std::string FormatTable(const std::vector<ScenarioResult>& results);
 std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite);

@@ -53,7 +53,7 @@ struct FileExpectation {
 };
 
 struct CountExpectation {
-  std::string server;  // "", "hub", "cdn"
+  std::string server;  // "" (any) or a site name (SiteNames())
   std::string method;  // "" = any
   std::string path = "*";
   std::optional<int> status;
@@ -81,7 +81,7 @@ struct CacheExpectation {
 };
 
 struct Expectation {
-  std::optional<std::string> outcome;  // "ok" or an error kind
+  std::optional<std::string> outcome;  // "ok" or an error kind (outcomes.h)
   std::vector<FileExpectation> files;
   std::vector<std::string> message;  // fragments of the error or warning text
   std::optional<CacheExpectation> cache;
@@ -136,8 +136,5 @@ struct Scenario {
 // Reads and checks a scenario file: the schema (unknown keys, types) and its
 // meaning (repos, tokens, files and commits that exist in its world).
 Loaded<Scenario> LoadScenario(const std::string& path);
-
-// The error kinds a client may report (hubget's list).
-const std::vector<std::string>& ErrorKinds();
 
 }  // namespace mockhub

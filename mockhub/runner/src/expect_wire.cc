@@ -1,0 +1,172 @@
+// The "wire" expectations of a step (scenarios/README.md): tokens by site,
+// request counts, ranges, no byte fetched twice, Retry-After respected, HEAD
+// before GET, connections busy at once. They read only the step's journal.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "expect.h"
+#include "mockhub/faults.h"
+
+namespace mockhub::runner {
+
+namespace {
+
+using Entries = std::vector<JournalEntry>;
+using Failures = std::vector<std::string>;
+
+std::string PathOf(const JournalEntry& e) { return e.target.substr(0, e.target.find('?')); }
+
+bool Matches(const CountExpectation& c, const JournalEntry& e) {
+  return (c.server.empty() || c.server == e.server) && (c.method.empty() || c.method == e.method) &&
+         GlobMatch(c.path, PathOf(e)) && (!c.status || *c.status == e.status);
+}
+
+std::string Describe(const CountExpectation& c) {
+  std::string d = (c.server.empty() ? "any server" : c.server) + " " +
+                  (c.method.empty() ? "any method" : c.method) + " " + c.path;
+  if (c.status) d += " -> " + std::to_string(*c.status);
+  return d;
+}
+
+void CheckTokens(const WireExpectation& w, const Entries& entries, Failures& out) {
+  if (w.token_to_cdn) {
+    std::uint64_t leaks = 0;
+    for (const auto& e : entries)
+      leaks += e.server == "cdn" && (!e.authorization.empty() || e.HasFlag("token_leak"));
+    if (*w.token_to_cdn && leaks == 0) out.push_back("expected a token to reach the CDN, none did");
+    if (!*w.token_to_cdn && leaks > 0) {
+      out.push_back("a token reached the CDN in " + std::to_string(leaks) +
+                    " request(s) (token_leak)");
+    }
+  }
+  if (w.token_to_hub) {
+    const bool sent = std::any_of(entries.begin(), entries.end(), [](const JournalEntry& e) {
+      return e.server == "hub" && !e.authorization.empty();
+    });
+    if (sent != *w.token_to_hub) {
+      out.push_back(std::string("expected ") + (*w.token_to_hub ? "a token" : "no token") +
+                    " sent to the hub, " + (sent ? "one was" : "none was"));
+    }
+  }
+}
+
+void CheckCounts(const WireExpectation& w, const Entries& entries, Failures& out) {
+  for (const auto& c : w.requests) {
+    const auto n = static_cast<std::uint64_t>(std::count_if(
+        entries.begin(), entries.end(), [&](const JournalEntry& e) { return Matches(c, e); }));
+    if ((c.exactly && n != *c.exactly) || (c.at_least && n < *c.at_least) ||
+        (c.at_most && n > *c.at_most)) {
+      std::string want = c.exactly                 ? "exactly " + std::to_string(*c.exactly)
+                         : c.at_least && c.at_most ? "between " + std::to_string(*c.at_least) +
+                                                         " and " + std::to_string(*c.at_most)
+                         : c.at_least ? "at least " + std::to_string(*c.at_least)
+                                      : "at most " + std::to_string(*c.at_most);
+      out.push_back(c.pointer + ": expected " + want + " request(s) " + Describe(c) + ", saw " +
+                    std::to_string(n));
+    }
+  }
+  for (const auto& range : w.ranges) {
+    if (std::none_of(entries.begin(), entries.end(),
+                     [&](const JournalEntry& e) { return e.range == range; })) {
+      out.push_back("expected a request with \"Range: " + range + "\", none had it");
+    }
+  }
+}
+
+// Bytes actually sent per object (site and path): no byte may be sent twice.
+void CheckNoRangeTwice(const Entries& entries, Failures& out) {
+  std::map<std::string, std::vector<std::pair<std::uint64_t, std::uint64_t>>> served;
+  for (const auto& e : entries) {
+    if (e.method != "GET" || (e.status != 200 && e.status != 206) || e.bytes_sent == 0) continue;
+    std::uint64_t start = 0;
+    if (e.status == 206 && e.content_range.rfind("bytes ", 0) == 0)
+      start = std::stoull(e.content_range.substr(6));
+    served[e.server + " " + PathOf(e)].emplace_back(start, start + e.bytes_sent);
+  }
+  for (auto& [path, spans] : served) {
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i) {
+      if (spans[i].first < spans[i - 1].second) {
+        out.push_back("bytes " + std::to_string(spans[i].first) + "-" +
+                      std::to_string(spans[i - 1].second - 1) + " of " + path +
+                      " were fetched twice");
+        break;
+      }
+    }
+  }
+}
+
+// The next request for the same site, method and path after an answer with a
+// numeric Retry-After must not come before it.
+void CheckRetryAfter(const Entries& entries, Failures& out) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (e.retry_after.empty() || e.retry_after.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const double due = e.time + e.duration_ms / 1000.0 + std::stod(e.retry_after);
+    for (std::size_t j = i + 1; j < entries.size(); ++j) {
+      const auto& next = entries[j];
+      if (next.server != e.server || PathOf(next) != PathOf(e) || next.method != e.method) continue;
+      if (next.time + 0.05 < due) {  // 50 ms of scheduling slack
+        out.push_back("request #" + std::to_string(next.seq) + " came " +
+                      std::to_string(due - next.time) + " s before Retry-After: " + e.retry_after +
+                      " of #" + std::to_string(e.seq) + " allowed");
+      }
+      break;
+    }
+  }
+}
+
+void CheckHeadBeforeGet(const Entries& entries, Failures& out) {
+  std::set<std::string> headed;
+  for (const auto& e : entries) {
+    if (e.server != "hub" || PathOf(e).find("/resolve/") == std::string::npos) continue;
+    if (e.method == "HEAD") headed.insert(PathOf(e));
+    if (e.method == "GET" && !headed.count(PathOf(e))) {
+      out.push_back("GET " + PathOf(e) + " (#" + std::to_string(e.seq) +
+                    ") without a HEAD before it");
+    }
+  }
+}
+
+// A connection is busy from its first request's arrival to its last answer's
+// end; connection ids are per site, so the key is (site, connection).
+void CheckMaxConnections(std::uint64_t max, const Entries& entries, Failures& out) {
+  std::map<std::pair<std::string, std::uint64_t>, std::pair<double, double>> spans;
+  for (const auto& e : entries) {
+    const double end = e.time + e.duration_ms / 1000.0;
+    const auto key = std::make_pair(e.server, e.connection);
+    auto it = spans.find(key);
+    if (it == spans.end())
+      spans[key] = {e.time, end};
+    else
+      it->second = {std::min(it->second.first, e.time), std::max(it->second.second, end)};
+  }
+  std::vector<std::pair<double, int>> events;
+  for (const auto& [k, s] : spans) {
+    events.emplace_back(s.first, 1);
+    events.emplace_back(s.second, -1);
+  }
+  std::sort(events.begin(), events.end());
+  int open = 0, peak = 0;
+  for (const auto& [t, d] : events) peak = std::max(peak, open += d);
+  if (static_cast<std::uint64_t>(peak) > max) {
+    out.push_back("up to " + std::to_string(peak) +
+                  " connections were busy at once, expected at most " + std::to_string(max));
+  }
+}
+
+}  // namespace
+
+void CheckWire(const WireExpectation& w, const Entries& entries, Failures& out) {
+  CheckTokens(w, entries, out);
+  CheckCounts(w, entries, out);
+  if (w.no_range_twice) CheckNoRangeTwice(entries, out);
+  if (w.retry_after_respected) CheckRetryAfter(entries, out);
+  if (w.head_before_get) CheckHeadBeforeGet(entries, out);
+  if (w.max_connections) CheckMaxConnections(*w.max_connections, entries, out);
+}
+
+}  // namespace mockhub::runner

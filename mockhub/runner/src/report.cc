@@ -1,0 +1,114 @@
+// The results of `mockhub run` for people (a table) and for CI reporters
+// (JUnit XML: failures, errors, expected failures as skipped).
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "mockhub/runner/runner.h"
+
+namespace mockhub {
+
+const char* StatusName(ScenarioResult::Status s) {
+  switch (s) {
+    case ScenarioResult::Status::kPass:
+      return "PASS";
+    case ScenarioResult::Status::kFail:
+      return "FAIL";
+    case ScenarioResult::Status::kExpectedFail:
+      return "XFAIL";
+    case ScenarioResult::Status::kUnexpectedPass:
+      return "XPASS";
+    case ScenarioResult::Status::kError:
+      return "ERROR";
+  }
+  return "?";
+}
+
+std::string FormatTable(const std::vector<ScenarioResult>& results) {
+  std::size_t width = 8;
+  for (const auto& r : results) width = std::max(width, r.name.size());
+  std::ostringstream out;
+  char line[64];
+  out << std::string("scenario") + std::string(width - 8 + 2, ' ') << "result  time    reason\n";
+  int passed = 0, failed = 0, xfail = 0;
+  for (const auto& r : results) {
+    std::snprintf(line, sizeof line, "%-6s  %5.1fs  ", StatusName(r.status), r.seconds);
+    const std::string reason = r.reason.size() > 160 ? r.reason.substr(0, 157) + "..." : r.reason;
+    out << r.name << std::string(width - r.name.size() + 2, ' ') << line << reason << "\n";
+    if (r.status == ScenarioResult::Status::kPass)
+      ++passed;
+    else if (r.status == ScenarioResult::Status::kExpectedFail)
+      ++xfail;
+    else
+      ++failed;
+  }
+  out << passed << " passed, " << failed << " failed";
+  if (xfail) out << ", " << xfail << " expected failures";
+  out << "\n";
+  return out.str();
+}
+
+namespace {
+std::string Xml(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += '?';
+        else
+          out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite) {
+  int failures = 0, errors = 0, skipped = 0;
+  double total = 0;
+  for (const auto& r : results) {
+    failures += r.status == ScenarioResult::Status::kFail ||
+                r.status == ScenarioResult::Status::kUnexpectedPass;
+    errors += r.status == ScenarioResult::Status::kError;
+    skipped += r.status == ScenarioResult::Status::kExpectedFail;
+    total += r.seconds;
+  }
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"" << Xml(suite)
+      << "\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
+      << "\" skipped=\"" << skipped << "\" time=\"" << total << "\">\n";
+  for (const auto& r : results) {
+    out << "  <testcase classname=\"scenarios\" name=\"" << Xml(r.name) << "\" file=\""
+        << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
+    switch (r.status) {
+      case ScenarioResult::Status::kPass:
+        break;
+      case ScenarioResult::Status::kExpectedFail:
+        out << "<skipped message=\"expected failure: " << Xml(r.reason) << "\"/>";
+        break;
+      case ScenarioResult::Status::kError:
+        out << "<error message=\"" << Xml(r.reason) << "\">" << Xml(r.details) << "</error>";
+        break;
+      default:
+        out << "<failure message=\"" << Xml(r.reason) << "\">" << Xml(r.details) << "</failure>";
+    }
+    out << "</testcase>\n";
+  }
+  out << "</testsuite>\n";
+  return out.str();
+}
+
+}  // namespace mockhub

@@ -1,0 +1,120 @@
+// The "expect" object of a client step: outcome, files, message fragments,
+// the cache layout and the wire. See scenario_reader.h.
+#include "mockhub/runner/outcomes.h"
+#include "mockhub/site.h"
+#include "scenario_reader.h"
+
+namespace mockhub::runner {
+
+using nlohmann::json;
+
+bool ScenarioReader::Expect(const json& e, const std::string& ptr, Expectation& out) {
+  if (!Keys(e, ptr, {"outcome", "files", "message", "cache", "wire"})) return false;
+  if (e.contains("outcome")) {
+    std::string o;
+    if (!Str(e, ptr, "outcome", o)) return false;
+    if (!IsOutcome(o)) {
+      return Fail(ptr + "/outcome",
+                  "unknown outcome \"" + o + "\": \"ok\" or an error kind of scenarios/README.md");
+    }
+    out.outcome = o;
+  }
+  if (e.contains("files") && !ExpectFiles(e.at("files"), ptr + "/files", out)) return false;
+  if (!Strs(e, ptr, "message", out.message)) return false;
+  if (e.contains("cache") && !ExpectCache(e.at("cache"), ptr + "/cache", out)) return false;
+  if (e.contains("wire") && !ExpectWire(e.at("wire"), ptr + "/wire", out)) return false;
+  return true;
+}
+
+bool ScenarioReader::ExpectFiles(const json& f, const std::string& ptr, Expectation& out) {
+  if (!f.is_object()) return Fail(ptr, "expected an object of path -> \"hub\" or \"sha256:<hex>\"");
+  for (auto it = f.begin(); it != f.end(); ++it) {
+    const std::string fptr = ptr + "/" + PointerToken(it.key());
+    FileExpectation fe;
+    fe.path = it.key();
+    const std::string v = it.value().is_string() ? it.value().get<std::string>() : "";
+    if (v == "hub") {
+      fe.from_hub = true;
+    } else if (v.rfind("sha256:", 0) == 0 && v.size() == 71) {
+      fe.sha256 = v.substr(7);
+    } else {
+      return Fail(fptr, "must be \"hub\" (the hub's content) or \"sha256:<64 hex>\"");
+    }
+    out.files.push_back(fe);
+  }
+  return true;
+}
+
+bool ScenarioReader::ExpectCache(const json& c, const std::string& ptr, Expectation& out) {
+  CacheExpectation ce;
+  if (!Keys(c, ptr, {"blobs", "no_incomplete", "refs", "snapshot", "absent"}) ||
+      !Uint(c, ptr, "blobs", ce.blobs) || !Bool(c, ptr, "no_incomplete", ce.no_incomplete) ||
+      !Strs(c, ptr, "snapshot", ce.snapshot) || !Strs(c, ptr, "absent", ce.absent)) {
+    return false;
+  }
+  if (c.contains("refs")) {
+    if (!c.at("refs").is_object())
+      return Fail(ptr + "/refs", "expected an object of revision -> sha or \"hub\"");
+    for (auto it = c.at("refs").begin(); it != c.at("refs").end(); ++it) {
+      if (!it.value().is_string())
+        return Fail(ptr + "/refs/" + PointerToken(it.key()), "must be a string");
+      ce.refs[it.key()] = it.value().get<std::string>();
+    }
+  }
+  out.cache = ce;
+  return true;
+}
+
+bool ScenarioReader::ExpectWire(const json& w, const std::string& ptr, Expectation& out) {
+  WireExpectation we;
+  if (!Keys(w, ptr,
+            {"token_to_cdn", "token_to_hub", "requests", "ranges", "no_range_twice",
+             "retry_after_respected", "head_before_get", "max_connections"})) {
+    return false;
+  }
+  for (const char* k : {"token_to_cdn", "token_to_hub"}) {
+    if (!w.contains(k)) continue;
+    bool b = false;
+    if (!Bool(w, ptr, k, b)) return false;
+    (std::string(k) == "token_to_cdn" ? we.token_to_cdn : we.token_to_hub) = b;
+  }
+  if (!Strs(w, ptr, "ranges", we.ranges) || !Bool(w, ptr, "no_range_twice", we.no_range_twice) ||
+      !Bool(w, ptr, "retry_after_respected", we.retry_after_respected) ||
+      !Bool(w, ptr, "head_before_get", we.head_before_get) ||
+      !Uint(w, ptr, "max_connections", we.max_connections)) {
+    return false;
+  }
+  if (w.contains("requests")) {
+    const json& r = w.at("requests");
+    if (!r.is_array()) return Fail(ptr + "/requests", "expected an array of request counts");
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      CountExpectation ce;
+      if (!WireRequest(r[i], ptr + "/requests/" + std::to_string(i), ce)) return false;
+      we.requests.push_back(ce);
+    }
+  }
+  out.wire = we;
+  return true;
+}
+
+bool ScenarioReader::WireRequest(const json& r, const std::string& ptr, CountExpectation& out) {
+  out.pointer = ptr;
+  std::optional<std::uint64_t> status;
+  if (!Keys(r, ptr, {"server", "method", "path", "status", "count", "at_least", "at_most"}) ||
+      !Str(r, ptr, "server", out.server) || !Str(r, ptr, "method", out.method) ||
+      !Str(r, ptr, "path", out.path) || !Uint(r, ptr, "status", status) ||
+      !Uint(r, ptr, "count", out.exactly) || !Uint(r, ptr, "at_least", out.at_least) ||
+      !Uint(r, ptr, "at_most", out.at_most)) {
+    return false;
+  }
+  if (!out.server.empty() && !IsSiteName(out.server)) {
+    return Fail(ptr + "/server", "must be one of " + QuotedSiteNames());
+  }
+  if (status) out.status = static_cast<int>(*status);
+  if (!out.exactly && !out.at_least && !out.at_most) {
+    return Fail(ptr, "needs \"count\", \"at_least\" or \"at_most\"");
+  }
+  return true;
+}
+
+}  // namespace mockhub::runner
