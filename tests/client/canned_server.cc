@@ -51,6 +51,9 @@ void CannedServer::Serve() {
       if (n <= 0) break;
       request.append(buf, static_cast<std::size_t>(n));
     }
+    // Counted before the answer goes out: a client that has its answer may
+    // exit, and the test read served(), before this thread runs again.
+    ++served_;
     std::size_t sent = 0;
     while (sent < response_.size()) {
       const ssize_t n = ::send(fd, response_.data() + sent, response_.size() - sent, MSG_NOSIGNAL);
@@ -58,7 +61,6 @@ void CannedServer::Serve() {
       sent += static_cast<std::size_t>(n);
     }
     ::close(fd);
-    ++served_;
   }
 }
 
