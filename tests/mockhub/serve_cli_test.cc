@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "raw_http.h"
+#include "wait_for.h"
 
 namespace {
 
@@ -72,15 +73,13 @@ std::string ReadAll(int fd) {
 }
 
 ::testing::AssertionResult ExitsWith(pid_t pid, int code, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return ::testing::AssertionFailure() << "did not exit within " << timeout.count() << " ms";
-    }
-    ::poll(nullptr, 0, 5);
+  auto exited = testsupport::WaitFor([&] { return ::waitpid(pid, &status, WNOHANG) != 0; },
+                                     "mockhub to exit", timeout);
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return exited;
   }
   if (!WIFEXITED(status))
     return ::testing::AssertionFailure() << "killed by signal " << WTERMSIG(status);
