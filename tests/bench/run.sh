@@ -4,7 +4,7 @@
 #
 #   tests/bench/run.sh [--mockhub PATH] [--build-dir DIR] [--markdown FILE]
 #                      [--duration SECONDS] [--rounds N] [--wait-idle SECONDS]
-#                      [--strict] [--no-install]
+#                      [--only first-get] [--strict] [--no-install]
 #
 # All traffic stays on loopback (hub 127.0.0.1, CDN 127.0.0.2, nginx
 # 127.0.0.1). Exit 0 when it ran (goals missed are shown as MISS), 1 on a
@@ -21,6 +21,8 @@ ROUNDS=2          # request-rate runs per side (ABBA order), best kept
 WAIT_IDLE=0       # seconds to wait at most for other work on the machine to stop
 STRICT=0
 INSTALL=1
+ONLY=all          # or first-get: figure 5 alone (no nginx, no 1 GiB files)
+FIRST_GET_RUNS=7  # fresh server starts per world in figure 5
 GIB=$((1024 * 1024 * 1024))
 
 usage() { sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
@@ -32,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --wait-idle) WAIT_IDLE=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
     --strict) STRICT=1; shift ;;
     --no-install) INSTALL=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -44,6 +47,8 @@ done
   || { echo "run.sh: --wait-idle must be 0..3600" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 10 ]] \
   || { echo "run.sh: --rounds must be 1..10" >&2; exit 2; }
+[[ "$ONLY" == all || "$ONLY" == first-get ]] \
+  || { echo "run.sh: --only takes first-get" >&2; exit 2; }
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -68,7 +73,11 @@ need_pkgs() {  # need_pkgs package:command...
 }
 # wrk cannot measure HEAD (its parser waits for the Content-Length body that a
 # HEAD response never has), so ab (apache2-utils) measures HEAD; wrk measures GET.
-need_pkgs nginx:nginx wrk:wrk curl:curl apache2-utils:ab coreutils:timeout procps:pgrep
+if [[ $ONLY == all ]]; then
+  need_pkgs nginx:nginx wrk:wrk curl:curl apache2-utils:ab coreutils:timeout procps:pgrep
+else
+  need_pkgs curl:curl coreutils:timeout
+fi
 
 # ---------------------------------------------------------------- scratch space and cleanup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mockhub-bench.XXXXXX")
@@ -210,6 +219,150 @@ cat >"$WORK/world.json" <<'EOF'
   }
 }
 EOF
+
+# ---------------------------------------------------------------- 5. first small GET, big world
+# A world must not cost what nobody asks for: the CDN's first GET of a 1 KiB
+# file must not hash (or otherwise touch) the 2 GiB files beside it. Each run
+# is a fresh server (so the GET is the object's first), the HEAD on /resolve
+# gives the signed URL, and curl times the one GET. The peer is the same GET
+# in the same world without the big files.
+cat >"$WORK/world-first-get-big.json" <<'EOF'
+{
+  "version": 1,
+  "about": "Benchmark world: two 2 GiB synthetic LFS files and a 1 KiB one in one repo.",
+  "repos": {
+    "bench/first-get": {
+      "files": {
+        "big-1.bin": {"size": 2147483648, "seed": 21},
+        "big-2.bin": {"size": 2147483648, "seed": 22},
+        "small.bin": {"size": 1024, "seed": 23}
+      }
+    }
+  }
+}
+EOF
+cat >"$WORK/world-first-get-small.json" <<'EOF'
+{
+  "version": 1,
+  "about": "Benchmark world: the 1 KiB synthetic LFS file alone.",
+  "repos": {"bench/first-get": {"files": {"small.bin": {"size": 1024, "seed": 23}}}}
+}
+EOF
+# first_get_once WORLD: a fresh server, one HEAD and one timed GET; sets
+# ONE_RUN="GET-ms HEAD-ms". (Not in a $(...) subshell: the server it starts
+# must be known to the cleanup trap.)
+first_get_once() {
+  local t0 head_ms url r code size total
+  start_mockhub "$1"
+  t0=$EPOCHREALTIME
+  url=$(curl -sI --max-time 30 "$HUB/bench/first-get/resolve/main/small.bin" \
+    | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+  head_ms=$(calc "($EPOCHREALTIME - $t0) * 1000" 2)
+  [[ "$url" == http://127.0.0.2:* ]] || die "no signed CDN URL for small.bin (got '$url')"
+  r=$(timeout 60 curl -s -o /dev/null --max-time 50 -w '%{http_code} %{size_download} %{time_total}' "$url")
+  read -r code size total <<<"$r"
+  [[ "$code" == 200 && "$size" == 1024 ]] || die "first GET of small.bin gave HTTP $code, $size bytes"
+  stop_mockhub
+  ONE_RUN="$(calc "$total * 1000" 3) $head_ms"
+}
+first_get_figure() {  # sets FG_MS FG_REF_MS FG_RATIO FG_HEAD_MS FG_REF_HEAD_MS FG_RUNS V5
+  local i big small
+  log "5. first CDN GET of a 1 KiB file beside two 2 GiB files, $FIRST_GET_RUNS fresh starts per world"
+  first_get_once "$WORK/world-first-get-big.json"  # warm-up, not counted
+  : >"$WORK/first-get-big.txt"
+  : >"$WORK/first-get-small.txt"
+  for i in $(seq 1 "$FIRST_GET_RUNS"); do  # alternated, so both see the same machine state
+    if (( i % 2 )); then
+      first_get_once "$WORK/world-first-get-big.json"; big=$ONE_RUN
+      first_get_once "$WORK/world-first-get-small.json"; small=$ONE_RUN
+    else
+      first_get_once "$WORK/world-first-get-small.json"; small=$ONE_RUN
+      first_get_once "$WORK/world-first-get-big.json"; big=$ONE_RUN
+    fi
+    echo "$big" >>"$WORK/first-get-big.txt"
+    echo "$small" >>"$WORK/first-get-small.txt"
+    log "   run $i: GET ${big% *} ms with the big files, ${small% *} ms without (HEAD ${big#* } / ${small#* } ms)"
+  done
+  FG_MS=$(calc "$(awk '{ print $1 }' "$WORK/first-get-big.txt" | median)" 2)
+  FG_REF_MS=$(calc "$(awk '{ print $1 }' "$WORK/first-get-small.txt" | median)" 2)
+  FG_HEAD_MS=$(calc "$(awk '{ print $2 }' "$WORK/first-get-big.txt" | median)" 1)
+  FG_REF_HEAD_MS=$(calc "$(awk '{ print $2 }' "$WORK/first-get-small.txt" | median)" 1)
+  FG_RATIO=$(calc "$FG_MS / $FG_REF_MS" 2)
+  FG_RUNS="$(awk '{ printf "%s ", $1 }' "$WORK/first-get-big.txt")| without: $(awk '{ printf "%s ", $1 }' "$WORK/first-get-small.txt")"
+  V5=$(verdict "$FG_MS < 50")
+  log "   median $FG_MS ms with the big files, $FG_REF_MS ms without (ratio $FG_RATIO)"
+}
+first_get_row() {
+  echo "first CDN GET of 1 KiB beside two 2 GiB files, median of $FIRST_GET_RUNS|$FG_MS ms|-|$FG_RATIO|< 50 ms|$V5"
+}
+first_get_notes() {
+  echo "figure 5's ratio is against the same GET in a world without the 2 GiB files: $FG_REF_MS ms (median)"
+  echo "figure 5's HEAD on /resolve before the GET, curl's start-up included (median): $FG_HEAD_MS ms with the big files, $FG_REF_HEAD_MS ms without; GET runs (ms): $FG_RUNS"
+}
+
+# ---------------------------------------------------------------- summary (printed at the end)
+verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
+mib() { calc "$1 / 1048576" 0; }
+# report: prints ROWS and NOTES (and writes them as markdown with
+# --markdown); exits 3 with --strict when VERDICTS holds a MISS, else 0.
+report() {
+  local machine commit row n f a b r g v
+  machine="$(nproc) cores, kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  if [[ "$MOCKHUB" == "$BUILD_DIR/mockhub/mockhub" ]]; then
+    commit="commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    [[ -n "$(git -C "$ROOT" status --porcelain -- mockhub 2>/dev/null)" ]] && commit+=" + local changes in mockhub/"
+  else
+    commit="binary $MOCKHUB"
+  fi
+  echo
+  echo "mockhub benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $commit)"
+  echo "machine: $machine"
+  if [[ $ONLY == all ]]; then
+    echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(curl --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), ab $(ab -V | head -1 | sed 's/.*Version //; s/ .*//')"
+  else
+    curl --version | head -1 | cut -d' ' -f1-2
+  fi
+  printf '%-62s %16s %16s %7s %12s %6s\n' figure mockhub nginx ratio goal result
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r f a b r g v <<<"$row"
+    printf '%-62s %16s %16s %7s %12s %6s\n' "$f" "$a" "$b" "$r" "$g" "$v"
+  done
+  for n in "${NOTES[@]}"; do echo "  - $n"; done
+
+  if [[ -n "$MARKDOWN" ]]; then
+    {
+      if [[ $ONLY == all ]]; then
+        echo "Measured $(date -u +%Y-%m-%d), $commit, on $machine; $(nginx -v 2>&1 | sed 's/.*: //')."
+      else
+        echo "Measured $(date -u +%Y-%m-%d), $commit, on $machine (--only $ONLY)."
+      fi
+      echo
+      echo "| figure | mockhub | nginx | ratio | goal | result |"
+      echo "|---|---:|---:|---:|---|---|"
+      for row in "${ROWS[@]}"; do
+        IFS='|' read -r f a b r g v <<<"$row"
+        echo "| $f | $a | $b | $r | $g | $v |"
+      done
+      echo
+      for n in "${NOTES[@]}"; do echo "- $n"; done
+    } >"$MARKDOWN"
+    log "markdown written to $MARKDOWN"
+  fi
+
+  if [[ $STRICT -eq 1 && "$VERDICTS" == *MISS* ]]; then exit 3; fi
+  exit 0
+}
+load_note() {
+  echo "load average before / after the run: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes figures noisy)"
+}
+
+if [[ $ONLY == first-get ]]; then
+  first_get_figure
+  ROWS=("$(first_get_row)")
+  mapfile -t NOTES < <(first_get_notes; load_note)
+  VERDICTS=$V5
+  report
+fi
 
 log "writing nginx's own 1 GiB file"
 mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp" "$WORK/nginx/logs"
@@ -449,26 +602,21 @@ START_LINE_MS=$(calc "$(awk '{ print $2 }' "$WORK/startup.txt" | median)" 1)
 START_MAX=$(awk '{ print $1 }' "$WORK/startup.txt" | max_of)
 log "   median $START_MS ms to healthy ($START_LINE_MS ms to the first line), max $START_MAX ms"
 
+first_get_figure
+
 # ---------------------------------------------------------------- summary
-verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
 V1=$(verdict "$TPUT_RATIO >= 0.8")
 V2=$(verdict "$HEAD_RATIO >= 0.5")
 V3=$(verdict "$START_MS < 50")
 V4=$(verdict "$MH_HWM_KB < 64 * 1024")
-mib() { calc "$1 / 1048576" 0; }
-MACHINE="$(nproc) cores, kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-if [[ "$MOCKHUB" == "$BUILD_DIR/mockhub/mockhub" ]]; then
-  COMMIT="commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  [[ -n "$(git -C "$ROOT" status --porcelain -- mockhub 2>/dev/null)" ]] && COMMIT+=" + local changes in mockhub/"
-else
-  COMMIT="binary $MOCKHUB"
-fi
+VERDICTS="$V1$V2$V3$V4$V5"
 ROWS=(
   "CDN GET 1 GiB synthetic LFS, curl -o /dev/null, best of 3|$(mib "$MH_TPUT") MiB/s|$(mib "$NG_TPUT") MiB/s|$TPUT_RATIO|>= 0.8|$V1"
   "HEAD /resolve small file, keep-alive, ab -k -i -c4 ${DURATION}s|$(calc "$MH_HEAD" 0) req/s|$(calc "$NG_HEAD" 0) req/s|$HEAD_RATIO|>= 0.5|$V2"
   "GET /resolve small file, keep-alive, wrk -t2 -c4 ${DURATION}s|$(calc "$MH_GET" 0) req/s|$(calc "$NG_GET" 0) req/s|$GET_RATIO|(reference)|-"
   "mockhub serve start-up to healthy, median of 20|$START_MS ms|-|-|< 50 ms|$V3"
   "peak RSS (VmHWM), 8 concurrent 1 GiB downloads|$MH_HWM MiB|$NG_HWM MiB|-|< 64 MiB|$V4"
+  "$(first_get_row)"
 )
 NOTES=(
   "first HEAD of the 1 GiB LFS file (lazy sha256 for the ETag): $FIRST_HEAD_MS ms"
@@ -478,35 +626,6 @@ NOTES=(
   "rounds, mockhub/nginx req/s: HEAD ${HEAD_RATES% }; GET ${GET_RATES% }"
   "server CPU per request (median of rounds): HEAD mockhub $MH_HEAD_CPU us, nginx $NG_HEAD_CPU us (ratio $(calc "$NG_HEAD_CPU / $MH_HEAD_CPU")); GET mockhub $MH_GET_CPU us, nginx $NG_GET_CPU us"
   "mockhub RSS after the request-rate runs (the request journal included): $JOURNAL_RSS MiB"
-  "load average before / after the run: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes figures noisy)"
 )
-
-echo
-echo "mockhub benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $COMMIT)"
-echo "machine: $MACHINE"
-echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(curl --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), ab $(ab -V | head -1 | sed 's/.*Version //; s/ .*//')"
-printf '%-62s %16s %16s %7s %12s %6s\n' figure mockhub nginx ratio goal result
-for row in "${ROWS[@]}"; do
-  IFS='|' read -r f a b r g v <<<"$row"
-  printf '%-62s %16s %16s %7s %12s %6s\n' "$f" "$a" "$b" "$r" "$g" "$v"
-done
-for n in "${NOTES[@]}"; do echo "  - $n"; done
-
-if [[ -n "$MARKDOWN" ]]; then
-  {
-    echo "Measured $(date -u +%Y-%m-%d), $COMMIT, on $MACHINE; $(nginx -v 2>&1 | sed 's/.*: //')."
-    echo
-    echo "| figure | mockhub | nginx | ratio | goal | result |"
-    echo "|---|---:|---:|---:|---|---|"
-    for row in "${ROWS[@]}"; do
-      IFS='|' read -r f a b r g v <<<"$row"
-      echo "| $f | $a | $b | $r | $g | $v |"
-    done
-    echo
-    for n in "${NOTES[@]}"; do echo "- $n"; done
-  } >"$MARKDOWN"
-  log "markdown written to $MARKDOWN"
-fi
-
-if [[ $STRICT -eq 1 && "$V1$V2$V3$V4" == *MISS* ]]; then exit 3; fi
-exit 0
+mapfile -t -O "${#NOTES[@]}" NOTES < <(first_get_notes; load_note)
+report

@@ -11,7 +11,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "canned_server.h"
@@ -20,6 +19,7 @@
 #include "mockhub/server.h"
 #include "mockhub/world_json.h"
 #include "subprocess.h"
+#include "wait_for.h"
 
 namespace hubget {
 namespace {
@@ -90,15 +90,15 @@ class CliTest : public ::testing::Test {
   // Polls (bounded) until a *.incomplete file exists under `dir`.
   static ::testing::AssertionResult WaitForIncomplete(const std::string& dir,
                                                       std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::error_code ec;
-      for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() == ".incomplete") return ::testing::AssertionSuccess();
-      }
-      std::this_thread::yield();
-    }
-    return ::testing::AssertionFailure() << "no .incomplete file appeared in " << dir;
+    return testsupport::WaitFor(
+        [&] {
+          std::error_code ec;
+          for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+            if (it->path().extension() == ".incomplete") return true;
+          }
+          return false;
+        },
+        "a .incomplete file in " + dir, timeout);
   }
   std::vector<mockhub::JournalEntry> Entries(const std::string& server_name) {
     std::vector<mockhub::JournalEntry> out;

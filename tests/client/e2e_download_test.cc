@@ -16,6 +16,7 @@
 #include "mockhub/faults.h"
 #include "mockhub/server.h"
 #include "mockhub/world_json.h"
+#include "wait_for.h"
 
 namespace hubget {
 namespace {
@@ -69,16 +70,12 @@ class E2eTest : public ::testing::Test {
   ::testing::AssertionResult WaitForCdnEntries(std::size_t n) { return WaitFor(n, true); }
   ::testing::AssertionResult WaitForEntries(std::size_t n) { return WaitFor(n, false); }
   ::testing::AssertionResult WaitFor(std::size_t n, bool cdn_only) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     auto count = [&] { return cdn_only ? Cdn().size() : server->journal().Entries().size(); };
-    while (count() < n) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        return ::testing::AssertionFailure()
-               << "expected " << n << " journal entries, have " << count();
-      }
-      std::this_thread::yield();
-    }
-    return ::testing::AssertionSuccess();
+    auto done = testsupport::WaitFor(
+        [&] { return count() >= n; },
+        std::to_string(n) + (cdn_only ? " CDN" : "") + " journal entries", std::chrono::seconds(5));
+    if (!done) done << ", have " << count();
+    return done;
   }
   std::string BlobFor(const std::string& repo, const std::string& file) {
     testing::TempDir other;

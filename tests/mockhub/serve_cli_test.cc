@@ -7,13 +7,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "mockhub/site.h"
 #include "raw_http.h"
+#include "wait_for.h"
 
 namespace {
 
@@ -72,15 +76,13 @@ std::string ReadAll(int fd) {
 }
 
 ::testing::AssertionResult ExitsWith(pid_t pid, int code, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return ::testing::AssertionFailure() << "did not exit within " << timeout.count() << " ms";
-    }
-    ::poll(nullptr, 0, 5);
+  auto exited = testsupport::WaitFor([&] { return ::waitpid(pid, &status, WNOHANG) != 0; },
+                                     "mockhub to exit", timeout);
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return exited;
   }
   if (!WIFEXITED(status))
     return ::testing::AssertionFailure() << "killed by signal " << WTERMSIG(status);
@@ -114,6 +116,40 @@ TEST_P(ServeCliTest, PrintsEndpointFirstServesAndStopsCleanlyOnSignal) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, ServeCliTest, ::testing::Values(SIGTERM, SIGINT),
                          [](const auto& p) { return p.param == SIGTERM ? "Sigterm" : "Sigint"; });
+
+// What a client exports: the hub as HF_ENDPOINT, then every other site of
+// SiteNames() as MOCKHUB_<NAME>, each once, on the site's own host.
+TEST(ServeCliOutputTest, PrintsHfEndpointFirstThenOneMockhubLinePerSite) {
+  std::vector<std::string> expected = {"HF_ENDPOINT"};
+  std::vector<std::string> hosts = {mockhub::FindSite(mockhub::kHubSite)->default_host};
+  for (const std::string& name : mockhub::SiteNames()) {
+    if (name == mockhub::kHubSite) continue;
+    std::string var = "MOCKHUB_" + name;
+    for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    expected.push_back(var);
+    hosts.push_back(mockhub::FindSite(name)->default_host);
+  }
+  Child c = Spawn({MOCKHUB_BIN, "serve"});
+  ASSERT_GT(c.pid, 0);
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    std::string line;
+    if (!ReadLine(c.out, line, std::chrono::seconds(10))) break;
+    lines.push_back(line);
+  }
+  ::kill(c.pid, SIGTERM);
+  EXPECT_TRUE(ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+  const std::string rest = ReadAll(c.out);
+  EXPECT_EQ(rest, "") << "more stdout lines than sites";
+  ASSERT_EQ(lines.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const std::string prefix = expected[i] + "=http://" + hosts[i] + ":";
+    EXPECT_EQ(lines[i].rfind(prefix, 0), 0u) << "line " << i + 1 << ": " << lines[i];
+    const std::string port = lines[i].substr(std::min(prefix.size(), lines[i].size()));
+    EXPECT_FALSE(port.empty()) << lines[i];
+    EXPECT_EQ(port.find_first_not_of("0123456789"), std::string::npos) << lines[i];
+  }
+}
 
 TEST(ServeCliBadInputTest, BadWorldFileExits2NamingFileAndPointer) {
   char dir[] = "/tmp/mockhub-test-XXXXXX";

@@ -57,7 +57,7 @@ class Journal {
   // An entry is added when its response has been written, a moment after the
   // client may have read it; waits until at least n entries are in, or the
   // timeout. Returns whether they are.
-  bool WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const;
+  [[nodiscard]] bool WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const;
   // Waits until every request that has arrived has its entry (responses in
   // flight are done), or the timeout. Returns whether that happened.
   bool WaitForIdle(std::chrono::milliseconds timeout) const;
