@@ -38,8 +38,12 @@ std::optional<HttpResponse> FaultAnswer(const FaultPlan& plan, const HttpRequest
 }
 
 void ApplyFaultPlan(const FaultPlan& plan, HttpResponse& res) {
-  for (const auto& h : plan.drop_headers) res.Remove(h);
-  for (const auto& [k, v] : plan.set_headers) res.Set(k, v);
+  for (const auto& edit : plan.header_edits) {
+    if (edit.value)
+      res.Set(edit.name, *edit.value);
+    else
+      res.Remove(edit.name);
+  }
   res.flags.insert(res.flags.end(), plan.fired.begin(), plan.fired.end());
   if (plan.touches_body() && !res.content && !res.body.empty()) {
     res.content = Content::Inline(res.body);

@@ -162,20 +162,24 @@ bool ParseDropHeaders(Ctx& c, const json& p, const std::string& ptr, FaultPlan& 
   if (!p.is_array() || p.empty()) return c.Fail(ptr, "expected a non-empty array of header names");
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!p[i].is_string()) return c.Fail(ptr + "/" + std::to_string(i), "must be a header name");
-    plan.drop_headers.push_back(p[i].get<std::string>());
+    plan.header_edits.push_back({p[i].get<std::string>(), std::nullopt});
   }
   return true;
 }
 
 bool ParseSetHeaders(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
-  return c.Headers(p, ptr, plan.set_headers);  // {"X-Foo": "bar"}
+  HeaderList set;
+  if (!c.Headers(p, ptr, set)) return false;  // {"X-Foo": "bar"}
+  for (auto& [k, v] : set) plan.header_edits.push_back({k, v});
+  return true;
 }
 
 // How several matching faults combine (scenarios/README.md, "Faults"): the
 // first status wins; delays add up; header edits and corruptions accumulate
 // in fault order; for cut, stall and throttle the first matching fault wins.
+// status and relative_redirect both replace the site's answer: the first wins.
 void FirstStatus(FaultPlan& into, const FaultPlan& p) {
-  if (!into.replace) into.replace = p.replace;
+  if (!into.replace && !into.relative_redirect) into.replace = p.replace;
 }
 void AddDelay(FaultPlan& into, const FaultPlan& p) { into.delay_ms += p.delay_ms; }
 void FirstThrottle(FaultPlan& into, const FaultPlan& p) {
@@ -196,12 +200,11 @@ void AddCorruption(FaultPlan& into, const FaultPlan& p) {
   into.corrupt.insert(into.corrupt.end(), p.corrupt.begin(), p.corrupt.end());
 }
 void SetIgnoreRange(FaultPlan& into, const FaultPlan&) { into.ignore_range = true; }
-void SetRelativeRedirect(FaultPlan& into, const FaultPlan&) { into.relative_redirect = true; }
-void AddDrops(FaultPlan& into, const FaultPlan& p) {
-  into.drop_headers.insert(into.drop_headers.end(), p.drop_headers.begin(), p.drop_headers.end());
+void SetRelativeRedirect(FaultPlan& into, const FaultPlan&) {
+  if (!into.replace) into.relative_redirect = true;
 }
-void AddSets(FaultPlan& into, const FaultPlan& p) {
-  into.set_headers.insert(into.set_headers.end(), p.set_headers.begin(), p.set_headers.end());
+void AddHeaderEdits(FaultPlan& into, const FaultPlan& p) {
+  into.header_edits.insert(into.header_edits.end(), p.header_edits.begin(), p.header_edits.end());
 }
 
 struct VerbSpec {
@@ -227,8 +230,8 @@ const std::vector<VerbSpec>& VerbTable() {
       {"ignore_range", "ignore Range/If-Range: send 200 with the whole body", &ParseIgnoreRange,
        &SetIgnoreRange},
       {"drop_headers", "remove response headers (a proxy that strips X-Repo-Commit)",
-       &ParseDropHeaders, &AddDrops},
-      {"set_headers", "add or replace response headers", &ParseSetHeaders, &AddSets},
+       &ParseDropHeaders, &AddHeaderEdits},
+      {"set_headers", "add or replace response headers", &ParseSetHeaders, &AddHeaderEdits},
       {"relative_redirect",
        "answer a relative 307 to the same resource through /_mockhub/hop/, a hop without the "
        "metadata headers",

@@ -52,7 +52,7 @@ TEST(ApplyFaultPlanToRequest, IgnoreRangeRemovesRangeAndIfRangeWhateverTheirCase
 
 TEST(ApplyFaultPlanToRequest, WithoutIgnoreRangeLeavesTheRequestAlone) {
   FaultPlan plan;
-  plan.set_headers = {{"Range", "bytes=0-0"}};  // response-side: must not touch the request
+  plan.header_edits = {{"Range", "bytes=0-0"}};  // response-side: must not touch the request
   HttpRequest req{"GET", "/x", {{"Range", "bytes=5-"}, {"If-Range", "\"e\""}}, ""};
   const HeaderList before = req.headers;
   ApplyFaultPlanToRequest(plan, req);
@@ -102,7 +102,7 @@ TEST(FaultAnswer, RelativeRedirectCarriesNoMetadataHeaders) {
 
 TEST(ApplyFaultPlan, DropHeadersRemovesEveryCopyWhateverTheCase) {
   FaultPlan plan;
-  plan.drop_headers = {"x-repo-commit"};
+  plan.header_edits = {{"x-repo-commit", std::nullopt}};
   HttpResponse r = SiteAnswer();
   r.headers.emplace_back("X-REPO-COMMIT", "def");
   ApplyFaultPlan(plan, r);
@@ -113,7 +113,7 @@ TEST(ApplyFaultPlan, DropHeadersRemovesEveryCopyWhateverTheCase) {
 
 TEST(ApplyFaultPlan, SetHeadersReplacesAnExistingHeaderAndAddsANewOne) {
   FaultPlan plan;
-  plan.set_headers = {{"etag", "\"forged\""}, {"X-Extra", "1"}};
+  plan.header_edits = {{"etag", "\"forged\""}, {"X-Extra", "1"}};
   HttpResponse r = SiteAnswer();
   ApplyFaultPlan(plan, r);
   EXPECT_EQ(r.Get("ETag"), "\"forged\"");
@@ -213,15 +213,20 @@ TEST(FaultSetPlan, FirstStatusWins) {
   EXPECT_EQ(plan.fired, (Flags{"fault:status", "fault:status"}));
 }
 
-TEST(FaultSetPlan, RelativeRedirectReplacesTheAnswerEvenAfterAnEarlierStatus) {
-  // scenarios/README.md says "the first status (or relative_redirect)
-  // replaces the site's answer"; FaultAnswer lets relative_redirect win
-  // whatever the order. This pins today's behaviour (reported to the lead).
-  FaultPlan plan = PlanOf(R"([{"do": {"status": {"code": 503}}},
-                              {"do": {"relative_redirect": {}}}])");
-  auto r = FaultAnswer(plan, HttpRequest{"GET", "/a/resolve/main/x", {}, ""});
+TEST(FaultSetPlan, StatusAndRelativeRedirectReplaceTheAnswerFirstComeFirstServed) {
+  // scenarios/README.md: "the first status (or relative_redirect) replaces
+  // the site's answer".
+  FaultPlan status_first = PlanOf(R"([{"do": {"status": {"code": 503}}},
+                                      {"do": {"relative_redirect": {}}}])");
+  auto r = FaultAnswer(status_first, HttpRequest{"GET", "/a/resolve/main/x", {}, ""});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  FaultPlan redirect_first = PlanOf(R"([{"do": {"relative_redirect": {}}},
+                                        {"do": {"status": {"code": 503}}}])");
+  r = FaultAnswer(redirect_first, HttpRequest{"GET", "/a/resolve/main/x", {}, ""});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 307);
+  EXPECT_EQ(redirect_first.fired, (Flags{"fault:relative_redirect", "fault:status"}));
 }
 
 TEST(FaultSetPlan, DelaysAddUp) {
@@ -242,21 +247,26 @@ TEST(FaultSetPlan, SetHeadersAccumulateAndALaterOneOfTheSameNameWins) {
 TEST(FaultSetPlan, DropHeadersAccumulate) {
   FaultPlan plan = PlanOf(R"([{"do": {"drop_headers": ["X-Repo-Commit"]}},
                               {"do": {"drop_headers": ["ETag"]}}])");
-  EXPECT_EQ(plan.drop_headers, (Flags{"X-Repo-Commit", "ETag"}));
+  EXPECT_EQ(plan.header_edits,
+            (std::vector<HeaderEdit>{{"X-Repo-Commit", std::nullopt}, {"ETag", std::nullopt}}));
   HttpResponse r = SiteAnswer();
   ApplyFaultPlan(plan, r);
   EXPECT_FALSE(r.Has("X-Repo-Commit"));
   EXPECT_FALSE(r.Has("ETag"));
 }
 
-TEST(FaultSetPlan, DropsApplyBeforeSetsWhateverTheFaultOrder) {
-  // Today a drop never removes a header a set_headers fault adds, even one
-  // listed before it (reported to the lead: README says "in file order").
-  FaultPlan plan = PlanOf(R"([{"do": {"set_headers": {"X-A": "1"}}},
-                              {"do": {"drop_headers": ["X-A"]}}])");
+TEST(FaultSetPlan, HeaderEditsApplyInFaultOrder) {
+  // scenarios/README.md: header edits apply "in file order".
+  FaultPlan set_then_drop = PlanOf(R"([{"do": {"set_headers": {"X-A": "1"}}},
+                                       {"do": {"drop_headers": ["X-A"]}}])");
   HttpResponse r = SiteAnswer();
-  ApplyFaultPlan(plan, r);
-  EXPECT_EQ(r.Get("X-A"), "1");
+  ApplyFaultPlan(set_then_drop, r);
+  EXPECT_FALSE(r.Has("X-A"));
+  FaultPlan drop_then_set = PlanOf(R"([{"do": {"drop_headers": ["ETag"]}},
+                                       {"do": {"set_headers": {"ETag": "\"new\""}}}])");
+  r = SiteAnswer();
+  ApplyFaultPlan(drop_then_set, r);
+  EXPECT_EQ(r.Get("ETag"), "\"new\"");
 }
 
 TEST(FaultSetPlan, CorruptionsAccumulateInFaultOrder) {
@@ -316,7 +326,7 @@ TEST(FaultSetPlan, OnlyMatchingFaultsContribute) {
   EXPECT_FALSE(plan.replace);
   EXPECT_EQ(plan.delay_ms, 0u);
   EXPECT_FALSE(plan.ignore_range);
-  EXPECT_EQ(plan.set_headers, (HeaderList{{"X-A", "1"}}));
+  EXPECT_EQ(plan.header_edits, (std::vector<HeaderEdit>{{"X-A", "1"}}));
   EXPECT_EQ(plan.fired, Flags{"fault:set_headers"});
 }
 

@@ -34,13 +34,20 @@ struct Corruption {
 };
 
 // What the glue must do to one request's answer.
+struct HeaderEdit {
+  std::string name;
+  std::optional<std::string> value;  // nullopt: drop
+  bool operator==(const HeaderEdit& o) const { return name == o.name && value == o.value; }
+};
+
 struct FaultPlan {
   std::optional<HttpResponse> replace;  // status verb
   std::uint64_t delay_ms = 0;
   bool ignore_range = false;
   bool relative_redirect = false;
-  std::vector<std::string> drop_headers;
-  HeaderList set_headers;
+  // drop_headers and set_headers, in fault order: a value sets the header
+  // (replacing it), none drops it.
+  std::vector<HeaderEdit> header_edits;
   // Body: at most one cut, stall and throttle (the first matching fault's).
   std::optional<std::uint64_t> cut_after;
   std::optional<double> cut_after_fraction;  // of the body length
@@ -68,7 +75,8 @@ inline constexpr const char* kHopPrefix = "/_mockhub/hop";
 // Request-side effects: ignore_range removes Range and If-Range.
 void ApplyFaultPlanToRequest(const FaultPlan& plan, HttpRequest& request);
 // The answer that replaces the site's, when the plan has one: the relative
-// 307 through kHopPrefix, or the status verb's response.
+// 307 through kHopPrefix, or the status verb's response (whichever matching
+// fault came first; the plan holds only that one).
 std::optional<HttpResponse> FaultAnswer(const FaultPlan& plan, const HttpRequest& request);
 // Header-level effects on an answer: dropped and set headers, the "fault:"
 // journal flags, and an inline body made streamable when a byte-level
