@@ -35,8 +35,17 @@ void ApplyRange(const ByteRange& r, std::uint64_t size, HttpResponse& res) {
                                std::to_string(size));
 }
 
+// The quoted form is a quoted-string (RFC 9110 5.6.4): '"' and '\\' are
+// escaped, and a control character (which the world loader refuses in file
+// names anyway) becomes '_', so no name can end the header or add one.
 std::string ContentDisposition(const std::string& filename) {
-  return "inline; filename*=UTF-8''" + PercentEncode(filename, false) + "; filename=\"" + filename +
+  std::string quoted;
+  for (char c : filename) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += (u < 0x20 || u == 0x7f) ? '_' : c;
+  }
+  return "inline; filename*=UTF-8''" + PercentEncode(filename, false) + "; filename=\"" + quoted +
          "\";";
 }
 

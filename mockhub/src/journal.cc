@@ -2,6 +2,7 @@
 #include "mockhub/journal.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -11,14 +12,20 @@ bool JournalEntry::HasFlag(const std::string& f) const {
   return std::find(flags.begin(), flags.end(), f) != flags.end();
 }
 
+// Only a known scheme ("Bearer", "Basic", any case) is kept verbatim; any
+// other value is one credential, however many spaces it holds, so
+// "hf_bob hf_alice" shows "hf_b…" and never a second token's start.
 std::string RedactAuthorization(const std::string& value) {
   if (value.empty()) return "";
-  std::string v = value;
-  const auto sp = v.find(' ');
-  std::string scheme, cred = v;
-  if (sp != std::string::npos && sp < 16) {
-    scheme = v.substr(0, sp) + " ";
-    cred = v.substr(sp + 1);
+  std::string scheme, cred = value;
+  const auto sp = value.find(' ');
+  if (sp != std::string::npos) {
+    std::string word = value.substr(0, sp);
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (word == "bearer" || word == "basic") {
+      scheme = value.substr(0, sp + 1);
+      cred = value.substr(sp + 1);
+    }
   }
   // At most 6 characters and never more than half of the credential, so a
   // short token is not shown whole; only printable ASCII, so the log stays
@@ -27,9 +34,7 @@ std::string RedactAuthorization(const std::string& value) {
   for (char c : cred.substr(0, std::min<std::size_t>(6, cred.size() / 2))) {
     shown += (c >= 0x21 && c < 0x7f) ? c : '?';
   }
-  std::string clean_scheme;
-  for (char c : scheme) clean_scheme += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return clean_scheme + shown + "…";
+  return scheme + shown + "…";
 }
 
 std::uint64_t Journal::NextSeq() {

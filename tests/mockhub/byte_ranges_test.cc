@@ -208,6 +208,18 @@ TEST(ContentDisposition, KeepsTheUnreservedCharactersOfPythonsQuote) {
             "inline; filename*=UTF-8''a-b_c.d~e; filename=\"a-b_c.d~e\";");
 }
 
+TEST(ContentDisposition, EscapesQuotesAndBackslashesInTheQuotedName) {
+  EXPECT_EQ(ContentDisposition("a\"b\\c.bin"),
+            "inline; filename*=UTF-8''a%22b%5Cc.bin; filename=\"a\\\"b\\\\c.bin\";");
+}
+
+TEST(ContentDisposition, NeverCarriesAControlCharacter) {
+  const std::string cd = ContentDisposition("x\r\nSet-Cookie: y");
+  EXPECT_EQ(cd.find('\r'), std::string::npos) << cd;
+  EXPECT_EQ(cd.find('\n'), std::string::npos) << cd;
+  EXPECT_NE(cd.find("filename=\"x__Set-Cookie: y\""), std::string::npos) << cd;
+}
+
 TEST(Basename, IsTheLastSegmentOfARepoPath) {
   EXPECT_EQ(Basename("a/b/c.bin"), "c.bin");
   EXPECT_EQ(Basename("c.bin"), "c.bin");

@@ -86,6 +86,15 @@ TEST(WorldLoadTest, UnknownKeyIsAnErrorAtItsPointer) {
   EXPECT_NE(e.reason.find("unknown key"), std::string::npos);
 }
 
+TEST(WorldLoadTest, FileNamesWithControlCharactersAreRefused) {
+  // A CR/LF in a name would end the Content-Disposition header it is quoted in.
+  const LoadError e = LoadFails(R"({"repos": {"a/b": {"files": {"x\r\nSet-Cookie: y": "z"}}}})");
+  EXPECT_EQ(e.pointer, "/repos/a~1b/files/x\r\nSet-Cookie: y");
+  EXPECT_NE(e.reason.find("control character"), std::string::npos) << e.reason;
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"tab\there": "z"}}}})").pointer,
+            "/repos/a~1b/files/tab\there");
+}
+
 TEST(WorldLoadTest, BadFileSpecsAreRefused) {
   EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"x": {"text": "1", "size": 3}}}}})").pointer,
             "/repos/a~1b/files/x");
@@ -169,6 +178,15 @@ TEST(JournalTest, RedactionShowsAtMostSixCharactersAndNeverHalfAToken) {
             "Bearer hf_??\xe2\x80\xa6"  // "?" for non-ASCII
   );
   EXPECT_EQ(RedactAuthorization(""), "");
+}
+
+TEST(JournalTest, RedactionKeepsOnlyAKnownSchemeVerbatim) {
+  // No scheme and a space: one credential, cut as a whole (issue 12, S4).
+  EXPECT_EQ(RedactAuthorization("hf_bob hf_alice"), "hf_bob…");
+  EXPECT_EQ(RedactAuthorization("hf_bob hf_alice").find("hf_a"), std::string::npos);
+  EXPECT_EQ(RedactAuthorization("bearer hf_abcdefghij"), "bearer hf_abc…");
+  EXPECT_EQ(RedactAuthorization("Basic dXNlcjpwYXNz"), "Basic dXNlcj…");
+  EXPECT_EQ(RedactAuthorization("Token hf_abcdefghij"), "Token?…");  // unknown scheme: one value
 }
 
 }  // namespace
