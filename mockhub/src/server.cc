@@ -95,7 +95,7 @@ struct MockServer::Impl {
   Impl(World world, ServerOptions opts) : options(std::move(opts)), state(std::move(world)) {}
 
   std::string RequestId(const HttpRequest& req, std::uint64_t seq) const {
-    const std::string trace = req.Header("X-Amzn-Trace-Id");
+    std::string trace = req.Header("X-Amzn-Trace-Id");
     if (!trace.empty() && trace.size() <= 256) return trace;
     char buf[64];
     std::snprintf(buf, sizeof buf, "Root=1-%08llx-%024llx",
@@ -136,8 +136,10 @@ struct MockServer::Impl {
       res.status = 204;
     } else if (req.path == "/_mockhub/requests" && (req.method == "GET" || req.method == "HEAD")) {
       // A client that just read its last response may ask before that
-      // response's entry is recorded: give in-flight responses a moment.
-      journal.WaitForIdle(std::chrono::seconds(2));
+      // response's entry is recorded: give in-flight responses a moment,
+      // and say whether some were still in flight.
+      const bool idle = journal.WaitForIdle(std::chrono::seconds(2));
+      res.set_header("X-Mockhub-Journal", idle ? "complete" : "in-flight");
       res.set_content(journal.ToJson().dump(1), "application/json");
     } else {
       res.status = 404;

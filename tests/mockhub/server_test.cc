@@ -98,6 +98,7 @@ TEST_F(ServerTest, JournalRecordsRequestsWithRedactedTokensAndFlagsCdnLeaks) {
   EXPECT_EQ(entries[1].range, "bytes=0-9");
   EXPECT_EQ(entries[1].bytes_sent, 10u);
   RawResponse admin = Request(hub(), "GET", "/_mockhub/requests");
+  EXPECT_EQ(admin.Header("X-Mockhub-Journal"), "complete");
   EXPECT_EQ(admin.body.find("hf_alice"), std::string::npos) << "a whole token in the journal";
   auto json = nlohmann::json::parse(admin.body);
   EXPECT_EQ(json.size(), 2u);

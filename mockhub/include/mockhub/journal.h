@@ -60,7 +60,7 @@ class Journal {
   [[nodiscard]] bool WaitForCount(std::size_t n, std::chrono::milliseconds timeout) const;
   // Waits until every request that has arrived has its entry (responses in
   // flight are done), or the timeout. Returns whether that happened.
-  bool WaitForIdle(std::chrono::milliseconds timeout) const;
+  [[nodiscard]] bool WaitForIdle(std::chrono::milliseconds timeout) const;
   void Clear();
   nlohmann::json ToJson() const;
   std::uint64_t dropped() const;
