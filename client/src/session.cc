@@ -55,7 +55,7 @@ std::string XmlErrorMessage(const std::string& body) {
     if (b == std::string::npos) return std::string();
     const auto e = body.find("</" + name + ">", b);
     if (e == std::string::npos) return std::string();
-    const std::string v = body.substr(b + open.size(), e - b - open.size());
+    std::string v = body.substr(b + open.size(), e - b - open.size());
     if (v.size() <= 200) return v;
     // Cut before a UTF-8 continuation byte: the text stays valid UTF-8.
     std::size_t n = 200;
@@ -63,7 +63,7 @@ std::string XmlErrorMessage(const std::string& body) {
     return v.substr(0, n);
   };
   const std::string code = element("Code");
-  const std::string message = element("Message");
+  std::string message = element("Message");
   if (code.empty()) return message;
   return message.empty() ? code : code + ": " + message;
 }

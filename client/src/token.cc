@@ -21,7 +21,7 @@ std::optional<std::string> NonEmpty(const std::optional<std::string>& v) {
 
 // A token file is a small regular file. Anything else is not read: a FIFO
 // would block, /dev/zero or a huge file would never end or fill memory.
-constexpr off_t kMaxTokenFile = 64 * 1024;
+constexpr off_t kMaxTokenFile = off_t{64} * 1024;
 
 std::optional<std::string> ReadTokenFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -8,7 +8,7 @@
 
 namespace mockhub {
 namespace {
-constexpr std::size_t kChunk = 256 * 1024;
+constexpr std::size_t kChunk = std::size_t{256} * 1024;
 }  // namespace
 
 BodyWriter::BodyWriter(std::shared_ptr<const Content> content, std::uint64_t base,

@@ -136,12 +136,9 @@ int Run(const RunArgs& args) {
     auto r = mockhub::RunScenario(sc.value(), opts);
     std::cerr << mockhub::StatusName(r.status) << " " << r.name
               << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
-    if (r.status != mockhub::ScenarioResult::Status::kPass &&
-        r.status != mockhub::ScenarioResult::Status::kExpectedFail) {
-      std::cerr << r.details;
-    } else if (args.verbose) {
-      std::cerr << r.details;
-    }
+    const bool passed = r.status == mockhub::ScenarioResult::Status::kPass ||
+                        r.status == mockhub::ScenarioResult::Status::kExpectedFail;
+    if (!passed || args.verbose) std::cerr << r.details;
     results.push_back(std::move(r));
   }
   std::cout << "client: " << opts.adapter.name << "\n" << mockhub::FormatTable(results);

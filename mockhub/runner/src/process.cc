@@ -30,7 +30,7 @@ std::string ResolveProgram(const std::string& argv0,
     const auto colon = path.find(':', start);
     const std::string dir =
         path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + argv0;
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + argv0;
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     if (colon == std::string::npos) break;
     start = colon + 1;
