@@ -229,7 +229,8 @@ std::string TransferBody(const Error& e) {
 }  // namespace
 
 std::string Error::Message() const {
-  std::string msg = Body(*this);
+  std::string msg = text.empty() ? Body(*this) : text;
+  if (!step.empty()) msg = step + ": " + msg;
   if (!request_id.empty()) msg += " (Request ID: " + request_id + ")";
   return msg;
 }

@@ -55,6 +55,13 @@ struct Error {
   TokenSource token_source;      // where the token that was sent came from
   std::string token_hint;        // last 4 characters of that token, or ""
   int retry_after_seconds = -1;  // for rate_limited, when known
+  // Which hop of a multi-step download failed ("Xet token exchange"); the
+  // message starts with it.
+  std::string step;
+  // When set, the whole explanation instead of the kind's own (a hop whose
+  // story the kind's text does not tell, e.g. the Xet CAS refusing its
+  // token). Like the rest, never contains a token.
+  std::string text;
 
   // The actionable, single-paragraph explanation. Never contains a token.
   std::string Message() const;
