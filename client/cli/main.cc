@@ -98,6 +98,7 @@ struct Global {
   std::optional<std::string> endpoint;
   bool json = false;
   bool quiet = false;
+  bool no_xet = false;
 
   void AddTo(CLI::App* app) {
     auto* t = app->add_option("--token", token, "Token to send (default: HF_TOKEN, token file)");
@@ -106,6 +107,8 @@ struct Global {
                     "Hub endpoint (default: HF_ENDPOINT or huggingface.co)");
     app->add_flag("--json", json, "Print one JSON object as the last stdout line");
     app->add_flag("--quiet", quiet, "No progress output");
+    app->add_flag("--no-xet", no_xet,
+                  "Download Xet files through the bridge URL (as HF_HUB_DISABLE_XET=1)");
   }
 };
 
@@ -117,6 +120,7 @@ struct Common {
   std::string repo_type = "model";
   bool json = false;
   bool quiet = false;
+  bool no_xet = false;
   int max_workers = 0;
 
   void AddTo(CLI::App* app, bool with_cache) {
@@ -128,6 +132,8 @@ struct Common {
         ->check(CLI::IsMember({"model", "dataset", "space"}));
     app->add_flag("--json", json, "Print one JSON object as the last stdout line");
     app->add_flag("--quiet", quiet, "No progress output");
+    app->add_flag("--no-xet", no_xet,
+                  "Download Xet files through the bridge URL (as HF_HUB_DISABLE_XET=1)");
     if (with_cache) {
       app->add_option("--cache-dir", cache_dir, "Cache directory (default: HF_HUB_CACHE)");
     }
@@ -140,6 +146,7 @@ struct Common {
     if (!endpoint) endpoint = g.endpoint;
     json = json || g.json;
     quiet = quiet || g.quiet;
+    no_xet = no_xet || g.no_xet;
   }
   hubget::ConfigOverrides Overrides() const {
     hubget::ConfigOverrides o;
@@ -147,6 +154,7 @@ struct Common {
     o.token.explicit_token = token;
     o.token.no_token = no_token;
     o.cache_dir = cache_dir;
+    o.no_xet = no_xet;
     if (max_workers > 0) o.max_workers = max_workers;
     return o;
   }
@@ -202,6 +210,7 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
   ProgressLine progress(bars);
   json out = {{"ok", true}};
   json paths = json::array();
+  json xet_paths = json::array();  // the entries of `paths` fetched through Xet in this run
   json warnings = json::array();
 
   if (files.empty()) {
@@ -217,7 +226,10 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
     if (!r) return Fail(c, r.error());
     PrintWarnings(r->warnings);
     for (const auto& w : r->warnings) warnings.push_back(w);
-    for (const auto& f : r->files) paths.push_back(f.local);
+    for (const auto& f : r->files) {
+      paths.push_back(f.local);
+      if (f.xet) xet_paths.push_back(f.local);
+    }
     out["snapshot"] = r->folder;
     out["commit"] = r->commit;
     if (!c.json) std::cout << r->folder << std::endl;
@@ -234,12 +246,15 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
       PrintWarnings(r->warnings);
       for (const auto& w : r->warnings) warnings.push_back(w);
       paths.push_back(r->path);
+      if (r->xet) xet_paths.push_back(r->path);
       if (!r->commit.empty()) commit = r->commit;
       if (!c.json) std::cout << r->path << std::endl;
     }
     out["commit"] = NullIfEmpty(commit);
   }
   out["paths"] = paths;
+  out["xet"] = !xet_paths.empty();
+  out["xet_paths"] = xet_paths;
   out["token_source"] = client.config().token.source.Name();
   out["warnings"] = warnings;
   if (c.json) std::cout << Dump(out) << std::endl;

@@ -9,6 +9,7 @@
 #include "hubget/cache.h"
 #include "hubget/client.h"
 #include "session.h"
+#include "xet_download.h"
 
 namespace hubget {
 
@@ -25,6 +26,7 @@ struct Client::Impl {
   std::shared_ptr<Clock> clock;
   Session session;
   CacheLayout cache;
+  XetState xet;
   WarningCallback warn;
   std::mutex warn_mu;
 

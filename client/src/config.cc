@@ -51,6 +51,7 @@ ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& o) {
     c.retry.max_wait = std::chrono::milliseconds(*ms * 8);
   }
   if (o.max_workers && *o.max_workers > 0) c.max_workers = *o.max_workers;
+  c.disable_xet = o.no_xet || IsTruthy(env.Get("HF_HUB_DISABLE_XET"));
   // libcurl reads none of these by itself (only the curl tool does), and
   // the scenario runner points them at mockhub's CA: honour them explicitly.
   for (const char* name : {"HUBGET_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {

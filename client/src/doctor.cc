@@ -1,6 +1,7 @@
 // Client::Doctor: endpoint reachability, which token and from where, whether
 // the Hub accepts it, clock skew against the server's Date, the repo's
-// visibility and access, and whether the CDN hop works without the token.
+// visibility and access, whether the CDN hop works without the token, and
+// for a Xet file the token exchange and the CAS.
 #include <cstdlib>
 
 #include "client_impl.h"
@@ -121,6 +122,12 @@ void CheckFile(Client::Impl& im, const RepoId& repo, const std::string& path, Fi
   out.push_back(
       Make(Level::kOk, "file",
            path + " is readable with this token (" + std::to_string(meta->size) + " bytes)"));
+  if (meta->xet && !im.config.disable_xet) {
+    auto xet = ProbeXet(im.session, im.xet, *meta->xet, meta->size, ctx);
+    out.push_back(xet ? Make(Level::kOk, "xet", *xet)
+                      : Make(Level::kFail, "xet", xet.error().Message(),
+                             "HF_HUB_DISABLE_XET=1 (or --no-xet) downloads it without Xet"));
+  }
   if (SameOrigin(meta->location, im.config.endpoint)) return;
   HttpRequest cdn = im.session.NewRequest("GET", meta->location);  // no token: another origin
   cdn.headers.Add("Range", "bytes=0-0");

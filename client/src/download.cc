@@ -7,6 +7,7 @@
 #include "blob_fetch.h"
 #include "client_impl.h"
 #include "file_lock.h"
+#include "hubget/url.h"
 #include "metadata.h"
 
 namespace fs = std::filesystem;
@@ -41,6 +42,25 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
     return again->location;
   };
   return hooks;
+}
+
+// The bytes of `m` into `target`: through Xet when the metadata carries
+// it and Xet is not disabled, else a GET of the Location (for a Xet file:
+// the bridge, as huggingface_hub without hf_xet does).
+Result<FetchResult> FetchBlob(Client::Impl& im, const FileMetadata& m, const FetchTarget& target,
+                              const FetchHooks& hooks, const CallContext& ctx,
+                              DownloadResult& out) {
+  if (m.xet && !im.config.disable_xet) {
+    out.xet = true;
+    return FetchXetToPartial(im.session, im.xet, *m.xet, target, hooks, ctx);
+  }
+  if (!m.xet_problem.empty() && !im.config.disable_xet) {
+    const auto where = ParseUrl(m.location);
+    im.Warn(out.warnings, m.xet_problem + "; downloading '" + ctx.path + "' from " +
+                              (where ? where->host : std::string("the resolve redirect")) +
+                              " without Xet");
+  }
+  return FetchToPartial(im.session, target, hooks, ctx);
 }
 
 // A cached copy as the answer: offline, a commit sha already cached, or a
@@ -148,7 +168,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
     }
     FetchTarget target{m.location, m.etag, m.size, partial, blob};
     FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
-    auto fetched = FetchToPartial(session, target, hooks, ctx);
+    auto fetched = FetchBlob(*this, m, target, hooks, ctx, out);
     if (!fetched) return fetched.error();
     out.sha256 = fetched->sha256;
   } else {
@@ -210,7 +230,7 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
   if (!lock) return lock.error();
   FetchTarget target{m.location, m.etag, m.size, layout.IncompletePath(path, m.etag), dest};
   FetchHooks hooks = MakeFetchHooks(session, url, ctx, config.retry, m.etag, options, stop);
-  auto fetched = FetchToPartial(session, target, hooks, ctx);
+  auto fetched = FetchBlob(*this, m, target, hooks, ctx, out);
   if (!fetched) return fetched.error();
   out.sha256 = fetched->sha256;
   if (auto s = layout.WriteMetadata(path, m.commit, m.etag); !s) return s.error();

@@ -62,6 +62,7 @@ Result<FileMetadata> ReadMetadata(Session& session, const HttpResponse& r, const
     return not_a_hub("the file size '" + size + "' is not a number of bytes");
   }
   m.location = location;
+  m.xet = XetFileInfoFrom(r.headers, &m.xet_problem);
   return m;
 }
 
@@ -92,7 +93,11 @@ Result<FileMetadata> HeadFile(Session& session, const std::string& start_url,
       // metadata is in this answer and the Location is where to GET.
       auto next = NextHop(url, r, OtherOrigin::kStop, hop);
       if (!next) return session.Decorate(next.error(), url, ctx);
-      if (next->stop) return ReadMetadata(session, r, url, next->url, ctx);
+      // A Xet file's 302 holds its metadata even when the bridge it points
+      // to is on the same origin.
+      if (next->stop || r.headers.Has("X-Xet-Hash")) {
+        return ReadMetadata(session, r, url, next->url, ctx);
+      }
       url = next->url;
       continue;
     }

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "session.h"
+#include "xet_metadata.h"
 
 namespace hubget {
 
@@ -15,7 +17,9 @@ struct FileMetadata {
   std::string etag;      // normalised: the blob file name
   std::string raw_etag;  // as sent, for If-Range
   std::uint64_t size = 0;
-  std::string location;  // absolute URL to GET the bytes from
+  std::string location;            // absolute URL to GET the bytes from
+  std::optional<XetFileInfo> xet;  // the file is stored with Xet (xet_metadata.h)
+  std::string xet_problem;         // X-Xet-Hash came without usable Xet data: why
 };
 
 // huggingface_hub's resolve URL: revision fully encoded, path encoded

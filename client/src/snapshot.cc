@@ -54,7 +54,7 @@ std::optional<SnapshotResult> FromCache(const CacheLayout& cache, const RepoId& 
   r.commit = commit;
   for (const auto& p : ListSnapshotDir(dir)) {
     if (PathSelected(p, options.include, options.exclude))
-      r.files.push_back({p, dir + "/" + p, ""});
+      r.files.push_back({p, dir + "/" + p, "", false});
   }
   return r;
 }
@@ -121,7 +121,7 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
         stop = true;
         return;
       }
-      out.files[i] = {files[i].path, r->path, r->sha256};
+      out.files[i] = {files[i].path, r->path, r->sha256, r->xet};
       for (auto& w : r->warnings) out.warnings.push_back(std::move(w));
     }
   };

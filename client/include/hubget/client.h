@@ -40,6 +40,8 @@ struct ClientConfig {
   int max_workers = 8;
   std::string ca_file;  // extra CA bundle (mockhub TLS)
   std::string user_agent = "hubget/0.1";
+  // HF_HUB_DISABLE_XET or --no-xet: Xet files come through the bridge URL.
+  bool disable_xet = false;
 };
 
 struct ConfigOverrides {
@@ -47,10 +49,12 @@ struct ConfigOverrides {
   TokenOverrides token;
   std::optional<std::string> cache_dir;
   std::optional<int> max_workers;
+  bool no_xet = false;  // --no-xet
 };
 
 // Reads HF_ENDPOINT, the token variables and files, HF_HUB_CACHE / HF_HOME,
-// HF_HUB_OFFLINE, HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT.
+// HF_HUB_OFFLINE, HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT,
+// HF_HUB_DISABLE_XET.
 ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& overrides);
 
 struct Progress {
@@ -76,6 +80,7 @@ struct DownloadResult {
   std::string etag;
   std::string sha256;       // "" unless the etag is a sha256 that was verified
   bool from_cache = false;  // no byte was transferred
+  bool xet = false;         // fetched through the Xet protocol in this call
   std::vector<std::string> warnings;
 };
 
@@ -94,6 +99,7 @@ struct SnapshotFile {
   std::string path;    // inside the repo
   std::string local;   // local file
   std::string sha256;  // "" when not an LFS file
+  bool xet = false;    // fetched through the Xet protocol in this call
 };
 
 struct SnapshotResult {

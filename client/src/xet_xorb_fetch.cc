@@ -1,0 +1,168 @@
+// The xorb range GET with its retries. See xet_xorb_fetch.h.
+#include "xet_xorb_fetch.h"
+
+#include <optional>
+
+#include "redirects.h"
+
+namespace hubget {
+namespace {
+
+bool Set(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
+
+class XorbGet {
+ public:
+  XorbGet(Session& session, const XetUnit& unit, const EmitBytes& emit, const UnitControl& control,
+          const CallContext& ctx)
+      : session_(session),
+        unit_(unit),
+        emit_(emit),
+        control_(control),
+        ctx_(ctx),
+        url_(unit.fetch.url) {}
+
+  Result<UnitOutcome> Run();
+
+ private:
+  struct Sent {
+    Result<HttpResponse> result{Error{}};
+    bool streamed = false;       // a 200 or a placed 206: the body went to the decoder
+    bool misplaced = false;      // a 206 that does not start where asked
+    std::optional<Error> error;  // the decoder's or emit's
+  };
+  Sent Send(TermDecoder& decoder);
+  std::optional<Result<UnitOutcome>> Classify(const Sent& s, const TermDecoder& decoder,
+                                              std::uint64_t before);
+  bool Cancelled() const { return Set(control_.cancel) || Set(control_.cancel2); }
+  Error Fail(Error e) const {
+    if (e.kind == Kind::kIo) return e;  // the local file's, not the server's
+    e = session_.Decorate(std::move(e), url_, ctx_);
+    e.step = "Xet xorb download";
+    return e;
+  }
+
+  Session& session_;
+  const XetUnit& unit_;
+  const EmitBytes& emit_;
+  const UnitControl& control_;
+  const CallContext& ctx_;
+  std::string url_;
+  std::uint64_t delivered_ = 0;  // kept bytes emitted so far
+  int redirects_ = 0;
+  int status_retries_ = 0;
+  int stalls_ = 0;
+};
+
+XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
+  Sent s;
+  const XetRange& bytes = unit_.fetch.bytes;
+  HttpRequest req = session_.NewRequest("GET", url_);
+  req.headers.Remove("Authorization");  // presigned: never a token
+  req.headers.Add("Accept-Encoding", "identity");
+  req.headers.Add("Range",
+                  "bytes=" + std::to_string(bytes.start) + "-" + std::to_string(bytes.end));
+  std::uint64_t skip = 0;  // a 200 is the whole xorb: drop what precedes the range
+  req.on_head = [&](const HttpResponse& head) {
+    if (head.status == 206) {
+      const ContentRange cr = ParseContentRange(head.headers.Get("Content-Range"));
+      s.misplaced = cr.start < 0 || static_cast<std::uint64_t>(cr.start) != bytes.start;
+      s.streamed = !s.misplaced;
+      return true;  // a misplaced body is refused by on_body at once
+    }
+    if (head.status != 200) return false;  // an error page or a redirect: collect it
+    skip = bytes.start;
+    s.streamed = true;
+    return true;
+  };
+  req.on_body = [&](const char* data, std::size_t n) {
+    if (s.misplaced || Set(control_.stop) || Cancelled()) return false;
+    const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(skip, n));
+    skip -= k;
+    if (n == k) return true;
+    if (auto fed = decoder.Feed(data + k, n - k); !fed) {
+      s.error = fed.error();
+      return false;
+    }
+    return true;
+  };
+  s.result = session_.transport().Send(req);
+  return s;
+}
+
+// The attempt's verdict: an outcome, or nullopt to try again.
+std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDecoder& decoder,
+                                                     std::uint64_t before) {
+  const RetryPolicy& policy = session_.config().retry;
+  if (s.error) return Result<UnitOutcome>(Fail(*s.error));
+  if (decoder.complete()) return Result<UnitOutcome>(UnitOutcome{});  // a later cut is harmless
+  if (Cancelled())
+    return Result<UnitOutcome>(Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path)));
+  if (Set(control_.stop)) return Result<UnitOutcome>(UnitOutcome{UnitEnd::kStopped, {}});
+  if (s.misplaced) {
+    return Result<UnitOutcome>(
+        Fail(MakeError(Kind::kHttp,
+                       "the CDN answered a Range request for a xorb with a Content-Range at the "
+                       "wrong offset")));
+  }
+  if (!s.result) {
+    const Kind kind = s.result.error().kind;
+    if (kind != Kind::kNetwork && kind != Kind::kTimeout)
+      return Result<UnitOutcome>(Fail(s.result.error()));
+    const bool progressed = delivered_ > before;
+    stalls_ = progressed ? 0 : stalls_ + 1;
+    if (stalls_ > policy.max_stalls) return Result<UnitOutcome>(Fail(s.result.error()));
+    session_.clock().Sleep(progressed ? policy.base_wait : BackoffDelay(policy, stalls_));
+    return std::nullopt;
+  }
+  const HttpResponse& r = s.result.value();
+  if (s.streamed) return Result<UnitOutcome>(Fail(decoder.Finish().error()));
+  if (IsRedirectStatus(r.status)) {
+    auto hop = NextHop(url_, r, OtherOrigin::kFollow, redirects_++);
+    if (!hop) return Result<UnitOutcome>(Fail(hop.error()));
+    url_ = hop->url;
+    return std::nullopt;
+  }
+  if (r.status == 403) {
+    return Result<UnitOutcome>(
+        UnitOutcome{UnitEnd::kExpired, Fail(session_.ErrorFor(r, url_, ctx_))});
+  }
+  if (IsRetryableStatus(r.status) && status_retries_ < policy.max_retries) {
+    ++status_retries_;
+    session_.clock().Sleep(RetryWaitFor(policy, status_retries_, &r, session_.clock().UnixNow()));
+    return std::nullopt;
+  }
+  Error e = session_.ErrorFor(r, url_, ctx_);
+  if (e.kind == Kind::kEntryNotFound || e.kind == Kind::kRepoNotFound) {
+    e.kind = Kind::kHttp;
+    e.detail = "the CDN has no such xorb range";
+  }
+  return Result<UnitOutcome>(Fail(std::move(e)));
+}
+
+Result<UnitOutcome> XorbGet::Run() {
+  const EmitBytes counted = [this](const char* data, std::size_t n) {
+    auto s = emit_(data, n);
+    if (s) delivered_ += n;
+    return s;
+  };
+  for (;;) {
+    if (Cancelled()) return Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path));
+    if (Set(control_.stop)) return UnitOutcome{UnitEnd::kStopped, {}};
+    TermSlice slice = unit_.slice;  // again from the range's start, minus what was emitted
+    slice.skip += delivered_;
+    slice.take -= delivered_;
+    TermDecoder decoder(std::move(slice), counted);
+    const std::uint64_t before = delivered_;
+    const Sent sent = Send(decoder);
+    if (auto verdict = Classify(sent, decoder, before)) return std::move(*verdict);
+  }
+}
+
+}  // namespace
+
+Result<UnitOutcome> FetchUnit(Session& session, const XetUnit& unit, const EmitBytes& emit,
+                              const UnitControl& control, const CallContext& ctx) {
+  return XorbGet(session, unit, emit, control, ctx).Run();
+}
+
+}  // namespace hubget

@@ -1,0 +1,99 @@
+// A fake Hub, CAS and CDN serving one Xet-backed file as xet-protocol.md
+// describes it, for the Xet tests until mockhub's own Xet sites land (and
+// for faults mockhub has no verb for). Hub (127.0.0.1): the resolve 302
+// with X-Xet-Hash and the two Link rels, the token route. CAS (127.0.0.3):
+// v2 and v1 reconstructions with Bearer CAS tokens that expire on the test
+// clock. CDN (127.0.0.2): xorb ranges that must be asked with exactly their
+// signed Range, and the bridge (plain bytes). The content is cut into
+// fixed-size chunks, stored with a rotating set of schemes, `chunks_per_xorb`
+// to a xorb; a reconstruction has one term per xorb it touches. Faults are
+// named knobs, each with a one-line comment, read on every request.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "route_server.h"
+#include "xet_fixtures.h"
+
+namespace hubget::testing {
+
+struct XetFakeOptions {
+  std::size_t chunk_size = 1000;
+  std::size_t chunks_per_xorb = 4;
+  std::vector<unsigned> schemes = {0, 1, 2};  // chunk i is stored with schemes[i % size]
+  bool v2 = true;                             // false: /v2 answers 404, as an older CAS
+  std::int64_t token_ttl = 3600;              // seconds a CAS token lives
+};
+
+class XetFake {
+ public:
+  XetFake(std::string content, XetFakeOptions options, TestClock& clock);
+
+  std::string ResolvePath() const { return "/" + repo + "/resolve/main/" + path; }
+  std::string TokenPath() const;
+  std::size_t xorb_count() const { return xorbs_.size(); }
+  const std::string& xorb_hash(std::size_t i) const { return xorbs_[i].hash; }
+  // The xorb a CDN request asked for (its index), or -1.
+  int XorbIndex(const RouteRequest& r) const;
+
+  const std::string repo = "org/xet-model";
+  const std::string path = "weights.bin";
+  const std::string commit = "0123456789abcdef0123456789abcdef01234567";
+  const std::string hub_token = "hf_hub_secret_token_1234";
+  const std::string content;
+  const std::string sha256;
+  const std::string xet_hash;
+
+  // Faults and knobs.
+  std::atomic<int> expire_xorb_gets{0};  // the next N xorb GETs answer 403 (expired URL)
+  std::atomic<int> cut_xorb_gets{0};     // the next N xorb GETs close after half the body
+  std::atomic<int> cas_failures{0};      // the next N reconstructions answer cas_failure_status
+  std::atomic<int> cas_failure_status{503};
+  std::atomic<int> token_status{200};          // the token route answers this (401 says invalid)
+  std::atomic<int> corrupt_scheme_chunk{-1};   // this chunk's header says scheme 177
+  std::atomic<long long> unpacked_delta{0};    // added to every term's unpacked_length
+  std::atomic<int> clock_step{0};              // seconds the clock moves after each reconstruction
+  std::atomic<int> hold_first_xorb{0};         // xorb 0's answer waits until xorbs 1..N were asked
+  std::atomic<bool> held_until_others{false};  // ... and they were (not the 10 s fallback)
+  std::atomic<int> tokens_issued{0};
+
+  RouteServer& hub() { return *hub_; }
+  RouteServer& cas() { return *cas_; }
+  RouteServer& cdn() { return *cdn_; }
+
+ private:
+  struct Xorb {
+    std::string hash;
+    std::string bytes;                 // the serialized chunks
+    std::vector<std::size_t> offsets;  // start of each chunk's header, and the end
+    std::size_t first_chunk = 0;       // global index of its first chunk
+  };
+  RouteReply Hub(const RouteRequest& r);
+  RouteReply Cas(const RouteRequest& r);
+  RouteReply Cdn(const RouteRequest& r);
+  RouteReply Reconstruction(std::uint64_t start, std::uint64_t end, bool v1);
+  RouteReply ServeXorb(const RouteRequest& r, int index);
+  RouteReply Bridge(const RouteRequest& r) const;
+  bool CasTokenValid(const std::string& authorization);
+  void Hold(int index);
+
+  XetFakeOptions options_;
+  TestClock& clock_;
+  std::vector<Xorb> xorbs_;
+  std::mutex mu_;
+  std::condition_variable asked_;
+  std::vector<bool> xorb_asked_;
+  std::vector<std::int64_t> token_exp_;  // by token number
+  // Last: their threads use everything above; destroyed (joined) first.
+  std::unique_ptr<RouteServer> hub_;
+  std::unique_ptr<RouteServer> cas_;
+  std::unique_ptr<RouteServer> cdn_;
+};
+
+}  // namespace hubget::testing
