@@ -1,7 +1,11 @@
 // Parallel units, in-order writes. See xet_round.h.
 #include "xet_round.h"
 
+#include <sys/mman.h>
+
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,6 +21,49 @@ bool BufferBudget::TryTake(std::uint64_t n) {
 }
 
 namespace {
+
+// A buffered unit's bytes in a mapping of their own, handed back to the
+// system when released. From the heap they would stay resident: each worker
+// thread's malloc arena keeps the blocks freed into it, so the budget would
+// bound what is held at once but not what stays in memory.
+class UnitBuffer {
+ public:
+  UnitBuffer() = default;
+  UnitBuffer(const UnitBuffer&) = delete;
+  UnitBuffer& operator=(const UnitBuffer&) = delete;
+  ~UnitBuffer() { Release(); }
+
+  Status Reserve(std::size_t capacity) {
+    Release();
+    if (capacity == 0) return OkStatus();
+    void* p = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      return MakeError(Kind::kIo, "cannot map " + std::to_string(capacity) +
+                                      " bytes for a xorb range: " + std::strerror(errno));
+    }
+    data_ = static_cast<char*>(p);
+    capacity_ = capacity;
+    return OkStatus();
+  }
+  Status Append(const char* data, std::size_t n) {
+    if (n > capacity_ - size_) return MakeError(Kind::kIntegrity, "a term decoded past its size");
+    std::memcpy(data_ + size_, data, n);
+    size_ += n;
+    return OkStatus();
+  }
+  void Release() {
+    if (data_ != nullptr) ::munmap(data_, capacity_);
+    data_ = nullptr;
+    capacity_ = size_ = 0;
+  }
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
+};
 
 class Round {
  public:
@@ -41,7 +88,7 @@ class Round {
     bool done = false;
     bool direct = false;  // started as the head: writes straight into the file
     std::uint64_t reserved = 0;
-    std::string buffer;
+    UnitBuffer buffer;
   };
 
   void Work();
@@ -107,16 +154,15 @@ void Round::Work() {
     lock.unlock();
     // The slot is this worker's until Finish: nobody else reads it before.
     EmitBytes emit;
+    Status reserved = OkStatus();
     if (direct) {
       emit = [this](const char* data, std::size_t n) { return Write(data, n); };
     } else {
-      slot.buffer.reserve(static_cast<std::size_t>(units_[i].slice.take));
-      emit = [&slot](const char* data, std::size_t n) {
-        slot.buffer.append(data, n);
-        return OkStatus();
-      };
+      reserved = slot.buffer.Reserve(static_cast<std::size_t>(units_[i].slice.take));
+      emit = [&slot](const char* data, std::size_t n) { return slot.buffer.Append(data, n); };
     }
-    auto r = FetchUnit(session_, units_[i], emit, control_, ctx_);
+    Result<UnitOutcome> r =
+        reserved ? FetchUnit(session_, units_[i], emit, control_, ctx_) : reserved.error();
     lock.lock();
     Finish(i, std::move(r));
     cv_.notify_all();
@@ -126,7 +172,7 @@ void Round::Work() {
 void Round::Release(Slot& slot) {
   budget_.Give(slot.reserved);
   slot.reserved = 0;
-  std::string().swap(slot.buffer);
+  slot.buffer.Release();
 }
 
 void Round::Finish(std::size_t i, Result<UnitOutcome> r) {

@@ -2,8 +2,9 @@
 // up to `parallel` workers and written strictly in file order into the
 // PartialFile. The unit at the write position (the head) streams straight
 // into the file; a unit ahead of it decodes into a buffer of its kept
-// bytes, and may start only when the client-wide BufferBudget grants that
-// many bytes; it is written once every unit before it is. So memory stays
+// bytes (in a mapping of its own, unmapped once written), and may start
+// only when the client-wide BufferBudget grants that many bytes; it is
+// written once every unit before it is. So memory stays
 // bounded whatever the file or term size: a term larger than the budget
 // simply waits until it is the head. The first error or CDN 403 stops the
 // round (the other units leave at their next byte); whatever was written is
