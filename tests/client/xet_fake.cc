@@ -78,7 +78,10 @@ int XetFake::XorbIndex(const RouteRequest& r) const {
 }
 
 RouteReply XetFake::Hub(const RouteRequest& r) {
-  if (r.Path() == ResolvePath()) {
+  const std::string resolve = "/" + repo + "/resolve/";
+  const std::string file = "/" + path;
+  if (r.Path().rfind(resolve, 0) == 0 && r.Path().size() > resolve.size() + file.size() &&
+      r.Path().compare(r.Path().size() - file.size(), file.size(), file) == 0) {
     RouteReply reply = Status(302);
     reply.headers = {
         {"Location", cdn_->url() + "/xet-bridge/" + xet_hash + "?sig=bridge"},
@@ -91,7 +94,16 @@ RouteReply XetFake::Hub(const RouteRequest& r) {
                      "/v1/reconstructions/" + xet_hash + ">; rel=\"xet-reconstruction-info\""}};
     return reply;
   }
-  if (r.Path() == "/api/models/" + repo) {
+  if (r.Path().rfind("/api/models/" + repo + "/tree/", 0) == 0) {
+    const json lfs = {{"oid", sha256}, {"size", content.size()}, {"pointerSize", 134}};
+    return Json(json::array({{{"type", "file"},
+                              {"oid", "0000000000000000000000000000000000000001"},
+                              {"size", content.size()},
+                              {"lfs", lfs},
+                              {"xetHash", xet_hash},
+                              {"path", path}}}));
+  }
+  if (r.Path() == "/api/models/" + repo || r.Path() == "/api/models/" + repo + "/revision/main") {
     return Json({{"id", repo},
                  {"sha", commit},
                  {"private", false},

@@ -35,7 +35,6 @@ class XetFake {
  public:
   XetFake(std::string content, XetFakeOptions options, TestClock& clock);
 
-  std::string ResolvePath() const { return "/" + repo + "/resolve/main/" + path; }
   std::string TokenPath() const;
   std::size_t xorb_count() const { return xorbs_.size(); }
   const std::string& xorb_hash(std::size_t i) const { return xorbs_[i].hash; }
@@ -63,9 +62,9 @@ class XetFake {
   std::atomic<bool> held_until_others{false};  // ... and they were (not the 10 s fallback)
   std::atomic<int> tokens_issued{0};
 
-  RouteServer& hub() { return *hub_; }
-  RouteServer& cas() { return *cas_; }
-  RouteServer& cdn() { return *cdn_; }
+  RouteServer& hub() const { return *hub_; }
+  RouteServer& cas() const { return *cas_; }
+  RouteServer& cdn() const { return *cdn_; }
 
  private:
   struct Xorb {
