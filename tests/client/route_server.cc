@@ -78,8 +78,7 @@ std::string RouteRequest::Header(const std::string& lower_name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-RouteServer::RouteServer(const std::string& address, Handler handler)
-    : address_(address), handler_(std::move(handler)) {
+RouteServer::RouteServer(const std::string& address) : address_(address) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -94,12 +93,16 @@ RouteServer::RouteServer(const std::string& address, Handler handler)
     throw std::runtime_error("RouteServer: cannot listen on " + address);
   }
   port_ = ntohs(addr.sin_port);
+}
+
+void RouteServer::Start(Handler handler) {
+  handler_ = std::move(handler);
   acceptor_ = std::thread([this] { Accept(); });
 }
 
 RouteServer::~RouteServer() {
   stop_ = true;
-  acceptor_.join();
+  if (acceptor_.joinable()) acceptor_.join();
   for (auto& t : connections_) t.join();
   ::close(listen_fd_);
 }

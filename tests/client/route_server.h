@@ -4,7 +4,9 @@
 // request is recorded (method, target, headers) before it is answered, so a
 // test can assert what each server saw. A reply can be cut after some body
 // bytes (a dropped connection). One thread per connection, `Connection:
-// close` on every answer; port 0; stops and joins when destroyed.
+// close` on every answer; port 0; stops and joins when destroyed. It binds
+// when constructed and serves once started, so servers that name each other
+// (the Hub's Link names the CAS) can all know their URLs before any answers.
 #pragma once
 
 #include <atomic>
@@ -37,7 +39,8 @@ struct RouteReply {
 class RouteServer {
  public:
   using Handler = std::function<RouteReply(const RouteRequest&)>;
-  RouteServer(const std::string& address, Handler handler);
+  explicit RouteServer(const std::string& address);
+  void Start(Handler handler);
   ~RouteServer();
   RouteServer(const RouteServer&) = delete;
   RouteServer& operator=(const RouteServer&) = delete;

@@ -58,12 +58,12 @@ XetFake::XetFake(std::string data, XetFakeOptions options, TestClock& clock)
     xorbs_.push_back(std::move(x));
   }
   xorb_asked_.assign(xorbs_.size(), false);
-  hub_ =
-      std::make_unique<RouteServer>("127.0.0.1", [this](const RouteRequest& r) { return Hub(r); });
-  cas_ =
-      std::make_unique<RouteServer>("127.0.0.3", [this](const RouteRequest& r) { return Cas(r); });
-  cdn_ =
-      std::make_unique<RouteServer>("127.0.0.2", [this](const RouteRequest& r) { return Cdn(r); });
+  hub_ = std::make_unique<RouteServer>("127.0.0.1");
+  cas_ = std::make_unique<RouteServer>("127.0.0.3");
+  cdn_ = std::make_unique<RouteServer>("127.0.0.2");
+  hub_->Start([this](const RouteRequest& r) { return Hub(r); });
+  cas_->Start([this](const RouteRequest& r) { return Cas(r); });
+  cdn_->Start([this](const RouteRequest& r) { return Cdn(r); });
 }
 
 std::string XetFake::TokenPath() const {
