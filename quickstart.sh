@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
-          libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev curl liblz4-dev)
+          libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl)
 
 install_missing() {
   local missing=()

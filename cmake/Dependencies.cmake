@@ -4,7 +4,7 @@ find_package(PkgConfig REQUIRED)
 # pkg-config IMPORTED_TARGET carries the CPPHTTPLIB_* defines that the shared
 # library was built with, which must match or the ABI differs.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-# LZ4 frames of Xet chunks (hubget's decoder, the mock's encoder).
+# LZ4 frames for Xet chunks (liblz4-dev): the mock encodes, hubget decodes.
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CURL REQUIRED)

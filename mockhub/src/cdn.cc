@@ -4,6 +4,8 @@
 // the site's credential rule (site.h), not decided here.
 #include "mockhub/cdn.h"
 
+#include "cdn_detail.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -16,9 +18,7 @@
 #include "mockhub/world_json.h"
 
 namespace mockhub {
-namespace {
-
-constexpr const char* kKeyPairId = "K3MOCKHUB0CDN";
+namespace cdn_detail {
 
 std::string AmzDate(std::int64_t t) {
   const std::string iso = FormatIso8601(t);  // 2026-01-01T00:00:00.000Z
@@ -69,7 +69,7 @@ void FlavourHeaders(HttpResponse& res, const CdnContext& ctx) {
 }
 
 HttpResponse Xml(int status, const std::string& code, const std::string& message,
-                 const CdnContext& ctx, const std::string& extra = "") {
+                 const CdnContext& ctx, const std::string& extra) {
   HttpResponse res;
   res.status = status;
   res.Set("Content-Type", "application/xml");
@@ -126,6 +126,12 @@ std::optional<HttpResponse> CheckSignature(const Target& t, const CdnContext& ct
   return std::nullopt;
 }
 
+}  // namespace cdn_detail
+
+namespace {
+
+using namespace cdn_detail;
+
 // The file name the URL was signed for: the filename="..." of its
 // response-content-disposition (a hint for the object store).
 std::string SignedFilename(const Target& t) {
@@ -137,9 +143,10 @@ std::string SignedFilename(const Target& t) {
   return end == std::string::npos ? "" : cd.substr(start, end - start);
 }
 
-// /repos/{types}/{repo id...}/{sha256}
+// /repos/{types}/{repo id...}/{sha256}, or a Xet-backed file's bridge URL.
 std::shared_ptr<const Content> FindObject(const Target& t, const World& world, const Repo*& repo) {
   const auto& s = t.raw_segments;
+  if (!s.empty() && s[0] == "xet-bridge-us") return FindBridgeObject(t, world, repo);
   if (s.size() < 4 || s[0] != "repos" || s.size() > 5) return nullptr;
   auto type = ParseRepoTypePlural(s[1]);
   std::string id = s[2];
@@ -149,13 +156,10 @@ std::shared_ptr<const Content> FindObject(const Target& t, const World& world, c
   return store->FindLfs(*type, id, s.back(), SignedFilename(t));
 }
 
-}  // namespace
-
-std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
-                       const std::string& sha256, const std::string& filename,
-                       const std::string& key, std::int64_t now, std::int64_t ttl) {
-  const std::string path =
-      "/repos/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" + sha256;
+// A signed URL of `path` in the CDN's flavour.
+std::string SignCdnPath(const std::string& cdn_base, CdnFlavour flavour, const std::string& path,
+                        const std::string& filename, const std::string& key, std::int64_t now,
+                        std::int64_t ttl) {
   std::string query =
       "response-content-disposition=" + PercentEncode(ContentDisposition(filename), false);
   if (flavour == CdnFlavour::kS3) {
@@ -167,6 +171,27 @@ std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Re
   }
   query += "&Expires=" + std::to_string(now + ttl) + "&Key-Pair-Id=" + kKeyPairId;
   return cdn_base + Signer(key).Sign(path, query, "Signature");
+}
+
+}  // namespace
+
+std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
+                       const std::string& sha256, const std::string& filename,
+                       const std::string& key, std::int64_t now, std::int64_t ttl) {
+  const std::string path =
+      "/repos/" + std::string(RepoTypePlural(repo.type)) + "/" + repo.id + "/" + sha256;
+  return SignCdnPath(cdn_base, flavour, path, filename, key, now, ttl);
+}
+
+std::string XetBridgeRepoId(RepoType type, const std::string& repo) {
+  return Sha256Hex(std::string(RepoTypeName(type)) + "/" + repo).substr(0, 24);
+}
+
+std::string SignXetBridgeUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
+                             const std::string& xet_hash, const std::string& filename,
+                             const std::string& key, std::int64_t now, std::int64_t ttl) {
+  const std::string path = "/xet-bridge-us/" + XetBridgeRepoId(repo.type, repo.id) + "/" + xet_hash;
+  return SignCdnPath(cdn_base, flavour, path, filename, key, now, ttl);
 }
 
 HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnContext& ctx) {
@@ -185,6 +210,7 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
                "<ArgumentName>Authorization</ArgumentName><ArgumentValue>" +
                    std::string("Bearer ***") + "</ArgumentValue>");
   }
+  if (!t.raw_segments.empty() && t.raw_segments[0] == "xorbs") return ServeXorb(req, t, world, ctx);
   if (auto denied = CheckSignature(t, ctx)) return *denied;
   const Repo* repo = nullptr;
   auto object = FindObject(t, world, repo);

@@ -90,8 +90,19 @@ std::shared_ptr<const Content> Content::Synthetic(std::uint64_t size, std::uint6
   return c;
 }
 
+std::shared_ptr<const Content> Content::Generated(std::uint64_t size, Reader read) {
+  auto c = std::shared_ptr<Content>(new Content());
+  c->size_ = size;
+  c->generated_ = std::move(read);
+  return c;
+}
+
 void Content::Read(std::uint64_t offset, char* out, std::size_t n) const {
   if (n == 0) return;
+  if (generated_) {
+    generated_(offset, out, n);
+    return;
+  }
   if (synthetic_) {
     Generate(seed_, offset, out, n);
     return;
@@ -100,7 +111,7 @@ void Content::Read(std::uint64_t offset, char* out, std::size_t n) const {
 }
 
 std::string Content::ReadAll() const {
-  if (!synthetic_) return inline_;
+  if (!synthetic_ && !generated_) return inline_;
   std::string s(static_cast<std::size_t>(size_), '\0');
   Read(0, s.data(), s.size());
   return s;

@@ -106,7 +106,9 @@ HttpResponse HandleHub(const HttpRequest& req, const World& world, const HubCont
     case RouteKind::kApiTree:
       return Tree(t, route, repo, commit, world, ctx);
     case RouteKind::kPathsInfo:
-      return PathsInfo(req, repo, commit, ctx);
+      return PathsInfo(req, repo, commit, world, ctx);
+    case RouteKind::kXetReadToken:
+      return XetReadToken(repo, commit, world, ctx);
     default:
       break;
   }

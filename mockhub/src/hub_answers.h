@@ -15,9 +15,20 @@ HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo&
 HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
                       const HubContext& ctx);
 HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
-                       const HubContext& ctx);
+                       const World& world, const HubContext& ctx);
 HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const Commit& commit,
                   const World& world, const HubContext& ctx);
+// GET /api/{type}s/{repo}/xet-read-token/{rev}: a CAS token for the repo
+// (hub_xet.cc).
+HttpResponse XetReadToken(const Repo& repo, const Commit& commit, const World& world,
+                          const HubContext& ctx);
+// The Xet headers of a Xet-backed file's resolve answer (302 or fileinfo).
+void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit,
+                       const RepoFile& file, const World& world, const HubContext& ctx);
+// The JavaScript client's probe (Accept: application/vnd.xet-fileinfo+json):
+// 200 with the file's Xet info, no redirect.
+HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::string& path,
+                         const RepoFile& file, const World& world, const HubContext& ctx);
 HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx);
 
 }  // namespace mockhub

@@ -8,6 +8,7 @@
 #include "mockhub/dates.h"
 #include "mockhub/digest.h"
 #include "mockhub/url.h"
+#include "mockhub/xet.h"
 
 namespace mockhub {
 
@@ -95,8 +96,9 @@ HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
 namespace {
 
 // A file entry of /tree and /paths-info (note "lfs.oid" here, against
-// "lfs.sha256" in siblings).
-json FileEntry(const std::string& path, const RepoFile& f) {
+// "lfs.sha256" in siblings); a Xet-backed file adds "xetHash" and keeps
+// "lfs", as the Hub does (xet-protocol.md §2).
+json FileEntry(const std::string& path, const RepoFile& f, const World& world) {
   json e = SiblingJson(path, f, true);
   json entry{{"type", "file"}, {"oid", e["blobId"]}, {"size", e["size"]}, {"path", path}};
   if (f.lfs) {
@@ -104,6 +106,7 @@ json FileEntry(const std::string& path, const RepoFile& f) {
                     {"size", e["lfs"]["size"]},
                     {"pointerSize", e["lfs"]["pointerSize"]}};
   }
+  if (f.xet) entry["xetHash"] = XetIndex::FileHash(f, world.options.xet);
   return entry;
 }
 
@@ -141,7 +144,7 @@ json LastCommitJson(const Commit& c) {
 // (missing ones are left out). huggingface_hub posts a form
 // (paths=a&paths=b&expand=true), @huggingface/hub posts JSON.
 HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
-                       const HubContext& ctx) {
+                       const World& world, const HubContext& ctx) {
   std::vector<std::string> paths;
   bool expand = false;
   if (req.Header("Content-Type").find("json") != std::string::npos) {
@@ -167,7 +170,7 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
   for (std::string p : paths) {
     while (!p.empty() && p.back() == '/') p.pop_back();
     if (auto f = commit.files.find(p); f != commit.files.end()) {
-      json e = FileEntry(p, f->second);
+      json e = FileEntry(p, f->second, world);
       if (expand) e["lastCommit"] = LastCommitJson(LastCommitTouching(repo, commit, p));
       out.push_back(e);
       continue;
@@ -217,7 +220,7 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
       if (!recursive) break;
     }
     if (!recursive && rel.find('/') != std::string::npos) continue;
-    entries[path] = FileEntry(path, f);
+    entries[path] = FileEntry(path, f, world);
   }
   if (!found) {
     HttpResponse res = ErrorReply(404, "EntryNotFound", messages::kEntryNotFound, true, ctx);

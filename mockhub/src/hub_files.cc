@@ -1,5 +1,7 @@
 // File answers of the hub: /resolve (bytes, a 302 to the CDN for LFS files,
-// or the resolve-cache 307) and /raw (what git stores: LFS pointers).
+// to the CDN's Xet bridge with Xet headers for Xet-backed ones, the
+// JavaScript client's fileinfo probe, or the resolve-cache 307) and /raw
+// (what git stores: LFS pointers).
 #include <set>
 
 #include "hub_answers.h"
@@ -7,6 +9,7 @@
 #include "mockhub/byte_ranges.h"
 #include "mockhub/cdn.h"
 #include "mockhub/url.h"
+#include "mockhub/xet.h"
 
 namespace mockhub {
 namespace {
@@ -68,17 +71,27 @@ HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo&
     auto bytes = f.lfs ? Content::Inline(LfsPointer(*f.content)) : f.content;
     return ServeBytes(req, bytes, bytes->GitBlobSha1(), route.path, &commit, ctx);
   }
+  if (f.xet && req.method == "GET" &&
+      req.Header("Accept").find("application/vnd.xet-fileinfo+json") != std::string::npos) {
+    return XetFileInfo(repo, commit, route.path, f, world, ctx);
+  }
   if (f.lfs) {
     const std::string& sha = f.content->Sha256();
-    HttpResponse res = Redirect(
-        302,
-        SignCdnUrl(ctx.cdn_base, world.options.cdn_flavour, repo, sha, Basename(route.path),
-                   ctx.signing_key, ctx.now, world.options.cdn_url_ttl),
-        ctx);
+    const std::string location =
+        f.xet ? SignXetBridgeUrl(ctx.cdn_base, world.options.cdn_flavour, repo,
+                                 XetIndex::FileHash(f, world.options.xet), Basename(route.path),
+                                 ctx.signing_key, ctx.now, world.options.cdn_url_ttl)
+              : SignCdnUrl(ctx.cdn_base, world.options.cdn_flavour, repo, sha, Basename(route.path),
+                           ctx.signing_key, ctx.now, world.options.cdn_url_ttl);
+    HttpResponse res = Redirect(302, location, ctx);
     res.Set("X-Repo-Commit", commit.sha);
     res.Set("Accept-Ranges", "bytes");
     res.Set("X-Linked-Etag", "\"" + sha + "\"");
     res.Set("X-Linked-Size", std::to_string(f.content->size()));
+    if (f.xet) {
+      res.Set("ETag", "\"" + sha + "\"");
+      XetResolveHeaders(res, repo, commit, f, world, ctx);
+    }
     return res;
   }
   const std::string& sha1 = f.content->GitBlobSha1();

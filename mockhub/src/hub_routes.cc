@@ -6,12 +6,14 @@ namespace mockhub {
 bool IsApi(const Route& r) {
   return r.kind == RouteKind::kApiRepo || r.kind == RouteKind::kApiTree ||
          r.kind == RouteKind::kPathsInfo || r.kind == RouteKind::kWhoami ||
-         r.kind == RouteKind::kResolveCache;
+         r.kind == RouteKind::kResolveCache || r.kind == RouteKind::kXetReadToken;
 }
 
 bool IsFileRoute(const Route& r) {
+  // The Xet token opens the file contents on the CAS: gating applies, as the
+  // file routes answer (mockhub/README.md, "Xet").
   return r.kind == RouteKind::kResolve || r.kind == RouteKind::kRaw ||
-         r.kind == RouteKind::kResolveCache;
+         r.kind == RouteKind::kResolveCache || r.kind == RouteKind::kXetReadToken;
 }
 
 namespace {
@@ -73,8 +75,10 @@ Route ParseRoute(const Target& t) {
     auto type = ParseRepoTypePlural(s[1]);
     if (!type) return r;
     r.type = *type;
-    std::size_t n =
-        (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree" || s[3] == "paths-info")) ? 1 : 2;
+    std::size_t n = (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree" ||
+                                       s[3] == "paths-info" || s[3] == "xet-read-token"))
+                        ? 1
+                        : 2;
     if (2 + n > s.size()) return r;
     r.repo_first = 2;
     r.repo_count = n;
@@ -87,6 +91,9 @@ Route ParseRoute(const Target& t) {
     } else if (s[i] == "paths-info") {
       r.kind = RouteKind::kPathsInfo;
       if (i + 1 < s.size() && ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
+    } else if (s[i] == "xet-read-token" && i + 1 < s.size()) {
+      r.kind = RouteKind::kXetReadToken;
+      if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
     } else if (s[i] == "tree" && i + 1 < s.size()) {
       r.kind = RouteKind::kApiTree;
       std::size_t next = ReadRevision(s, i + 1, r);

@@ -18,6 +18,7 @@ enum class RouteKind {
   kApiRepo,
   kApiTree,
   kPathsInfo,
+  kXetReadToken,  // /api/{type}s/{repo}/xet-read-token/{rev}
   kWhoami,
   kUnknown
 };

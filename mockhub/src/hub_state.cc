@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "mockhub/object_store.h"
+#include "mockhub/xet.h"
 
 namespace mockhub {
 namespace {
@@ -16,6 +17,7 @@ double RealNow() {
 namespace {
 World Indexed(World w) {
   w.objects = ObjectStore::Build(w);
+  w.xet = XetIndex::Build(w);
   return w;
 }
 }  // namespace

@@ -202,6 +202,12 @@ int main(int argc, char** argv) {
                     "CDN address: another host, not only another port");
   serve->add_option("--cdn-port", opts.bind[mockhub::kCdnSite].port, "CDN port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
+  serve->add_option("--cas-host", opts.bind[mockhub::kCasSite].host,
+                    "Xet CAS address: another host, not only another port");
+  serve
+      ->add_option("--cas-port", opts.bind[mockhub::kCasSite].port,
+                   "Xet CAS port; 0 picks a free one")
+      ->check(CLI::Range(0, 65535));
   serve->add_option("--cdn", cdn, "CDN flavour (overrides the world's)")
       ->check(CLI::IsMember({"cloudfront", "s3"}));
   serve->add_flag("--tls", opts.tls, "Serve HTTPS with a CA generated at start-up");

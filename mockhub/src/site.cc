@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "mockhub/cas.h"
 #include "mockhub/cdn.h"
 #include "mockhub/hub.h"
+#include "xet/cas_token.h"
 
 namespace mockhub {
 namespace {
@@ -18,7 +20,7 @@ std::string UrlOf(const SiteContext& ctx, const char* site) {
 HttpResponse DecideHub(const HttpRequest& req, const World& world, const SiteContext& ctx) {
   return HandleHub(req, world,
                    HubContext{UrlOf(ctx, kHubSite), UrlOf(ctx, kCdnSite), ctx.signing_key, ctx.now,
-                              ctx.request_id});
+                              ctx.request_id, UrlOf(ctx, kCasSite)});
 }
 
 HttpResponse DecideCdn(const HttpRequest& req, const World& world, const SiteContext& ctx) {
@@ -27,12 +29,26 @@ HttpResponse DecideCdn(const HttpRequest& req, const World& world, const SiteCon
                               ctx.served_before});
 }
 
+HttpResponse DecideCas(const HttpRequest& req, const World& world, const SiteContext& ctx) {
+  return HandleCas(req, world,
+                   CasContext{ctx.signing_key, ctx.now, UrlOf(ctx, kCdnSite), ctx.request_id});
+}
+
+// The credential of an Authorization header: what follows "Bearer ", or "".
+std::string Bearer(const HttpRequest& req) {
+  const std::string v = req.Header("Authorization");
+  if (v.size() > 7 && (v.compare(0, 7, "Bearer ") == 0 || v.compare(0, 7, "bearer ") == 0))
+    return v.substr(7);
+  return "";
+}
+
 }  // namespace
 
 const std::vector<Site>& Sites() {
   static const std::vector<Site> kSites = {
       {kHubSite, "127.0.0.1", Credential::kHubToken, &DecideHub, true},
       {kCdnSite, "127.0.0.2", Credential::kNone, &DecideCdn, false},
+      {kCasSite, "127.0.0.3", Credential::kCasToken, &DecideCas, false},
   };
   return kSites;
 }
@@ -62,7 +78,19 @@ std::string QuotedSiteNames() {
 }
 
 std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& req) {
-  if (rule == Credential::kNone && req.HasHeader("Authorization")) return {"token_leak"};
+  if (!req.HasHeader("Authorization")) return {};
+  const bool cas_token = xet::LooksLikeCasToken(Bearer(req));
+  switch (rule) {
+    case Credential::kNone:
+      if (cas_token) return {"token_leak", "cas_token_to_cdn"};
+      return {"token_leak"};
+    case Credential::kHubToken:
+      if (cas_token) return {"cas_token_to_hub"};
+      return {};
+    case Credential::kCasToken:
+      if (!cas_token) return {"hub_token_to_cas"};
+      return {};
+  }
   return {};
 }
 

@@ -57,6 +57,28 @@ std::optional<RepoType> ParseRepoTypePlural(const std::string& s) {
 
 const char* CdnFlavourName(CdnFlavour f) { return f == CdnFlavour::kS3 ? "s3" : "cloudfront"; }
 
+const char* XetCompressionName(XetCompression c) {
+  switch (c) {
+    case XetCompression::kNone:
+      return "none";
+    case XetCompression::kLz4:
+      return "lz4";
+    case XetCompression::kBg4:
+      return "bg4";
+    case XetCompression::kAuto:
+      return "auto";
+  }
+  return "auto";
+}
+
+std::optional<XetCompression> ParseXetCompression(const std::string& s) {
+  for (XetCompression c :
+       {XetCompression::kNone, XetCompression::kLz4, XetCompression::kBg4, XetCompression::kAuto}) {
+    if (s == XetCompressionName(c)) return c;
+  }
+  return std::nullopt;
+}
+
 std::optional<CdnFlavour> ParseCdnFlavour(const std::string& s) {
   if (s == "cloudfront") return CdnFlavour::kCloudFront;
   if (s == "s3") return CdnFlavour::kS3;

@@ -10,6 +10,7 @@
 
 #include "json_checker.h"
 #include "mockhub/object_store.h"
+#include "mockhub/xet.h"
 #include "world_json_parts.h"
 
 namespace mockhub {
@@ -53,6 +54,49 @@ Loaded<bool> ParseOptions(JsonChecker& ck, const json& doc, const std::string& f
     if (w.options.cdn_url_ttl <= 0)
       return LoadError{file, "/cdn/url_ttl_seconds", "must be positive"};
   }
+  return true;
+}
+
+// "xet": the Xet path's settings; "storage": how LFS files are stored by
+// default. Limits are the protocol's (xet-protocol.md §5).
+Loaded<bool> ParseXetOptions(JsonChecker& ck, const json& doc, const std::string& file, World& w,
+                             world_json::FileDefaults& defaults) {
+  if (doc.contains("storage")) {
+    std::string storage;
+    if (!ck.Get(doc, "", "storage", storage)) return ck.error();
+    if (storage != "xet" && storage != "lfs")
+      return LoadError{file, "/storage", "must be \"xet\" or \"lfs\" (for every LFS file)"};
+    defaults.xet = storage == "xet";
+  }
+  if (!doc.contains("xet")) return true;
+  const json& x = doc.at("xet");
+  XetOptions& o = w.options.xet;
+  std::string compression = XetCompressionName(defaults.compression);
+  if (!ck.Keys(x, "/xet",
+               {"chunk_size", "xorb_size", "compression", "token_ttl_seconds", "url_ttl_seconds",
+                "multirange"}) ||
+      !ck.Get(x, "/xet", "chunk_size", o.chunk_size) ||
+      !ck.Get(x, "/xet", "xorb_size", o.xorb_size) ||
+      !ck.Get(x, "/xet", "compression", compression) ||
+      !ck.Get(x, "/xet", "token_ttl_seconds", o.token_ttl) ||
+      !ck.Get(x, "/xet", "url_ttl_seconds", o.url_ttl) ||
+      !ck.Get(x, "/xet", "multirange", o.multirange)) {
+    return ck.error();
+  }
+  if (o.chunk_size < 1024 || o.chunk_size > 128 * 1024)
+    return LoadError{file, "/xet/chunk_size", "must be between 1024 and 131072 bytes"};
+  if (o.xorb_size < 2 * (o.chunk_size + 64ull) || o.xorb_size > (64ull << 20))
+    return LoadError{file, "/xet/xorb_size", "must hold two chunks and be at most 64 MiB"};
+  for (const auto& [key, v] :
+       {std::pair<const char*, std::int64_t>{"token_ttl_seconds", o.token_ttl},
+        {"url_ttl_seconds", o.url_ttl}}) {
+    if (v <= 0 || v > 10 * 365 * 86400LL)
+      return LoadError{file, std::string("/xet/") + key, "must be positive (at most ten years)"};
+  }
+  auto c = ParseXetCompression(compression);
+  if (!c)
+    return LoadError{file, "/xet/compression", "must be \"none\", \"lz4\", \"bg4\" or \"auto\""};
+  defaults.compression = *c;
   return true;
 }
 
@@ -123,14 +167,16 @@ Loaded<Token> ParseToken(JsonChecker& ck, const std::string& value, const json& 
 }
 
 Loaded<bool> ParseRepos(JsonChecker& ck, const json& doc, const std::string& file,
-                        std::int64_t base_date, World& w) {
+                        std::int64_t base_date, const world_json::FileDefaults& defaults,
+                        World& w) {
   const json repos = doc.value("repos", json::object());
   if (!repos.is_object()) return LoadError{file, "/repos", "expected an object of id -> repo"};
   for (auto it = repos.begin(); it != repos.end(); ++it) {
     if (it.value().is_null()) continue;  // removed by a merge patch
     const std::string ptr = "/repos/" + PointerToken(it.key());
     Repo repo;
-    if (!world_json::ParseRepo(ck, it.key(), it.value(), ptr, base_date, repo)) return ck.error();
+    if (!world_json::ParseRepo(ck, it.key(), it.value(), ptr, base_date, defaults, repo))
+      return ck.error();
     for (const std::string& u : repo.approved) {
       if (!w.users.count(u))
         return LoadError{file, ptr + "/approved", "no user \"" + u + "\" under /users"};
@@ -185,7 +231,10 @@ Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file);
 Loaded<World> WorldFromJson(const json& doc, const std::string& file) {
   try {
     auto world = WorldFromJsonChecked(doc, file);
-    if (world) world->objects = ObjectStore::Build(world.value());
+    if (world) {
+      world->objects = ObjectStore::Build(world.value());
+      world->xet = XetIndex::Build(world.value());
+    }
     return world;
   } catch (const std::exception& e) {
     return LoadError{file, "", std::string("malformed world: ") + e.what()};
@@ -196,8 +245,8 @@ Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file) {
   JsonChecker ck(file);
   World w;
   if (!ck.Keys(doc, "",
-               {"$schema", "version", "about", "clock", "hub", "cdn", "users", "tokens", "repos",
-                "renames"})) {
+               {"$schema", "version", "about", "clock", "hub", "cdn", "xet", "storage", "users",
+                "tokens", "repos", "renames"})) {
     return ck.error();
   }
   int version = 1;
@@ -205,6 +254,8 @@ Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file) {
   if (version != 1)
     return LoadError{file, "/version", "unsupported version (this mockhub reads 1)"};
   if (auto ok = ParseOptions(ck, doc, file, w); !ok) return ok.error();
+  world_json::FileDefaults defaults;
+  if (auto ok = ParseXetOptions(ck, doc, file, w, defaults); !ok) return ok.error();
   const std::int64_t base_date =
       w.clock_start.value_or(1735689600) - static_cast<std::int64_t>(30) * 86400;
   if (auto ok = ParseUsers(ck, doc, file, w); !ok) return ok.error();
@@ -217,7 +268,7 @@ Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file) {
     if (!tok) return tok.error();
     w.tokens[it.key()] = std::move(tok.value());
   }
-  if (auto ok = ParseRepos(ck, doc, file, base_date, w); !ok) return ok.error();
+  if (auto ok = ParseRepos(ck, doc, file, base_date, defaults, w); !ok) return ok.error();
   if (auto ok = ParseRenames(doc, file, w); !ok) return ok.error();
   return w;
 }

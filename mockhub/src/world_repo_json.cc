@@ -16,12 +16,39 @@ using nlohmann::json;
 
 namespace {
 
-bool ParseFile(JsonChecker& ck, const json& spec, const std::string& ptr, RepoFile& out) {
+// "storage" and "compression" of one file, against the repo's defaults.
+bool ParseStorage(JsonChecker& ck, const json& spec, const std::string& ptr,
+                  const FileDefaults& defaults, RepoFile& out) {
+  std::string storage = out.lfs && defaults.xet ? "xet" : (out.lfs ? "lfs" : "");
+  if (spec.is_object() && !ck.Get(spec, ptr, "storage", storage)) return false;
+  if (spec.is_object() && spec.contains("storage")) {
+    if (storage != "xet" && storage != "lfs")
+      return ck.Fail(ptr + "/storage", "must be \"xet\" or \"lfs\"");
+    if (spec.contains("lfs") && !out.lfs)
+      return ck.Fail(ptr + "/storage", "a file with \"lfs\": false is a regular git file");
+    out.lfs = true;
+  }
+  out.xet = storage == "xet";
+  out.compression = defaults.compression;
+  if (!spec.is_object() || !spec.contains("compression")) return true;
+  if (!out.xet) return ck.Fail(ptr + "/compression", "only Xet-backed files have a compression");
+  std::string c;
+  if (!ck.Get(spec, ptr, "compression", c)) return false;
+  auto parsed = ParseXetCompression(c);
+  if (!parsed)
+    return ck.Fail(ptr + "/compression", "must be \"none\", \"lz4\", \"bg4\" or \"auto\"");
+  out.compression = *parsed;
+  return true;
+}
+
+bool ParseFile(JsonChecker& ck, const json& spec, const std::string& ptr,
+               const FileDefaults& defaults, RepoFile& out) {
   if (spec.is_string()) {
     out.content = Content::Inline(spec.get<std::string>());
     return true;
   }
-  if (!ck.Keys(spec, ptr, {"text", "base64", "size", "seed", "lfs"})) return false;
+  if (!ck.Keys(spec, ptr, {"text", "base64", "size", "seed", "lfs", "storage", "compression"}))
+    return false;
   const int kinds =
       int(spec.contains("text")) + int(spec.contains("base64")) + int(spec.contains("size"));
   if (kinds != 1) {
@@ -51,7 +78,7 @@ bool ParseFile(JsonChecker& ck, const json& spec, const std::string& ptr, RepoFi
   }
   if (!ck.Get(spec, ptr, "lfs", lfs)) return false;
   out.lfs = lfs;
-  return true;
+  return ParseStorage(ck, spec, ptr, defaults, out);
 }
 
 bool ValidRepoPath(const std::string& p) {
@@ -72,7 +99,7 @@ bool ValidRepoPath(const std::string& p) {
 }
 
 bool ParseFiles(JsonChecker& ck, const json& files, const std::string& ptr,
-                std::map<std::string, RepoFile>& out) {
+                const FileDefaults& defaults, std::map<std::string, RepoFile>& out) {
   if (!files.is_object()) return ck.Fail(ptr, "expected an object of path -> file");
   for (auto it = files.begin(); it != files.end(); ++it) {
     const std::string fptr = ptr + "/" + PointerToken(it.key());
@@ -87,7 +114,7 @@ bool ParseFiles(JsonChecker& ck, const json& files, const std::string& ptr,
       continue;
     }
     RepoFile f;
-    if (!ParseFile(ck, it.value(), fptr, f)) return false;
+    if (!ParseFile(ck, it.value(), fptr, defaults, f)) return false;
     out[it.key()] = f;
   }
   return true;
@@ -140,6 +167,7 @@ struct CommitReader {
   const json& commits;
   bool shorthand;  // the repo gave "files", not "commits"
   std::int64_t base_date;
+  FileDefaults defaults;
   Repo& repo;
   std::map<std::string, std::string> label_to_sha;
 
@@ -169,7 +197,7 @@ struct CommitReader {
       return ck.Fail(cptr + "/date", "must be an ISO 8601 UTC time or unix seconds");
     }
     const std::string files_ptr = shorthand ? ptr + "/files" : cptr + "/files";
-    if (c.contains("files") && !ParseFiles(ck, c.at("files"), files_ptr, commit.files))
+    if (c.contains("files") && !ParseFiles(ck, c.at("files"), files_ptr, defaults, commit.files))
       return false;
     if (repo.commits.count(commit.sha)) return ck.Fail(cptr + "/sha", "duplicate commit sha");
     label_to_sha[label] = commit.sha;
@@ -289,11 +317,18 @@ std::pair<RepoType, std::string> SplitRepoKey(const std::string& key) {
 }
 
 bool ParseRepo(JsonChecker& ck, const std::string& key, const json& spec, const std::string& ptr,
-               std::int64_t base_date, Repo& repo) {
+               std::int64_t base_date, FileDefaults defaults, Repo& repo) {
   if (!ck.Keys(spec, ptr,
                {"private", "owner", "gated", "approved", "disabled", "default_branch", "files",
-                "commits", "branches", "tags", "prs"})) {
+                "commits", "branches", "tags", "prs", "storage"})) {
     return false;
+  }
+  if (spec.contains("storage")) {
+    std::string storage;
+    if (!ck.Get(spec, ptr, "storage", storage)) return false;
+    if (storage != "xet" && storage != "lfs")
+      return ck.Fail(ptr + "/storage", "must be \"xet\" or \"lfs\" (for its LFS files)");
+    defaults.xet = storage == "xet";
   }
   auto [type, id] = SplitRepoKey(key);
   if (!ValidRepoId(id)) return ck.Fail(ptr, "invalid repo id \"" + id + "\"");
@@ -313,7 +348,7 @@ bool ParseRepo(JsonChecker& ck, const std::string& key, const json& spec, const 
     commits = json{{"initial", json{{"files", spec.at("files")}}}};
   }
   if (commits.empty()) return ck.Fail(ptr, "a repo needs \"files\" or \"commits\"");
-  CommitReader cr{ck, key, ptr, commits, shorthand, base_date, repo, {}};
+  CommitReader cr{ck, key, ptr, commits, shorthand, base_date, defaults, repo, {}};
   for (auto it = commits.begin(); it != commits.end(); ++it) {
     if (!cr.Build(it.key())) return false;
   }

@@ -28,7 +28,8 @@ class AuthorizeTest : public HubTest {
   }
   Authorization RunWith(const Ask& ask, const HeaderList& headers) {
     HttpRequest req{"GET", "/whatever", headers, ""};
-    return Authorize(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-9"}, ask);
+    return Authorize(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-9", kCasBase},
+                     ask);
   }
   static Ask Contents(const std::string& repo, std::optional<std::string> rev = std::nullopt,
                       bool json = false) {

@@ -125,7 +125,8 @@ TEST(ApplyFaultPlan, SetHeadersOverridesTheXCacheTheCdnDecided) {
   World world = DemoWorld();
   HttpRequest head{"HEAD", std::string("/") + kClip + "/resolve/main/model.safetensors", {}, ""};
   const std::string url =
-      HandleHub(head, world, HubContext{kEndpoint, kCdnBase, kKey, kNow, "r"}).Get("Location");
+      HandleHub(head, world, HubContext{kEndpoint, kCdnBase, kKey, kNow, "r", kCasBase})
+          .Get("Location");
   HttpRequest get{"GET", url.substr(std::string(kCdnBase).size()), {}, ""};
   SiteContext cold{{{kHubSite, kEndpoint}, {kCdnSite, kCdnBase}}, kKey, kNow, "r", false};
   HttpResponse r = AnswerAt(*FindSite(kCdnSite), get, world, cold);
@@ -142,7 +143,8 @@ TEST(ApplyFaultPlan, CdnSaysHitOnlyForAPathItServedBefore) {
   World world = DemoWorld();
   HttpRequest head{"HEAD", std::string("/") + kClip + "/resolve/main/model.safetensors", {}, ""};
   const std::string url =
-      HandleHub(head, world, HubContext{kEndpoint, kCdnBase, kKey, kNow, "r"}).Get("Location");
+      HandleHub(head, world, HubContext{kEndpoint, kCdnBase, kKey, kNow, "r", kCasBase})
+          .Get("Location");
   HttpRequest get{"GET", url.substr(std::string(kCdnBase).size()), {}, ""};
   SiteContext ctx{{{kHubSite, kEndpoint}, {kCdnSite, kCdnBase}}, kKey, kNow, "r", true};
   EXPECT_EQ(AnswerAt(*FindSite(kCdnSite), get, world, ctx).Get("X-Cache"), "Hit from cloudfront");

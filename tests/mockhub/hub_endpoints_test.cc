@@ -245,7 +245,8 @@ TEST_F(HubPathsInfoTest, AnswersJsonAndFormBodiesWithTheLastCommitThatTouchedEac
                   "/api/models/" + std::string(kClip) + "/paths-info/dev",
                   {{"Content-Type", "application/json"}},
                   R"({"paths": ["config.json", "model.safetensors", "missing"], "expand": true})"};
-  HttpResponse r = HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "r"});
+  HttpResponse r =
+      HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "r", kCasBase});
   ASSERT_EQ(r.status, 200) << r.body;
   json j = json::parse(r.body);
   ASSERT_EQ(j.size(), 2u);
@@ -258,7 +259,8 @@ TEST_F(HubPathsInfoTest, AnswersJsonAndFormBodiesWithTheLastCommitThatTouchedEac
                    {{"Content-Type", "application/x-www-form-urlencoded"}},
                    "paths=config.json&paths=tokenizer.json"};
   EXPECT_EQ(
-      json::parse(HandleHub(form, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "r"}).body)
+      json::parse(
+          HandleHub(form, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "r", kCasBase}).body)
           .size(),
       2u);
   EXPECT_EQ(Get("/api/models/" + std::string(kClip) + "/paths-info/main").status, 405);

@@ -15,6 +15,7 @@ namespace mockhub::testing {
 
 inline constexpr const char* kEndpoint = "http://hub.test:1";
 inline constexpr const char* kCdnBase = "http://cdn.test:2";
+inline constexpr const char* kCasBase = "http://cas.test:3";
 inline constexpr const char* kKey = "test-signing-key";
 inline constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
 inline constexpr const char* kClip = "InvokeAI/clip-vit-large-patch14";
@@ -27,7 +28,7 @@ class HubTest : public ::testing::Test {
   HttpResponse Call(const std::string& method, const std::string& target,
                     const HeaderList& headers = {}) {
     HttpRequest req{method, target, headers, ""};
-    return HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-1"});
+    return HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-1", kCasBase});
   }
   HttpResponse Get(const std::string& target, const std::string& token = "") {
     HeaderList h;

@@ -15,10 +15,10 @@ using Flags = std::vector<std::string>;
 
 HttpRequest RequestWith(const HeaderList& headers) { return HttpRequest{"GET", "/x", headers, ""}; }
 
-TEST(SitesTest, AreTheHubThenTheCdnInStartUpOrder) {
+TEST(SitesTest, AreTheHubTheCdnAndTheCasInStartUpOrder) {
   std::vector<std::string> names;
   for (const Site& s : Sites()) names.push_back(s.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"hub", "cdn"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"hub", "cdn", "cas"}));
   EXPECT_EQ(SiteNames(), names);
 }
 
@@ -59,7 +59,7 @@ TEST(IsSiteNameTest, AcceptsEveryNameOfSiteNames) {
 }
 
 TEST(QuotedSiteNamesTest, ListsTheNamesQuotedInOrderForErrorMessages) {
-  EXPECT_EQ(QuotedSiteNames(), "\"hub\", \"cdn\"");
+  EXPECT_EQ(QuotedSiteNames(), "\"hub\", \"cdn\", \"cas\"");
 }
 
 TEST(CredentialFlagsTest, BearerAtASiteThatTakesNoCredentialIsATokenLeak) {

@@ -25,7 +25,7 @@ TEST(WorldTest, DemoWorldHasTheDocumentedReposAndTokens) {
   ASSERT_TRUE(doc.ok());
   auto w = WorldFromJson(*doc, "<demo world>");
   ASSERT_TRUE(w.ok()) << w.error().ToString();
-  EXPECT_EQ(w->repos.size(), 6u);
+  EXPECT_EQ(w->repos.size(), 7u);
   EXPECT_TRUE(w->FindRepo(RepoType::kDataset, "demo/tiny-dataset"));
   EXPECT_EQ(*w->RenamedTo(RepoType::kModel, "old-org/renamed-model"), "new-org/renamed-model");
   EXPECT_EQ(w->FindToken("hf_expired")->name, "old-laptop");
@@ -33,6 +33,19 @@ TEST(WorldTest, DemoWorldHasTheDocumentedReposAndTokens) {
   const Repo& clip = *w->FindRepo(RepoType::kModel, "InvokeAI/clip-vit-large-patch14");
   EXPECT_EQ(clip.Resolve("main")->files.at("model.safetensors").content->size(), 64u << 20);
   EXPECT_TRUE(clip.Resolve("main")->files.at("model.safetensors").lfs);
+  EXPECT_FALSE(clip.Resolve("main")->files.at("model.safetensors").xet);
+  // The Xet-backed files of issue 9: a repo default and a file of its own.
+  const Commit& schnell =
+      *w->FindRepo(RepoType::kModel, "black-forest-labs/FLUX.1-schnell")->Resolve("main");
+  EXPECT_TRUE(schnell.files.at("ae.safetensors").xet);
+  EXPECT_EQ(schnell.files.at("ae.safetensors").compression, XetCompression::kLz4);
+  EXPECT_EQ(schnell.files.at("transformer/diffusion_pytorch_model.safetensors").compression,
+            XetCompression::kBg4);
+  EXPECT_FALSE(schnell.files.at("model_index.json").xet);
+  const Commit& dev =
+      *w->FindRepo(RepoType::kModel, "black-forest-labs/FLUX.1-dev")->Resolve("main");
+  EXPECT_TRUE(dev.files.at("flux1-dev.safetensors").xet);
+  EXPECT_FALSE(dev.files.at("ae.safetensors").xet);
   EXPECT_FALSE(clip.Resolve("main")->files.at("config.json").lfs);
   EXPECT_EQ(w->FindRepo(RepoType::kModel, "black-forest-labs/FLUX.1-dev")->gated, Gating::kManual);
 }

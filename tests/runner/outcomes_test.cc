@@ -108,7 +108,7 @@ TEST_F(ScenarioOutcome, WireRequestsRefuseAnUnknownSiteNamingTheSites) {
       {"about", {{"description", "site names"}}},
       {"steps",
        {{{"whoami", json::object()},
-         {"expect", {{"wire", {{"requests", {{{"server", "cas"}, {"count", 0}}}}}}}}}}}};
+         {"expect", {{"wire", {{"requests", {{{"server", "proxy"}, {"count", 0}}}}}}}}}}}};
   path_ = ::testing::TempDir() + "site-name.json";
   std::ofstream(path_) << doc.dump();
   auto sc = mockhub::LoadScenario(path_);

@@ -133,6 +133,21 @@ TEST_F(RunnerTest, WireChecksSeeATokenSentToTheCdnWhateverTheClientSays) {
   EXPECT_EQ(r.details.find("hf_alice"), std::string::npos) << "a whole token in the report";
 }
 
+TEST_F(RunnerTest, XetWireChecksSeeAHubTokenSentToTheCasAndTheCasSiteIsInTheEnvironment) {
+  ScenarioResult r = Run(
+      R"({"about": {"description": "d"}, "steps": [{"whoami": {}, "expect": {"outcome": "ok",
+          "wire": {"hub_token_to_cas": false, "cas_token_to_hub": false,
+                   "requests": [{"server": "cas", "count": 1, "status": 401}]}}}]})",
+      Client("curl -s -o /dev/null -H 'Authorization: Bearer hf_alice' "
+             "\"$MOCKHUB_CAS/v2/reconstructions/x\"; echo '{\"ok\":true}'"));
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFail);
+  EXPECT_NE(r.reason.find("a Hub token (or another bearer) reached the CAS in 1 request(s)"),
+            std::string::npos)
+      << r.reason << "\n"
+      << r.details;
+  EXPECT_EQ(r.details.find("hf_alice"), std::string::npos) << "a whole token in the report";
+}
+
 TEST_F(RunnerTest, DeclaredFailureIsReportedAsExpectedAndAnUnexpectedPassFails) {
   Adapter failing = Client(R"(echo '{"ok":false,"error":"network"}')");
   failing.expected_failures = {{"case*", "this client has no network"}};

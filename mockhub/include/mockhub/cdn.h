@@ -25,6 +25,19 @@ std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Re
                        const std::string& sha256, const std::string& filename,
                        const std::string& key, std::int64_t now, std::int64_t ttl);
 
+// The Xet bridge: the plain bytes of a Xet-backed file, for clients without
+// Xet (/xet-bridge-us/{24-hex repo id}/{xet hash}, signed as above).
+std::string XetBridgeRepoId(RepoType type, const std::string& repo);
+std::string SignXetBridgeUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,
+                             const std::string& xet_hash, const std::string& filename,
+                             const std::string& key, std::int64_t now, std::int64_t ttl);
+
+// A presigned xorb URL (/xorbs/default/{xorb}), CloudFront-style in every
+// flavour, covering `signed_range` ("bytes=a-b" or "bytes=a-b,c-d").
+std::string SignXorbUrl(const std::string& cdn_base, const std::string& xorb,
+                        const std::string& signed_range, const std::string& key, std::int64_t now,
+                        std::int64_t ttl);
+
 HttpResponse HandleCdn(const HttpRequest& request, const World& world, const CdnContext& ctx);
 
 }  // namespace mockhub

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +21,10 @@ class Content {
  public:
   static std::shared_ptr<const Content> Inline(std::string bytes);
   static std::shared_ptr<const Content> Synthetic(std::uint64_t size, std::uint64_t seed);
+  // Bytes made on demand by `read(offset, out, n)` (a xorb's serialized
+  // chunks): served like any other content, ranges and faults included.
+  using Reader = std::function<void(std::uint64_t offset, char* out, std::size_t n)>;
+  static std::shared_ptr<const Content> Generated(std::uint64_t size, Reader read);
 
   std::uint64_t size() const { return size_; }
   bool synthetic() const { return synthetic_; }
@@ -39,6 +44,7 @@ class Content {
  private:
   Content() = default;
   std::string inline_;
+  Reader generated_;
   std::uint64_t size_ = 0;
   std::uint64_t seed_ = 0;
   bool synthetic_ = false;

@@ -18,6 +18,7 @@ struct HubContext {
   std::string signing_key;  // HMAC key for CDN URLs (shared with HandleCdn)
   std::int64_t now = 0;     // server clock, unix seconds
   std::string request_id;   // becomes X-Request-Id
+  std::string cas_base;     // public base URL of the Xet CAS, e.g. "http://127.0.0.3:8082"
 };
 
 HttpResponse HandleHub(const HttpRequest& request, const World& world, const HubContext& ctx);

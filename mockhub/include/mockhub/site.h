@@ -1,5 +1,5 @@
-// The servers of a mock, as data. A mock is a list of sites (today the hub
-// and its CDN; the Xet CAS joins later), each with a name, a default
+// The servers of a mock, as data. A mock is a list of sites (the hub, its
+// CDN and the Xet CAS), each with a name, a default
 // loopback address, a decision function and a credential rule. The HTTP glue
 // (server.cc) starts one listener per site and knows nothing else about
 // them. Everything that names a site (faults, the journal, wire
@@ -19,12 +19,17 @@ namespace mockhub {
 
 inline constexpr const char* kHubSite = "hub";
 inline constexpr const char* kCdnSite = "cdn";
+inline constexpr const char* kCasSite = "cas";
 
 // Which bearer may arrive at a site. Anything else that arrives there is
-// flagged "token_leak" in the journal.
+// flagged in the journal: "token_leak" for any bearer where none may go (and
+// "cas_token_to_cdn" when it is a CAS token), "cas_token_to_hub" for a CAS
+// token at the hub, "hub_token_to_cas" for anything but a CAS token at the
+// CAS.
 enum class Credential {
   kHubToken,  // the Hub's own tokens (their validity is the hub's decision)
   kNone,      // no Authorization at all: signed URLs carry the permission
+  kCasToken,  // the short-lived Xet CAS token from /xet-read-token
 };
 
 // What a decision function gets besides the request and the world.

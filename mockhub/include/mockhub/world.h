@@ -19,6 +19,7 @@
 namespace mockhub {
 
 class ObjectStore;
+class XetIndex;
 
 enum class RepoType { kModel, kDataset, kSpace };
 // "model" / "dataset" / "space".
@@ -34,8 +35,19 @@ enum class Gating { kNone, kAuto, kManual };
 enum class TokenState { kValid, kExpired, kRevoked };
 enum class TokenRole { kRead, kWrite, kFineGrained };
 
+// How a Xet-backed file's chunks are stored (xet-protocol.md §5): raw, as an
+// LZ4 frame, byte-grouped (BG4) then LZ4, or what production does (auto: LZ4
+// or BG4 where it shrinks the chunk, else raw).
+enum class XetCompression { kNone, kLz4, kBg4, kAuto };
+const char* XetCompressionName(XetCompression c);
+std::optional<XetCompression> ParseXetCompression(const std::string& s);
+
 struct RepoFile {
   bool lfs = false;
+  // Stored with Xet (implies lfs): the hub sends Xet headers, the CAS can
+  // rebuild it from xorbs on the CDN.
+  bool xet = false;
+  XetCompression compression = XetCompression::kAuto;  // with xet
   std::shared_ptr<const Content> content;
 };
 
@@ -89,6 +101,15 @@ enum class CdnFlavour { kCloudFront, kS3 };
 const char* CdnFlavourName(CdnFlavour f);
 std::optional<CdnFlavour> ParseCdnFlavour(const std::string& s);
 
+// The Xet path's settings ("xet" in a world file).
+struct XetOptions {
+  std::uint32_t chunk_size = 64 * 1024;   // bytes, at most 128 KiB
+  std::uint64_t xorb_size = 64ull << 20;  // serialized bytes of a xorb, at most
+  std::int64_t token_ttl = 3600;          // CAS access token validity, seconds
+  std::int64_t url_ttl = 3600;            // presigned xorb URL validity, seconds
+  bool multirange = false;                // v2: several ranges per xorb URL
+};
+
 struct HubOptions {
   std::size_t tree_page_size = 1000;
   // The modern Hub answers a regular file with a relative 307 to
@@ -97,6 +118,7 @@ struct HubOptions {
   // Validity of signed CDN URLs, seconds.
   std::int64_t cdn_url_ttl = 3600;
   CdnFlavour cdn_flavour = CdnFlavour::kCloudFront;
+  XetOptions xet;
 };
 
 struct World {
@@ -111,6 +133,8 @@ struct World {
   // The CDN's index of the objects above (object_store.h); rebuilt by the
   // loader and by every HubState change.
   std::shared_ptr<const ObjectStore> objects;
+  // The Xet files, xorbs and reconstructions (xet.h); rebuilt with objects.
+  std::shared_ptr<const XetIndex> xet;
 
   const Repo* FindRepo(RepoType type, const std::string& id) const;
   Repo* FindRepo(RepoType type, const std::string& id);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "expect.h"
@@ -48,6 +49,24 @@ void CheckTokens(const WireExpectation& w, const Entries& entries, Failures& out
     if (sent != *w.token_to_hub) {
       out.push_back(std::string("expected ") + (*w.token_to_hub ? "a token" : "no token") +
                     " sent to the hub, " + (sent ? "one was" : "none was"));
+    }
+  }
+}
+
+// The Xet credential rules: each is a journal flag the sites raise.
+void CheckXetTokens(const WireExpectation& w, const Entries& entries, Failures& out) {
+  const std::tuple<const std::optional<bool>*, const char*, const char*> kRules[] = {
+      {&w.hub_token_to_cas, "hub_token_to_cas", "a Hub token (or another bearer) reached the CAS"},
+      {&w.cas_token_to_hub, "cas_token_to_hub", "a CAS token reached the hub"},
+      {&w.cas_token_to_cdn, "cas_token_to_cdn", "a CAS token reached the CDN"}};
+  for (const auto& [want, flag, what] : kRules) {
+    if (!*want) continue;
+    const auto n = std::count_if(entries.begin(), entries.end(),
+                                 [&](const JournalEntry& e) { return e.HasFlag(flag); });
+    if (**want && n == 0)
+      out.push_back(std::string("expected ") + flag + ", no request was flagged");
+    if (!**want && n > 0) {
+      out.push_back(std::string(what) + " in " + std::to_string(n) + " request(s) (" + flag + ")");
     }
   }
 }
@@ -162,6 +181,7 @@ void CheckMaxConnections(std::uint64_t max, const Entries& entries, Failures& ou
 
 void CheckWire(const WireExpectation& w, const Entries& entries, Failures& out) {
   CheckTokens(w, entries, out);
+  CheckXetTokens(w, entries, out);
   CheckCounts(w, entries, out);
   if (w.no_range_twice) CheckNoRangeTwice(entries, out);
   if (w.retry_after_respected) CheckRetryAfter(entries, out);

@@ -68,15 +68,22 @@ bool ScenarioReader::ExpectCache(const json& c, const std::string& ptr, Expectat
 bool ScenarioReader::ExpectWire(const json& w, const std::string& ptr, Expectation& out) {
   WireExpectation we;
   if (!Keys(w, ptr,
-            {"token_to_cdn", "token_to_hub", "requests", "ranges", "no_range_twice",
-             "retry_after_respected", "head_before_get", "max_connections"})) {
+            {"token_to_cdn", "token_to_hub", "hub_token_to_cas", "cas_token_to_hub",
+             "cas_token_to_cdn", "requests", "ranges", "no_range_twice", "retry_after_respected",
+             "head_before_get", "max_connections"})) {
     return false;
   }
-  for (const char* k : {"token_to_cdn", "token_to_hub"}) {
+  const std::pair<const char*, std::optional<bool>*> kTokens[] = {
+      {"token_to_cdn", &we.token_to_cdn},
+      {"token_to_hub", &we.token_to_hub},
+      {"hub_token_to_cas", &we.hub_token_to_cas},
+      {"cas_token_to_hub", &we.cas_token_to_hub},
+      {"cas_token_to_cdn", &we.cas_token_to_cdn}};
+  for (const auto& [k, slot] : kTokens) {
     if (!w.contains(k)) continue;
     bool b = false;
     if (!Bool(w, ptr, k, b)) return false;
-    (std::string(k) == "token_to_cdn" ? we.token_to_cdn : we.token_to_hub) = b;
+    *slot = b;
   }
   if (!Strs(w, ptr, "ranges", we.ranges) || !Bool(w, ptr, "no_range_twice", we.no_range_twice) ||
       !Bool(w, ptr, "retry_after_respected", we.retry_after_respected) ||

@@ -64,6 +64,9 @@ struct CountExpectation {
 struct WireExpectation {
   std::optional<bool> token_to_cdn;  // false: no CDN request carried Authorization
   std::optional<bool> token_to_hub;
+  // Xet credential rules (site.h's journal flags): false = no request was
+  // flagged, true = at least one was.
+  std::optional<bool> hub_token_to_cas, cas_token_to_hub, cas_token_to_cdn;
   std::vector<CountExpectation> requests;
   std::vector<std::string> ranges;  // each some request's exact Range header
   bool no_range_twice = false;
