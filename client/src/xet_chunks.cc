@@ -44,14 +44,21 @@ std::string ChunkHeaderProblem(const ChunkHeader& h) {
 }
 
 void Bg4Regroup(const char* grouped, std::size_t n, char* out) {
+  // One pass over the output, reading the four groups side by side: the
+  // writes are sequential (a pass per group would stride through `out`
+  // four times).
   const std::size_t q = n / 4;
   const std::size_t r = n % 4;
-  std::size_t start = 0;
-  for (std::size_t g = 0; g < 4; ++g) {
-    const std::size_t size = q + (r > g ? 1 : 0);
-    for (std::size_t j = 0; j < size; ++j) out[4 * j + g] = grouped[start + j];
-    start += size;
+  const char* g[4];
+  g[0] = grouped;
+  for (std::size_t k = 1; k < 4; ++k) g[k] = g[k - 1] + q + (r > k - 1 ? 1 : 0);
+  for (std::size_t j = 0; j < q; ++j) {
+    out[4 * j] = g[0][j];
+    out[4 * j + 1] = g[1][j];
+    out[4 * j + 2] = g[2][j];
+    out[4 * j + 3] = g[3][j];
   }
+  for (std::size_t k = 0; k < r; ++k) out[4 * q + k] = g[k][q];
 }
 
 Status DecodeChunkPayload(const ChunkHeader& h, const char* payload, Lz4FrameDecoder& lz4,
