@@ -95,8 +95,9 @@ std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDe
   const RetryPolicy& policy = session_.config().retry;
   if (s.error) return Result<UnitOutcome>(Fail(*s.error));
   if (decoder.complete()) return Result<UnitOutcome>(UnitOutcome{});  // a later cut is harmless
-  if (Cancelled())
+  if (Cancelled()) {
     return Result<UnitOutcome>(Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path)));
+  }
   if (Set(control_.stop)) return Result<UnitOutcome>(UnitOutcome{UnitEnd::kStopped, {}});
   if (s.misplaced) {
     return Result<UnitOutcome>(
@@ -106,8 +107,9 @@ std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDe
   }
   if (!s.result) {
     const Kind kind = s.result.error().kind;
-    if (kind != Kind::kNetwork && kind != Kind::kTimeout)
+    if (kind != Kind::kNetwork && kind != Kind::kTimeout) {
       return Result<UnitOutcome>(Fail(s.result.error()));
+    }
     const bool progressed = delivered_ > before;
     stalls_ = progressed ? 0 : stalls_ + 1;
     if (stalls_ > policy.max_stalls) return Result<UnitOutcome>(Fail(s.result.error()));

@@ -68,8 +68,9 @@ class XetE2eTest : public ::testing::Test {
   }
   // The journal records a request once its answer is sent: wait (bounded).
   ::testing::AssertionResult WaitForIdle() const {
-    if (server->journal().WaitForIdle(std::chrono::seconds(5)))
+    if (server->journal().WaitForIdle(std::chrono::seconds(5))) {
       return ::testing::AssertionSuccess();
+    }
     return ::testing::AssertionFailure() << "the journal was not idle within 5 s";
   }
   void ExpectNoTokenWhereItDoesNotBelong() {

@@ -115,8 +115,9 @@ RouteReply XetFake::Hub(const RouteRequest& r) {
                  {"auth", {{"accessToken", {{"displayName", "t"}, {"role", "read"}}}}}});
   }
   if (r.Path() != TokenPath()) return Status(404, "Repository not found");
-  if (token_status != 200)
+  if (token_status != 200) {
     return Status(token_status, "Invalid credentials in Authorization header");
+  }
   if (r.Header("authorization") != "Bearer " + hub_token) {
     return Status(401, "Invalid credentials in Authorization header");
   }
@@ -242,8 +243,9 @@ RouteReply XetFake::ServeXorb(const RouteRequest& r, int index) {
   reply.body = x.bytes.substr(first, last - first + 1);
   const int corrupt = corrupt_scheme_chunk.load();
   for (std::size_t k = a; k < b; ++k) {
-    if (static_cast<int>(x.first_chunk + k) == corrupt)
-      reply.body[x.offsets[k] - first + 4] = '\xb1';
+    if (static_cast<int>(x.first_chunk + k) == corrupt) {
+      reply.body[x.offsets[k] - first + 4] = '\xb1';  // the scheme byte: 177
+    }
   }
   if (cut_xorb_gets > 0) {
     --cut_xorb_gets;
