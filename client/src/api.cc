@@ -87,9 +87,13 @@ Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, Rep
     for (auto& e : entries.value()) all.push_back(std::move(e));
     const std::string next = NextLink(res->headers.Get("Link"));
     if (next.empty()) break;
-    auto resolved = ResolveLocation(url, next);
-    if (!resolved) return MakeError(Kind::kNotAHub, "bad Link header: " + next);
-    url = *resolved;  // the token follows only if it stays on the endpoint's origin
+    auto resolved = ResolveHttpLocation(url, next);
+    if (!resolved) {
+      Error e = impl_->session.Decorate(resolved.error(), url, ctx);
+      e.detail = "the tree listing's Link " + e.detail;
+      return e;
+    }
+    url = std::move(resolved.value());  // the token follows only on the endpoint's origin
   }
   return all;
 }
