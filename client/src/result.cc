@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "hubget/printable.h"
 #include "hubget/url.h"
 
 namespace hubget {
@@ -231,7 +232,8 @@ std::string TransferBody(const Error& e) {
 std::string Error::Message() const {
   std::string msg = Body(*this);
   if (!request_id.empty()) msg += " (Request ID: " + request_id + ")";
-  return msg;
+  // Server text, URLs and names are in it: shown, never obeyed.
+  return EscapeControls(msg);
 }
 
 }  // namespace hubget

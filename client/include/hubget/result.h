@@ -56,7 +56,8 @@ struct Error {
   std::string token_hint;        // last 4 characters of that token, or ""
   int retry_after_seconds = -1;  // for rate_limited, when known
 
-  // The actionable, single-paragraph explanation. Never contains a token.
+  // The actionable, single-paragraph explanation. Never contains a token,
+  // nor a control character: server text in it is escaped (printable.h).
   std::string Message() const;
 };
 
