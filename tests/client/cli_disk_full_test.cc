@@ -2,7 +2,7 @@
 // write past the limit fails with EFBIG, SIGXFSZ ignored) instead of a full
 // file system: refs, CACHEDIR.TAG, trees/<commit>.json and --local-dir
 // metadata are either written whole or not at all, the run says `io`, and no
-// empty or cut file is left under a final name.
+// empty file is left under a final name or as an .incomplete.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -26,6 +26,7 @@ using testing::ProcessResult;
 using testing::RawResponse;
 
 const std::string kRepo = "org/model";
+const std::string kRepoDir = "models--org--model";
 constexpr long long kTinyLimit = 16;  // fewer bytes than any of these files
 
 class CliDiskFullTest : public testing::HostileCliTest {
@@ -81,6 +82,18 @@ TEST_F(CliDiskFullTest, TreeCacheThatCannotBeWrittenIsAnIoError) {
       tree_hub.url(), {"--json", "download", kRepo, "--revision", testing::kCommit}, kTinyLimit);
   ExpectIoError(r);
   EXPECT_THAT(FilesUnder(Cache()), Not(Contains(HasSubstr("/trees/"))));
+}
+
+// The body's first write fails: the .incomplete it went to holds nothing
+// and is no resume point, so it is removed.
+TEST_F(CliDiskFullTest, BlobThatCannotBeWrittenLeavesNoEmptyIncomplete) {
+  TagCache();
+  const std::string body(4096, 'b');
+  testing::CannedServer file_hub(RawResponse(200, FileHeaders(body), body));
+  const ProcessResult r = HubgetWithFileSizeLimit(
+      file_hub.url(), {"--json", "download", kRepo, "f.txt", "--revision", testing::kCommit}, 0);
+  ExpectIoError(r);
+  EXPECT_THAT(FilesUnder(Cache()), Not(Contains(HasSubstr(kRepoDir + "/blobs/"))));
 }
 
 }  // namespace
