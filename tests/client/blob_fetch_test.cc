@@ -388,5 +388,25 @@ TEST_F(BlobFetchTest, CancelFlagStopsTheTransfer) {
   EXPECT_EQ(r.error().kind, Kind::kCancelled);
 }
 
+// hubget asks for identity; a body in another encoding is not the file,
+// even when its length matches.
+TEST_F(BlobFetchTest, ContentEncodingOtherThanIdentityIsNotAHubAndNotStored) {
+  const std::string etag = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";  // no sha256 to check
+  for (const std::string encoding : {"gzip", "br", "deflate, gzip", "GZIP"}) {
+    seen.clear();
+    index = 0;
+    Answers({Reply(200, {{"Content-Encoding", encoding}}, content)});
+    auto r = Fetch(cdn, etag);
+    ASSERT_FALSE(r) << encoding;
+    EXPECT_EQ(r.error().kind, Kind::kNotAHub) << encoding;
+    EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("Content-Encoding: " + encoding));
+    EXPECT_FALSE(std::filesystem::exists(partial)) << encoding;
+    EXPECT_EQ(seen.size(), 1u) << encoding;
+    EXPECT_EQ(seen[0].headers.Get("Accept-Encoding"), "identity");
+  }
+  Answers({Reply(200, {{"Content-Encoding", "identity"}}, content)});
+  EXPECT_TRUE(Fetch(cdn, etag));
+}
+
 }  // namespace
 }  // namespace hubget
