@@ -185,6 +185,7 @@ std::string TransferBody(const Error& e) {
              (e.retry_after_seconds >= 0
                   ? "; retry after " + std::to_string(e.retry_after_seconds) + " seconds"
                   : std::string()) +
+             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              (TokenSent(e) ? "." : ". Authenticated requests get a higher limit (set HF_TOKEN).");
     case Kind::kServerError:
       return "the server answered " + std::to_string(e.status) + " for " + e.url +

@@ -388,6 +388,32 @@ TEST_F(BlobFetchTest, CancelFlagStopsTheTransfer) {
   EXPECT_EQ(r.error().kind, Kind::kCancelled);
 }
 
+// A wait longer than the cap is not slept: the fetch gives up at once and
+// says how long the server asked for (it used to sleep for a day).
+TEST_F(BlobFetchTest, RetryAfterLongerThanTheCapGivesUpWithoutSleeping) {
+  Answers({Reply(503, {{"Retry-After", "86400"}}), Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kServerError);
+  EXPECT_EQ(r.error().retry_after_seconds, 86400);
+  EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("asked to wait 86400 s"));
+  EXPECT_TRUE(clock.sleeps.empty());
+  EXPECT_EQ(seen.size(), 1u);
+}
+
+// Waits the server asks for within the cap are honoured, until together
+// they would pass the deadline: then the fetch gives up instead.
+TEST_F(BlobFetchTest, WaitsTogetherStayWithinTheDeadline) {
+  config.retry.total_deadline = std::chrono::seconds(100);
+  Answers({Reply(503, {{"Retry-After", "40"}})});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kServerError);
+  EXPECT_EQ(clock.sleeps, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(40),
+                                                                  std::chrono::seconds(40)}));
+  EXPECT_EQ(seen.size(), 3u);
+}
+
 // hubget asks for identity; a body in another encoding is not the file,
 // even when its length matches.
 TEST_F(BlobFetchTest, ContentEncodingOtherThanIdentityIsNotAHubAndNotStored) {
