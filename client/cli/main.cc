@@ -15,6 +15,7 @@
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
 #include "hubget/environment.h"
+#include "hubget/printable.h"
 
 namespace {
 
@@ -69,6 +70,8 @@ int ExitCode(Kind kind) {
   return 1;
 }
 
+using hubget::EscapeControls;
+
 json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 // Server text (error headers, Location, ETag) and file names are bytes, not
@@ -83,9 +86,9 @@ json ErrorJson(const hubget::Error& e) {
           {"error", hubget::KindName(e.kind)},
           {"status", e.status == 0 ? json(nullptr) : json(e.status)},
           {"message", e.Message()},
-          {"error_code", NullIfEmpty(e.error_code)},
-          {"request_id", NullIfEmpty(e.request_id)},
-          {"url", NullIfEmpty(e.url)},
+          {"error_code", NullIfEmpty(EscapeControls(e.error_code))},
+          {"request_id", NullIfEmpty(EscapeControls(e.request_id))},
+          {"url", NullIfEmpty(EscapeControls(e.url))},
           {"token_source", e.token_source.Name()}};
 }
 
@@ -182,7 +185,8 @@ class ProgressLine {
       if (p.path == last_path_ && pct == last_pct_) return;
       last_path_ = p.path;
       last_pct_ = pct;
-      std::fprintf(stderr, "\r%-60.60s %3d%% (%llu/%llu MiB)", p.path.c_str(), pct,
+      const std::string shown = EscapeControls(p.path);  // a name from the server
+      std::fprintf(stderr, "\r%-60.60s %3d%% (%llu/%llu MiB)", shown.c_str(), pct,
                    static_cast<unsigned long long>(p.done >> 20),
                    static_cast<unsigned long long>(p.total >> 20));
       if (pct == 100) std::fprintf(stderr, "\n");
@@ -197,7 +201,7 @@ class ProgressLine {
 };
 
 void PrintWarnings(const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) std::cerr << "hubget: warning: " << w << std::endl;
+  for (const auto& w : warnings) std::cerr << "hubget: warning: " << EscapeControls(w) << std::endl;
 }
 
 int Download(const Common& c, const std::string& repo, const std::vector<std::string>& files,
@@ -232,7 +236,7 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
     }
     out["snapshot"] = r->folder;
     out["commit"] = r->commit;
-    if (!c.json) std::cout << r->folder << std::endl;
+    if (!c.json) std::cout << EscapeControls(r->folder) << std::endl;
   } else {
     std::string commit;
     for (const auto& f : files) {
@@ -248,7 +252,7 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
       paths.push_back(r->path);
       if (r->xet) xet_paths.push_back(r->path);
       if (!r->commit.empty()) commit = r->commit;
-      if (!c.json) std::cout << r->path << std::endl;
+      if (!c.json) std::cout << EscapeControls(r->path) << std::endl;
     }
     out["commit"] = NullIfEmpty(commit);
   }
@@ -278,10 +282,12 @@ int Info(const Common& c, const std::string& repo, const std::string& revision) 
     std::cout << Dump(out) << std::endl;
     return 0;
   }
-  std::cout << "id:      " << r->id << "\nsha:     " << r->sha
+  // Text from the server: shown, never obeyed by the terminal.
+  std::cout << "id:      " << EscapeControls(r->id) << "\nsha:     " << EscapeControls(r->sha)
             << "\nprivate: " << (r->is_private ? "yes" : "no")
-            << "\ngated:   " << (r->gated.empty() ? "no" : r->gated) << "\nfiles:\n";
-  for (const auto& f : r->files) std::cout << "  " << f << "\n";
+            << "\ngated:   " << (r->gated.empty() ? "no" : EscapeControls(r->gated))
+            << "\nfiles:\n";
+  for (const auto& f : r->files) std::cout << "  " << EscapeControls(f) << "\n";
   return 0;
 }
 
@@ -300,14 +306,14 @@ int Whoami(const Common& c) {
               << std::endl;
     return 0;
   }
-  std::cout << r->name << "\n";
+  std::cout << EscapeControls(r->name) << "\n";
   if (!r->orgs.empty()) {
     std::cout << "orgs:";
-    for (const auto& o : r->orgs) std::cout << " " << o;
+    for (const auto& o : r->orgs) std::cout << " " << EscapeControls(o);
     std::cout << "\n";
   }
-  std::cout << "token: " << r->token_name << " (" << r->token_role << ") from "
-            << client.config().token.source.Describe() << "\n";
+  std::cout << "token: " << EscapeControls(r->token_name) << " (" << EscapeControls(r->token_role)
+            << ") from " << client.config().token.source.Describe() << "\n";
   return 0;
 }
 
@@ -320,14 +326,15 @@ int Doctor(const Common& c, const std::string& repo, const std::string& file) {
     for (const auto& f : report.findings) {
       findings.push_back({{"level", hubget::LevelName(f.level)},
                           {"topic", f.topic},
-                          {"text", f.text},
-                          {"fix", NullIfEmpty(f.fix)}});
+                          {"text", EscapeControls(f.text)},
+                          {"fix", NullIfEmpty(EscapeControls(f.fix))}});
     }
     std::cout << Dump(json({{"ok", report.ok()}, {"findings", findings}})) << std::endl;
   } else {
     for (const auto& f : report.findings) {
-      std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": " << f.text << "\n";
-      if (!f.fix.empty()) std::cout << "       fix: " << f.fix << "\n";
+      std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": "
+                << EscapeControls(f.text) << "\n";
+      if (!f.fix.empty()) std::cout << "       fix: " << EscapeControls(f.fix) << "\n";
     }
   }
   return report.ok() ? 0 : 1;

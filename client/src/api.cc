@@ -1,5 +1,6 @@
 // Client construction and the JSON API calls: repo info, tree listing
 // (following Link pages), whoami.
+#include <set>
 #include <utility>
 
 #include "api_json.h"
@@ -9,6 +10,12 @@
 #include "redirects.h"
 
 namespace hubget {
+namespace {
+
+// Pages of one tree listing: 10 million files at 1,000 entries a page.
+constexpr std::size_t kMaxTreePages = 10000;
+
+}  // namespace
 
 Client::Client(ClientConfig config, std::shared_ptr<HttpTransport> transport,
                std::shared_ptr<Clock> clock)
@@ -77,9 +84,20 @@ Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, Rep
   const CallContext ctx{repo, revision, ""};
   std::string url =
       impl_->ApiBase(repo) + "/tree/" + QuoteAll(revision) + "?recursive=true&expand=false";
+  auto not_a_hub = [&](const std::string& why) {
+    return impl_->session.Decorate(MakeError(Kind::kNotAHub, why), url, ctx);
+  };
   std::vector<TreeEntry> all;
-  for (int page = 0; !url.empty(); ++page) {
-    if (page > 100000) return MakeError(Kind::kNotAHub, "the tree listing never ends");
+  // A Link back to a page already listed (itself, or a cycle) would list
+  // forever; so would a chain of fresh pages, up to the cap.
+  std::set<std::string> listed;
+  for (;;) {
+    if (!listed.insert(url).second) {
+      return not_a_hub("the tree listing's Link header leads back to a page already listed");
+    }
+    if (listed.size() > kMaxTreePages) {
+      return not_a_hub("the tree listing goes on past " + std::to_string(kMaxTreePages) + " pages");
+    }
     auto res = impl_->ApiGet(url, ctx);
     if (!res) return res.error();
     auto entries = ParseTreePage(res->body);
@@ -87,9 +105,13 @@ Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, Rep
     for (auto& e : entries.value()) all.push_back(std::move(e));
     const std::string next = NextLink(res->headers.Get("Link"));
     if (next.empty()) break;
-    auto resolved = ResolveLocation(url, next);
-    if (!resolved) return MakeError(Kind::kNotAHub, "bad Link header: " + next);
-    url = *resolved;  // the token follows only if it stays on the endpoint's origin
+    auto resolved = ResolveHttpLocation(url, next);
+    if (!resolved) {
+      Error e = impl_->session.Decorate(resolved.error(), url, ctx);
+      e.detail = "the tree listing's Link " + e.detail;
+      return e;
+    }
+    url = std::move(resolved.value());  // the token follows only on the endpoint's origin
   }
   return all;
 }

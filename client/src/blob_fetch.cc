@@ -2,6 +2,9 @@
 // PartialFile, each outcome classified by resume_rules.h. See blob_fetch.h.
 #include "blob_fetch.h"
 
+#include <cctype>
+#include <optional>
+
 #include "hubget/url.h"
 #include "resume_rules.h"
 
@@ -12,6 +15,22 @@ constexpr int kMaxAttempts = 200;
 
 bool Cancelled(const FetchHooks& h) {
   return (h.cancel != nullptr && h.cancel->load()) || (h.cancel2 != nullptr && h.cancel2->load());
+}
+
+// hubget asks for identity (Accept-Encoding); bytes in any other encoding
+// are not the file, whatever their length: the error for them, or none.
+std::optional<Error> EncodingError(const HttpResponse& head) {
+  std::string encoding = head.headers.Get("Content-Encoding");
+  const auto b = encoding.find_first_not_of(" \t");
+  if (b == std::string::npos) return std::nullopt;
+  encoding = encoding.substr(b, encoding.find_last_not_of(" \t") - b + 1);
+  std::string lower = encoding;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "identity") return std::nullopt;
+  return MakeError(Kind::kNotAHub, "the " + std::to_string(head.status) +
+                                       " answer to the file GET has Content-Encoding: " + encoding +
+                                       " though hubget asked for identity; those bytes are not "
+                                       "the file and were not stored");
 }
 
 // What hubget did about a CDN that refused the signed URL, and what is left.
@@ -80,6 +99,12 @@ Attempt Fetch::Send() {
   }
   req.on_head = [&](const HttpResponse& head) {
     a.announced = PlainDecimal(head.headers.Get("Content-Length"));
+    if (head.status == 200 || head.status == 206) {
+      if (auto bad = EncodingError(head)) {
+        stop_ = std::move(bad);
+        return true;  // streamed to on_body, which stops at once
+      }
+    }
     if (head.status == 200) {
       // A full body: to a Range request it means "start over".
       if (file_.size() > 0) {
@@ -97,7 +122,7 @@ Attempt Fetch::Send() {
     return false;  // an error page or a redirect: collect it
   };
   req.on_body = [&](const char* data, std::size_t n) {
-    if (a.misplaced) return false;
+    if (a.misplaced || stop_) return false;
     if (Cancelled(hooks_)) {
       stop_ = MakeError(Kind::kCancelled, "download of " + ctx_.path);
       return false;

@@ -2,6 +2,7 @@
 // .no_exist markers and CACHEDIR.TAG; and the --local-dir layout.
 #include "hubget/cache.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,6 +30,10 @@ std::optional<std::string> NonEmptyEnv(const Environment& env, const char* name)
 
 Error IoError(const std::string& what, const std::error_code& ec) {
   return MakeError(Kind::kIo, what + ": " + ec.message());
+}
+
+Error ErrnoError(const std::string& what, int err) {
+  return MakeError(Kind::kIo, what + ": " + std::strerror(err));
 }
 
 std::string RandomSuffix() {
@@ -59,6 +64,25 @@ std::string NormalizeEtag(const std::string& etag) {
   while (b < e && etag[b] == '"') ++b;
   while (e > b && etag[e - 1] == '"') --e;
   return etag.substr(b, e - b);
+}
+
+namespace {
+
+// lexically_normal without the trailing separator it keeps ("a/b/.." is
+// "a/", here "a"): an empty last element would count as a directory.
+fs::path Normal(const std::string& p) {
+  fs::path n = fs::path(p).lexically_normal();
+  if (!n.has_filename() && n.has_relative_path()) n = n.parent_path();
+  return n;
+}
+
+}  // namespace
+
+Status CheckContained(const std::string& root, const std::string& path) {
+  const fs::path rel = Normal(path).lexically_relative(Normal(root));
+  if (!rel.empty() && *rel.begin() != ".." && rel != ".") return OkStatus();
+  return MakeError(Kind::kInvalidArgument,
+                   "refusing to write '" + path + "': it is not inside '" + root + "'");
 }
 
 Status MakeDirs(const std::string& dir) {
@@ -110,20 +134,45 @@ std::optional<std::string> ReadWholeFile(const std::string& path) {
   return ss.str();
 }
 
-// Writes through a unique temporary file renamed into place, so a reader
-// never sees half a file (refs and tree caches, as huggingface_hub does).
-Status WriteFileAtomically(const std::string& path, const std::string& content) {
+// Creates `path` (which must not exist) holding exactly `content`: every
+// write checked, short ones continued, the close checked too. Removes what
+// it created on failure. The error names `shown`, the file the caller means.
+Status WriteNewFile(const std::string& path, const std::string& content, const std::string& shown) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) return ErrnoError("cannot write " + shown, errno);
+  std::size_t done = 0;
+  int err = 0;
+  while (done < content.size() && err == 0) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      err = errno;
+    } else if (n == 0) {
+      err = EIO;
+    }
+  }
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0) return OkStatus();
+  ::unlink(path.c_str());
+  return ErrnoError("cannot write " + shown, err);
+}
+
+// Writes through a unique temporary file renamed into place once all of it
+// is written, so a reader never sees half a file and a full disk leaves no
+// empty or cut file under the final name (refs, tree caches, CACHEDIR.TAG,
+// --local-dir metadata). `path` must be inside `root`.
+Status WriteFileAtomically(const std::string& root, const std::string& path,
+                           const std::string& content) {
+  if (auto s = CheckContained(root, path); !s) return s;
   if (auto s = MakeDirs(fs::path(path).parent_path().string()); !s) return s;
   const std::string tmp = path + "." + RandomSuffix() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) return MakeError(Kind::kIo, "cannot write " + tmp);
-  }
+  if (auto s = WriteNewFile(tmp, content, path); !s) return s;
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) {
-    fs::remove(tmp, ec);
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
     return IoError("cannot write " + path, ec);
   }
   return OkStatus();
@@ -138,12 +187,12 @@ std::optional<std::string> CacheLayout::ReadTree(const RepoId& repo,
 
 Status CacheLayout::WriteTree(const RepoId& repo, const std::string& commit,
                               const std::string& json) const {
-  const std::string path = TreePath(repo, commit);
-  return WriteFileAtomically(path, json);
+  return WriteFileAtomically(root_, TreePath(repo, commit), json);
 }
 
 std::optional<std::string> CacheLayout::ReadRef(const RepoId& repo,
                                                 const std::string& revision) const {
+  if (!ValidateRefName(revision)) return std::nullopt;
   const auto text = ReadWholeFile(RefPath(repo, revision));
   if (!text) return std::nullopt;
   std::string v = StripWhitespace(*text);
@@ -153,9 +202,13 @@ std::optional<std::string> CacheLayout::ReadRef(const RepoId& repo,
 
 Status CacheLayout::WriteRef(const RepoId& repo, const std::string& revision,
                              const std::string& commit) const {
+  if (auto s = ValidateRefName(revision); !s) return s;
+  if (!IsCommitSha(commit)) {
+    return MakeError(Kind::kNotAHub, "refusing to write refs/" + revision + ": '" + commit +
+                                         "' is not a 40-hex commit id");
+  }
   if (ReadRef(repo, revision) == commit) return OkStatus();
-  const std::string path = RefPath(repo, revision);
-  return WriteFileAtomically(path, commit);
+  return WriteFileAtomically(root_, RefPath(repo, revision), commit);
 }
 
 std::optional<std::string> CacheLayout::CachedCommit(const RepoId& repo,
@@ -177,6 +230,7 @@ std::optional<std::string> CacheLayout::CachedFile(const RepoId& repo, const std
 Status CacheLayout::LinkSnapshot(const RepoId& repo, const std::string& commit,
                                  const std::string& path, const std::string& etag) const {
   const fs::path link = SnapshotPath(repo, commit, path);
+  if (auto s = CheckContained(root_, link.string()); !s) return s;
   if (auto s = MakeDirs(link.parent_path().string()); !s) return s;
   const fs::path target = fs::path(BlobPath(repo, etag)).lexically_relative(link.parent_path());
   std::error_code ec;
@@ -196,6 +250,7 @@ Status CacheLayout::LinkSnapshot(const RepoId& repo, const std::string& commit,
 Status CacheLayout::MarkNoExist(const RepoId& repo, const std::string& commit,
                                 const std::string& path) const {
   const fs::path p = NoExistPath(repo, commit, path);
+  if (auto s = CheckContained(root_, p.string()); !s) return s;
   if (auto s = MakeDirs(p.parent_path().string()); !s) return s;
   std::ofstream out(p, std::ios::binary | std::ios::app);
   if (!out) return MakeError(Kind::kIo, "cannot create " + p.string());
@@ -206,14 +261,11 @@ Status CacheLayout::EnsureCacheDirTag() const {
   const std::string path = root_ + "/CACHEDIR.TAG";
   std::error_code ec;
   if (fs::exists(path, ec)) return OkStatus();
-  if (auto s = MakeDirs(root_); !s) return s;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << "Signature: 8a477f597d28d172789f06886806bc55\n"
-         "# This file is a cache directory tag created by huggingface_hub.\n"
-         "# For information about cache directory tags, see:\n"
-         "#\thttps://bford.info/cachedir/\n";
-  if (!out) return MakeError(Kind::kIo, "cannot write " + path);
-  return OkStatus();
+  return WriteFileAtomically(root_, path,
+                             "Signature: 8a477f597d28d172789f06886806bc55\n"
+                             "# This file is a cache directory tag created by huggingface_hub.\n"
+                             "# For information about cache directory tags, see:\n"
+                             "#\thttps://bford.info/cachedir/\n");
 }
 
 std::string LocalDirLayout::FilePath(const std::string& path) const { return root_ + "/" + path; }
@@ -239,14 +291,11 @@ std::optional<LocalDirLayout::Metadata> LocalDirLayout::ReadMetadata(
 
 Status LocalDirLayout::WriteMetadata(const std::string& path, const std::string& commit,
                                      const std::string& etag) const {
-  const std::string file = MetadataPath(path);
-  if (auto s = MakeDirs(fs::path(file).parent_path().string()); !s) return s;
   const double now =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::ofstream out(file, std::ios::trunc);
-  out << commit << "\n" << etag << "\n" << std::fixed << now << "\n";
-  if (!out) return MakeError(Kind::kIo, "cannot write " + file);
-  return OkStatus();
+  std::ostringstream content;
+  content << commit << "\n" << etag << "\n" << std::fixed << now << "\n";
+  return WriteFileAtomically(root_, MetadataPath(path), content.str());
 }
 
 }  // namespace hubget

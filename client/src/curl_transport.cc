@@ -1,10 +1,12 @@
 // The one file that talks to libcurl. It moves bytes and reports what came
-// back; it never follows redirects nor decides anything about tokens.
+// back; it never follows redirects nor decides anything about tokens, and
+// it speaks http and https only (libcurl is told so for every transfer).
 #include "hubget/curl_transport.h"
 
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -127,6 +129,65 @@ std::optional<Error> UnsendableHeader(const Headers& headers) {
   return std::nullopt;
 }
 
+// http and https only, for the request and (were libcurl to follow one) any
+// redirect: libcurl speaks file, gopher, dict, ftp, smtp, ... too, and a URL
+// from a server must never reach them. The resolver (url.h) refuses other
+// schemes first; this refusal names the scheme of a URL that came from
+// elsewhere (the endpoint).
+std::optional<Error> UnspeakableScheme(const std::string& url) {
+  const auto sep = url.find("://");
+  std::string scheme = sep == std::string::npos ? url : url.substr(0, sep);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (sep != std::string::npos && (scheme == "http" || scheme == "https")) return std::nullopt;
+  if (scheme.size() > 20) scheme = scheme.substr(0, 20) + "...";
+  Error e = MakeError(Kind::kInvalidArgument,
+                      "refusing '" + scheme + "' (" + url.substr(0, 200) +
+                          "): hubget speaks only http and https; check HF_ENDPOINT");
+  e.url = url;
+  return e;
+}
+
+// Protocol limits that must hold; a libcurl that cannot set them is not used.
+bool RestrictProtocols(CURL* h) {
+  return curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+         curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK;
+}
+
+// Everything a transfer is told before it runs; false when the protocol
+// limits cannot be set (the transfer must not run then).
+bool SetOptions(CURL* h, const HttpRequest& request, CallState* st, curl_slist* hdrs,
+                char* errbuf) {
+  if (!RestrictProtocols(h)) return false;
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, st);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, st);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
+  if (request.total_timeout.count() > 0) {
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+  }
+  // The idle (read) timeout is checked in OnProgress, not with
+  // CURLOPT_LOW_SPEED_*, whose average over a window outlives a stall.
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, st);
+  curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
+  if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
+  if (request.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  return true;
+}
+
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(std::shared_ptr<Clock> clock) : clock_(std::move(clock)) {
@@ -139,6 +200,7 @@ class CurlTransport final : public HttpTransport {
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
     if (auto bad = UnsendableHeader(request.headers)) return *bad;
+    if (auto bad = UnspeakableScheme(request.url)) return *bad;
     CURL* h = Take();
     if (h == nullptr) return MakeError(Kind::kNetwork, "curl_easy_init failed");
     CallState st(&request, h, clock_.get());
@@ -152,33 +214,11 @@ class CurlTransport final : public HttpTransport {
     hdrs = curl_slist_append(hdrs, "Expect:");
 
     curl_easy_reset(h);
-    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &st);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &st);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(request.connect_timeout.count()));
-    if (request.total_timeout.count() > 0) {
-      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+    if (!SetOptions(h, request, &st, hdrs, errbuf)) {
+      curl_slist_free_all(hdrs);
+      Give(h, false);
+      return MakeError(Kind::kNetwork, "this libcurl cannot be limited to http and https");
     }
-    // The idle (read) timeout is checked in OnProgress, not with
-    // CURLOPT_LOW_SPEED_*, whose average over a window outlives a stall.
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &st);
-    curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
-    if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
-    if (request.method == "HEAD") {
-      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    } else if (request.method != "GET") {
-      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-
     const CURLcode rc = curl_easy_perform(h);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {

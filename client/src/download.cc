@@ -74,6 +74,27 @@ DownloadResult CachedAnswer(const CacheLayout& cache, const RepoId& repo, const 
   return out;
 }
 
+// Every path this download may write in the cache, checked to be inside it
+// (cache.h, CheckContained) before the first of them is.
+Status CheckCachePaths(const CacheLayout& cache, const RepoId& repo, const std::string& path,
+                       const std::string& commit, const std::string& etag) {
+  for (const std::string& p : {cache.SnapshotPath(repo, commit, path), cache.BlobPath(repo, etag),
+                               cache.IncompletePath(repo, etag), cache.LockPath(repo, etag)}) {
+    if (auto s = CheckContained(cache.root(), p); !s) return s;
+  }
+  return OkStatus();
+}
+
+// The same for --local-dir: the file, its metadata, lock and partial.
+Status CheckLocalDirPaths(const LocalDirLayout& layout, const std::string& path,
+                          const std::string& etag) {
+  for (const std::string& p : {layout.FilePath(path), layout.MetadataPath(path),
+                               layout.LockPath(path), layout.IncompletePath(path, etag)}) {
+    if (auto s = CheckContained(layout.root(), p); !s) return s;
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Error OfflineNotCached(const RepoId& repo, const std::string& revision, const std::string& path,
@@ -103,7 +124,8 @@ Result<DownloadResult> Client::Impl::DownloadFile(const RepoId& repo, const std:
                                                   const DownloadOptions& options,
                                                   const std::atomic<bool>* stop) {
   if (auto s = ValidateRepoPath(path); !s) return s.error();
-  if (options.revision.empty()) return MakeError(Kind::kInvalidArgument, "empty revision");
+  // Before any request: it becomes refs/<revision> on disk.
+  if (auto s = ValidateRefName(options.revision); !s) return s.error();
   if (!options.local_dir.empty()) return DownloadToLocalDir(repo, path, options, stop);
   return DownloadToCache(repo, path, options, stop);
 }
@@ -141,6 +163,7 @@ Result<DownloadResult> Client::Impl::DownloadToCache(const RepoId& repo, const s
     return err;
   }
   const FileMetadata& m = meta.value();
+  if (auto s = CheckCachePaths(cache, repo, path, m.commit, m.etag); !s) return s.error();
   DownloadResult out;
   out.commit = m.commit;
   out.etag = m.etag;
@@ -216,6 +239,7 @@ Result<DownloadResult> Client::Impl::DownloadToLocalDir(const RepoId& repo, cons
     return meta.error();
   }
   const FileMetadata& m = meta.value();
+  if (auto s = CheckLocalDirPaths(layout, path, m.etag); !s) return s.error();
   out.commit = m.commit;
   out.etag = m.etag;
   if (have && local && local->etag == m.etag) {

@@ -4,11 +4,14 @@
 // none of them repeats the rules. Opening keeps what an earlier attempt left
 // as the resume point (re-hashing it, so the digest covers the whole file);
 // appends go through the pipelined sink (write and hash overlap the
-// receive); the file's blocks are reserved up front when they fit. A failed
-// fetch that kept no byte leaves no empty file behind; bytes that can never
-// become the file (a wrong digest, too many bytes) are discarded. Not
-// thread-safe: one fetcher drives it (the sink's workers are its own).
-// Internal.
+// receive); the file's blocks are reserved a bounded stretch ahead of the
+// data (kReserveAhead, at most half the free space), never the whole
+// announced size at once, and what is reserved past the data is given back
+// when the file is left as a resume point. A failed fetch that kept no byte
+// on disk (none received, or none written: a full disk) leaves no empty
+// file behind; bytes that can never become the file (a wrong digest, too
+// many bytes) are discarded. Not thread-safe: one fetcher drives it (the
+// sink's workers are its own). Internal.
 #pragma once
 
 #include <cstdint>
@@ -21,17 +24,25 @@
 
 namespace hubget {
 
+// How far past the data the file's blocks are reserved (fewer, larger
+// extents than block by block), at most.
+inline constexpr std::uint64_t kReserveAhead = std::uint64_t{64} << 20;
+
 class PartialFile {
  public:
   struct Expected {
     std::uint64_t size = 0;
     std::string sha256;  // 64 hex to verify (and hash while appending), "" for none
+    std::uint64_t reserve_ahead = kReserveAhead;
   };
 
   // Opens (creating) `path`. Its bytes so far are kept as the resume point
-  // (more than the expected size: truncated to none) and hashed.
+  // (more than the expected size: truncated to none) and hashed; blocks an
+  // earlier run reserved past them (killed before it could trim) are freed.
   static Result<std::unique_ptr<PartialFile>> Open(std::string path, Expected expected);
-  ~PartialFile();  // an empty file this opened and did not finalize is removed
+  // A file this opened and did not finalize stays as the resume point with
+  // its reservation trimmed, or is removed when nothing reached the disk.
+  ~PartialFile();
   PartialFile(const PartialFile&) = delete;
   PartialFile& operator=(const PartialFile&) = delete;
 
@@ -61,22 +72,25 @@ class PartialFile {
  private:
   PartialFile(std::string path, Expected expected);
   Status OpenFile();
-  void Reserve();
+  void ReserveAhead(std::uint64_t end);
   Error Io(const std::string& what, int err) const;
   Error WriteError() const;
 
   std::string path_;
   Expected expected_;
   int fd_ = -1;
-  bool keep_ = false;  // closed complete: the caller takes it from here
-  std::uint64_t size_ = 0;
+  bool keep_ = false;             // closed complete: the caller takes it from here
+  std::uint64_t size_ = 0;        // bytes appended (queued to the sink)
+  std::uint64_t reserved_ = 0;    // blocks reserved up to this offset
+  std::uint64_t reserve_at_ = 0;  // the next stretch is asked for past this
   Sha256 sha_;
   std::unique_ptr<PipelinedSink> sink_;  // after sha_ and fd_: stops first
 };
 
-// Whether `bytes` more fit in the space left to unprivileged users on the
-// file system of `fd` (false when that cannot be told). The partial file's
-// blocks are reserved up front only when they fit.
-bool FitsInFreeSpace(int fd, std::uint64_t bytes);
+// How many of `wanted` bytes may be reserved on the file system of `fd`: at
+// most half the space left to unprivileged users, so a size announced by a
+// broken or hostile server cannot take the disk's last blocks before a byte
+// has arrived; 0 when that cannot be told.
+std::uint64_t ReservableBytes(int fd, std::uint64_t wanted);
 
 }  // namespace hubget

@@ -12,11 +12,6 @@ Error HopError(Kind kind, int status, std::string detail) {
   return e;
 }
 
-bool IsHttp(const std::string& url) {
-  const auto u = ParseUrl(url);
-  return u && (u->scheme == "http" || u->scheme == "https");
-}
-
 }  // namespace
 
 bool IsRedirectStatus(int status) {
@@ -31,31 +26,29 @@ Result<Hop> NextHop(const std::string& url, const HttpResponse& response, OtherO
     return HopError(Kind::kNotAHub, status,
                     "the " + std::to_string(status) + " redirect has no Location header");
   }
-  const auto next = ResolveLocation(url, location);
-  if (!next) {
-    return HopError(Kind::kNotAHub, status,
-                    "the redirect Location '" + location + "' is not a valid URL");
+  auto resolved = ResolveHttpLocation(url, location);
+  if (!resolved) {
+    return HopError(resolved.error().kind, status,
+                    "the redirect Location " + resolved.error().detail);
   }
-  Hop hop{*next, false};
-  if (!SameOrigin(*next, url)) {
+  const std::string next = std::move(resolved.value());
+  Hop hop{next, false};
+  if (!SameOrigin(next, url)) {
     if (rule == OtherOrigin::kStop) {
       hop.stop = true;
       return hop;
     }
     if (rule == OtherOrigin::kRefuse) {
       return HopError(Kind::kHttp, status,
-                      "the request was redirected to another origin (" + *next +
+                      "the request was redirected to another origin (" + next +
                           "); hubget follows this request's redirects only on the endpoint's "
                           "origin, check HF_ENDPOINT");
-    }
-    if (!IsHttp(*next)) {
-      return HopError(Kind::kHttp, status, "the redirect leads to " + *next + ", not http(s)");
     }
   }
   if (followed >= kMaxRedirects) {
     return HopError(
         Kind::kHttp, status,
-        "more than " + std::to_string(kMaxRedirects) + " redirects, the last to " + *next);
+        "more than " + std::to_string(kMaxRedirects) + " redirects, the last to " + next);
   }
   return hop;
 }

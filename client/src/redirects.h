@@ -23,7 +23,7 @@ bool IsRedirectStatus(int status);
 enum class OtherOrigin {
   kRefuse,  // an error: the JSON API answers on the endpoint's origin only
   kStop,    // the answer itself: a HEAD's cross-origin 302 holds the metadata
-  kFollow,  // follow it when it is http(s): the body GET to a CDN
+  kFollow,  // follow it (only http(s) ever resolves): the body GET to a CDN
 };
 
 struct Hop {
@@ -32,10 +32,10 @@ struct Hop {
 };
 
 // The next hop for the redirect `response` to `url`, `followed` hops into the
-// chain. Errors (undecorated, with the response's status): no Location or
-// one that does not resolve (kNotAHub), another origin under kRefuse or a
-// scheme other than http(s) under kFollow (kHttp), a hop past kMaxRedirects
-// (kHttp).
+// chain. Errors (undecorated, with the response's status): no Location, or
+// one ResolveHttpLocation (url.h) refuses, with its kind: kNotAHub for a
+// malformed one, kHttp naming a scheme other than http(s), under any rule;
+// another origin under kRefuse (kHttp); a hop past kMaxRedirects (kHttp).
 Result<Hop> NextHop(const std::string& url, const HttpResponse& response, OtherOrigin rule,
                     int followed);
 

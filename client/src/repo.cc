@@ -91,6 +91,50 @@ Status ValidateRepoPath(const std::string& path) {
   return OkStatus();
 }
 
+namespace {
+
+// What makes `name` no ref name, or "" when it is one.
+std::string RefNameProblem(const std::string& name) {
+  if (name.empty()) return "it is empty";
+  if (name.size() > 1024) return "it is longer than 1024 bytes";
+  if (name == "@") return "it is '@'";
+  if (name.front() == '/' || name.back() == '/') return "it begins or ends with '/'";
+  if (name.front() == '-') return "it begins with '-'";
+  if (name.back() == '.') return "it ends with '.'";
+  for (const char* bad : {"..", "//", "@{"}) {
+    if (name.find(bad) != std::string::npos) return std::string("it contains '") + bad + "'";
+  }
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) return "it contains a control character";
+    if (std::string(" ~^:?*[\\").find(ch) != std::string::npos) {
+      return std::string("it contains '") + ch + "'";
+    }
+  }
+  std::size_t begin = 0;
+  while (begin <= name.size()) {
+    std::size_t end = name.find('/', begin);
+    if (end == std::string::npos) end = name.size();
+    const std::string component = name.substr(begin, end - begin);
+    if (component.front() == '.') return "a component begins with '.'";
+    if (component.size() >= 5 && component.compare(component.size() - 5, 5, ".lock") == 0) {
+      return "a component ends with '.lock'";
+    }
+    begin = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+Status ValidateRefName(const std::string& revision) {
+  const std::string problem = RefNameProblem(revision);
+  if (problem.empty()) return OkStatus();
+  return MakeError(Kind::kInvalidArgument, "revision '" + revision +
+                                               "' is not a branch, tag or commit name: " + problem +
+                                               " (git check-ref-format rules)");
+}
+
 bool IsCommitSha(const std::string& revision) {
   return revision.size() == 40 && std::all_of(revision.begin(), revision.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "hubget/printable.h"
 #include "hubget/url.h"
 
 namespace hubget {
@@ -184,6 +185,7 @@ std::string TransferBody(const Error& e) {
              (e.retry_after_seconds >= 0
                   ? "; retry after " + std::to_string(e.retry_after_seconds) + " seconds"
                   : std::string()) +
+             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              (TokenSent(e) ? "." : ". Authenticated requests get a higher limit (set HF_TOKEN).");
     case Kind::kServerError:
       return "the server answered " + std::to_string(e.status) + " for " + e.url +
@@ -232,7 +234,8 @@ std::string Error::Message() const {
   std::string msg = text.empty() ? Body(*this) : text;
   if (!step.empty()) msg = step + ": " + msg;
   if (!request_id.empty()) msg += " (Request ID: " + request_id + ")";
-  return msg;
+  // Server text, URLs and names are in it: shown, never obeyed.
+  return EscapeControls(msg);
 }
 
 }  // namespace hubget

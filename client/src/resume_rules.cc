@@ -41,6 +41,19 @@ std::string ShortBodyDetail(const Attempt& a, const HttpResponse& r) {
   return d;
 }
 
+// A kRetry after `wait`, or kFail with `error` (nullopt: the response
+// itself) when the wait is past the cap or would pass the deadline.
+Verdict RetryAfter(const char* reason, FetchBudget spent, std::chrono::milliseconds wait,
+                   const RetryPolicy& policy, std::optional<Error> error) {
+  if (wait > policy.max_server_wait || spent.waited + wait > policy.total_deadline) {
+    return Fail(reason, spent, std::move(error));
+  }
+  spent.waited += wait;
+  Verdict v = Make(Step::kRetry, reason, spent);
+  v.wait = wait;
+  return v;
+}
+
 // Progress: new bytes kept, or a 200 that replaced a stale prefix.
 bool Progressed(const Attempt& a) { return a.size > a.offset || (a.streamed && a.size < a.offset); }
 
@@ -51,9 +64,9 @@ Verdict ClassifyTransportError(const Attempt& a, FetchBudget spent, const RetryP
   if (spent.stalls > policy.max_stalls) {
     return Fail("no progress", spent, a.result.error());
   }
-  Verdict v = Make(Step::kRetry, progressed ? "dropped" : "stalled", spent);
-  v.wait = progressed ? policy.base_wait : BackoffDelay(policy, spent.stalls);
-  return v;
+  return RetryAfter(progressed ? "dropped" : "stalled", spent,
+                    progressed ? policy.base_wait : BackoffDelay(policy, spent.stalls), policy,
+                    a.result.error());
 }
 
 // A 200 or 206 whose body went to the file.
@@ -114,9 +127,11 @@ Verdict ClassifyStatus(const Attempt& a, FetchBudget spent, const RetryPolicy& p
   }
   if (IsRetryableStatus(r.status) && spent.status_retries < policy.max_retries) {
     ++spent.status_retries;
-    Verdict v = Make(Step::kRetry, "transient status", spent);
-    v.wait = RetryWaitFor(policy, spent.status_retries, &r, a.unix_now);
-    return v;
+    // Past the cap or the deadline: the response is the error (ErrorFor
+    // reports the wait the server asked for).
+    return RetryAfter("transient status", spent,
+                      RetryWaitFor(policy, spent.status_retries, &r, a.unix_now), policy,
+                      std::nullopt);
   }
   return Fail("status", spent, std::nullopt);
 }

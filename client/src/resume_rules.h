@@ -6,7 +6,9 @@
 // resumes from the bytes kept; a 416 that confirms the size finishes; a
 // complete response short of the file is an integrity error (it is a page
 // from a proxy, not the file); a CDN 403 asks the Hub for a fresh URL;
-// transient statuses are retried; redirects follow redirects.h. Internal.
+// transient statuses are retried, unless the server asks to wait longer
+// than the cap or the waits together would pass the deadline; redirects
+// follow redirects.h. Internal.
 #pragma once
 
 #include <chrono>
@@ -26,13 +28,16 @@ inline constexpr int kMaxRestarts = 3;
 inline constexpr int kMaxRefreshes = 3;
 
 // What a fetch has used up; limits: kMaxRedirects (redirects.h),
-// kMaxRestarts, kMaxRefreshes, policy.max_retries, policy.max_stalls.
+// kMaxRestarts, kMaxRefreshes, policy.max_retries, policy.max_stalls,
+// policy.total_deadline (for the waits; each one is at most
+// policy.max_server_wait).
 struct FetchBudget {
   int redirects = 0;
   int restarts = 0;
   int refreshes = 0;
-  int status_retries = 0;  // transient statuses
-  int stalls = 0;          // attempts in a row that kept no new byte
+  int status_retries = 0;               // transient statuses
+  int stalls = 0;                       // attempts in a row that kept no new byte
+  std::chrono::milliseconds waited{0};  // the kRetry waits so far
 };
 
 // One GET as the driver saw it.

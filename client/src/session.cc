@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "api_json.h"
 #include "hubget/url.h"
@@ -68,6 +69,31 @@ std::string XmlErrorMessage(const std::string& body) {
   return message.empty() ? code : code + ": " + message;
 }
 
+// The wait the server asked for in `r` (a 429's RateLimit reset, else
+// Retry-After), when it gave one.
+std::optional<std::chrono::seconds> ServerWait(const HttpResponse& r, long long unix_now) {
+  const int reset = r.status == 429 ? RateLimitReset(r.headers.Get("RateLimit")) : -1;
+  if (reset >= 0) return std::chrono::seconds(reset);
+  if (auto ra = ParseRetryAfter(r.headers.Get("Retry-After"), unix_now)) {
+    return std::chrono::duration_cast<std::chrono::seconds>(*ra);
+  }
+  return std::nullopt;
+}
+
+// Puts the server's wait into `e`, and says so when it is past the cap
+// (hubget gave up instead of sleeping it).
+void NoteServerWait(const HttpResponse& r, long long unix_now, const RetryPolicy& policy,
+                    Error& e) {
+  const auto wait = ServerWait(r, unix_now);
+  if (!wait) return;
+  e.retry_after_seconds = static_cast<int>(wait->count());
+  if (*wait <= policy.max_server_wait) return;
+  const auto cap = std::chrono::duration_cast<std::chrono::seconds>(policy.max_server_wait);
+  e.detail = "the server asked to wait " + std::to_string(wait->count()) +
+             " s before a retry, longer than hubget waits (at most " + std::to_string(cap.count()) +
+             " s)";
+}
+
 }  // namespace
 
 Session::Session(const ClientConfig& config, HttpTransport& transport, Clock& clock)
@@ -110,7 +136,8 @@ Result<HttpResponse> Session::SendWithRetry(const HttpRequest& request, const Re
                  : (res.error().kind == Kind::kNetwork || res.error().kind == Kind::kTimeout);
     if (!transient || retry >= policy.max_retries) return res;
     const auto wait = RetryWait(policy, retry + 1, res.ok() ? &res.value() : nullptr);
-    if (clock_.Now() + wait > deadline) return res;
+    // Past the cap or the deadline: give up now; ErrorFor reports the wait.
+    if (wait > policy.max_server_wait || clock_.Now() + wait > deadline) return res;
     clock_.Sleep(wait);
   }
 }
@@ -167,13 +194,6 @@ Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
     e.kind = ctx.path.empty() ? Kind::kRepoNotFound : Kind::kEntryNotFound;
   } else if (r.status == 429) {
     e.kind = Kind::kRateLimited;
-    const int reset = RateLimitReset(r.headers.Get("RateLimit"));
-    if (reset >= 0) {
-      e.retry_after_seconds = reset;
-    } else if (auto ra = ParseRetryAfter(r.headers.Get("Retry-After"), clock_.UnixNow())) {
-      e.retry_after_seconds =
-          static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(*ra).count());
-    }
   } else if (r.status == 408) {
     e.kind = Kind::kTimeout;
     e.detail = "HTTP 408";
@@ -182,15 +202,14 @@ Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
   } else {
     e.kind = Kind::kHttp;
   }
+  if (IsRetryableStatus(r.status)) NoteServerWait(r, clock_.UnixNow(), config_.retry, e);
   return e;
 }
 
 std::chrono::milliseconds RetryWaitFor(const RetryPolicy& policy, int retry,
                                        const HttpResponse* response, long long unix_now) {
   if (response != nullptr) {
-    const int reset = RateLimitReset(response->headers.Get("RateLimit"));
-    if (response->status == 429 && reset >= 0) return std::chrono::seconds(reset);
-    if (auto ra = ParseRetryAfter(response->headers.Get("Retry-After"), unix_now)) return *ra;
+    if (auto wait = ServerWait(*response, unix_now)) return *wait;
   }
   return BackoffDelay(policy, retry);
 }

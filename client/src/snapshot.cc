@@ -140,6 +140,8 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
   if (auto s = ValidateRepoId(repo_id); !s) return s.error();
   const RepoId repo{repo_id, options.repo_type};
   const std::string rev = options.revision.empty() ? "main" : options.revision;
+  // Before any request: it becomes refs/<revision> on disk.
+  if (auto s = ValidateRefName(rev); !s) return s.error();
   Impl& im = *impl_;
   SnapshotResult out;
   if (im.config.offline) return OfflineSnapshot(im, repo, rev, options);

@@ -90,7 +90,7 @@ Loaded<bool> ParseXetOptions(JsonChecker& ck, const json& doc, const std::string
   for (const auto& [key, v] :
        {std::pair<const char*, std::int64_t>{"token_ttl_seconds", o.token_ttl},
         {"url_ttl_seconds", o.url_ttl}}) {
-    if (v <= 0 || v > 10 * 365 * 86400LL)
+    if (v <= 0 || v > 3650LL * 86400)
       return LoadError{file, std::string("/xet/") + key, "must be positive (at most ten years)"};
   }
   auto c = ParseXetCompression(compression);

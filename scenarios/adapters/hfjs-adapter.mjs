@@ -31,10 +31,18 @@ function tokenFromEnvironment() {
   }
 }
 
-// The error kinds of scenarios/README.md, from what HubApiError carries.
+// The error kinds of scenarios/README.md, from what HubApiError carries. Xet
+// errors are plain Errors whose message holds the status: "Failed to get JWT
+// token: 401 <body>" (the token exchange), "Api error with status 503" (the
+// CAS), or a chunk format error.
 function kindOf(err) {
-  const status = err?.statusCode;
-  const text = `${err?.message ?? ""} ${JSON.stringify(err?.data ?? {})}`;
+  const message = String(err?.message ?? err ?? ""); // some Xet errors are thrown as strings
+  const jwt = /^Failed to get JWT token: (\d{3})/.exec(message) ?? /Api error with status (\d{3})/.exec(message);
+  const status = err?.statusCode ?? (jwt ? Number(jwt[1]) : undefined);
+  const text = `${message} ${JSON.stringify(err?.data ?? {})}`;
+  if (!status && /Unsupported (compression scheme|chunk version)|decoded to \d+ bytes, expected/.test(text)) {
+    return "integrity";
+  }
   if (status === 401) {
     if (text.includes("Invalid credentials in Authorization header")) return "invalid_token";
     if (/User Access Token .* is expired/.test(text)) return "token_expired";
@@ -47,6 +55,7 @@ function kindOf(err) {
     return "forbidden";
   }
   if (status === 404) {
+    if (jwt && message.startsWith("Failed to get JWT token")) return "not_a_hub"; // no Xet token route
     if (text.includes("Invalid rev id")) return "revision_not_found";
     if (text.includes("Entry not found")) return "entry_not_found";
     return "repo_not_found";
@@ -90,6 +99,8 @@ async function main(argv) {
   const hubUrl = process.env.HF_ENDPOINT;
   const cacheDir = process.env.HF_HUB_CACHE;
   const credentials = accessToken ? { accessToken } : {};
+  // huggingface_hub's HF_HUB_DISABLE_XET, in this package's words: `xet: false`.
+  if (/^(1|on|yes|true)$/i.test(process.env.HF_HUB_DISABLE_XET ?? "")) credentials.xet = false;
   const [name, ...files] = positional;
   const repo = { type: opts.type, name };
   if (action === "whoami") {

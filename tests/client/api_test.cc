@@ -139,5 +139,21 @@ TEST_F(ApiTest, WhoamiFollowsASameOriginRedirect) {
   EXPECT_EQ(r->name, "alice");
 }
 
+// A next page that was listed already (a Link to itself, or a cycle) ends
+// the listing at once, with an error that names the configured endpoint.
+TEST_F(ApiTest, TreeLinkCycleIsDetectedAndNamesTheEndpoint) {
+  const std::string first = std::string("https://hub.test/api/models/org/m/tree/") + kCommit +
+                            "?recursive=true&expand=false";
+  routes.Set("GET", first, {200, {{"Link", "</p2>; rel=\"next\""}}, "[]", {}});
+  routes.Set("GET", "https://hub.test/p2",
+             {200, {{"Link", "<" + first + ">; rel=next"}}, "[]", {}});
+  auto r = MakeClient().ListFiles("org/m", RepoType::kModel, kCommit);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(routes.Count("GET"), 2);
+  EXPECT_EQ(r.error().kind, Kind::kNotAHub);
+  EXPECT_THAT(r.error().Message(), HasSubstr("check HF_ENDPOINT (https://hub.test)"));
+  EXPECT_THAT(r.error().Message(), ::testing::Not(HasSubstr("huggingface.co")));
+}
+
 }  // namespace
 }  // namespace hubget

@@ -301,18 +301,28 @@ TEST_F(BlobFetchTest, NoEmptyPartialIsLeftAfterANetworkFailure) {
   EXPECT_FALSE(std::filesystem::exists(partial));
 }
 
-// The blocks of the whole file are reserved up front (fallocate with
-// KEEP_SIZE), but the partial's size stays the count of bytes received: it
-// is the resume point, for hubget and for huggingface_hub alike.
-TEST_F(BlobFetchTest, PartialKeepsItsReceivedSizeWhileTheWholeFileIsReserved) {
+// The blocks ahead of the data are reserved (fallocate with KEEP_SIZE) while
+// the fetch runs, but the partial's size stays the count of bytes received:
+// it is the resume point, for hubget and for huggingface_hub alike. When the
+// fetch stops, the blocks reserved past the data are given back.
+TEST_F(BlobFetchTest, PartialKeepsItsReceivedSizeAndGivesBackItsReservationWhenItStops) {
   content = std::string(1 << 20, 'm');
   sha = Sha256Hex(content);
-  Answers({ReplyCut(200, {}, content, 100), Fail(Kind::kNetwork)});
+  long long reserved_while_fetching = -1;
+  Answers({[&](const HttpRequest& r) {
+             struct stat st {};
+             if (::stat(partial.c_str(), &st) == 0) {
+               reserved_while_fetching = static_cast<long long>(st.st_blocks) * 512;
+             }
+             return testing::Play(r, {200, {}, content, 100});
+           },
+           Fail(Kind::kNetwork)});
   ASSERT_FALSE(Fetch(cdn, sha));
 
   struct stat st {};
   ASSERT_EQ(::stat(partial.c_str(), &st), 0);
   EXPECT_EQ(st.st_size, 100);
+  EXPECT_LT(static_cast<long long>(st.st_blocks) * 512, 1 << 20);
   // Does this file system reserve at all? Ask it the same way on a scratch file.
   const std::string probe = dir.path() + "/probe";
   const int fd = ::open(probe.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -320,27 +330,27 @@ TEST_F(BlobFetchTest, PartialKeepsItsReceivedSizeWhileTheWholeFileIsReserved) {
   const bool reserves = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 1 << 20) == 0;
   ::close(fd);
   if (reserves) {
-    EXPECT_GE(static_cast<long long>(st.st_blocks) * 512, 1 << 20);
+    EXPECT_GE(reserved_while_fetching, 1 << 20);
   } else {
-    EXPECT_LT(static_cast<long long>(st.st_blocks) * 512, 1 << 20);
+    EXPECT_LT(reserved_while_fetching, 1 << 20);
   }
 }
 
-// A server announcing more than the disk holds gets no reservation: the
-// disk's free blocks are not handed to a file before its bytes arrive.
-TEST_F(BlobFetchTest, ReservationIsOnlyForWhatFitsInTheFreeSpace) {
+// At most half the free space is reserved: the disk's last free blocks are
+// not handed to a file before its bytes arrive.
+TEST_F(BlobFetchTest, ReservationIsAtMostHalfTheFreeSpace) {
   const int fd = ::open(partial.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   ASSERT_GE(fd, 0);
   struct statvfs fs {};
   ASSERT_EQ(::fstatvfs(fd, &fs), 0);
   const auto free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  EXPECT_TRUE(FitsInFreeSpace(fd, 1 << 20));
-  // Halves and doubles: other processes may write while the test runs.
-  EXPECT_TRUE(FitsInFreeSpace(fd, free_bytes / 2));
-  EXPECT_FALSE(FitsInFreeSpace(fd, free_bytes * 2 + 1));
-  EXPECT_FALSE(FitsInFreeSpace(fd, std::uint64_t{1} << 60));  // an exbibyte
+  EXPECT_EQ(ReservableBytes(fd, 1 << 20), std::uint64_t{1} << 20);
+  // Quarters and doubles: other processes may write while the test runs.
+  EXPECT_EQ(ReservableBytes(fd, free_bytes / 4), free_bytes / 4);
+  EXPECT_LE(ReservableBytes(fd, free_bytes * 2 + 1), free_bytes / 2 + (free_bytes / 8));
+  EXPECT_LE(ReservableBytes(fd, std::uint64_t{1} << 60), free_bytes);  // an exbibyte
   ::close(fd);
-  EXPECT_FALSE(FitsInFreeSpace(-1, 1));  // cannot tell: no reservation
+  EXPECT_EQ(ReservableBytes(-1, 1), 0u);  // cannot tell: no reservation
 }
 
 TEST_F(BlobFetchTest, HubForbiddenKeepsTheTokenAdvice) {
@@ -376,6 +386,52 @@ TEST_F(BlobFetchTest, CancelFlagStopsTheTransfer) {
   auto r = Fetch(cdn, sha);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, Kind::kCancelled);
+}
+
+// A wait longer than the cap is not slept: the fetch gives up at once and
+// says how long the server asked for (it used to sleep for a day).
+TEST_F(BlobFetchTest, RetryAfterLongerThanTheCapGivesUpWithoutSleeping) {
+  Answers({Reply(503, {{"Retry-After", "86400"}}), Reply(200, {}, content)});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kServerError);
+  EXPECT_EQ(r.error().retry_after_seconds, 86400);
+  EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("asked to wait 86400 s"));
+  EXPECT_TRUE(clock.sleeps.empty());
+  EXPECT_EQ(seen.size(), 1u);
+}
+
+// Waits the server asks for within the cap are honoured, until together
+// they would pass the deadline: then the fetch gives up instead.
+TEST_F(BlobFetchTest, WaitsTogetherStayWithinTheDeadline) {
+  config.retry.total_deadline = std::chrono::seconds(100);
+  Answers({Reply(503, {{"Retry-After", "40"}})});
+  auto r = Fetch(cdn, sha);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kServerError);
+  EXPECT_EQ(clock.sleeps, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(40),
+                                                                  std::chrono::seconds(40)}));
+  EXPECT_EQ(seen.size(), 3u);
+}
+
+// hubget asks for identity; a body in another encoding is not the file,
+// even when its length matches.
+TEST_F(BlobFetchTest, ContentEncodingOtherThanIdentityIsNotAHubAndNotStored) {
+  const std::string etag = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";  // no sha256 to check
+  for (const std::string encoding : {"gzip", "br", "deflate, gzip", "GZIP"}) {
+    seen.clear();
+    index = 0;
+    Answers({Reply(200, {{"Content-Encoding", encoding}}, content)});
+    auto r = Fetch(cdn, etag);
+    ASSERT_FALSE(r) << encoding;
+    EXPECT_EQ(r.error().kind, Kind::kNotAHub) << encoding;
+    EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("Content-Encoding: " + encoding));
+    EXPECT_FALSE(std::filesystem::exists(partial)) << encoding;
+    EXPECT_EQ(seen.size(), 1u) << encoding;
+    EXPECT_EQ(seen[0].headers.Get("Accept-Encoding"), "identity");
+  }
+  Answers({Reply(200, {{"Content-Encoding", "identity"}}, content)});
+  EXPECT_TRUE(Fetch(cdn, etag));
 }
 
 }  // namespace

@@ -30,6 +30,96 @@ TEST(CacheLayoutTest, RefIsWrittenWithoutTrailingNewline) {
   EXPECT_EQ(cache.ReadRef(repo, "main"), kCommit);
 }
 
+// A revision is a git ref name: one that climbs out of refs/ (or is no ref
+// name at all) is refused, and nothing is written anywhere.
+TEST(CacheLayoutTest, RevisionThatIsNotARefNameIsNeverWritten) {
+  testing::TempDir dir;
+  const std::string root = dir.path() + "/cache";
+  CacheLayout cache(root);
+  const RepoId repo{"org/m", RepoType::kModel};
+  for (const std::string rev : {"../x",
+                                "../../../evil",
+                                "refs/../../x",
+                                "/etc/x",
+                                "a//b",
+                                "-x",
+                                "a.lock",
+                                "a/",
+                                "a.",
+                                "a@{1}",
+                                "@",
+                                "a b",
+                                "a~1",
+                                "a^",
+                                "a:b",
+                                "a?",
+                                "a*",
+                                "a[",
+                                "a\\b",
+                                "a\x1b",
+                                ".hidden",
+                                "a/.b",
+                                ""}) {
+    const Status s = cache.WriteRef(repo, rev, kCommit);
+    ASSERT_FALSE(s) << rev;
+    EXPECT_EQ(s.error().kind, Kind::kInvalidArgument) << rev;
+    EXPECT_EQ(cache.ReadRef(repo, rev), std::nullopt) << rev;
+  }
+  EXPECT_FALSE(fs::exists(dir.path() + "/evil"));
+  EXPECT_FALSE(fs::exists(root + "/models--org--m/x"));
+  EXPECT_FALSE(fs::exists(root + "/models--org--m/refs"));
+}
+
+// What a ref holds comes from X-Repo-Commit or the repo info: a commit id
+// or nothing.
+TEST(CacheLayoutTest, RefContentThatIsNotACommitIsNotAHub) {
+  testing::TempDir dir;
+  CacheLayout cache(dir.path());
+  const Status s = cache.WriteRef({"org/m", RepoType::kModel}, "main", "../../evil");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().kind, Kind::kNotAHub);
+  EXPECT_FALSE(fs::exists(dir.path() + "/models--org--m/refs/main"));
+}
+
+TEST(CacheLayoutTest, RefNamesGitAcceptsAreWritten) {
+  testing::TempDir dir;
+  CacheLayout cache(dir.path());
+  const RepoId repo{"org/m", RepoType::kModel};
+  for (const std::string rev : {"main", "refs/pr/1", "v1.0", "feature/x-y_z", "a.b/c", "ÅÄÖ"}) {
+    ASSERT_TRUE(cache.WriteRef(repo, rev, kCommit)) << rev;
+    EXPECT_EQ(cache.ReadRef(repo, rev), kCommit) << rev;
+  }
+}
+
+TEST(CacheLayoutTest, ContainmentIsLexicalAfterNormalisation) {
+  for (const auto& [root, path] :
+       std::vector<std::pair<std::string, std::string>>{{"/c", "/c/x"},
+                                                        {"/c/", "/c/x"},
+                                                        {"/c", "/c/a/../b"},
+                                                        {"out", "out/a"},
+                                                        {"cache/x/..", "cache/y"},
+                                                        {"/c", "/c//x/./y"},
+                                                        {".", "./a"},
+                                                        {"/", "/a"}}) {
+    EXPECT_TRUE(CheckContained(root, path)) << root << " " << path;
+  }
+  for (const auto& [root, path] :
+       std::vector<std::pair<std::string, std::string>>{{"/c", "/c"},
+                                                        {"/c", "/c/"},
+                                                        {"/c", "/c/../x"},
+                                                        {"/c", "/cx/y"},
+                                                        {"/c", "/"},
+                                                        {"/c", "/c/a/../../x"},
+                                                        {"out", "out/../b"},
+                                                        {"out", "/out/a"},
+                                                        {"/c", "c/x"}}) {
+    const Status s = CheckContained(root, path);
+    ASSERT_FALSE(s) << root << " " << path;
+    EXPECT_EQ(s.error().kind, Kind::kInvalidArgument);
+    EXPECT_NE(s.error().detail.find("'" + path + "'"), std::string::npos) << s.error().detail;
+  }
+}
+
 TEST(CacheLayoutTest, PullRequestRefLivesUnderRefsRefs) {
   testing::TempDir dir;
   CacheLayout cache(dir.path());

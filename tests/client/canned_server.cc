@@ -12,7 +12,10 @@
 namespace hubget::testing {
 
 CannedServer::CannedServer(std::string response, int max_requests)
-    : response_(std::move(response)), max_requests_(max_requests) {
+    : CannedServer(Handler([response](const std::string&) { return response; }), max_requests) {}
+
+CannedServer::CannedServer(Handler handler, int max_requests)
+    : handler_(std::move(handler)), max_requests_(max_requests) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -36,6 +39,13 @@ CannedServer::~CannedServer() {
 
 std::string CannedServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
+std::vector<std::string> CannedServer::request_lines() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return lines_;
+}
+
+std::string MethodOf(const std::string& request) { return request.substr(0, request.find(' ')); }
+
 void CannedServer::Serve() {
   while (!stop_ && served_ < max_requests_) {
     pollfd p{listen_fd_, POLLIN, 0};
@@ -51,12 +61,17 @@ void CannedServer::Serve() {
       if (n <= 0) break;
       request.append(buf, static_cast<std::size_t>(n));
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      lines_.push_back(request.substr(0, request.find("\r\n")));
+    }
     // Counted before the answer goes out: a client that has its answer may
     // exit, and the test read served(), before this thread runs again.
     ++served_;
+    const std::string response = handler_(request);
     std::size_t sent = 0;
-    while (sent < response_.size()) {
-      const ssize_t n = ::send(fd, response_.data() + sent, response_.size() - sent, MSG_NOSIGNAL);
+    while (sent < response.size()) {
+      const ssize_t n = ::send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
       if (n <= 0) break;
       sent += static_cast<std::size_t>(n);
     }

@@ -338,7 +338,7 @@ TEST_F(CliTest, DoctorWithAGoodTokenPasses) {
 
 // Server text is bytes: one byte that is not UTF-8 in X-Error-Message used
 // to end the process (json::dump threw). --json still prints its object,
-// the byte as U+FFFD.
+// the bytes shown escaped (printable.h).
 TEST_F(CliTest, JsonErrorSurvivesAHeaderThatIsNotUtf8) {
   testing::CannedServer bad(
       "HTTP/1.1 401 Unauthorized\r\nX-Error-Code: RepoNotFound\r\n"
@@ -351,7 +351,7 @@ TEST_F(CliTest, JsonErrorSurvivesAHeaderThatIsNotUtf8) {
   EXPECT_LT(r.exit_code, 128) << "killed by a signal? stderr: " << r.err;
   const json j = LastJson(r);
   EXPECT_EQ(j.value("ok", true), false);
-  EXPECT_THAT(j.value("message", ""), HasSubstr("Repository not found \xef\xbf\xbd"));
+  EXPECT_THAT(j.value("message", ""), HasSubstr("Repository not found \\xff\\xfe here"));
 }
 
 // --- offline ------------------------------------------------------------

@@ -95,5 +95,22 @@ TEST_F(ErrorMappingTest, KindNamesAreStable) {
   EXPECT_STREQ(KindName(Kind::kNotAHub), "not_a_hub");
 }
 
+// Server text is shown, never obeyed: control characters (C0, DEL, C1)
+// and bytes that are not UTF-8 become visible escapes.
+TEST_F(ErrorMappingTest, ControlCharactersFromTheServerAreEscapedInTheMessage) {
+  Error e = Map(404,
+                {{"X-Error-Code", "RepoNotFound"},
+                 {"X-Error-Message", "Repository \x1b]0;pwned\x07\x1b[2J\r\x7f\xc2\x9b\xff x"},
+                 {"X-Request-Id", "id\x1b[1m"}},
+                false);
+  const std::string m = e.Message();
+  EXPECT_THAT(m, HasSubstr("Repository \\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x7f\\u009b\\xff x"));
+  EXPECT_THAT(m, HasSubstr("(Request ID: id\\x1b[1m)"));
+  for (const char c : m) {
+    const auto u = static_cast<unsigned char>(c);
+    EXPECT_FALSE(u < 0x20 || u == 0x7f) << "control byte " << static_cast<int>(u) << " in " << m;
+  }
+}
+
 }  // namespace
 }  // namespace hubget

@@ -1,7 +1,10 @@
 // The .incomplete file any fetcher grows: resume point kept and re-hashed,
 // appends bounded by the expected size, verify, finalize, discard, and no
 // empty file left behind.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -135,6 +138,59 @@ TEST_F(PartialFileTest, DiscardRemovesTheFile) {
   f->Discard();
   f.reset();
   EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+// A server that announces 1 GiB gets no 1 GiB of disk before it has sent a
+// byte: the reservation is a bounded share ahead of the data.
+TEST_F(PartialFileTest, ReservationAheadOfTheDataIsBounded) {
+  constexpr std::uint64_t kAnnounced = std::uint64_t{1} << 30;
+  auto f = PartialFile::Open(path, {kAnnounced, ""});
+  ASSERT_TRUE(f) << f.error().Message();
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 0);
+  EXPECT_LE(static_cast<std::uint64_t>(st.st_blocks) * 512, std::uint64_t{64} << 20);
+}
+
+// The reservation grows with the data: a stretch ahead of it, asked for
+// again once the data has used half of it.
+TEST_F(PartialFileTest, ReservationGrowsWithTheData) {
+  constexpr std::uint64_t kAhead = 1 << 20;
+  auto f = PartialFile::Open(path, {std::uint64_t{64} << 20, "", kAhead});
+  ASSERT_TRUE(f) << f.error().Message();
+  auto reserved = [&] {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0);
+    return static_cast<std::uint64_t>(st.st_blocks) * 512;
+  };
+  const std::uint64_t at_open = reserved();
+  if (at_open < kAhead) GTEST_SKIP() << "this file system does not reserve (fallocate)";
+  EXPECT_LT(at_open, 2 * kAhead);
+  const std::string chunk(256 << 10, 'x');
+  for (int i = 0; i < 12; ++i) Append(**f, chunk);  // 3 MiB
+  ASSERT_TRUE((*f)->Flush());
+  EXPECT_GE(reserved(), 3 * kAhead + kAhead / 2);
+  EXPECT_LT(reserved(), 5 * kAhead);
+}
+
+// A run killed mid-download (no destructor) leaves its reservation; the
+// next Open gives it back before resuming.
+TEST_F(PartialFileTest, OpenGivesBackWhatAKilledRunReserved) {
+  WriteFile(path, "0123");
+  {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    const bool reserves = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 8 << 20) == 0;
+    ::close(fd);
+    if (!reserves) GTEST_SKIP() << "this file system does not reserve (fallocate)";
+  }
+  auto f = PartialFile::Open(path, {std::uint64_t{64} << 20, "", 1 << 20});
+  ASSERT_TRUE(f) << f.error().Message();
+  EXPECT_EQ((*f)->size(), 4u);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 4);
+  EXPECT_LT(static_cast<std::uint64_t>(st.st_blocks) * 512, std::uint64_t{3} << 20);
 }
 
 TEST_F(PartialFileTest, UnopenablePathIsAnIoError) {

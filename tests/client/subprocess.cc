@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +104,99 @@ ProcessResult Run(const std::vector<std::string>& argv,
   ProcessResult r;
   Child child(argv, env, scratch_dir);
   EXPECT_TRUE(child.Wait(std::chrono::seconds(60), &r));
+  return r;
+}
+
+namespace {
+
+// The child side of RunWithFileSizeLimit: only async-signal-safe calls
+// between fork and exec (the parent has threads).
+[[noreturn]] void ExecLimited(char* const* argv, char* const* envp, int out_fd, int err_fd,
+                              long long max_file_bytes) {
+  const int null_fd = ::open("/dev/null", O_RDONLY);
+  if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) {
+    ::_exit(126);
+  }
+  const rlimit limit{static_cast<rlim_t>(max_file_bytes), static_cast<rlim_t>(max_file_bytes)};
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  if (::setrlimit(RLIMIT_FSIZE, &limit) != 0 || ::sigaction(SIGXFSZ, &ignore, nullptr) != 0) {
+    ::_exit(126);
+  }
+  ::execve(argv[0], argv, envp);
+  ::_exit(127);
+}
+
+// Reads both pipes until both are closed or `deadline` passes; false on
+// the deadline.
+bool DrainUntilClosed(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline,
+                      ProcessResult* result) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&result->out, &result->err};
+  int open_fds = 2;
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    const int rc = ::poll(fds, 2, static_cast<int>(left.count()));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc <= 0) return false;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      fds[i].fd = -1;  // closed (or broken): poll ignores negative fds
+      --open_fds;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ProcessResult RunWithFileSizeLimit(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env,
+                                   long long max_file_bytes) {
+  ProcessResult r;
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : env_strings) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return r;
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return r;
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) ExecLimited(cargv.data(), cenv.data(), out[1], err[1], max_file_bytes);
+  ::close(out[1]);
+  ::close(err[1]);
+  const bool drained =
+      pid > 0 && DrainUntilClosed(out[0], err[0],
+                                  std::chrono::steady_clock::now() + std::chrono::seconds(60), &r);
+  ::close(out[0]);
+  ::close(err[0]);
+  if (pid <= 0) {
+    ADD_FAILURE() << "fork failed: " << std::strerror(errno);
+    return r;
+  }
+  if (!drained) {
+    ::kill(pid, SIGKILL);
+    ADD_FAILURE() << "the child still ran after 60 s; stderr:\n" << r.err;
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = drained ? ExitCodeOf(status) : -1;
   return r;
 }
 

@@ -1,7 +1,8 @@
 // Runs a program as a child process with an explicit environment (nothing
 // inherited), its stdout and stderr captured to files, and waits with a
 // deadline: a hung child is killed and reported, never waited on forever.
-// For the process-level tests of the hubget binary.
+// For the process-level tests of the hubget binary; one variant runs the
+// child under a file-size limit (a disk that fills up).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -45,5 +46,13 @@ class Child {
 // Start, wait (60 s at most) and collect.
 ProcessResult Run(const std::vector<std::string>& argv,
                   const std::map<std::string, std::string>& env, const std::string& scratch_dir);
+
+// As Run, with the child's RLIMIT_FSIZE set to `max_file_bytes` and SIGXFSZ
+// ignored: every write that would make a file larger fails with EFBIG, as on
+// a full disk, without root or a loop device. Its stdout and stderr are
+// pipes (a file would be cut by the same limit), read until it exits.
+ProcessResult RunWithFileSizeLimit(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env,
+                                   long long max_file_bytes);
 
 }  // namespace hubget::testing

@@ -42,6 +42,29 @@ TEST(UrlTest, RelativeLocationKeepsItsQuery) {
   EXPECT_EQ(*ResolveLocation("https://hub.test/a", "//cdn.test/x"), "https://cdn.test/x");
 }
 
+// Only http(s) comes out of the resolver: another scheme is refused, and so
+// is an absolute URL that lost part of its scheme ("http//h/x", "http:/x"),
+// which would otherwise read as a relative path.
+TEST(UrlTest, LocationOfAnotherSchemeOrAMalformedAbsoluteOneDoesNotResolve) {
+  const std::string base = "https://hub.test/org/m/resolve/main/f.bin";
+  for (const std::string loc :
+       {"file:///etc/passwd", "file://localhost/etc/passwd", "gopher://127.0.0.1:70/_x",
+        "dict://127.0.0.1:2628/d:x", "ftp://cdn.test/x", "javascript:alert(1)", "data:,x",
+        "http//cdn.test/x", "https//cdn.test/x", "HTTP//cdn.test/x", "http:/x", "https:x",
+        "https://", "https:///x", "http://:80/x", "http://cdn .test/x", "//cdn .test/x"}) {
+    EXPECT_EQ(ResolveLocation(base, loc), std::nullopt) << loc;
+  }
+}
+
+TEST(UrlTest, RawSpacesInALocationArePercentEncoded) {
+  const std::string base = "https://hub.test/org/m/resolve/main/f.bin";
+  EXPECT_EQ(ResolveLocation(base, "https://cdn.test/a b/c d?x=1 2"),
+            "https://cdn.test/a%20b/c%20d?x=1%202");
+  EXPECT_EQ(ResolveLocation(base, "/a b"), "https://hub.test/a%20b");
+  EXPECT_EQ(ResolveLocation(base, "x y"), "https://hub.test/org/m/resolve/main/x%20y");
+  EXPECT_EQ(ResolveLocation(base, "HTTPS://cdn.test/x"), "HTTPS://cdn.test/x");
+}
+
 TEST(UrlTest, ParseKeepsPortAndTarget) {
   auto u = ParseUrl("http://127.0.0.2:9000/p/q?x=1#frag");
   ASSERT_TRUE(u);

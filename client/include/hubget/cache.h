@@ -45,9 +45,11 @@ class CacheLayout {
   std::string LockPath(const RepoId& repo, const std::string& etag) const;
   std::string TreePath(const RepoId& repo, const std::string& commit) const;
 
-  // refs/<rev> content, or nullopt.
+  // refs/<rev> content, or nullopt (also for a revision that is no ref name).
   std::optional<std::string> ReadRef(const RepoId& repo, const std::string& revision) const;
-  // Atomic (tmp + rename), no trailing newline, skipped when unchanged.
+  // Atomic (tmp + rename), no trailing newline, skipped when unchanged. A
+  // revision that is no ref name (ValidateRefName) is kInvalidArgument, a
+  // commit that is no 40-hex id kNotAHub; nothing is written then.
   Status WriteRef(const RepoId& repo, const std::string& revision, const std::string& commit) const;
   // The commit a revision points at in the cache: the revision itself when
   // it is a sha, else refs/<rev>.
@@ -60,6 +62,8 @@ class CacheLayout {
   Status LinkSnapshot(const RepoId& repo, const std::string& commit, const std::string& path,
                       const std::string& etag) const;
   Status MarkNoExist(const RepoId& repo, const std::string& commit, const std::string& path) const;
+  // Atomic (tmp + rename), as every file below that has content: on a full
+  // disk the write fails (kIo) and leaves nothing under the final name.
   Status EnsureCacheDirTag() const;
   // trees/<commit>.json content, or nullopt.
   std::optional<std::string> ReadTree(const RepoId& repo, const std::string& commit) const;
@@ -90,7 +94,8 @@ class LocalDirLayout {
 
   // The metadata file's commit and etag lines, or nullopt.
   std::optional<Metadata> ReadMetadata(const std::string& path) const;
-  // commit, etag and the current time, one per line, as huggingface_hub.
+  // commit, etag and the current time, one per line, as huggingface_hub;
+  // atomic (tmp + rename).
   Status WriteMetadata(const std::string& path, const std::string& commit,
                        const std::string& etag) const;
 
@@ -100,6 +105,12 @@ class LocalDirLayout {
 
 // mkdir -p.
 Status MakeDirs(const std::string& dir);
+// The last line of defence of every write: `path`, once normalised
+// lexically ("a/../b" is "b"), names something strictly inside `root`
+// (normalised the same way); else kInvalidArgument naming both. The names
+// that make up cache paths are checked before (repo id, file path, ref
+// name, ETag, commit); this catches whatever they may miss.
+Status CheckContained(const std::string& root, const std::string& path);
 // Strips W/ and quotes like huggingface_hub: W/"abc" -> abc.
 std::string NormalizeEtag(const std::string& etag);
 

@@ -29,6 +29,14 @@ Status ValidateRepoId(const std::string& id);
 // letters: a path from the command line or from the server's tree listing.
 Status ValidateRepoPath(const std::string& path);
 
+// A branch, tag or other revision name, checked as `git check-ref-format
+// --allow-onelevel` does (plus no leading '-', as for a branch): no '..',
+// '//', '@{', leading or trailing '/', trailing '.', a component that
+// begins with '.' or ends with '.lock', control characters, space,
+// '~^:?*[\', nor "@" alone. "main", "v1.0" and "refs/pr/1" pass; "../x"
+// does not. It becomes refs/<revision> in the cache.
+Status ValidateRefName(const std::string& revision);
+
 // 40 lower-case hex characters.
 bool IsCommitSha(const std::string& revision);
 

@@ -54,7 +54,7 @@ struct Error {
   std::string detail;            // free text: missing header, sizes, errno text
   TokenSource token_source;      // where the token that was sent came from
   std::string token_hint;        // last 4 characters of that token, or ""
-  int retry_after_seconds = -1;  // for rate_limited, when known
+  int retry_after_seconds = -1;  // the wait a 408/429/5xx asked for, when known
   // Which hop of a multi-step download failed ("Xet token exchange"); the
   // message starts with it.
   std::string step;
@@ -63,7 +63,8 @@ struct Error {
   // token). Like the rest, never contains a token.
   std::string text;
 
-  // The actionable, single-paragraph explanation. Never contains a token.
+  // The actionable, single-paragraph explanation. Never contains a token,
+  // nor a control character: server text in it is escaped (printable.h).
   std::string Message() const;
 };
 

@@ -1,6 +1,6 @@
 // The retry policy, apart from the transport: which failures are transient,
 // how long to wait (exponential backoff or the server's Retry-After), and
-// when to give up (retry count or total deadline).
+// when to give up (retry count, a wait past the cap, or the total deadline).
 #pragma once
 
 #include <chrono>
@@ -13,7 +13,13 @@ struct RetryPolicy {
   int max_retries = 5;                        // attempts = max_retries + 1
   std::chrono::milliseconds base_wait{1000};  // 1, 2, 4, 8, 8 s
   std::chrono::milliseconds max_wait{8000};
-  std::chrono::milliseconds total_deadline{300000};  // across all attempts of one call
+  // Across all attempts of one call (HEAD, API); for a body GET, which may
+  // rightly take hours, across the waits between its attempts.
+  std::chrono::milliseconds total_deadline{300000};
+  // The longest wait a server may ask for (Retry-After, a 429's RateLimit
+  // reset) that hubget sleeps; one that asks for longer ends the retries at
+  // once, and the error reports the wait.
+  std::chrono::milliseconds max_server_wait{60000};
   int max_stalls = 5;  // mid-stream failures without progress before giving up
 
   static RetryPolicy None() {

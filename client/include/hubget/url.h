@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "hubget/result.h"
+
 namespace hubget {
 
 struct Url {
@@ -26,10 +28,16 @@ std::optional<Url> ParseUrl(const std::string& text);
 // Same scheme, host and port. Unparseable URLs are never the same origin.
 bool SameOrigin(const std::string& a, const std::string& b);
 
-// Resolves a Location header value against the URL that returned it:
-// absolute, scheme-relative, absolute-path or relative-path references.
-// The Location's query is kept. nullopt when the base does not parse or the
-// result would not (a scheme-relative "//" with no usable host).
+// Resolves a Location (or Link) value against the URL that returned it:
+// absolute, scheme-relative, absolute-path or relative-path references, the
+// reference's query kept, raw spaces and non-ASCII bytes percent-encoded.
+// Only http(s) comes out. Refused, with a detail that starts with the quoted
+// value: another scheme (kHttp, naming it: file, gopher, dict, ftp, ...); a
+// malformed absolute URL ("http//h/x", "http:/x", "https://", a space in the
+// host), a scheme-relative one without a usable host, or a control character
+// (kNotAHub); a base that does not parse (kInvalidArgument).
+Result<std::string> ResolveHttpLocation(const std::string& base, const std::string& location);
+// The same, nullopt for any refusal.
 std::optional<std::string> ResolveLocation(const std::string& base, const std::string& location);
 
 // Python's urllib.parse.quote(s, safe=""): everything but [A-Za-z0-9_.~-].

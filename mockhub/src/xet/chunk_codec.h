@@ -14,7 +14,7 @@
 namespace mockhub::xet {
 
 inline constexpr std::size_t kChunkHeaderSize = 8;
-inline constexpr std::size_t kMaxChunkSize = 128 * 1024;
+inline constexpr std::size_t kMaxChunkSize = std::size_t{128} * 1024;
 
 enum class Scheme : std::uint8_t { kNone = 0, kLz4 = 1, kBg4Lz4 = 2 };
 

@@ -91,7 +91,7 @@ struct XetIndex::XorbSpec {
       const std::uint64_t skip = off - Start(c);
       const std::size_t take =
           static_cast<std::size_t>(std::min<std::uint64_t>(n, chunk.size() - skip));
-      std::memcpy(out, chunk.data() + skip, take);
+      std::copy_n(chunk.data() + skip, take, out);
       out += take;
       n -= take;
       off += take;
