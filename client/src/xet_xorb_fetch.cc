@@ -1,6 +1,7 @@
 // The xorb range GET with its retries. See xet_xorb_fetch.h.
 #include "xet_xorb_fetch.h"
 
+#include <cctype>
 #include <optional>
 
 #include "redirects.h"
@@ -9,6 +10,21 @@ namespace hubget {
 namespace {
 
 bool Set(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
+
+// hubget asks for identity: encoded bytes are not the chunk stream.
+std::optional<Error> EncodingError(const HttpResponse& head) {
+  std::string encoding = head.headers.Get("Content-Encoding");
+  for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto b = encoding.find_first_not_of(" \t");
+  if (b == std::string::npos ||
+      encoding.substr(b, encoding.find_last_not_of(" \t") - b + 1) == "identity") {
+    return std::nullopt;
+  }
+  return MakeError(Kind::kNotAHub, "the " + std::to_string(head.status) +
+                                       " answer to a xorb range GET has Content-Encoding: " +
+                                       head.headers.Get("Content-Encoding") +
+                                       " though hubget asked for identity");
+}
 
 class XorbGet {
  public:
@@ -63,6 +79,8 @@ XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
                   "bytes=" + std::to_string(bytes.start) + "-" + std::to_string(bytes.end));
   std::uint64_t skip = 0;  // a 200 is the whole xorb: drop what precedes the range
   req.on_head = [&](const HttpResponse& head) {
+    if (head.status == 200 || head.status == 206) s.error = EncodingError(head);
+    if (s.error) return true;  // refused by on_body at once
     if (head.status == 206) {
       const ContentRange cr = ParseContentRange(head.headers.Get("Content-Range"));
       s.misplaced = cr.start < 0 || static_cast<std::uint64_t>(cr.start) != bytes.start;
@@ -75,7 +93,7 @@ XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
     return true;
   };
   req.on_body = [&](const char* data, std::size_t n) {
-    if (s.misplaced || Set(control_.stop) || Cancelled()) return false;
+    if (s.error || s.misplaced || Set(control_.stop) || Cancelled()) return false;
     const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(skip, n));
     skip -= k;
     if (n == k) return true;

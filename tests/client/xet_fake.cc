@@ -247,6 +247,7 @@ RouteReply XetFake::ServeXorb(const RouteRequest& r, int index) {
       reply.body[x.offsets[k] - first + 4] = '\xb1';  // the scheme byte: 177
     }
   }
+  if (gzip_xorbs) reply.headers.push_back({"Content-Encoding", "gzip"});
   if (cut_xorb_gets > 0) {
     --cut_xorb_gets;
     reply.cut_after = reply.body.size() / 2;

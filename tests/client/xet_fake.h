@@ -57,6 +57,7 @@ class XetFake {
   std::atomic<int> token_status{200};          // the token route answers this (401 says invalid)
   std::atomic<int> corrupt_scheme_chunk{-1};   // this chunk's header says scheme 177
   std::atomic<long long> unpacked_delta{0};    // added to every term's unpacked_length
+  std::atomic<bool> gzip_xorbs{false};         // xorb answers say Content-Encoding: gzip
   std::atomic<int> clock_step{0};              // seconds the clock moves after each reconstruction
   std::atomic<int> hold_first_xorb{0};         // xorb 0's answer waits until xorbs 1..N were asked
   std::atomic<bool> held_until_others{false};  // ... and they were (not the 10 s fallback)

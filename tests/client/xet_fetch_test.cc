@@ -231,6 +231,14 @@ TEST_F(XetFetchTest, ATermOfTheWrongLengthIsAnIntegrityError) {
               HasSubstr("decoded to 4000 bytes, expected its unpacked_length 4001"));
 }
 
+TEST_F(XetFetchTest, AnEncodedXorbRangeIsRefused) {
+  fake->gzip_xorbs = true;
+  auto r = Download();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kNotAHub);
+  EXPECT_THAT(r.error().Message(), HasSubstr("Content-Encoding: gzip"));
+}
+
 TEST_F(XetFetchTest, RangesFetchedInParallelAreWrittenInOrder) {
   fake->hold_first_xorb = 3;  // xorb 0 answers only once xorbs 1-3 were asked
   auto r = Download();
