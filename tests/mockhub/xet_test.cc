@@ -126,6 +126,49 @@ TEST(XetIndexTest, CompressionSchemesAreWhatTheWorldAsked) {
   EXPECT_NE(schemes("text.txt"), 1 << 0);
 }
 
+// The mock does not LZ4-encode synthetic chunks (uniformly random bytes):
+// it writes the frame of uncompressed blocks that liblz4 writes for them,
+// whose size is arithmetic. This checks the two are byte for byte the same,
+// for one- and two-block chunks, LZ4 and BG4.
+TEST(XetIndexTest, SyntheticChunksAreTheFramesLiblz4WritesForThem) {
+  for (const char* chunk_size : {"65536", "131072"}) {
+    World w = Load(std::string(R"({"xet": {"chunk_size": )") + chunk_size +
+                   R"(}, "repos": {"a/b": {"files": {
+        "lz4.bin": {"size": 300000, "seed": 3, "storage": "xet", "compression": "lz4"},
+        "bg4.bin": {"size": 300000, "seed": 3, "storage": "xet", "compression": "bg4"}}}}})");
+    for (const std::string path : {"lz4.bin", "bg4.bin"}) {
+      const RepoFile& f = FileOf(w, "a/b", path);
+      auto r = w.xet->Reconstruct(XetIndex::FileHash(f, w.options.xet), 0, UINT64_MAX);
+      ASSERT_TRUE(r);
+      std::uint64_t file_at = 0;
+      for (const auto& t : r->terms) {
+        std::string stream(t.byte_end - t.byte_start + 1, '\0');
+        w.xet->Xorb(t.xorb)->Read(t.byte_start, stream.data(), stream.size());
+        for (std::size_t at = 0; at < stream.size();) {
+          const std::size_t clen = xettest::Le24(stream, at + 1),
+                            ulen = xettest::Le24(stream, at + 5);
+          std::string plain(ulen, '\0');
+          f.content->Read(file_at, plain.data(), plain.size());
+          if (path == "bg4.bin") {
+            std::string grouped;
+            for (std::size_t g = 0; g < 4; ++g)
+              for (std::size_t i = g; i < plain.size(); i += 4) grouped.push_back(plain[i]);
+            plain = grouped;
+          }
+          std::string frame(LZ4F_compressFrameBound(plain.size(), nullptr), '\0');
+          frame.resize(
+              LZ4F_compressFrame(frame.data(), frame.size(), plain.data(), plain.size(), nullptr));
+          EXPECT_EQ(stream.substr(at + 8, clen), frame)
+              << path << " chunk at " << file_at << ", chunk size " << chunk_size;
+          at += 8 + clen;
+          file_at += ulen;
+        }
+      }
+      EXPECT_EQ(file_at, 300000u);
+    }
+  }
+}
+
 TEST(XetIndexTest, ATenGibFileIsIndexedAndReconstructedWithoutReadingIt) {
   World w = Load(R"({"repos": {"a/b": {"files": {
       "huge.bin": {"size": 10737418240, "seed": 9, "storage": "xet"}}}}})");

@@ -3,6 +3,7 @@
 
 #include <lz4frame.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace mockhub::xet {
@@ -36,6 +37,38 @@ std::string Lz4Frame(std::string_view data) {
       LZ4F_compressFrame(out.data(), out.size(), data.data(), data.size(), nullptr);
   if (LZ4F_isError(n)) return {};
   out.resize(n);
+  return out;
+}
+
+// LZ4 frames of uncompressed blocks (LZ4 frame format: a block size with its
+// high bit set means the block is stored as is), with the frame header that
+// liblz4 writes for the default preferences: 64 KiB blocks, no checksums.
+constexpr std::size_t kLz4BlockSize = 64 * 1024;
+
+// liblz4 marks a frame that fits one block as having independent blocks and a
+// longer one as linked, so the header depends on the size class; both are
+// taken from liblz4 itself ("" when it wrote something unexpected).
+const std::string& Lz4FrameHeader(std::size_t n) {
+  static const std::string kOneBlock = [] {
+    const std::string f = Lz4Frame("");  // header (7 bytes) + end mark (4 bytes)
+    return f.size() == 11 ? f.substr(0, 7) : std::string();
+  }();
+  static const std::string kLinked = [] {
+    const std::string f = Lz4Frame(std::string(kLz4BlockSize + 1, '\0'));
+    return f.size() > 7 ? f.substr(0, 7) : std::string();
+  }();
+  return n <= kLz4BlockSize ? kOneBlock : kLinked;
+}
+
+std::string StoredLz4Frame(std::string_view data) {
+  std::string out = Lz4FrameHeader(data.size());
+  for (std::size_t at = 0; at < data.size(); at += kLz4BlockSize) {
+    const std::size_t n = std::min(kLz4BlockSize, data.size() - at);
+    const std::uint32_t size = static_cast<std::uint32_t>(n) | 0x80000000u;
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((size >> (8 * i)) & 0xff));
+    out.append(data.substr(at, n));
+  }
+  out.append(4, '\0');  // end mark
   return out;
 }
 
@@ -84,9 +117,25 @@ std::string Bg4Split(std::string_view data) {
   return out;
 }
 
+std::size_t EncodedSizeWithoutEncoding(std::size_t n, XetCompression compression,
+                                       bool compressible) {
+  if (compression == XetCompression::kNone) return kChunkHeaderSize + n;
+  if (compressible) return 0;
+  if (compression == XetCompression::kAuto) return kChunkHeaderSize + n;
+  if (Lz4FrameHeader(n).empty()) return 0;
+  const std::size_t blocks = (n + kLz4BlockSize - 1) / kLz4BlockSize;
+  return kChunkHeaderSize + Lz4FrameHeader(n).size() + 4 * blocks + n + 4;
+}
+
 std::string EncodeChunk(std::string_view data, XetCompression compression, bool compressible) {
   std::string payload;
   Scheme scheme = Scheme::kNone;
+  if (!compressible && !Lz4FrameHeader(data.size()).empty() &&
+      (compression == XetCompression::kLz4 || compression == XetCompression::kBg4)) {
+    const bool bg4 = compression == XetCompression::kBg4;
+    payload = StoredLz4Frame(bg4 ? Bg4Split(data) : std::string(data));
+    return Header(payload.size(), bg4 ? Scheme::kBg4Lz4 : Scheme::kLz4, data.size()) + payload;
+  }
   switch (compression) {
     case XetCompression::kNone:
       break;

@@ -19,10 +19,18 @@ inline constexpr std::size_t kMaxChunkSize = std::size_t{128} * 1024;
 enum class Scheme : std::uint8_t { kNone = 0, kLz4 = 1, kBg4Lz4 = 2 };
 
 // One serialized chunk of `data` (at most kMaxChunkSize bytes). kAuto keeps
-// the smallest of LZ4 and BG4 where it shrinks the chunk, else raw; with
+// the smallest of LZ4 and BG4 where it shrinks the chunk, else raw. With
 // `compressible` false (synthetic bytes, uniformly random by construction)
-// auto stores raw without trying, which is what trying would conclude.
+// nothing is tried: auto stores raw, and lz4 / bg4 write the LZ4 frame of
+// uncompressed blocks that liblz4 itself writes for incompressible input
+// (tests/mockhub/xet_test.cc checks they are byte for byte the same), whose
+// size is arithmetic.
 std::string EncodeChunk(std::string_view data, XetCompression compression, bool compressible);
+
+// The serialized size EncodeChunk gives `n` bytes, when it is known without
+// encoding (raw chunks, incompressible ones); 0 when it takes encoding.
+std::size_t EncodedSizeWithoutEncoding(std::size_t n, XetCompression compression,
+                                       bool compressible);
 
 // BG4: byte i goes to group i % 4; the groups are concatenated.
 std::string Bg4Split(std::string_view data);

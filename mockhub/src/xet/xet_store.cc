@@ -55,13 +55,13 @@ struct XetIndex::XorbSpec {
     return xet::EncodeChunk(bytes, compression, compressible);
   }
 
-  // Serialized bytes of chunks [0, c].
+  // Serialized bytes of chunks [0, c]: arithmetic when every chunk's size is
+  // known without encoding (every chunk but the last is full-size).
   std::uint64_t End(std::uint32_t c) const {
-    if (compression == XetCompression::kNone ||
-        (compression == XetCompression::kAuto && !compressible)) {
-      return static_cast<std::uint64_t>(c) * (chunk_size + xet::kChunkHeaderSize) +
-             xet::kChunkHeaderSize + ChunkLen(c);
-    }
+    const std::size_t full = xet::EncodedSizeWithoutEncoding(chunk_size, compression, compressible);
+    const std::size_t mine =
+        xet::EncodedSizeWithoutEncoding(ChunkLen(c), compression, compressible);
+    if (full != 0 && mine != 0) return static_cast<std::uint64_t>(c) * full + mine;
     std::lock_guard<std::mutex> lock(mu);
     while (ends.size() <= c) {
       const std::uint64_t before = ends.empty() ? 0 : ends.back();
