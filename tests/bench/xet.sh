@@ -347,7 +347,7 @@ if [[ $WANT_AB -eq 1 ]]; then
   NOTES+=("hubget rounds (s): Xet $(rounds_of xet); LFS $(rounds_of lfs); bridge $(rounds_of bridge)")
   NOTES+=("CPU in the best round (user+sys s): hubget Xet $(calc "$XET_U + $XET_SY") (mockhub $XET_M), hubget LFS $(calc "$LFS_U + $LFS_SY") (mockhub $LFS_M), bridge $(calc "$BR_U + $BR_SY") (mockhub $BR_M)")
   NOTES+=("hubget max RSS: Xet $(calc "$XET_RSS / 1024" 1) MiB, LFS $(calc "$LFS_RSS / 1024" 1) MiB")
-  NOTES+=("warm-up, not counted: the first Xet download after start-up took $FIRST_XET s (mockhub CPU $FIRST_XET_MOCK s: it compresses each xorb when first asked for); the first HEAD of the LFS file $LFS_HEAD_S s (its lazy sha256)")
+  NOTES+=("warm-up, not counted: the first Xet download after start-up took $FIRST_XET s (mockhub CPU $FIRST_XET_MOCK s); the first HEAD of the LFS file $LFS_HEAD_S s (its lazy sha256)")
 fi
 
 # ---------------------------------------------------------------- C
