@@ -49,6 +49,42 @@ std::size_t ReadRevision(const std::vector<std::string>& segs, std::size_t i, Ro
   return i + 1;
 }
 
+// /api/{types}/{repo...}[/revision/{rev} | /paths-info[/{rev}] |
+// /xet-read-token/{rev} | /tree/{rev}[/{path}]]. False: no such API route.
+bool ParseApiRoute(const std::vector<std::string>& s, Route& r) {
+  auto type = ParseRepoTypePlural(s[1]);
+  if (!type) return false;
+  r.type = *type;
+  std::size_t n = (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree" || s[3] == "paths-info" ||
+                                     s[3] == "xet-read-token"))
+                      ? 1
+                      : 2;
+  if (2 + n > s.size()) return false;
+  r.repo_first = 2;
+  r.repo_count = n;
+  std::size_t i = 2 + n;
+  if (i == s.size()) {
+    r.kind = RouteKind::kApiRepo;
+  } else if (s[i] == "revision" && i + 1 < s.size()) {
+    r.kind = RouteKind::kApiRepo;
+    if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
+  } else if (s[i] == "paths-info") {
+    r.kind = RouteKind::kPathsInfo;
+    if (i + 1 < s.size() && ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
+  } else if (s[i] == "xet-read-token" && i + 1 < s.size()) {
+    r.kind = RouteKind::kXetReadToken;
+    if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
+  } else if (s[i] == "tree" && i + 1 < s.size()) {
+    r.kind = RouteKind::kApiTree;
+    std::size_t next = ReadRevision(s, i + 1, r);
+    r.path = JoinDecoded(s, next, r.bad_encoding);
+    while (!r.path.empty() && r.path.back() == '/') r.path.pop_back();
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Route ParseRoute(const Target& t) {
@@ -72,36 +108,7 @@ Route ParseRoute(const Target& t) {
     r.revision = s[3 + n];
     r.path = JoinDecoded(s, 3 + n + 1, r.bad_encoding);
   } else if (s.size() >= 3 && s[0] == "api") {
-    auto type = ParseRepoTypePlural(s[1]);
-    if (!type) return r;
-    r.type = *type;
-    std::size_t n = (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree" ||
-                                       s[3] == "paths-info" || s[3] == "xet-read-token"))
-                        ? 1
-                        : 2;
-    if (2 + n > s.size()) return r;
-    r.repo_first = 2;
-    r.repo_count = n;
-    std::size_t i = 2 + n;
-    if (i == s.size()) {
-      r.kind = RouteKind::kApiRepo;
-    } else if (s[i] == "revision" && i + 1 < s.size()) {
-      r.kind = RouteKind::kApiRepo;
-      if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
-    } else if (s[i] == "paths-info") {
-      r.kind = RouteKind::kPathsInfo;
-      if (i + 1 < s.size() && ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
-    } else if (s[i] == "xet-read-token" && i + 1 < s.size()) {
-      r.kind = RouteKind::kXetReadToken;
-      if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
-    } else if (s[i] == "tree" && i + 1 < s.size()) {
-      r.kind = RouteKind::kApiTree;
-      std::size_t next = ReadRevision(s, i + 1, r);
-      r.path = JoinDecoded(s, next, r.bad_encoding);
-      while (!r.path.empty() && r.path.back() == '/') r.path.pop_back();
-    } else {
-      return r;
-    }
+    if (!ParseApiRoute(s, r)) return r;
   } else {
     // /{prefix}{repo}/(resolve|raw)/{rev}/{path...}
     std::size_t first = 0;

@@ -59,8 +59,9 @@ void CheckXetTokens(const WireExpectation& w, const Entries& entries, Failures& 
       {&w.hub_token_to_cas, "hub_token_to_cas", "a Hub token (or another bearer) reached the CAS"},
       {&w.cas_token_to_hub, "cas_token_to_hub", "a CAS token reached the hub"},
       {&w.cas_token_to_cdn, "cas_token_to_cdn", "a CAS token reached the CDN"}};
-  for (const auto& [want, flag, what] : kRules) {
+  for (const auto& [want, flag_name, what] : kRules) {
     if (!*want) continue;
+    const std::string flag = flag_name;  // a lambda may not capture a structured binding (C++17)
     const auto n = std::count_if(entries.begin(), entries.end(),
                                  [&](const JournalEntry& e) { return e.HasFlag(flag); });
     if (**want && n == 0)

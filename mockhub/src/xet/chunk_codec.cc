@@ -43,7 +43,7 @@ std::string Lz4Frame(std::string_view data) {
 // LZ4 frames of uncompressed blocks (LZ4 frame format: a block size with its
 // high bit set means the block is stored as is), with the frame header that
 // liblz4 writes for the default preferences: 64 KiB blocks, no checksums.
-constexpr std::size_t kLz4BlockSize = 64 * 1024;
+constexpr std::size_t kLz4BlockSize = std::size_t{64} * 1024;
 
 // liblz4 marks a frame that fits one block as having independent blocks and a
 // longer one as linked, so the header depends on the size class; both are
