@@ -137,7 +137,8 @@ RawResponse SendRaw(const std::string& base, const std::string& bytes,
 }
 
 RawResponse Request(const std::string& base, const std::string& method, const std::string& target,
-                    const std::vector<std::pair<std::string, std::string>>& headers) {
+                    const std::vector<std::pair<std::string, std::string>>& headers,
+                    std::chrono::milliseconds timeout) {
   std::string host;
   int port = 0;
   SplitBase(base, host, port);
@@ -145,13 +146,14 @@ RawResponse Request(const std::string& base, const std::string& method, const st
                     std::to_string(port) + "\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   req += "\r\n";
-  return SendRaw(base, req, std::chrono::seconds(10), method == "HEAD");
+  return SendRaw(base, req, timeout, method == "HEAD");
 }
 
 RawResponse GetUrl(const std::string& url,
-                   const std::vector<std::pair<std::string, std::string>>& headers) {
+                   const std::vector<std::pair<std::string, std::string>>& headers,
+                   std::chrono::milliseconds timeout) {
   const auto slash = url.find('/', 7);
-  return Request(url.substr(0, slash), "GET", url.substr(slash), headers);
+  return Request(url.substr(0, slash), "GET", url.substr(slash), headers, timeout);
 }
 
 }  // namespace testsupport

@@ -32,10 +32,13 @@ RawResponse SendRaw(const std::string& base, const std::string& bytes,
 
 // A well-formed request built from parts; "Connection: close" is added.
 RawResponse Request(const std::string& base, const std::string& method, const std::string& target,
-                    const std::vector<std::pair<std::string, std::string>>& headers = {});
+                    const std::vector<std::pair<std::string, std::string>>& headers = {},
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // GET an absolute http:// URL (e.g. a CDN Location).
+// A body still arriving at `timeout` comes back cut: give large ones time.
 RawResponse GetUrl(const std::string& url,
-                   const std::vector<std::pair<std::string, std::string>>& headers = {});
+                   const std::vector<std::pair<std::string, std::string>>& headers = {},
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace testsupport
