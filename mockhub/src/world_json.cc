@@ -186,6 +186,27 @@ Loaded<bool> ParseRepos(JsonChecker& ck, const json& doc, const std::string& fil
   return true;
 }
 
+// The Xet index holds an entry per xorb: a file so large (or xorbs so small)
+// that it needs more than kMaxXorbsPerFile is refused here, before the index
+// is built, rather than taking the machine's memory.
+Loaded<bool> CheckXetSizes(const std::string& file, const World& w) {
+  for (const auto& [key, repo] : w.repos) {
+    for (const auto& [sha, commit] : repo.commits) {
+      for (const auto& [path, f] : commit.files) {
+        if (!f.xet) continue;
+        const std::uint64_t n = XetIndex::XorbsFor(f.content->size(), w.options.xet);
+        if (n <= XetIndex::kMaxXorbsPerFile) continue;
+        return LoadError{file, "/repos/" + PointerToken(RepoTypeUrlPrefix(repo.type) + repo.id),
+                         "the Xet file \"" + path + "\" needs " + std::to_string(n) +
+                             " xorbs at /xet/xorb_size; at most " +
+                             std::to_string(XetIndex::kMaxXorbsPerFile) +
+                             " (a smaller file or larger xorbs)"};
+      }
+    }
+  }
+  return true;
+}
+
 Loaded<bool> ParseRenames(const json& doc, const std::string& file, World& w) {
   const json renames = doc.value("renames", json::object());
   if (!renames.is_object())
@@ -269,6 +290,7 @@ Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file) {
     w.tokens[it.key()] = std::move(tok.value());
   }
   if (auto ok = ParseRepos(ck, doc, file, base_date, defaults, w); !ok) return ok.error();
+  if (auto ok = CheckXetSizes(file, w); !ok) return ok.error();
   if (auto ok = ParseRenames(doc, file, w); !ok) return ok.error();
   return w;
 }

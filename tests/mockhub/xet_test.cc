@@ -54,6 +54,16 @@ TEST(XetWorldTest, BadXetSettingsNameTheirPointer) {
             "/repos/a~1b/files/x/storage");
 }
 
+TEST(XetWorldTest, AFileNeedingTooManyXorbsIsRefusedBeforeTheIndexIsBuilt) {
+  // 16 EiB of 2-chunk xorbs would be billions of index entries.
+  const LoadError e = Fails(R"({"xet": {"chunk_size": 1024, "xorb_size": 4096}, "repos": {
+      "a/b": {"files": {"w.bin": {"size": 18446744073709551615, "storage": "xet"}}}}})");
+  EXPECT_EQ(e.pointer, "/repos/a~1b");
+  EXPECT_NE(e.reason.find("xorbs at /xet/xorb_size"), std::string::npos) << e.reason;
+  // The 10 GiB file of the benchmark is well inside the bound.
+  EXPECT_LT(XetIndex::XorbsFor(10737418240u, XetOptions{}), XetIndex::kMaxXorbsPerFile);
+}
+
 TEST(XetIndexTest, ReconstructionIsDeterministicAndCoversTheRangeExactly) {
   World w = Load(R"({"xet": {"chunk_size": 1024, "xorb_size": 8192}, "repos": {
       "a/b": {"files": {"w.bin": {"size": 20000, "seed": 4, "storage": "xet"}}}}})");

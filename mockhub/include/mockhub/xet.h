@@ -47,6 +47,11 @@ class XetIndex {
   // X-Xet-Hash of a Xet-backed file under the world's settings.
   static std::string FileHash(const RepoFile& file, const XetOptions& options);
 
+  // How many xorbs a Xet file of `size` bytes needs under `options`; the
+  // index holds one entry per xorb, so the world loader bounds it.
+  static std::uint64_t XorbsFor(std::uint64_t size, const XetOptions& options);
+  static constexpr std::uint64_t kMaxXorbsPerFile = 1u << 20;
+
   struct File {
     std::shared_ptr<const Content> content;
     std::vector<std::pair<RepoType, std::string>> repos;  // repos holding it

@@ -149,6 +149,11 @@ std::shared_ptr<XorbSpec> MakeXorb(const std::string& what, std::shared_ptr<cons
 
 }  // namespace
 
+std::uint64_t XetIndex::XorbsFor(std::uint64_t size, const XetOptions& o) {
+  const std::uint64_t per_xorb = static_cast<std::uint64_t>(ChunksPerXorb(o)) * o.chunk_size;
+  return size / per_xorb + 2;  // the last partial xorb and a partial last chunk's own
+}
+
 std::string XetIndex::FileHash(const RepoFile& f, const XetOptions& o) {
   return Id("file " + Identity(*f.content) + " " + std::to_string(f.content->size()) + " " +
             Settings(f.compression, o));
