@@ -29,7 +29,7 @@ import {
 import {
   cleanEnv,
   clearJournal,
-  formatJournal,
+  explained,
   hubJson,
   hubRequest,
   journal,
@@ -49,21 +49,6 @@ process.on("exit", () => rmSync(TMP, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-// Runs `fn`; on failure appends the server's journal to the message, so a
-// failing case shows what the client actually sent and what it got.
-async function explained(server, fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    try {
-      err.message += `\n--- mockhub journal ---\n${formatJournal(await journal(server))}`;
-    } catch {
-      // the journal is diagnostics only
-    }
-    throw err;
-  }
-}
 
 // Awaits `promise`, which must reject with a HubApiError of `status`.
 async function hubApiError(promise, status, what) {

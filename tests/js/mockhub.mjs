@@ -162,6 +162,21 @@ export async function clearJournal(server) {
   if (Math.floor(res.status / 100) !== 2) throw new Error(`DELETE /_mockhub/requests: status ${res.status}`);
 }
 
+// Runs `fn`; on failure appends the server's journal to the message, so a
+// failing case shows what the client actually sent and what it got.
+export async function explained(server, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    try {
+      err.message += `\n--- mockhub journal ---\n${formatJournal(await journal(server))}`;
+    } catch {
+      // the journal is diagnostics only
+    }
+    throw err;
+  }
+}
+
 // One line per journal entry, for assertion messages.
 export function formatJournal(entries) {
   return entries

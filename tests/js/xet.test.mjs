@@ -9,25 +9,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { downloadFile } from "@huggingface/hub";
-import { clearJournal, formatJournal, hubRequest, journal, startMockhub, withTimeout } from "./mockhub.mjs";
+import { clearJournal, explained, hubRequest, journal, startMockhub, withTimeout } from "./mockhub.mjs";
 
 const SCHNELL = "black-forest-labs/FLUX.1-schnell";
 const DEV = "black-forest-labs/FLUX.1-dev";
 const T = { timeout: 120_000 };
 const sha256 = (buf) => createHash("sha256").update(buf).digest("hex");
-
-async function explained(server, fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    try {
-      err.message += `\n--- mockhub journal ---\n${formatJournal(await journal(server))}`;
-    } catch {
-      // diagnostics only
-    }
-    throw err;
-  }
-}
 
 // What the hub says about the file, outside the client under test.
 async function truth(server, repo, path, token) {
