@@ -23,7 +23,7 @@ HttpResponse Error(int status, const std::string& message, const CasContext& ctx
   res.Set("Content-Type", "application/json");
   res.Set("Date", FormatHttpDate(ctx.now));
   res.Set("X-Request-Id", ctx.request_id);
-  res.body = json{{"error", message}}.dump();
+  res.body = json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace);
   return res;
 }
 
@@ -157,7 +157,8 @@ HttpResponse HandleCas(const HttpRequest& req, const World& world, const CasCont
   res.Set("Content-Type", "application/json");
   res.Set("Date", FormatHttpDate(ctx.now));
   res.Set("X-Request-Id", ctx.request_id);
-  res.body = (v2 ? V2(*r, world, ctx) : V1(*r, world, ctx)).dump();
+  res.body = (v2 ? V2(*r, world, ctx) : V1(*r, world, ctx))
+                 .dump(-1, ' ', false, json::error_handler_t::replace);
   return res;
 }
 

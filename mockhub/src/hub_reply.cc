@@ -12,7 +12,8 @@ void Common(HttpResponse& res, const HubContext& ctx) {
 }
 
 void JsonBody(HttpResponse& res, const nlohmann::json& body) {
-  res.body = body.dump();
+  // Request text (a revision, a path) may be invalid UTF-8: replaced, never a throw.
+  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   res.Set("Content-Type", "application/json; charset=utf-8");
 }
 

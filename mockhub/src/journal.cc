@@ -37,19 +37,61 @@ std::string RedactAuthorization(const std::string& value) {
   return scheme + shown + "…";
 }
 
+namespace {
+
+void Clip(std::string& s, std::size_t max) {
+  if (s.size() <= max) return;
+  s.resize(max);
+  s += "…";
+}
+
+// Bounds every text field an entry copies from a request or an answer.
+void ClipEntry(JournalEntry& e) {
+  Clip(e.target, Journal::kMaxTarget);
+  Clip(e.location, Journal::kMaxTarget);
+  for (std::string* f :
+       {&e.server, &e.method, &e.authorization, &e.range, &e.if_range, &e.user_agent, &e.request_id,
+        &e.content_range, &e.error_code, &e.error_message, &e.retry_after}) {
+    Clip(*f, Journal::kMaxField);
+  }
+  if (e.flags.size() > Journal::kMaxFlags) e.flags.resize(Journal::kMaxFlags);
+  for (auto& f : e.flags) Clip(f, 128);
+}
+
+// Roughly what an entry holds in memory.
+std::size_t Footprint(const JournalEntry& e) {
+  std::size_t n = sizeof(JournalEntry);
+  for (const std::string* f : {&e.server, &e.method, &e.target, &e.authorization, &e.range,
+                               &e.if_range, &e.user_agent, &e.request_id, &e.location,
+                               &e.content_range, &e.error_code, &e.error_message, &e.retry_after})
+    n += f->capacity();
+  for (const auto& f : e.flags) n += sizeof f + f.capacity();
+  return n;
+}
+
+// Request text may be invalid UTF-8: replaced in the JSON, never a throw.
+std::string Dump(const nlohmann::json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 std::uint64_t Journal::NextSeq() {
   std::lock_guard<std::mutex> lock(mu_);
   return ++seq_;
 }
 
 void Journal::Add(JournalEntry e) {
+  ClipEntry(e);
   std::lock_guard<std::mutex> lock(mu_);
+  bytes_ += Footprint(e);
   // Entries arrive when responses finish; keep them in arrival order.
   auto it = std::upper_bound(entries_.begin(), entries_.end(), e.seq,
                              [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
   entries_.insert(it, std::move(e));
   ++recorded_;
-  while (entries_.size() > kMaxEntries) {
+  while (entries_.size() > kMaxEntries || (bytes_ > kMaxBytes && entries_.size() > 1)) {
+    bytes_ -= Footprint(entries_.front());
     entries_.pop_front();
     ++dropped_;
   }
@@ -71,6 +113,15 @@ std::vector<JournalEntry> Journal::Entries() const {
   return {entries_.begin(), entries_.end()};
 }
 
+std::vector<JournalEntry> Journal::EntriesAfter(std::uint64_t after, std::size_t max) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), after,
+                             [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
+  std::vector<JournalEntry> out;
+  for (; it != entries_.end() && out.size() < max; ++it) out.push_back(*it);
+  return out;
+}
+
 std::uint64_t Journal::dropped() const {
   std::lock_guard<std::mutex> lock(mu_);
   return dropped_;
@@ -79,6 +130,7 @@ std::uint64_t Journal::dropped() const {
 void Journal::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   entries_.clear();
+  bytes_ = 0;
 }
 
 nlohmann::json ToJson(const JournalEntry& e) {
@@ -112,6 +164,26 @@ nlohmann::json Journal::ToJson() const {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& e : Entries()) arr.push_back(mockhub::ToJson(e));
   return arr;
+}
+
+bool WriteJournalJson(const Journal& journal,
+                      const std::function<bool(const std::string&)>& write) {
+  std::uint64_t after = 0;
+  bool first = true;
+  if (!write("[")) return false;
+  for (;;) {
+    const auto page = journal.EntriesAfter(after, 256);
+    if (page.empty()) break;
+    std::string text;
+    for (const auto& e : page) {
+      text += first ? "\n" : ",\n";
+      text += Dump(mockhub::ToJson(e));
+      first = false;
+    }
+    if (!write(text)) return false;
+    after = page.back().seq;
+  }
+  return write(first ? "]" : "\n]");
 }
 
 std::string LogLine(const JournalEntry& e) {

@@ -1,17 +1,22 @@
 // The HTTP glue: the only file that includes httplib.h. It starts one
-// listener per site (site.h), turns httplib's requests into HttpRequest
-// values, asks the fault plan and the site's decision, and writes the answer,
-// streaming file content through the body writer. It also keeps the journal
-// and serves the admin API under /_mockhub/ on every site.
+// listener per site (site.h); each connection's request heads are read by
+// mockhub itself (wire/request_head.h: bounded, strict, not rewritten), and
+// httplib reads the body and writes the answer through a stream over that
+// connection. It turns the request into an HttpRequest value, asks the fault
+// plan and the site's decision, and writes the answer, streaming file content
+// through the body writer. It also keeps the journal and serves the admin API
+// under /_mockhub/ on every site.
 #include "mockhub/server.h"
 
 #include <httplib.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -24,12 +29,135 @@
 #include "mockhub/faults.h"
 #include "mockhub/site.h"
 #include "mockhub/tls.h"
+#include "wire/listener.h"
+#include "wire/request_head.h"
+#include "wire/transport.h"
 
 namespace mockhub {
 
 namespace {
 
-constexpr std::size_t kWorkerThreads = 32;
+using std::chrono::milliseconds;
+
+// The connection limits (documented in mockhub/README.md, "Connections").
+constexpr milliseconds kIdleTimeout{2000};    // a kept-alive connection with no next request
+constexpr milliseconds kReadTimeout{30000};   // a request body that stops arriving
+constexpr milliseconds kWriteTimeout{30000};  // a client that stops reading
+constexpr std::size_t kMaxRequestsPerConnection = 10000;
+
+// httplib's server, driven one request at a time by mockhub's connection
+// loop instead of its own accept loop and thread pool.
+class Front final : public httplib::Server {
+ public:
+  Front() { svr_sock_ = 0; }  // "not shutting down" for httplib's body writers
+  bool ServeOne(httplib::Stream& strm, bool close, bool& closed,
+                const std::function<void(httplib::Request&)>& setup) {
+    return process_request(strm, close, closed, setup);
+  }
+  void Shutdown() { svr_sock_ = INVALID_SOCKET; }  // bodies being written stop
+};
+
+// What mockhub has read off a connection and not yet handed on.
+struct Inbox {
+  std::string bytes;
+  std::size_t off = 0;
+  std::size_t size() const { return bytes.size() - off; }
+  std::string_view view() const { return std::string_view(bytes).substr(off); }
+  void Consume(std::size_t n) {
+    off += n;
+    if (off == bytes.size() || off > (1u << 16)) {
+      bytes.erase(0, off);
+      off = 0;
+    }
+  }
+};
+
+// httplib's view of one request on a connection: the head mockhub wrote for
+// it, then the bytes already read past the real head (the body, pipelined
+// requests), then the socket.
+class WireStream final : public httplib::Stream {
+ public:
+  WireStream(Transport& t, Inbox& inbox, std::string shim)
+      : t_(t), inbox_(inbox), shim_(std::move(shim)) {}
+
+  bool is_readable() const override {
+    return shim_off_ < shim_.size() || inbox_.size() > 0 || t_.WaitReadable(kReadTimeout);
+  }
+  bool is_writable() const override { return t_.WaitWritable(kWriteTimeout); }
+  ssize_t read(char* ptr, std::size_t size) override {
+    if (shim_off_ < shim_.size())
+      return Take(std::string_view(shim_).substr(shim_off_), ptr, size,
+                  [&](std::size_t n) { shim_off_ += n; });
+    if (inbox_.size() > 0)
+      return Take(inbox_.view(), ptr, size, [&](std::size_t n) { inbox_.Consume(n); });
+    return t_.Read(ptr, size, kReadTimeout);
+  }
+  ssize_t write(const char* ptr, std::size_t size) override {
+    return t_.Write(ptr, size, kWriteTimeout);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = t_.remote_ip();
+    port = t_.remote_port();
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = t_.local_ip();
+    port = t_.local_port();
+  }
+  socket_t socket() const override { return t_.fd(); }
+
+ private:
+  template <typename Done>
+  static ssize_t Take(std::string_view from, char* ptr, std::size_t size, Done done) {
+    const std::size_t n = std::min(size, from.size());
+    std::memcpy(ptr, from.data(), n);
+    done(n);
+    return static_cast<ssize_t>(n);
+  }
+
+  Transport& t_;
+  Inbox& inbox_;
+  std::string shim_;
+  std::size_t shim_off_ = 0;
+};
+
+// The head httplib parses: only what it needs to read the body and keep the
+// connection; the real head is handed to the handler untouched.
+std::string ShimHead(const RequestHead& head) {
+  std::string shim = head.method + " / " + head.version + "\r\n";
+  for (const char* name : {"Content-Length", "Transfer-Encoding", "Connection", "Expect"}) {
+    if (const std::string* v = FindField(head, name))
+      shim += std::string(name) + ": " + *v + "\r\n";
+  }
+  return shim + "\r\n";
+}
+
+bool KnownMethod(const std::string& m) {
+  for (const char* k : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (m == k) return true;
+  }
+  return false;
+}
+
+const char* Reason(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 414:
+      return "URI Too Long";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
+  }
+}
 
 std::string RandomHex(std::size_t bytes) {
   std::random_device rd;
@@ -72,10 +200,11 @@ bool LooksLikeIp(const std::string& h) {
 
 struct MockServer::Impl {
   // One listening site.
-  struct Listener {
+  struct SiteServer {
     const Site* site = nullptr;
-    std::unique_ptr<httplib::Server> server;
-    std::thread thread;
+    std::unique_ptr<Front> front;
+    std::unique_ptr<Listener> listener;
+    std::shared_ptr<TlsAcceptor> tls;  // null: plain HTTP
     std::string host, url;
     int port = 0;
     std::mutex served_mu;
@@ -85,8 +214,8 @@ struct MockServer::Impl {
   ServerOptions options;
   HubState state;
   Journal journal;
-  std::vector<std::unique_ptr<Listener>> listeners;  // in Sites() order
-  std::map<std::string, std::string> urls;           // site name -> base URL
+  std::vector<std::unique_ptr<SiteServer>> listeners;  // in Sites() order
+  std::map<std::string, std::string> urls;             // site name -> base URL
   std::string ca_file;
   std::string owned_tls_dir;  // created by us, removed on Stop()
   std::string signing_key;
@@ -104,11 +233,11 @@ struct MockServer::Impl {
     return buf;
   }
 
-  static bool ServedBefore(Listener& l, const std::string& path) {
+  static bool ServedBefore(SiteServer& l, const std::string& path) {
     std::lock_guard<std::mutex> lock(l.served_mu);
     return l.served.count(path) > 0;
   }
-  static void MarkServed(Listener& l, const std::string& path) {
+  static void MarkServed(SiteServer& l, const std::string& path) {
     std::lock_guard<std::mutex> lock(l.served_mu);
     l.served.insert(path);
   }
@@ -140,7 +269,16 @@ struct MockServer::Impl {
       // and say whether some were still in flight.
       const bool idle = journal.WaitForIdle(std::chrono::seconds(2));
       res.set_header("X-Mockhub-Journal", idle ? "complete" : "in-flight");
-      res.set_content(journal.ToJson().dump(1), "application/json");
+      // Streamed a page of entries at a time: a full journal is never one
+      // JSON value in memory.
+      res.set_chunked_content_provider(
+          "application/json", [this](std::size_t, httplib::DataSink& sink) {
+            if (WriteJournalJson(journal, [&sink](const std::string& text) {
+                  return sink.write(text.data(), text.size());
+                }))
+              sink.done();
+            return true;
+          });
     } else {
       res.status = 404;
       res.set_content("{\"error\":\"unknown admin route\"}", "application/json");
@@ -148,7 +286,8 @@ struct MockServer::Impl {
     return true;
   }
 
-  JournalEntry StartEntry(const Listener& l, const httplib::Request& hreq, const HttpRequest& req) {
+  JournalEntry StartEntry(const SiteServer& l, const httplib::Request& hreq,
+                          const HttpRequest& req) {
     JournalEntry entry;
     entry.seq = journal.NextSeq();
     entry.time = state.Now();
@@ -176,7 +315,7 @@ struct MockServer::Impl {
 
   // The fault plan, the site's (or the fault's) answer, and the header-level
   // effects: every decision about this request, before any byte is written.
-  HttpResponse Decide(Listener& l, HttpRequest& req, const FaultPlan& plan,
+  HttpResponse Decide(SiteServer& l, HttpRequest& req, const FaultPlan& plan,
                       const JournalEntry& entry) {
     ApplyFaultPlanToRequest(plan, req);
     auto world = state.Snapshot();
@@ -198,7 +337,7 @@ struct MockServer::Impl {
     return res;
   }
 
-  void Handle(Listener& l, const httplib::Request& hreq, httplib::Response& hres) {
+  void Handle(SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
     if (Admin(hreq, hres)) return;
     const auto started = std::chrono::steady_clock::now();
     HttpRequest req = ToRequest(hreq);
@@ -212,7 +351,19 @@ struct MockServer::Impl {
                                   req.target.substr(0, req.target.find('?')));
     }
     JournalEntry entry = StartEntry(l, hreq, req);
-    HttpResponse res = Decide(l, req, plan, entry);
+    HttpResponse res;
+    try {
+      res = Decide(l, req, plan, entry);
+    } catch (const std::exception& e) {
+      // A bug, answered and journaled rather than crashing the server or
+      // leaving the journal waiting for an entry that never comes.
+      res = HttpResponse{};
+      res.status = 500;
+      res.body = nlohmann::json{{"error", std::string("mockhub internal error: ") + e.what()}}.dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      res.Set("Content-Type", "application/json");
+      res.flags.push_back("internal_error");
+    }
     RecordAnswer(res, entry);
     Write(hreq, req, res, plan, std::move(entry), started, hres);
   }
@@ -231,10 +382,6 @@ struct MockServer::Impl {
   void Write(const httplib::Request& hreq, const HttpRequest& req, const HttpResponse& res,
              const FaultPlan& plan, JournalEntry entry,
              std::chrono::steady_clock::time_point started, httplib::Response& hres) {
-    // httplib would apply Range on its own; every range decision is already
-    // made, so it must not see one. The Request object is a non-const local
-    // of httplib's connection loop, so the cast is well-defined.
-    const_cast<httplib::Request&>(hreq).ranges.clear();
     hres.status = res.status;
     std::string content_type = "application/octet-stream";
     for (const auto& [k, v] : res.headers) {
@@ -278,21 +425,114 @@ struct MockServer::Impl {
         });
   }
 
-  std::unique_ptr<httplib::Server> MakeServer(Listener& l, const TlsMaterial* tls) {
-    std::unique_ptr<httplib::Server> srv;
-    if (tls) {
-      srv = std::make_unique<httplib::SSLServer>(tls->cert_file.c_str(), tls->key_file.c_str());
-    } else {
-      srv = std::make_unique<httplib::Server>();
+  // A request refused before it reached a route (a malformed or oversized
+  // head, an unknown method, a head that never finished): answered, with
+  // Connection: close, and journaled with what could be read of it.
+  void Refuse(SiteServer& l, Transport& t, const RequestHead& head, const HeadError& why) {
+    const std::string body = nlohmann::json{{"error", "mockhub: " + why.message}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto now = static_cast<std::int64_t>(state.Now());
+    const std::string text =
+        "HTTP/1.1 " + std::to_string(why.status) + " " + Reason(why.status) +
+        "\r\nContent-Type: application/json\r\nDate: " + FormatHttpDate(now) +
+        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+        body;
+    for (std::size_t off = 0; off < text.size();) {
+      const ssize_t n = t.Write(text.data() + off, text.size() - off, kWriteTimeout);
+      if (n <= 0) break;
+      off += static_cast<std::size_t>(n);
     }
-    srv->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-    // httplib writes headers and body in two send()s; without TCP_NODELAY the
-    // body waits for the client's delayed ACK (40 ms per keep-alive GET).
-    srv->set_tcp_nodelay(true);
-    srv->set_keep_alive_max_count(10000);
-    srv->set_keep_alive_timeout(2);  // Stop() waits for idle keep-alive connections
-    srv->set_read_timeout(30, 0);
-    srv->set_write_timeout(30, 0);
+    JournalEntry e;
+    e.seq = journal.NextSeq();
+    e.time = state.Now();
+    e.server = l.site->name;
+    e.method = head.method;
+    e.target = head.target;
+    e.status = why.status;
+    e.error_message = why.message;
+    e.connection = static_cast<std::uint64_t>(t.remote_port());
+    e.flags.push_back(why.status == 405 ? "unknown_method" : "malformed");
+    if (options.log) options.log(LogLine(e));
+    journal.Add(std::move(e));
+  }
+
+  enum class HeadRead { kHead, kClosed, kRefused };
+
+  // Reads the next request head. A silent connection is closed without an
+  // answer; a head that does not complete within the head deadline gets 408.
+  HeadRead ReadHead(SiteServer& l, Transport& t, Inbox& in, bool first, RequestHead& head) {
+    const HeadLimits limits;
+    const auto deadline_for = [&](milliseconds d) { return std::chrono::steady_clock::now() + d; };
+    auto deadline = deadline_for(first ? options.head_timeout : kIdleTimeout);
+    bool started = in.size() > 0;
+    char buf[16384];
+    for (;;) {
+      const HeadScan scan = ScanHead(in.view(), limits);
+      if (!scan.error.ok()) {
+        Refuse(l, t, head, scan.error);
+        return HeadRead::kRefused;
+      }
+      if (scan.end != 0) {
+        HeadError err =
+            ParseHead(in.view().substr(scan.begin, scan.end - scan.begin), limits, head);
+        in.Consume(scan.end);
+        if (err.ok() && !KnownMethod(head.method))
+          err = {405, "the method " + head.method + " is not served"};
+        if (!err.ok()) {
+          Refuse(l, t, head, err);
+          return HeadRead::kRefused;
+        }
+        return HeadRead::kHead;
+      }
+      const auto left =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (stopped.load()) return HeadRead::kClosed;
+      if (left.count() <= 0) {
+        if (!started) return HeadRead::kClosed;
+        Refuse(l, t, head,
+               {408, "the request head did not arrive within " +
+                         std::to_string(options.head_timeout.count()) + " ms"});
+        return HeadRead::kRefused;
+      }
+      const ssize_t n = t.Read(buf, sizeof buf, left);
+      if (n == 0) return HeadRead::kClosed;  // the peer closed
+      if (n < 0) {
+        if (errno != ETIMEDOUT) return HeadRead::kClosed;  // the connection broke
+        continue;                                          // the deadline: answered at the top
+      }
+      if (!started) deadline = deadline_for(options.head_timeout);
+      started = true;
+      in.bytes.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  // One connection, request after request (pipelined ones too: the bytes
+  // past a head stay in the inbox for the next).
+  void ServeConnection(SiteServer& l, int fd) {
+    std::unique_ptr<Transport> t =
+        l.tls ? l.tls->Accept(fd, options.head_timeout) : PlainTransport(fd);
+    if (!t) return;
+    Inbox in;
+    for (std::size_t n = 0; n < kMaxRequestsPerConnection && !stopped.load(); ++n) {
+      RequestHead head;
+      if (ReadHead(l, *t, in, n == 0, head) != HeadRead::kHead) return;
+      WireStream strm(*t, in, ShimHead(head));
+      bool closed = false;
+      const bool last = n + 1 == kMaxRequestsPerConnection || stopped.load();
+      const bool ok = l.front->ServeOne(strm, last, closed, [&head](httplib::Request& r) {
+        r.target = head.target;
+        r.path = head.target.substr(0, head.target.find('?'));
+        r.params.clear();
+        r.headers.clear();
+        for (const auto& [name, value] : head.fields) r.headers.emplace(name, value);
+      });
+      if (!ok || closed) return;
+    }
+  }
+
+  std::unique_ptr<Front> MakeServer(SiteServer& l) {
+    auto srv = std::make_unique<Front>();
+    srv->set_keep_alive_max_count(kMaxRequestsPerConnection);
     srv->set_payload_max_length(1 << 20);
     auto handler = [this, &l](const httplib::Request& req, httplib::Response& res) {
       try {
@@ -331,27 +571,26 @@ struct MockServer::Impl {
     return Status::Ok();
   }
 
-  Status Bind(Listener& l, const std::string& scheme) {
-    const int port = l.port == 0 ? l.server->bind_to_any_port(l.host.c_str())
-                     : l.server->bind_to_port(l.host.c_str(), l.port) ? l.port
-                                                                      : -1;
-    if (port <= 0) {
+  Status Bind(SiteServer& l, const std::string& scheme) {
+    l.listener = std::make_unique<Listener>(options.max_connections, !l.tls);
+    StatusOr<int> port = l.listener->Bind(l.host, l.port);
+    if (!port.ok()) {
       return Unavailable("cannot bind the " + l.site->name + " site to " + l.host + ":" +
-                         std::to_string(l.port) +
+                         std::to_string(l.port) + ": " + port.status().message() +
                          (l.site->default_host != "127.0.0.1"
                               ? " (on Linux all of 127.0.0.0/8 is loopback; elsewhere add the "
                                 "address or pass another host)"
                               : ""));
     }
-    l.port = port;
-    l.url = scheme + HostPart(l.host) + ":" + std::to_string(port);
+    l.port = *port;
+    l.url = scheme + HostPart(l.host) + ":" + std::to_string(l.port);
     urls[l.site->name] = l.url;
     return Status::Ok();
   }
 
   Status StartAll() {
     for (const Site& site : Sites()) {
-      auto l = std::make_unique<Listener>();
+      auto l = std::make_unique<SiteServer>();
       l->site = &site;
       const auto b = options.bind.find(site.name);
       l->host =
@@ -365,35 +604,29 @@ struct MockServer::Impl {
     }
     const std::string scheme = options.tls ? "https://" : "http://";
     for (auto& l : listeners) {
-      l->server = MakeServer(*l, options.tls ? &tls : nullptr);
-      if (!l->server->is_valid()) return Internal("TLS server setup failed");
+      l->front = MakeServer(*l);
+      if (options.tls) {
+        auto acceptor = TlsAcceptor::Load(tls.cert_file, tls.key_file);
+        if (!acceptor.ok()) return acceptor.status();
+        l->tls = *acceptor;
+      }
       if (Status st = Bind(*l, scheme); !st.ok()) return st;
     }
     // Every socket is listening once bound: connections queue in the backlog,
     // so the sites are ready as soon as Start returns.
     for (auto& l : listeners) {
-      Listener* raw = l.get();
-      l->thread = std::thread([raw] { raw->server->listen_after_bind(); });
-    }
-    // Stop() must not race the accept loops' start (httplib ignores a stop()
-    // that comes before listen), so wait until all report running.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    for (auto& l : listeners) {
-      while (!l->server->is_running()) {
-        if (std::chrono::steady_clock::now() > deadline)
-          return Unavailable("the servers did not start within 10 s");
-        std::this_thread::yield();
-      }
+      SiteServer* raw = l.get();
+      l->listener->Start([this, raw](int fd) { ServeConnection(*raw, fd); });
     }
     return Status::Ok();
   }
 
   void StopAll() {
     for (auto& l : listeners) {
-      if (l->server) l->server->stop();
+      if (l->front) l->front->Shutdown();
     }
     for (auto& l : listeners) {
-      if (l->thread.joinable()) l->thread.join();
+      if (l->listener) l->listener->Stop();
     }
     if (!owned_tls_dir.empty()) {
       for (const char* f : {"/ca.pem", "/cert.pem", "/key.pem"})

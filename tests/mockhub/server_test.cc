@@ -152,9 +152,9 @@ TEST_F(ServerTest, OddRequestsGetAnAnswerAndTheServerStaysUp) {
     EXPECT_LT(r.status, 500) << bytes.substr(0, 60);
   }
   EXPECT_EQ(SendRaw(hub(), odd[2]).status, 200);  // trailing spaces are ignored
-  // httplib refuses header lines beyond its limit with 400 before the hub
-  // sees them; a large but acceptable header reaches the hub and gets 401.
-  EXPECT_EQ(SendRaw(hub(), odd[0]).status, 400);
+  // A 16 KiB header is within the 64 KiB head limit: it reaches the hub,
+  // which does not know the token (a larger head gets 431, wire_test.cc).
+  EXPECT_EQ(SendRaw(hub(), odd[0]).status, 401);
   EXPECT_EQ(Request(hub(), "GET", kClip + "/resolve/main/config.json",
                     {{"Authorization", "Bearer " + std::string(4000, 'x')}})
                 .status,

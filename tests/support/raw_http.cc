@@ -51,6 +51,27 @@ bool SplitBase(const std::string& base, std::string& host, int& port) {
   return port > 0;
 }
 
+namespace {
+
+// Decodes a chunked body in place (chunk extensions and trailers ignored).
+bool Dechunk(std::string& body) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const auto eol = body.find("\r\n", pos);
+    if (eol == std::string::npos) return false;
+    const std::size_t size = std::strtoull(body.c_str() + pos, nullptr, 16);
+    if (size == 0) break;
+    if (eol + 2 + size + 2 > body.size()) return false;
+    out.append(body, eol + 2, size);
+    pos = eol + 2 + size + 2;
+  }
+  body = std::move(out);
+  return true;
+}
+
+}  // namespace
+
 RawResponse SendRaw(const std::string& base, const std::string& bytes,
                     std::chrono::milliseconds timeout, bool head) {
   RawResponse r;
@@ -100,6 +121,9 @@ RawResponse SendRaw(const std::string& base, const std::string& bytes,
       const std::string head_part = in.substr(0, end);
       const auto cl_pos = head_part.find("\r\nContent-Length: ");
       if (head) break;
+      if (head_part.find("\r\nTransfer-Encoding: chunked") != std::string::npos &&
+          in.size() >= end + 4 + 5 && in.compare(in.size() - 5, 5, "0\r\n\r\n") == 0)
+        break;
       if (cl_pos != std::string::npos) {
         const std::size_t cl = std::strtoull(head_part.c_str() + cl_pos + 18, nullptr, 10);
         if (in.size() >= end + 4 + cl) break;
@@ -132,6 +156,10 @@ RawResponse SendRaw(const std::string& base, const std::string& bytes,
     pos = e + 2;
   }
   r.body = head ? "" : in.substr(end + 4);
+  if (r.Header("Transfer-Encoding") == "chunked" && !Dechunk(r.body)) {
+    r.error = "a malformed chunked body";
+    return r;
+  }
   r.ok = true;
   return r;
 }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -48,12 +49,21 @@ std::string RedactAuthorization(const std::string& value);
 class Journal {
  public:
   // A long-running `mockhub serve` under load must not grow without bound:
-  // beyond this many entries the oldest are dropped (and counted).
-  static constexpr std::size_t kMaxEntries = 20000;  // about 16 MiB
+  // each text field is clipped (kMaxField bytes, the target kMaxTarget), and
+  // beyond kMaxEntries entries or kMaxBytes in all the oldest are dropped
+  // (and counted).
+  static constexpr std::size_t kMaxEntries = 20000;
+  static constexpr std::size_t kMaxBytes = 32u << 20;
+  static constexpr std::size_t kMaxTarget = 4096;
+  static constexpr std::size_t kMaxField = 1024;
+  static constexpr std::size_t kMaxFlags = 16;
 
   std::uint64_t NextSeq();
   void Add(JournalEntry e);
   std::vector<JournalEntry> Entries() const;
+  // Up to `max` entries with a seq above `after`, in order: a reader pages
+  // through a large journal without copying all of it.
+  std::vector<JournalEntry> EntriesAfter(std::uint64_t after, std::size_t max) const;
   // An entry is added when its response has been written, a moment after the
   // client may have read it; waits until at least n entries are in, or the
   // timeout. Returns whether they are.
@@ -71,10 +81,14 @@ class Journal {
   std::uint64_t seq_ = 0;       // requests that arrived
   std::uint64_t recorded_ = 0;  // entries added (never reset by Clear)
   std::deque<JournalEntry> entries_;
+  std::size_t bytes_ = 0;  // sum of the entries' Footprint()
   std::uint64_t dropped_ = 0;
 };
 
 nlohmann::json ToJson(const JournalEntry& e);
+// The journal as a JSON array, one entry at a time: `write` gets pieces of
+// text and returns false to stop.
+bool WriteJournalJson(const Journal& journal, const std::function<bool(const std::string&)>& write);
 // One compact line for the server log.
 std::string LogLine(const JournalEntry& e);
 

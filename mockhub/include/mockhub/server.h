@@ -4,6 +4,7 @@
 // and in-process by tests.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,6 +37,12 @@ struct ServerOptions {
   // Called with each finished request's one-line log, if set.
   std::function<void(const std::string&)> log;
   std::shared_ptr<FaultSet> faults;  // optional
+  // Open connections per site; beyond them a new connection gets a 503 with
+  // Connection: close (plain HTTP) or is closed (TLS) at once.
+  std::size_t max_connections = 512;
+  // How long a client may take to send a request head (and a TLS handshake)
+  // once it has started; then 408 and close.
+  std::chrono::milliseconds head_timeout{10000};
 };
 
 class MockServer {
