@@ -43,6 +43,7 @@ void Clip(std::string& s, std::size_t max) {
   if (s.size() <= max) return;
   s.resize(max);
   s += "…";
+  s.shrink_to_fit();  // the byte bound counts capacity
 }
 
 // Bounds every text field an entry copies from a request or an answer.
