@@ -53,16 +53,21 @@ int Connect(const std::string& base) {
   return fd;
 }
 
-// Everything the server sends until it closes or `timeout` passes.
-std::string ReadAll(int fd, std::chrono::milliseconds timeout) {
+// Everything the server sends until it closes or `timeout` passes;
+// `closed` says which.
+std::string ReadAll(int fd, std::chrono::milliseconds timeout, bool* closed = nullptr) {
   std::string in;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[65536];
+  if (closed) *closed = false;
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
+    if (n <= 0) {
+      if (closed) *closed = true;
+      break;
+    }
     in.append(buf, static_cast<std::size_t>(n));
   }
   return in;
@@ -213,7 +218,9 @@ TEST(WireTest, AHeadThatDoesNotFinishInTimeGets408AndASilentOneIsClosed) {
   ASSERT_EQ(::send(slow, "GET / HTTP/1.1\r\nX: ", 19, MSG_NOSIGNAL), 19);
   const std::string answer = ReadAll(slow, std::chrono::seconds(10));
   EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
-  EXPECT_EQ(ReadAll(silent, std::chrono::seconds(10)), "") << "a silent client gets no answer";
+  bool closed = false;
+  EXPECT_EQ(ReadAll(silent, std::chrono::seconds(10), &closed), "") << "a silent client: no answer";
+  EXPECT_TRUE(closed) << "a silent client was not closed at the head deadline";
   ::close(slow);
   ::close(silent);
 }
@@ -242,6 +249,33 @@ TEST(WireTest, HundredsOfSilentConnectionsLeaveHealthAndDownloadsAnswering) {
   ASSERT_EQ(head.status, 302);
   EXPECT_EQ(GetUrl(head.Header("Location"), {}, std::chrono::seconds(5)).status, 200);
   for (const int fd : hostile) ::close(fd);
+}
+
+TEST(WireTest, SilentTlsHandshakesAreBoundedAndDoNotBlockOthers) {
+  ServerOptions opts;
+  opts.tls = true;
+  opts.head_timeout = std::chrono::milliseconds(500);
+  auto server = StartServer(opts);
+  ASSERT_TRUE(server);
+  const std::string plain = "http://" + server->hub_url().substr(8);  // same host:port, raw TCP
+  std::vector<int> silent;
+  for (int i = 0; i < 64; ++i) silent.push_back(Connect(plain));
+  const std::string cmd = "curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert '" +
+                          server->ca_file() + "' " + server->hub_url() + "/_mockhub/health";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char code[16] = {};
+  const std::size_t got = std::fread(code, 1, sizeof code - 1, p);
+  ::pclose(p);
+  EXPECT_EQ(std::string(code, got), "200") << "https health while 64 handshakes hang";
+  // Each silent handshake is given up at the head deadline: the server
+  // closes, the client reads EOF.
+  for (const int fd : silent) {
+    bool closed = false;
+    EXPECT_EQ(ReadAll(fd, std::chrono::seconds(10), &closed), "");
+    EXPECT_TRUE(closed) << "a silent TLS handshake was not given up";
+    ::close(fd);
+  }
 }
 
 TEST(WireTest, ConnectionsBeyondTheLimitGetA503) {
