@@ -66,7 +66,7 @@ std::size_t Footprint(const JournalEntry& e) {
                                &e.if_range, &e.user_agent, &e.request_id, &e.location,
                                &e.content_range, &e.error_code, &e.error_message, &e.retry_after})
     n += f->capacity();
-  for (const auto& f : e.flags) n += sizeof f + f.capacity();
+  for (const auto& f : e.flags) n += sizeof(std::string) + f.capacity();
   return n;
 }
 

@@ -29,6 +29,7 @@
 #include "mockhub/faults.h"
 #include "mockhub/site.h"
 #include "mockhub/tls.h"
+#include "wire/head_reader.h"
 #include "wire/listener.h"
 #include "wire/request_head.h"
 #include "wire/transport.h"
@@ -55,21 +56,6 @@ class Front final : public httplib::Server {
     return process_request(strm, close, closed, setup);
   }
   void Shutdown() { svr_sock_ = INVALID_SOCKET; }  // bodies being written stop
-};
-
-// What mockhub has read off a connection and not yet handed on.
-struct Inbox {
-  std::string bytes;
-  std::size_t off = 0;
-  std::size_t size() const { return bytes.size() - off; }
-  std::string_view view() const { return std::string_view(bytes).substr(off); }
-  void Consume(std::size_t n) {
-    off += n;
-    if (off == bytes.size() || off > (1u << 16)) {
-      bytes.erase(0, off);
-      off = 0;
-    }
-  }
 };
 
 // httplib's view of one request on a connection: the head mockhub wrote for
@@ -129,34 +115,6 @@ std::string ShimHead(const RequestHead& head) {
       shim += std::string(name) + ": " + *v + "\r\n";
   }
   return shim + "\r\n";
-}
-
-bool KnownMethod(const std::string& m) {
-  for (const char* k : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
-    if (m == k) return true;
-  }
-  return false;
-}
-
-const char* Reason(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 414:
-      return "URI Too Long";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 501:
-      return "Not Implemented";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Error";
-  }
 }
 
 std::string RandomHex(std::size_t bytes) {
@@ -428,82 +386,21 @@ struct MockServer::Impl {
   // A request refused before it reached a route (a malformed or oversized
   // head, an unknown method, a head that never finished): answered, with
   // Connection: close, and journaled with what could be read of it.
-  void Refuse(SiteServer& l, Transport& t, const RequestHead& head, const HeadError& why) {
-    const std::string body = nlohmann::json{{"error", "mockhub: " + why.message}}.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  void Refuse(SiteServer& l, Transport& t, const HeadRead& read) {
     const auto now = static_cast<std::int64_t>(state.Now());
-    const std::string text =
-        "HTTP/1.1 " + std::to_string(why.status) + " " + Reason(why.status) +
-        "\r\nContent-Type: application/json\r\nDate: " + FormatHttpDate(now) +
-        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-        body;
-    for (std::size_t off = 0; off < text.size();) {
-      const ssize_t n = t.Write(text.data() + off, text.size() - off, kWriteTimeout);
-      if (n <= 0) break;
-      off += static_cast<std::size_t>(n);
-    }
+    WriteRefusal(t, read.refusal, FormatHttpDate(now), kWriteTimeout);
     JournalEntry e;
     e.seq = journal.NextSeq();
     e.time = state.Now();
     e.server = l.site->name;
-    e.method = head.method;
-    e.target = head.target;
-    e.status = why.status;
-    e.error_message = why.message;
+    e.method = read.head.method;
+    e.target = read.head.target;
+    e.status = read.refusal.status;
+    e.error_message = read.refusal.message;
     e.connection = static_cast<std::uint64_t>(t.remote_port());
-    e.flags.push_back(why.status == 405 ? "unknown_method" : "malformed");
+    e.flags.push_back(read.refusal.status == 405 ? "unknown_method" : "malformed");
     if (options.log) options.log(LogLine(e));
     journal.Add(std::move(e));
-  }
-
-  enum class HeadRead { kHead, kClosed, kRefused };
-
-  // Reads the next request head. A silent connection is closed without an
-  // answer; a head that does not complete within the head deadline gets 408.
-  HeadRead ReadHead(SiteServer& l, Transport& t, Inbox& in, bool first, RequestHead& head) {
-    const HeadLimits limits;
-    const auto deadline_for = [&](milliseconds d) { return std::chrono::steady_clock::now() + d; };
-    auto deadline = deadline_for(first ? options.head_timeout : kIdleTimeout);
-    bool started = in.size() > 0;
-    char buf[16384];
-    for (;;) {
-      const HeadScan scan = ScanHead(in.view(), limits);
-      if (!scan.error.ok()) {
-        Refuse(l, t, head, scan.error);
-        return HeadRead::kRefused;
-      }
-      if (scan.end != 0) {
-        HeadError err =
-            ParseHead(in.view().substr(scan.begin, scan.end - scan.begin), limits, head);
-        in.Consume(scan.end);
-        if (err.ok() && !KnownMethod(head.method))
-          err = {405, "the method " + head.method + " is not served"};
-        if (!err.ok()) {
-          Refuse(l, t, head, err);
-          return HeadRead::kRefused;
-        }
-        return HeadRead::kHead;
-      }
-      const auto left =
-          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (stopped.load()) return HeadRead::kClosed;
-      if (left.count() <= 0) {
-        if (!started) return HeadRead::kClosed;
-        Refuse(l, t, head,
-               {408, "the request head did not arrive within " +
-                         std::to_string(options.head_timeout.count()) + " ms"});
-        return HeadRead::kRefused;
-      }
-      const ssize_t n = t.Read(buf, sizeof buf, left);
-      if (n == 0) return HeadRead::kClosed;  // the peer closed
-      if (n < 0) {
-        if (errno != ETIMEDOUT) return HeadRead::kClosed;  // the connection broke
-        continue;                                          // the deadline: answered at the top
-      }
-      if (!started) deadline = deadline_for(options.head_timeout);
-      started = true;
-      in.bytes.append(buf, static_cast<std::size_t>(n));
-    }
   }
 
   // One connection, request after request (pipelined ones too: the bytes
@@ -514,8 +411,11 @@ struct MockServer::Impl {
     if (!t) return;
     Inbox in;
     for (std::size_t n = 0; n < kMaxRequestsPerConnection && !stopped.load(); ++n) {
-      RequestHead head;
-      if (ReadHead(l, *t, in, n == 0, head) != HeadRead::kHead) return;
+      const HeadRead read = ReadRequestHead(
+          *t, in, {n == 0 ? options.head_timeout : kIdleTimeout, options.head_timeout}, stopped);
+      if (read.kind == HeadRead::kRefused) Refuse(l, *t, read);
+      if (read.kind != HeadRead::kHead) return;
+      const RequestHead& head = read.head;
       WireStream strm(*t, in, ShimHead(head));
       bool closed = false;
       const bool last = n + 1 == kMaxRequestsPerConnection || stopped.load();

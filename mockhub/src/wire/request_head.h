@@ -14,9 +14,9 @@
 namespace mockhub {
 
 struct HeadLimits {
-  std::size_t max_request_line = 8 * 1024;  // longer: 414
-  std::size_t max_head_bytes = 64 * 1024;   // request line and fields; more: 431
-  std::size_t max_fields = 100;             // more: 431
+  std::size_t max_request_line = 8192;  // longer: 414
+  std::size_t max_head_bytes = 65536;   // request line and fields; more: 431
+  std::size_t max_fields = 100;         // more: 431
 };
 
 struct RequestHead {

@@ -1,0 +1,49 @@
+// Reading the next request head off a connection, within its deadlines, and
+// writing the answer to a head that is refused. Between the transport and the
+// HTTP glue: no HTTP library here.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "request_head.h"
+#include "transport.h"
+
+namespace mockhub {
+
+// What has been read off a connection and not yet handed on: the bytes past
+// a head (a body, pipelined requests) wait here for the next reader.
+struct Inbox {
+  std::string bytes;
+  std::size_t off = 0;
+  std::size_t size() const { return bytes.size() - off; }
+  std::string_view view() const { return std::string_view(bytes).substr(off); }
+  void Consume(std::size_t n);
+};
+
+struct HeadDeadlines {
+  std::chrono::milliseconds first_byte;  // a new connection: the head timeout; later: idle
+  std::chrono::milliseconds head;        // from the first byte to the blank line
+};
+
+struct HeadRead {
+  enum Kind { kHead, kClosed, kRefused } kind = kClosed;
+  RequestHead head;   // kHead; for kRefused, what could be parsed
+  HeadError refusal;  // kRefused: the answer to write
+};
+
+// The next head. A connection that stays silent, closes or breaks is kClosed
+// (no answer); a head that breaks a limit, does not finish within
+// `deadlines.head`, or names an unknown method is kRefused.
+HeadRead ReadRequestHead(Transport& t, Inbox& in, const HeadDeadlines& deadlines,
+                         const std::atomic<bool>& stopped);
+
+// The refusal as an HTTP answer with Connection: close; best effort within
+// `timeout`.
+void WriteRefusal(Transport& t, const HeadError& why, const std::string& http_date,
+                  std::chrono::milliseconds timeout);
+
+}  // namespace mockhub
