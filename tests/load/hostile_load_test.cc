@@ -95,9 +95,9 @@ class HostileLoadTest : public ::testing::Test {
   std::vector<double> TimeNormalTraffic() {
     std::vector<double> ms;
     const auto t0 = Clock::now();
-    EXPECT_EQ(Request(server_->hub_url(), "GET", "/_mockhub/health", {}, std::chrono::seconds(2))
-                  .status,
-              200)
+    EXPECT_EQ(
+        Request(server_->hub_url(), "GET", "/_mockhub/health", {}, std::chrono::seconds(2)).status,
+        200)
         << "health did not answer within 2 s";
     const auto t1 = Clock::now();
     EXPECT_EQ(Request(server_->hub_url(), "GET", "/_mockhub/requests", {}, std::chrono::seconds(5))
@@ -150,9 +150,10 @@ TEST_F(HostileLoadTest, SilentAndSlowConnectionsDoNotStallNormalTraffic) {
   done = true;
   drip.join();
   held_.insert(held_.end(), slow.begin(), slow.end());
-  std::printf("[figures] held %zu connections (256 silent per site, 64 slowloris); worst of 5: "
-              "health %.1f ms, journal %.1f ms, HEAD + CDN GET %.1f ms; RSS +%.1f MiB\n",
-              held_.size(), worst[0], worst[1], worst[2], RssMiB() - rss0);
+  std::printf(
+      "[figures] held %zu connections (256 silent per site, 64 slowloris); worst of 5: "
+      "health %.1f ms, journal %.1f ms, HEAD + CDN GET %.1f ms; RSS +%.1f MiB\n",
+      held_.size(), worst[0], worst[1], worst[2], RssMiB() - rss0);
 }
 
 TEST_F(HostileLoadTest, AHeaderFloodIsRefusedWithBoundedMemory) {
@@ -201,9 +202,9 @@ TEST_F(HostileLoadTest, AJournalFloodStaysWithinItsByteBound) {
     clients.emplace_back([&] {
       const int fd = Connect(server_->hub_url());
       if (fd < 0) return;
-      const std::string req = "GET " + target + " HTTP/1.1\r\nHost: h\r\nUser-Agent: " +
-                              std::string(4000, 'u') + "\r\nRange: " + std::string(4000, 'r') +
-                              "\r\n\r\n";
+      const std::string req = "GET " + target +
+                              " HTTP/1.1\r\nHost: h\r\nUser-Agent: " + std::string(4000, 'u') +
+                              "\r\nRange: " + std::string(4000, 'r') + "\r\n\r\n";
       char buf[65536];
       for (int i = 0; i < 2500; ++i) {
         if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) <= 0) break;
@@ -223,12 +224,14 @@ TEST_F(HostileLoadTest, AJournalFloodStaysWithinItsByteBound) {
   const double read_ms = Ms(Clock::now() - t0);
   EXPECT_EQ(all.status, 200);
   const double peak = RssMiB() - rss0;
-  EXPECT_LT(journal_rss, 96.0 * kShadow) << "the journal grew the server by " << journal_rss << " MiB";
-  std::printf("[figures] journal flood (20,000 requests of ~16 KiB): %zu entries kept, %llu "
-              "dropped, RSS +%.1f MiB; GET /_mockhub/requests %.0f ms, %.1f MiB of JSON\n",
-              server_->journal().Entries().size(),
-              static_cast<unsigned long long>(server_->journal().dropped()), journal_rss, read_ms,
-              static_cast<double>(all.body.size()) / 1048576.0);
+  EXPECT_LT(journal_rss, 96.0 * kShadow)
+      << "the journal grew the server by " << journal_rss << " MiB";
+  std::printf(
+      "[figures] journal flood (20,000 requests of ~16 KiB): %zu entries kept, %llu "
+      "dropped, RSS +%.1f MiB; GET /_mockhub/requests %.0f ms, %.1f MiB of JSON\n",
+      server_->journal().Entries().size(),
+      static_cast<unsigned long long>(server_->journal().dropped()), journal_rss, read_ms,
+      static_cast<double>(all.body.size()) / 1048576.0);
   (void)peak;
 }
 
