@@ -2,15 +2,14 @@
 // otherwise, and the error names the file and the JSON pointer.
 #include "mockhub/world_json.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "json_checker.h"
 #include "mockhub/object_store.h"
 #include "mockhub/xet.h"
+#include "untrusted_json.h"
 #include "world_json_parts.h"
 
 namespace mockhub {
@@ -231,20 +230,10 @@ Loaded<bool> ParseRenames(const json& doc, const std::string& file, World& w) {
 }  // namespace
 
 Loaded<json> ParseJsonText(const std::string& text, const std::string& file) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    return LoadError{file, "", "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what()};
-  }
+  return ParseUntrustedJson(text, file);
 }
 
-Loaded<json> ReadJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return LoadError{path, "", "cannot open file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseJsonText(ss.str(), path);
-}
+Loaded<json> ReadJsonFile(const std::string& path) { return ReadUntrustedJsonFile(path); }
 
 Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file);
 

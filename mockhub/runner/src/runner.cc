@@ -162,12 +162,13 @@ void ReadOutcome(const StatusOr<runner::ProcessResult>& proc, int timeout_second
   for (std::string line; std::getline(lines, line);) {
     if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
   }
-  try {
-    seen.outcome = json::parse(last);
-  } catch (const json::exception&) {
-    seen.outcome_error =
-        last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
+  auto parsed = ParseJsonText(last, "<client stdout>");
+  if (parsed) {
+    seen.outcome = std::move(*parsed);
+    return;
   }
+  seen.outcome_error =
+      last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
 }
 
 // What a failing (or --verbose) step shows: the command, its failures, the
