@@ -91,6 +91,24 @@ TEST_F(HostileFilesTest, DeepNestingIsRefusedWhileParsing) {
                             shallow + ": /users: expected an object"));
 }
 
+// Issue 12, W5: a scenario's numbers the runner or the server would overflow
+// on, and a key given twice, are refused at their pointer.
+TEST_F(HostileFilesTest, ScenarioNumbersOutOfRangeAndRepeatedKeysAreRefused) {
+  const std::string head = R"({"about": {"description": "d"}, )";
+  const std::pair<std::string, std::string> cases[] = {
+      {R"("steps": [{"advance_clock": 1e300}])", "/steps/0/advance_clock: seconds to advance"},
+      {R"("faults": [{"do": {"delay": {"ms": 18446744073709551615}}}], "steps": [{"whoami": {}}])",
+       "/faults/0/do/delay/ms: at most 120000"},
+      {R"("hub": {"patch": {"cdn": {"url_ttl_seconds": 9223372036854775807}}}, "steps": [{"whoami": {}}])",
+       "/hub/patch/cdn/url_ttl_seconds: must be an integer from 1 to"},
+      {R"("steps": [{"whoami": {}}], "steps": [{"whoami": {}}])",
+       "/steps: duplicate key \"steps\""}};
+  for (const auto& [body, expected] : cases) {
+    const std::string sc = Write("s.json", head + body + "}");
+    EXPECT_TRUE(RefusedSaying(Mockhub({"validate", sc}), sc + ": " + expected));
+  }
+}
+
 TEST_F(HostileFilesTest, ADeviceOrAFifoIsRefusedWithoutReadingOrBlocking) {
   const std::string fifo = dir_ + "/fifo.json";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
