@@ -87,7 +87,9 @@ bool ParseStatus(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan)
 }
 
 bool ParseDelay(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
-  return c.Keys(p, ptr, {"ms"}) && c.Uint(p, ptr, "ms", plan.delay_ms, true);  // {"ms": 500}
+  // {"ms": 500}; as long as a stall at most
+  if (!c.Keys(p, ptr, {"ms"}) || !c.Uint(p, ptr, "ms", plan.delay_ms, true)) return false;
+  return plan.delay_ms <= kMaxStallMs || c.Fail(ptr + "/ms", "at most 120000");
 }
 
 bool ParseThrottle(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {

@@ -9,6 +9,7 @@
 #include "mockhub/digest.h"
 #include "mockhub/url.h"
 #include "mockhub/xet.h"
+#include "untrusted_json.h"
 
 namespace mockhub {
 
@@ -148,8 +149,9 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
   std::vector<std::string> paths;
   bool expand = false;
   if (req.Header("Content-Type").find("json") != std::string::npos) {
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    auto parsed = ParseUntrustedJson(req.body, "<request body>");
+    const json body = parsed ? std::move(*parsed) : json();
+    if (!body.is_object()) {
       return ErrorReply(400, "", "Invalid JSON body", true, ctx);
     }
     const json p = body.contains("paths") ? body["paths"] : json();

@@ -2,20 +2,21 @@
 // otherwise, and the error names the file and the JSON pointer.
 #include "mockhub/world_json.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "json_checker.h"
 #include "mockhub/object_store.h"
 #include "mockhub/xet.h"
+#include "untrusted_json.h"
 #include "world_json_parts.h"
 
 namespace mockhub {
 
 using nlohmann::json;
+using world_json::kMaxTreePageSize;
+using world_json::kMaxTtlSeconds;
 using world_json::ParseTimestamp;
 using world_json::SplitRepoKey;
 
@@ -26,33 +27,32 @@ Loaded<bool> ParseOptions(JsonChecker& ck, const json& doc, const std::string& f
   if (doc.contains("clock")) {
     std::int64_t t = 0;
     if (!ParseTimestamp(doc.at("clock"), t)) {
-      return LoadError{file, "/clock", "must be an ISO 8601 UTC time or unix seconds"};
+      return LoadError{file, "/clock", world_json::kTimestampRule};
     }
     w.clock_start = t;
   }
   if (doc.contains("hub")) {
     const json& h = doc.at("hub");
+    auto page = static_cast<std::int64_t>(w.options.tree_page_size);
     if (!ck.Keys(h, "/hub", {"tree_page_size", "resolve_cache_redirect"}) ||
-        !ck.Get(h, "/hub", "tree_page_size", w.options.tree_page_size) ||
+        !ck.IntIn(h, "/hub", "tree_page_size", page, 1, kMaxTreePageSize, "entries") ||
         !ck.Get(h, "/hub", "resolve_cache_redirect", w.options.resolve_cache_redirect)) {
       return ck.error();
     }
-    if (w.options.tree_page_size == 0)
-      return LoadError{file, "/hub/tree_page_size", "must be at least 1"};
+    w.options.tree_page_size = static_cast<std::size_t>(page);
   }
   if (doc.contains("cdn")) {
     const json& c = doc.at("cdn");
     std::string flavour = CdnFlavourName(w.options.cdn_flavour);
     if (!ck.Keys(c, "/cdn", {"flavour", "url_ttl_seconds"}) ||
         !ck.Get(c, "/cdn", "flavour", flavour) ||
-        !ck.Get(c, "/cdn", "url_ttl_seconds", w.options.cdn_url_ttl)) {
+        !ck.IntIn(c, "/cdn", "url_ttl_seconds", w.options.cdn_url_ttl, 1, kMaxTtlSeconds,
+                  "seconds (ten years)")) {
       return ck.error();
     }
     auto f = ParseCdnFlavour(flavour);
     if (!f) return LoadError{file, "/cdn/flavour", "must be \"cloudfront\" or \"s3\""};
     w.options.cdn_flavour = *f;
-    if (w.options.cdn_url_ttl <= 0)
-      return LoadError{file, "/cdn/url_ttl_seconds", "must be positive"};
   }
   return true;
 }
@@ -78,8 +78,10 @@ Loaded<bool> ParseXetOptions(JsonChecker& ck, const json& doc, const std::string
       !ck.Get(x, "/xet", "chunk_size", o.chunk_size) ||
       !ck.Get(x, "/xet", "xorb_size", o.xorb_size) ||
       !ck.Get(x, "/xet", "compression", compression) ||
-      !ck.Get(x, "/xet", "token_ttl_seconds", o.token_ttl) ||
-      !ck.Get(x, "/xet", "url_ttl_seconds", o.url_ttl) ||
+      !ck.IntIn(x, "/xet", "token_ttl_seconds", o.token_ttl, 1, kMaxTtlSeconds,
+                "seconds (ten years)") ||
+      !ck.IntIn(x, "/xet", "url_ttl_seconds", o.url_ttl, 1, kMaxTtlSeconds,
+                "seconds (ten years)") ||
       !ck.Get(x, "/xet", "multirange", o.multirange)) {
     return ck.error();
   }
@@ -87,12 +89,6 @@ Loaded<bool> ParseXetOptions(JsonChecker& ck, const json& doc, const std::string
     return LoadError{file, "/xet/chunk_size", "must be between 1024 and 131072 bytes"};
   if (o.xorb_size < 2 * (o.chunk_size + 64ull) || o.xorb_size > (64ull << 20))
     return LoadError{file, "/xet/xorb_size", "must hold two chunks and be at most 64 MiB"};
-  for (const auto& [key, v] :
-       {std::pair<const char*, std::int64_t>{"token_ttl_seconds", o.token_ttl},
-        {"url_ttl_seconds", o.url_ttl}}) {
-    if (v <= 0 || v > 3650LL * 86400)
-      return LoadError{file, std::string("/xet/") + key, "must be positive (at most ten years)"};
-  }
   auto c = ParseXetCompression(compression);
   if (!c)
     return LoadError{file, "/xet/compression", "must be \"none\", \"lz4\", \"bg4\" or \"auto\""};
@@ -156,7 +152,7 @@ Loaded<Token> ParseToken(JsonChecker& ck, const std::string& value, const json& 
   if (t.contains("expires_at")) {
     std::int64_t e = 0;
     if (!ParseTimestamp(t.at("expires_at"), e)) {
-      return LoadError{file, ptr + "/expires_at", "must be an ISO 8601 UTC time or unix seconds"};
+      return LoadError{file, ptr + "/expires_at", world_json::kTimestampRule};
     }
     tok.expires_at = e;
   }
@@ -231,20 +227,10 @@ Loaded<bool> ParseRenames(const json& doc, const std::string& file, World& w) {
 }  // namespace
 
 Loaded<json> ParseJsonText(const std::string& text, const std::string& file) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    return LoadError{file, "", "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what()};
-  }
+  return ParseUntrustedJson(text, file);
 }
 
-Loaded<json> ReadJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return LoadError{path, "", "cannot open file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseJsonText(ss.str(), path);
-}
+Loaded<json> ReadJsonFile(const std::string& path) { return ReadUntrustedJsonFile(path); }
 
 Loaded<World> WorldFromJsonChecked(const json& doc, const std::string& file);
 

@@ -14,7 +14,18 @@
 
 namespace mockhub::world_json {
 
-// A world timestamp: unix seconds, or "2026-01-01T00:00:00Z".
+// The bounds of a world's values (mockhub/README.md, "World files"): far
+// enough from the int64 limits that adding a TTL or a step's clock advance
+// cannot overflow.
+inline constexpr std::int64_t kMaxTimestamp = 253402300799;     // 9999-12-31T23:59:59Z
+inline constexpr std::int64_t kMaxTtlSeconds = 3650LL * 86400;  // ten years
+inline constexpr std::int64_t kMaxTreePageSize = 100000;
+inline constexpr std::uint64_t kMaxFileSize = std::uint64_t{1} << 48;
+inline constexpr const char* kTimestampRule =
+    "must be an ISO 8601 UTC time or unix seconds, from 1970 to 9999";
+
+// A world timestamp: unix seconds, or "2026-01-01T00:00:00Z", within
+// [0, kMaxTimestamp]; false otherwise.
 bool ParseTimestamp(const nlohmann::json& v, std::int64_t& out);
 
 // "datasets/x/y" -> (dataset, "x/y"); "x/y" -> (model, "x/y").

@@ -70,6 +70,9 @@ bool ParseFile(JsonChecker& ck, const json& spec, const std::string& ptr,
       return ck.Fail(ptr + "/size", "must be a non-negative integer (bytes)");
     }
     if (!ck.Get(spec, ptr, "size", size) || !ck.Get(spec, ptr, "seed", seed)) return false;
+    if (size > kMaxFileSize)
+      return ck.Fail(ptr + "/size",
+                     "at most 2^48 bytes (256 TiB): sizes past that overflow ranges");
     out.content = Content::Synthetic(size, seed);
     lfs = true;  // synthetic files stand for large weights
   }
@@ -194,7 +197,7 @@ struct CommitReader {
     if (!ck.Get(c, cptr, "title", commit.title)) return false;
     commit.date = base_date + static_cast<std::int64_t>(label_to_sha.size()) * 3600;
     if (c.contains("date") && !ParseTimestamp(c.at("date"), commit.date)) {
-      return ck.Fail(cptr + "/date", "must be an ISO 8601 UTC time or unix seconds");
+      return ck.Fail(cptr + "/date", kTimestampRule);
     }
     const std::string files_ptr = shorthand ? ptr + "/files" : cptr + "/files";
     if (c.contains("files") && !ParseFiles(ck, c.at("files"), files_ptr, defaults, commit.files))
@@ -296,14 +299,21 @@ bool ParseTagsAndPrs(JsonChecker& ck, const json& spec, const CommitReader& cr) 
 }  // namespace
 
 bool ParseTimestamp(const json& v, std::int64_t& out) {
-  if (v.is_number_integer()) {
-    out = v.get<std::int64_t>();
-    return true;
+  std::int64_t t = 0;
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxTimestamp)) return false;
+    t = v.get<std::int64_t>();
+  } else if (v.is_number_integer()) {
+    t = v.get<std::int64_t>();
+  } else if (v.is_string()) {
+    auto parsed = ParseIso8601(v.get<std::string>());
+    if (!parsed) return false;
+    t = *parsed;
+  } else {
+    return false;
   }
-  if (!v.is_string()) return false;
-  auto t = ParseIso8601(v.get<std::string>());
-  if (!t) return false;
-  out = *t;
+  if (t < 0 || t > kMaxTimestamp) return false;
+  out = t;
   return true;
 }
 

@@ -47,6 +47,9 @@ describe("broken scenarios fail both the schema and mockhub validate", () => {
     "step with two actions": (d) => (d.steps[0].whoami = {}),
     "expectation on a hub change": (d) => d.steps.push({ advance_clock: 10, expect: { outcome: "ok" } }),
     "missing description": (d) => delete d.about.description,
+    "env that preloads a library": (d) => (d.client.env = { LD_PRELOAD: "./home/hf/hub/lib.so" }),
+    "env that requires a module": (d) => (d.client.env = { NODE_OPTIONS: "--require ./x.js" }),
+    "env path outside the temp dir": (d) => (d.client.env = { HF_XET_CACHE: "/home/user/.cache" }),
   };
   const dir = mkdtempSync(join(tmpdir(), "mockhub-schema-"));
   for (const [name, mutate] of Object.entries(variants)) {

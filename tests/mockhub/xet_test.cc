@@ -55,9 +55,10 @@ TEST(XetWorldTest, BadXetSettingsNameTheirPointer) {
 }
 
 TEST(XetWorldTest, AFileNeedingTooManyXorbsIsRefusedBeforeTheIndexIsBuilt) {
-  // 16 EiB of 2-chunk xorbs would be billions of index entries.
+  // 1 TiB of 3-chunk xorbs would be hundreds of millions of index entries
+  // (a size past 2^48 is refused earlier, at its own pointer).
   const LoadError e = Fails(R"({"xet": {"chunk_size": 1024, "xorb_size": 4096}, "repos": {
-      "a/b": {"files": {"w.bin": {"size": 18446744073709551615, "storage": "xet"}}}}})");
+      "a/b": {"files": {"w.bin": {"size": 1099511627776, "storage": "xet"}}}}})");
   EXPECT_EQ(e.pointer, "/repos/a~1b");
   EXPECT_NE(e.reason.find("xorbs at /xet/xorb_size"), std::string::npos) << e.reason;
   // The 10 GiB file of the benchmark is well inside the bound.

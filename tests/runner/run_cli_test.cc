@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+#include "bounded_run.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -90,6 +92,32 @@ TEST_F(RunCliTest, ValidateExitsTwoNamingFileAndPointer) {
   std::ofstream(dir_ + "/truncated.json") << R"({"about": {"descr)";
   EXPECT_EQ(Sh(Run("validate " + dir_ + "/truncated.json")).code, 2);
   EXPECT_EQ(Sh(Run("run --client '" + client_ + "' " + dir_ + "/truncated.json")).code, 2);
+}
+
+// Issue 12, S5: with the "argument" source the token is on the client's
+// command line, which a failing step shows; the client may echo it too.
+TEST_F(RunCliTest, AnArgumentTokenNeverAppearsWholeOnStdoutStderrOrInTheJUnitFile) {
+  const std::string token = "hf_argumentsecret123";
+  const std::string echo = dir_ + "/echo.sh";
+  std::ofstream(echo) << "#!/bin/sh\necho \"args: $*\" >&2\n"
+                      << "echo \"{\\\"ok\\\":false,\\\"error\\\":\\\"network\\\","
+                         "\\\"message\\\":\\\"$*\\\"}\"\n";
+  ::chmod(echo.c_str(), 0755);
+  const std::string sc = dir_ + "/arg.json";
+  std::ofstream(sc) << R"({"about": {"description": "d"},
+    "client": {"token": {"source": "argument", "value": ")"
+                    << token << R"("}},
+    "steps": [{"whoami": {}, "expect": {"outcome": "ok"}}]})";
+  const testsupport::BoundedRun r = testsupport::RunBounded(
+      {MOCKHUB_BIN, "run", "--client", echo, "--junit", dir_ + "/junit.xml", sc});
+  EXPECT_TRUE(testsupport::ExitedWith(r, 1));
+  std::ifstream in(dir_ + "/junit.xml");
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos) << xml;
+  for (const std::string* text : {&r.out, &r.err, &xml}) {
+    EXPECT_EQ(text->find(token), std::string::npos) << "a whole token in:\n" << *text;
+    EXPECT_NE(text->find("--token hf_arg\u2026"), std::string::npos) << *text;
+  }
 }
 
 }  // namespace

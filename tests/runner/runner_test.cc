@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "mockhub/runner/scenario.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -164,6 +165,33 @@ TEST_F(RunnerTest, AHangingClientIsKilledAtTheTimeout) {
   EXPECT_EQ(r.status, ScenarioResult::Status::kFail);
   EXPECT_NE(r.reason.find("killed after 1 s"), std::string::npos) << r.reason;
   EXPECT_LT(r.seconds, 10.0);
+}
+
+// Issue 12, H6: closing both pipes must not take the client out of the
+// timeout's reach, nor leave what it started running. The client would
+// outlive the 1 s timeout by 20 s; its grandchild writes its pid first.
+TEST_F(RunnerTest, AClientThatClosesItsOutputIsStillKilledAtTheTimeoutWithItsGroup) {
+  const std::string pid_file = dir_ + "/grandchild.pid";
+  ScenarioResult r = Run(kWhoamiOk,
+                         Client("sh -c 'echo $$ > " + pid_file + ".tmp; mv " + pid_file + ".tmp " +
+                                pid_file + "; exec sleep 20' >&- 2>&- &\nexec >&- 2>&-; sleep 20"),
+                         1);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFail);
+  EXPECT_NE(r.reason.find("killed after 1 s"), std::string::npos) << r.reason;
+  EXPECT_LT(r.seconds, 10.0);
+  std::string pid;
+  ASSERT_TRUE(testsupport::WaitFor([&] { return std::ifstream(pid_file) >> pid && !pid.empty(); },
+                                   "the grandchild's pid file", std::chrono::seconds(5)));
+  // Gone, or a zombie waiting for init to reap it: no longer running.
+  EXPECT_TRUE(testsupport::WaitFor(
+      [&] {
+        std::ifstream stat("/proc/" + pid + "/stat");
+        std::string field;
+        for (int i = 0; i < 3 && stat >> field; ++i) {
+        }
+        return !stat || field == "Z";
+      },
+      "the grandchild " + pid + " to be killed", std::chrono::seconds(5)));
 }
 
 TEST_F(RunnerTest, HubChangesApplyBetweenSteps) {

@@ -14,9 +14,11 @@
 
 namespace mockhub {
 
-// Parses JSON text; a syntax error names the byte offset.
+// Parses untrusted JSON text: a syntax error names the byte offset; nesting
+// deeper than 64, a number out of range and a repeated key are refused with
+// their JSON pointer (src/json/untrusted_json.h).
 Loaded<nlohmann::json> ParseJsonText(const std::string& text, const std::string& file);
-// Reads and parses a file.
+// Reads and parses a file: a regular file of at most 64 MiB.
 Loaded<nlohmann::json> ReadJsonFile(const std::string& path);
 // Builds a World from a parsed world document; unknown keys are errors.
 Loaded<World> WorldFromJson(const nlohmann::json& doc, const std::string& file);

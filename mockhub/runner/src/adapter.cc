@@ -35,7 +35,12 @@ Loaded<Adapter> LoadAdapter(const std::string& path) {
       return LoadError{path, "/command/" + std::to_string(i), "must be a string"};
     std::string part = d["command"][i].get<std::string>();
     if (part.rfind("./", 0) == 0 || part.rfind("../", 0) == 0) {
-      part = fs::weakly_canonical(fs::absolute(fs::path(path).parent_path()) / part).string();
+      // absolute() first: "x.adapter.json" has no parent folder of its own.
+      std::error_code ec;
+      const fs::path file = fs::absolute(path, ec);
+      if (ec) return LoadError{path, "", "cannot resolve the file's folder: " + ec.message()};
+      const fs::path resolved = fs::weakly_canonical(file.parent_path() / part, ec);
+      part = (ec ? file.parent_path() / part : resolved).string();
     }
     a.command.push_back(part);
   }

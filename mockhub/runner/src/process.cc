@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -55,22 +57,34 @@ std::string ResolveProgram(const std::string& argv0,
   ::_exit(127);
 }
 
-// Reads both pipes until they close or the deadline passes (then kills the
-// child's process group).
-void Drain(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout, ProcessResult& r) {
+// Reads both pipes until the child has exited and they have closed, or the
+// deadline passes; then kills the child's process group. The child's exit is
+// watched apart from its pipes (a pidfd, or waitpid every 50 ms on kernels
+// without one): a client that closes its stdout and stderr and keeps running
+// is still killed at the deadline. Once the child has exited, what it left
+// behind is killed, so a leftover holding the pipes cannot keep us waiting.
+void Drain(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout, ProcessResult& r,
+           int& status) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-  int open_fds = 2;
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+  bool exited = false;
   char buf[65536];
-  while (open_fds > 0) {
+  for (;;) {
+    if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      ::kill(-pid, SIGKILL);
+      fds[2].fd = -1;
+    }
+    if (exited && fds[0].fd < 0 && fds[1].fd < 0) break;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       r.timed_out = true;
-      ::kill(-pid, SIGKILL);
       break;
     }
-    if (::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000))) < 0 &&
+    const long long slice = exited || pidfd >= 0 ? 1000 : 50;
+    if (::poll(fds, 3, static_cast<int>(std::min<long long>(left.count(), slice))) < 0 &&
         errno != EINTR)
       break;
     for (int i = 0; i < 2; ++i) {
@@ -79,16 +93,18 @@ void Drain(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout,
       if (n <= 0) {
         ::close(fds[i].fd);
         fds[i].fd = -1;
-        --open_fds;
         continue;
       }
       std::string& sink = i == 0 ? r.out : r.err;
       if (sink.size() < (16u << 20)) sink.append(buf, static_cast<std::size_t>(n));
     }
   }
-  for (auto& f : fds) {
-    if (f.fd >= 0) ::close(f.fd);
+  ::kill(-pid, SIGKILL);
+  if (!exited) ::waitpid(pid, &status, 0);
+  for (int i = 0; i < 2; ++i) {
+    if (fds[i].fd >= 0) ::close(fds[i].fd);
   }
+  if (pidfd >= 0) ::close(pidfd);
 }
 
 }  // namespace
@@ -131,11 +147,9 @@ StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
     return NotFound("cannot run \"" + argv[0] + "\": " + std::strerror(exec_errno));
   }
   ProcessResult r;
-  Drain(pid, out[0], err[0], timeout, r);
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::kill(-pid, SIGKILL);  // whatever the adapter left behind
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  Drain(pid, out[0], err[0], timeout, r, status);
+  if (!r.timed_out && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   return r;
 }
 

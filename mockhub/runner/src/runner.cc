@@ -17,6 +17,7 @@
 #include "cache_seed.h"
 #include "expect.h"
 #include "mockhub/faults.h"
+#include "mockhub/journal.h"
 #include "mockhub/server.h"
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"
@@ -162,12 +163,13 @@ void ReadOutcome(const StatusOr<runner::ProcessResult>& proc, int timeout_second
   for (std::string line; std::getline(lines, line);) {
     if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
   }
-  try {
-    seen.outcome = json::parse(last);
-  } catch (const json::exception&) {
-    seen.outcome_error =
-        last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
+  auto parsed = ParseJsonText(last, "<client stdout>");
+  if (parsed) {
+    seen.outcome = std::move(*parsed);
+    return;
   }
+  seen.outcome_error =
+      last.empty() ? "empty stdout" : "last stdout line is not JSON: " + last.substr(0, 200);
 }
 
 // What a failing (or --verbose) step shows: the command, its failures, the
@@ -284,6 +286,36 @@ StatusOr<std::unique_ptr<MockServer>> StartMock(const Scenario& sc, const std::s
   return started;
 }
 
+// Every token value the scenario hands the client, longest first, so a
+// token that contains another is redacted whole.
+std::vector<std::string> PlacedTokens(const Scenario& sc) {
+  std::set<std::string> values;
+  auto add = [&](const ClientSetup& c) {
+    for (const TokenSetup& t : c.tokens) {
+      if (!t.value.empty()) values.insert(t.value);
+    }
+  };
+  add(sc.client);
+  for (const Step& step : sc.steps) {
+    if (step.client) add(*step.client);
+  }
+  std::vector<std::string> out(values.begin(), values.end());
+  std::sort(out.begin(), out.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  return out;
+}
+
+// What the runner reports (reasons, the command line, the client's output)
+// never holds a whole token: each is cut as the journal cuts it ("hf_arg…").
+std::string WithoutTokens(std::string text, const std::vector<std::string>& tokens) {
+  for (const std::string& t : tokens) {
+    const std::string shown = RedactAuthorization(t);
+    for (auto at = text.find(t); at != std::string::npos; at = text.find(t, at + shown.size()))
+      text.replace(at, t.size(), shown);
+  }
+  return text;
+}
+
 }  // namespace
 
 ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
@@ -291,9 +323,11 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   ScenarioResult result;
   result.name = sc.name;
   result.file = sc.file;
+  const std::vector<std::string> tokens = PlacedTokens(sc);
   auto finish = [&](ScenarioResult::Status st, const std::string& reason) {
     result.status = st;
-    result.reason = reason;
+    result.reason = WithoutTokens(reason, tokens);
+    result.details = WithoutTokens(result.details, tokens);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;

@@ -2,6 +2,7 @@
 // scenario file. See scenario_reader.h.
 #include "scenario_reader.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -86,18 +87,69 @@ bool ScenarioReader::Token(const json& v, const std::string& ptr, std::vector<To
   return true;
 }
 
+namespace {
+
+// CA bundles: files the client only reads, so any path may be named.
+const std::set<std::string>& CaFileVariables() {
+  static const std::set<std::string> kNames = {"CURL_CA_BUNDLE",      "SSL_CERT_FILE",
+                                               "SSL_CERT_DIR",        "REQUESTS_CA_BUNDLE",
+                                               "NODE_EXTRA_CA_CERTS", "HUBGET_CA_FILE"};
+  return kNames;
+}
+
+// The variables a downloader is meant to see (scenarios/README.md, "env"):
+// HF_*, HUBGET_*, TRANSFORMERS_OFFLINE, the proxies and the CA bundles.
+// Anything else (LD_PRELOAD, NODE_OPTIONS, PATH, HOME, ...) could make the
+// client run code the scenario ships or write outside its temporary folder.
+bool DownloaderVariable(const std::string& name) {
+  static const std::set<std::string> kNames = {
+      "TRANSFORMERS_OFFLINE", "HTTP_PROXY",  "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+      "http_proxy",           "https_proxy", "no_proxy",    "all_proxy"};
+  if (kNames.count(name) || CaFileVariables().count(name)) return true;
+  for (const char* prefix : {"HF_", "HUBGET_"}) {
+    const std::string p = prefix;
+    if (name.size() <= p.size() || name.compare(0, p.size(), p) != 0) continue;
+    return std::all_of(
+        name.begin() + static_cast<std::ptrdiff_t>(p.size()), name.end(),
+        [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
+  }
+  return false;
+}
+
+// A value naming a place outside the client's working directory (the
+// scenario's temporary folder): absolute, from home, or climbing out.
+bool LeavesTheTempDir(const std::string& v) {
+  if (!v.empty() && (v[0] == '/' || v[0] == '~')) return true;
+  for (std::size_t at = v.find(".."); at != std::string::npos; at = v.find("..", at + 1)) {
+    const bool starts = at == 0 || v[at - 1] == '/';
+    const bool ends = at + 2 == v.size() || v[at + 2] == '/';
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool ScenarioReader::Env(const json& env, const std::string& ptr, ClientSetup& out) {
   if (!env.is_object()) return Fail(ptr, "expected an object of name -> value");
   for (auto it = env.begin(); it != env.end(); ++it) {
-    const std::string eptr = ptr + "/" + PointerToken(it.key());
+    const std::string& name = it.key();
+    const std::string eptr = ptr + "/" + PointerToken(name);
     if (!it.value().is_string()) return Fail(eptr, "must be a string");
-    if (it.key() == "HF_ENDPOINT" || it.key() == "HF_HOME" || it.key() == "HF_HUB_CACHE") {
+    if (name == "HF_ENDPOINT" || name == "HF_HOME" || name == "HF_HUB_CACHE")
       return Fail(eptr, "set by the runner for every scenario");
+    if (name == "HF_TOKEN" || name == "HUGGING_FACE_HUB_TOKEN" || name == "HF_TOKEN_PATH")
+      return Fail(eptr, "use \"token\": {\"source\": \"" + name + "\", \"value\": ...}");
+    if (!DownloaderVariable(name)) {
+      return Fail(eptr,
+                  "not a variable for a downloader: only HF_*, HUBGET_*, TRANSFORMERS_OFFLINE, "
+                  "the proxy variables and the CA bundle variables may be set");
     }
-    if (it.key() == "HF_TOKEN" || it.key() == "HUGGING_FACE_HUB_TOKEN") {
-      return Fail(eptr, "use \"token\": {\"source\": \"" + it.key() + "\", \"value\": ...}");
+    const std::string value = it.value().get<std::string>();
+    if (!CaFileVariables().count(name) && LeavesTheTempDir(value)) {
+      return Fail(eptr, "names a path outside the scenario's temporary folder (absolute, ~ or ..)");
     }
-    out.env[it.key()] = it.value().get<std::string>();
+    out.env[name] = value;
   }
   return true;
 }

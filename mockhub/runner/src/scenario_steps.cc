@@ -71,8 +71,9 @@ bool ScenarioReader::StepAction(const json& a, const std::string& aptr, Step& ou
     case Step::Kind::kWhoami:
       return Keys(a, aptr, {});
     case Step::Kind::kAdvanceClock:
-      if (!a.is_number() || a.get<double>() < 0)
-        return Fail(aptr, "seconds to advance the server clock (>= 0)");
+      // At most a hundred years a step, so the clock stays far from overflow.
+      if (!a.is_number() || !(a.get<double>() >= 0 && a.get<double>() <= 3155760000.0))
+        return Fail(aptr, "seconds to advance the server clock (0 to 3155760000, 100 years)");
       out.seconds = a.get<double>();
       return true;
     case Step::Kind::kRevokeToken:

@@ -46,4 +46,20 @@ bool JsonChecker::Bool(const nlohmann::json& obj, const std::string& ptr, const 
   return true;
 }
 
+bool JsonChecker::IntIn(const nlohmann::json& obj, const std::string& ptr, const char* key,
+                        std::int64_t& out, std::int64_t min, std::int64_t max, const char* unit) {
+  if (!obj.contains(key)) return true;
+  const nlohmann::json& v = obj.at(key);
+  const bool fits =
+      v.is_number_integer() &&
+      (!v.is_number_unsigned() || v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) &&
+      v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
+  if (!fits) {
+    return Fail(ptr + "/" + key, "must be an integer from " + std::to_string(min) + " to " +
+                                     std::to_string(max) + " " + unit);
+  }
+  out = v.get<std::int64_t>();
+  return true;
+}
+
 }  // namespace mockhub

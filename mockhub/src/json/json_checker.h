@@ -42,6 +42,9 @@ class JsonChecker {
   bool Uint(const nlohmann::json& obj, const std::string& ptr, const char* key, std::uint64_t& out,
             bool required = false);
   bool Bool(const nlohmann::json& obj, const std::string& ptr, const char* key, bool& out);
+  // Optional integer member within [min, max]; `unit` ends the error ("seconds").
+  bool IntIn(const nlohmann::json& obj, const std::string& ptr, const char* key, std::int64_t& out,
+             std::int64_t min, std::int64_t max, const char* unit);
 
  private:
   std::string file_;
