@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string problem;
   if (auto xet = hubget::XetFileInfoFrom(res.headers, &problem)) {
     Expect(xet->hash.size() == 64 &&
-           xet->hash.find_first_not_of("0123456789abcdef") == std::string::npos);
+           xet->hash.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos);
     Expect(xet->auth_url.rfind("http://", 0) == 0 || xet->auth_url.rfind("https://", 0) == 0);
   }
   const hubget::RetryPolicy policy;
