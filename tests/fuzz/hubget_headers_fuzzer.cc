@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -40,37 +41,44 @@ class FixedClock final : public hubget::Clock {
   void Sleep(std::chrono::milliseconds) override {}
 };
 
-void Expect(bool ok) {
-  if (!ok) std::abort();
-}
+// A broken promise: which one, then abort (libFuzzer keeps the input).
+#define EXPECT_HOLDS(cond)                                                    \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      std::fprintf(stderr, "%s:%d: broken: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                           \
+    }                                                                         \
+  } while (false)
 
 bool IsDigits(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// An absolute http(s) URL without a byte that could end a header (the scheme
+// may come in any case, as RFC 3986 allows and hubget keeps).
 bool IsHttpUrl(const std::string& s) {
-  if (s.rfind("http://", 0) != 0 && s.rfind("https://", 0) != 0) return false;
   for (char c : s)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
-  return hubget::ParseUrl(s).has_value();
+  const auto url = hubget::ParseUrl(s);
+  return url && (url->scheme == "http" || url->scheme == "https");
 }
 
 void OneValue(const std::string& v) {
   const hubget::ContentRange cr = hubget::ParseContentRange(v);
-  if (cr.start >= 0) Expect(cr.end >= cr.start && (cr.total < 0 || cr.end < cr.total));
-  if (cr.start < 0) Expect(cr.end < 0);
+  if (cr.start >= 0) EXPECT_HOLDS(cr.end >= cr.start && (cr.total < 0 || cr.end < cr.total));
+  if (cr.start < 0) EXPECT_HOLDS(cr.end < 0);
   const long long d = hubget::PlainDecimal(v);
-  Expect(d >= -1 && (d == -1 || IsDigits(v)));
-  if (auto ra = hubget::ParseRetryAfter(v, kNow)) Expect(ra->count() >= 0);
+  EXPECT_HOLDS(d >= -1 && (d == -1 || IsDigits(v)));
+  if (auto ra = hubget::ParseRetryAfter(v, kNow)) EXPECT_HOLDS(ra->count() >= 0);
   (void)hubget::ParseHttpDate(v);
   if (const std::string next = hubget::NextLink(v); !next.empty()) (void)hubget::ParseUrl(next);
   for (const auto& [rel, url] : hubget::ParseLinkRels(v))
-    Expect(url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0);
+    EXPECT_HOLDS(url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0);
   if (auto url = hubget::ParseUrl(v)) {
-    Expect(!url->target.empty() && url->target[0] == '/');
-    Expect(url->port >= 0 && url->port <= 65535);
+    EXPECT_HOLDS(!url->target.empty() && url->target[0] == '/');
+    EXPECT_HOLDS(url->port >= 0 && url->port <= 65535);
   }
-  if (auto resolved = hubget::ResolveHttpLocation(kBase, v)) Expect(IsHttpUrl(*resolved));
+  if (auto resolved = hubget::ResolveHttpLocation(kBase, v)) EXPECT_HOLDS(IsHttpUrl(*resolved));
   (void)hubget::QuotePath(v);
 }
 
@@ -99,13 +107,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   res.body = res.headers.Get("X-Body");
   std::string problem;
   if (auto xet = hubget::XetFileInfoFrom(res.headers, &problem)) {
-    Expect(xet->hash.size() == 64 &&
-           xet->hash.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos);
-    Expect(xet->auth_url.rfind("http://", 0) == 0 || xet->auth_url.rfind("https://", 0) == 0);
+    EXPECT_HOLDS(xet->hash.size() == 64 &&
+                 xet->hash.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos);
+    EXPECT_HOLDS(xet->auth_url.rfind("http://", 0) == 0 || xet->auth_url.rfind("https://", 0) == 0);
   }
   const hubget::RetryPolicy policy;
   for (int retry = 1; retry <= 2; ++retry)
-    Expect(hubget::RetryWaitFor(policy, retry, &res, kNow).count() >= 0);
+    EXPECT_HOLDS(hubget::RetryWaitFor(policy, retry, &res, kNow).count() >= 0);
   hubget::ClientConfig config;
   NoTransport transport;
   FixedClock clock;

@@ -6,6 +6,7 @@
 // or an error, never a crash or an escaping exception.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -15,32 +16,38 @@
 
 namespace {
 
-void Expect(bool ok) {
-  if (!ok) std::abort();
-}
+// A broken promise: which one, then abort (libFuzzer keeps the input).
+#define EXPECT_HOLDS(cond)                                                    \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      std::fprintf(stderr, "%s:%d: broken: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                           \
+    }                                                                         \
+  } while (false)
 
 void CheckPlan(const hubget::XetReconstruction& r, std::uint64_t start, std::uint64_t want) {
   auto units = hubget::PlanUnits(r, start, want);
   if (!units) return;
   std::uint64_t covered = 0;
   for (const hubget::XetUnit& u : *units) {
-    Expect(u.slice.range_first <= u.slice.first && u.slice.first < u.slice.end);
-    Expect(u.fetch.chunks.start <= u.slice.first && u.slice.end <= u.fetch.chunks.end);
-    Expect(u.fetch.bytes.start <= u.fetch.bytes.end);
-    Expect(u.slice.skip < u.slice.unpacked && u.slice.take <= u.slice.unpacked - u.slice.skip);
-    Expect(u.file_offset == start + covered);
+    EXPECT_HOLDS(u.slice.range_first <= u.slice.first && u.slice.first < u.slice.end);
+    EXPECT_HOLDS(u.fetch.chunks.start <= u.slice.first && u.slice.end <= u.fetch.chunks.end);
+    EXPECT_HOLDS(u.fetch.bytes.start <= u.fetch.bytes.end);
+    EXPECT_HOLDS(u.slice.skip < u.slice.unpacked &&
+                 u.slice.take <= u.slice.unpacked - u.slice.skip);
+    EXPECT_HOLDS(u.file_offset == start + covered);
     covered += u.slice.take;
   }
-  Expect(covered <= want);
+  EXPECT_HOLDS(covered <= want);
 }
 
 void CheckReconstruction(const hubget::Result<hubget::XetReconstruction>& r) {
   if (!r) return;
-  for (const hubget::XetTerm& t : r->terms) Expect(t.chunks.start < t.chunks.end);
+  for (const hubget::XetTerm& t : r->terms) EXPECT_HOLDS(t.chunks.start < t.chunks.end);
   for (const auto& [xorb, entries] : r->fetch) {
     for (const hubget::XetFetchEntry& e : entries) {
-      Expect(e.url.rfind("http://", 0) == 0 || e.url.rfind("https://", 0) == 0);
-      Expect(e.chunks.start < e.chunks.end && e.bytes.start <= e.bytes.end);
+      EXPECT_HOLDS(e.url.rfind("http://", 0) == 0 || e.url.rfind("https://", 0) == 0);
+      EXPECT_HOLDS(e.chunks.start < e.chunks.end && e.bytes.start <= e.bytes.end);
     }
   }
   CheckPlan(*r, 0, UINT64_MAX);
@@ -56,13 +63,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto cached = hubget::ParseTreeCache(body)) {
     // What the cache reads back, it can write and read again the same.
     auto again = hubget::ParseTreeCache(hubget::TreeCacheJson(*cached));
-    Expect(again && again->size() == cached->size());
+    EXPECT_HOLDS(again && again->size() == cached->size());
   }
   (void)hubget::ParseWhoami(body);
   (void)hubget::ParseJsonErrorMessage(body);
   if (auto token = hubget::ParseCasToken(body)) {
-    Expect(!token->access_token.empty());
-    Expect(token->cas_url.empty() || token->cas_url.back() != '/');
+    EXPECT_HOLDS(!token->access_token.empty());
+    EXPECT_HOLDS(token->cas_url.empty() || token->cas_url.back() != '/');
   }
   CheckReconstruction(hubget::ParseReconstructionV1(body));
   CheckReconstruction(hubget::ParseReconstructionV2(body));

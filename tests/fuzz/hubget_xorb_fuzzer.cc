@@ -7,6 +7,7 @@
 // the size of the pieces the range arrives in), then the range's bytes.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -14,9 +15,14 @@
 
 namespace {
 
-void Expect(bool ok) {
-  if (!ok) std::abort();
-}
+// A broken promise: which one, then abort (libFuzzer keeps the input).
+#define EXPECT_HOLDS(cond)                                                    \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      std::fprintf(stderr, "%s:%d: broken: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                           \
+    }                                                                         \
+  } while (false)
 
 }  // namespace
 
@@ -33,9 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t piece = 1 + data[7] * 97u;
   std::uint64_t emitted = 0;
   hubget::TermDecoder decoder(slice, [&](const char*, std::size_t n) -> hubget::Status {
-    Expect(n <= hubget::kMaxChunkDecoded);
+    EXPECT_HOLDS(n <= hubget::kMaxChunkDecoded);
     emitted += n;
-    Expect(emitted <= slice.take);
+    EXPECT_HOLDS(emitted <= slice.take);
     return hubget::OkStatus();
   });
   const char* range = reinterpret_cast<const char*>(data) + 8;
@@ -46,6 +52,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     range += n;
     left -= n;
   }
-  if (decoder.Finish()) Expect(decoder.complete() && emitted == slice.take);
+  if (decoder.Finish()) EXPECT_HOLDS(decoder.complete() && emitted == slice.take);
   return 0;
 }
