@@ -3,12 +3,17 @@
 #   ./quickstart.sh demo   build, then run the main job on the embedded demo world
 #   ./quickstart.sh test   build and run every test (what .ci/run and CI call)
 #   ./quickstart.sh deps   only install what is missing (CI's sanitizer jobs)
+#   ./quickstart.sh fuzz   build the fuzz preset (clang, libFuzzer) and run each fuzzer for
+#                          FUZZ_SECONDS (default 60) over its seed corpus (tests/fuzz)
 # Each installs the Debian packages it is missing first (as root, or via sudo).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl)
+
+# The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
 install_missing() {
   local missing=()
@@ -47,8 +52,12 @@ case "${1:-}" in
     prepare_js
     cmake --workflow --preset ci
     ;;
+  fuzz)
+    install_missing "${PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+    exec tools/fuzz.sh "${FUZZ_SECONDS:-60}" "${@:2}"
+    ;;
   *)
-    echo "usage: $0 demo|test" >&2
+    echo "usage: $0 demo|test|deps|fuzz" >&2
     exit 2
     ;;
 esac

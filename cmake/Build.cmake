@@ -16,6 +16,15 @@ if(MOCKHUB_SANITIZE)
   target_link_options(mockhub_sanitizers INTERFACE -fsanitize=${_mockhub_san})
 endif()
 
+# The fuzz preset (clang, MOCKHUB_FUZZ): every first-party target carries
+# libFuzzer's coverage instrumentation; only the fuzz targets link its main.
+if(MOCKHUB_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "MOCKHUB_FUZZ needs clang (libFuzzer); CMAKE_CXX_COMPILER is ${CMAKE_CXX_COMPILER}")
+  endif()
+  target_compile_options(mockhub_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 # Every first-party target links this pair.
 add_library(mockhub_build INTERFACE)
 target_link_libraries(mockhub_build INTERFACE mockhub_warnings mockhub_sanitizers)

@@ -132,14 +132,88 @@ const std::string* Content::Sha256IfKnown() const {
   return sha256_known_.load(std::memory_order_acquire) ? &sha256_ : nullptr;
 }
 
+Content::~Content() { CancelHashing(); }
+
+bool Content::HashSha256(const std::atomic<bool>* cancel) const {
+  Digest d(DigestKind::kSha256);
+  std::vector<char> buf(1 << 20);
+  hash_progress_ = 0;
+  for (std::uint64_t off = 0; off < size_;) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return false;
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size_ - off));
+    Read(off, buf.data(), n);
+    d.Update(buf.data(), n);
+    off += n;
+    hash_progress_.store(off, std::memory_order_relaxed);
+  }
+  std::lock_guard<std::mutex> lock(hash_mu_);
+  sha256_ = d.HexFinal();
+  sha256_known_.store(true, std::memory_order_release);
+  hash_state_ = HashState::kDone;
+  hash_cv_.notify_all();
+  return true;
+}
+
+void Content::Background() const {
+  if (HashSha256(&hash_cancel_)) return;
+  std::lock_guard<std::mutex> lock(hash_mu_);
+  hash_state_ = HashState::kIdle;  // cancelled: whoever asks next starts again
+  hash_cv_.notify_all();
+}
+
 const std::string& Content::Sha256() const {
-  std::call_once(sha256_once_, [this] {
-    Digest d(DigestKind::kSha256);
-    ForEachChunk(*this, [&](const char* p, std::size_t n) { d.Update(p, n); });
-    sha256_ = d.HexFinal();
-    sha256_known_.store(true, std::memory_order_release);
-  });
+  std::unique_lock<std::mutex> lock(hash_mu_);
+  for (;;) {
+    if (hash_state_ == HashState::kDone) return sha256_;
+    if (hash_state_ == HashState::kIdle) break;
+    hash_cv_.wait(lock);  // a background hash; if it is cancelled, hash here
+  }
+  hash_state_ = HashState::kRunning;
+  lock.unlock();
+  HashSha256(nullptr);
   return sha256_;
+}
+
+const std::string* Content::Sha256Within(std::chrono::milliseconds wait) const {
+  if (const std::string* known = Sha256IfKnown()) return known;
+  if (size_ <= kInlineHashLimit) return &Sha256();
+  std::unique_lock<std::mutex> lock(hash_mu_);
+  if (hash_state_ == HashState::kIdle) {
+    if (hash_thread_.joinable()) hash_thread_.join();  // a cancelled one, already ended
+    hash_state_ = HashState::kRunning;
+    hash_cancel_ = false;
+    hash_started_ = std::chrono::steady_clock::now();
+    hash_thread_ = std::thread([this] { Background(); });
+  }
+  hash_cv_.wait_for(lock, wait, [this] { return hash_state_ == HashState::kDone; });
+  return hash_state_ == HashState::kDone ? &sha256_ : nullptr;
+}
+
+std::uint64_t Content::Sha256SecondsLeft() const {
+  if (Sha256IfKnown()) return 0;
+  std::chrono::steady_clock::time_point started;
+  {
+    std::lock_guard<std::mutex> lock(hash_mu_);
+    started = hash_started_;
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double done = static_cast<double>(hash_progress_.load(std::memory_order_relaxed));
+  // Before any progress: 1 GiB/s, about what one core hashes.
+  const double rate = done > 0 && elapsed > 0 ? done / elapsed : static_cast<double>(1ull << 30);
+  const double left = (static_cast<double>(size_) - done) / rate;
+  return left < 1 ? 1 : static_cast<std::uint64_t>(left) + 1;
+}
+
+void Content::CancelHashing() const {
+  std::thread running;
+  {
+    std::lock_guard<std::mutex> lock(hash_mu_);
+    if (!hash_thread_.joinable()) return;
+    hash_cancel_ = true;
+    running = std::move(hash_thread_);
+  }
+  running.join();
 }
 
 std::string LfsPointer(const Content& content) {

@@ -3,6 +3,9 @@
 // them after Authorize.
 #pragma once
 
+#include <chrono>
+#include <string>
+
 #include "hub_routes.h"
 #include "mockhub/auth.h"
 #include "mockhub/hub.h"
@@ -29,6 +32,12 @@ void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit
 // 200 with the file's Xet info, no redirect.
 HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::string& path,
                          const RepoFile& file, const World& world, const HubContext& ctx);
+// How long a request waits for a large LFS file's sha256 (its ETag) being
+// computed in the background before the hub answers 503 with Retry-After.
+inline constexpr std::chrono::milliseconds kSha256Wait{2000};
+// That 503: Retry-After is the estimated time the hash still needs.
+HttpResponse Sha256Pending(const Content& content, const std::string& path, bool json_body,
+                           const HubContext& ctx);
 HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx);
 
 }  // namespace mockhub

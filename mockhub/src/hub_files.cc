@@ -56,6 +56,20 @@ std::string ResolveCacheLocation(const Repo& repo, const Commit& commit, const s
 
 }  // namespace
 
+// Not a Hub answer (the Hub hashes at upload): mockhub's own, in the shape
+// of the Hub's transient errors, so a client retries after Retry-After.
+HttpResponse Sha256Pending(const Content& content, const std::string& path, bool json_body,
+                           const HubContext& ctx) {
+  const std::uint64_t left = content.Sha256SecondsLeft();
+  HttpResponse res = ErrorReply(503, "",
+                                "mockhub is still computing the sha256 of " + path + " (" +
+                                    std::to_string(content.size()) + " bytes); retry in about " +
+                                    std::to_string(left) + " s",
+                                json_body, ctx);
+  res.Set("Retry-After", std::to_string(left));
+  return res;
+}
+
 HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo& repo,
                          const Commit& commit, const World& world, const HubContext& ctx) {
   auto it = commit.files.find(route.path);
@@ -76,7 +90,9 @@ HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo&
     return XetFileInfo(repo, commit, route.path, f, world, ctx);
   }
   if (f.lfs) {
-    const std::string& sha = f.content->Sha256();
+    const std::string* known = f.content->Sha256Within(kSha256Wait);
+    if (!known) return Sha256Pending(*f.content, route.path, false, ctx);
+    const std::string& sha = *known;
     const std::string location =
         f.xet ? SignXetBridgeUrl(ctx.cdn_base, world.options.cdn_flavour, repo,
                                  XetIndex::FileHash(f, world.options.xet), Basename(route.path),

@@ -11,8 +11,10 @@ void Common(HttpResponse& res, const HubContext& ctx) {
   res.Set("Vary", "Origin");
 }
 
+// Messages quote the request's revision or path, which may be any bytes
+// once percent-decoded: invalid UTF-8 becomes U+FFFD instead of making
+// dump() throw (found by tests/fuzz/site_fuzzer).
 void JsonBody(HttpResponse& res, const nlohmann::json& body) {
-  // Request text (a revision, a path) may be invalid UTF-8: replaced, never a throw.
   res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   res.Set("Content-Type", "application/json; charset=utf-8");
 }

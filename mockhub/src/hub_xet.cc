@@ -40,9 +40,11 @@ void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit
 
 HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::string& path,
                          const RepoFile& file, const World& world, const HubContext& ctx) {
+  const std::string* sha = file.content->Sha256Within(kSha256Wait);
+  if (!sha) return Sha256Pending(*file.content, path, true, ctx);
   HttpResponse res;
   Common(res, ctx);
-  const std::string etag = "\"" + file.content->Sha256() + "\"";
+  const std::string etag = "\"" + *sha + "\"";
   const std::string hash = XetIndex::FileHash(file, world.options.xet);
   JsonBody(res, {{"hash", hash},
                  {"refreshUrl", TokenUrl(repo, commit, ctx)},

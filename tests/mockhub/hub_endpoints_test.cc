@@ -266,5 +266,15 @@ TEST_F(HubPathsInfoTest, AnswersJsonAndFormBodiesWithTheLastCommitThatTouchedEac
   EXPECT_EQ(Get("/api/models/" + std::string(kClip) + "/paths-info/main").status, 405);
 }
 
+// tests/fuzz/corpus/site_fuzzer/invalid-utf8-revision: the error message
+// quotes the revision, and JSON cannot hold invalid UTF-8 (dump() threw).
+TEST_F(HubEndpointsTest, ErrorBodyQuotingInvalidUtf8IsStillJson) {
+  HttpResponse r = Get("/api/models/" + std::string(kClip) + "/revision/refs%2Fpr%2F1\xee");
+  EXPECT_EQ(r.status, 404);
+  ASSERT_TRUE(json::accept(r.body)) << r.body;
+  EXPECT_NE(json::parse(r.body)["error"].get<std::string>().find("\xef\xbf\xbd"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace mockhub::testing
