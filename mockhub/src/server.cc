@@ -124,13 +124,6 @@ std::string RandomHex(std::size_t bytes) {
   return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
-std::string MakeTempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/mockhub-tls-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) return "";
-  return tmpl;
-}
-
 HttpRequest ToRequest(const httplib::Request& hreq) {
   HttpRequest req;
   req.method = hreq.method;
@@ -147,11 +140,6 @@ HttpRequest ToRequest(const httplib::Request& hreq) {
 
 std::string HostPart(const std::string& h) {
   return h.find(':') != std::string::npos ? "[" + h + "]" : h;
-}
-
-bool LooksLikeIp(const std::string& h) {
-  return !h.empty() && (h.find(':') != std::string::npos ||
-                        h.find_first_not_of("0123456789.") == std::string::npos);
 }
 
 }  // namespace
@@ -455,18 +443,9 @@ struct MockServer::Impl {
 
   // The CA and leaf certificate for every site's address.
   Status SetUpTls(TlsMaterial& tls) {
-    std::string dir = options.tls_dir.empty() ? MakeTempDir() : options.tls_dir;
-    if (dir.empty())
-      return FailedPrecondition("cannot create a directory for the TLS certificates");
-    if (options.tls_dir.empty()) owned_tls_dir = dir;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    std::vector<std::string> ips = {"127.0.0.1", "::1"}, names = {"localhost"};
-    for (const auto& l : listeners) {
-      auto& list = LooksLikeIp(l->host) ? ips : names;
-      if (std::find(list.begin(), list.end(), l->host) == list.end()) list.push_back(l->host);
-    }
-    if (Status st = GenerateTls(dir, ips, names, tls); !st.ok()) return st;
+    std::vector<std::string> hosts;
+    for (const auto& l : listeners) hosts.push_back(l->host);
+    if (Status st = SetUpSiteTls(options.tls_dir, hosts, tls, owned_tls_dir); !st.ok()) return st;
     ca_file = tls.ca_file;
     return Status::Ok();
   }
@@ -528,12 +507,7 @@ struct MockServer::Impl {
     for (auto& l : listeners) {
       if (l->listener) l->listener->Stop();
     }
-    if (!owned_tls_dir.empty()) {
-      for (const char* f : {"/ca.pem", "/cert.pem", "/key.pem"})
-        std::remove((owned_tls_dir + f).c_str());
-      ::rmdir(owned_tls_dir.c_str());
-      owned_tls_dir.clear();
-    }
+    RemoveTlsDir(owned_tls_dir);
   }
 };
 

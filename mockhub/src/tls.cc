@@ -7,7 +7,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 namespace mockhub {
@@ -116,6 +121,45 @@ Status GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sa
     return FailedPrecondition("cannot write certificates into " + dir);
   }
   return Status::Ok();
+}
+
+namespace {
+
+std::string MakeTempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/mockhub-tls-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) return "";
+  return tmpl;
+}
+
+bool LooksLikeIp(const std::string& h) {
+  return !h.empty() && (h.find(':') != std::string::npos ||
+                        h.find_first_not_of("0123456789.") == std::string::npos);
+}
+
+}  // namespace
+
+Status SetUpSiteTls(const std::string& dir, const std::vector<std::string>& hosts, TlsMaterial& out,
+                    std::string& owned_dir) {
+  const std::string where = dir.empty() ? MakeTempDir() : dir;
+  if (where.empty())
+    return FailedPrecondition("cannot create a directory for the TLS certificates");
+  if (dir.empty()) owned_dir = where;
+  std::error_code ec;
+  std::filesystem::create_directories(where, ec);
+  std::vector<std::string> ips = {"127.0.0.1", "::1"}, names = {"localhost"};
+  for (const auto& h : hosts) {
+    auto& list = LooksLikeIp(h) ? ips : names;
+    if (std::find(list.begin(), list.end(), h) == list.end()) list.push_back(h);
+  }
+  return GenerateTls(where, ips, names, out);
+}
+
+void RemoveTlsDir(std::string& owned_dir) {
+  if (owned_dir.empty()) return;
+  for (const char* f : {"/ca.pem", "/cert.pem", "/key.pem"}) std::remove((owned_dir + f).c_str());
+  ::rmdir(owned_dir.c_str());
+  owned_dir.clear();
 }
 
 }  // namespace mockhub

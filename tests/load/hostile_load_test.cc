@@ -27,6 +27,7 @@ namespace mockhub {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using testsupport::Connect;
 using testsupport::GetUrl;
 using testsupport::RawResponse;
 using testsupport::Request;
@@ -43,22 +44,6 @@ double RssMiB() {
     if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   }
   return 0;
-}
-
-int Connect(const std::string& base) {
-  std::string host;
-  int port = 0;
-  if (!SplitBase(base, host, port)) return -1;
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 // The memory bounds hold for the server's own memory; a sanitizer's shadow

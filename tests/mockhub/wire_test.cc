@@ -21,6 +21,7 @@
 namespace mockhub {
 namespace {
 
+using testsupport::Connect;
 using testsupport::GetUrl;
 using testsupport::RawResponse;
 using testsupport::Request;
@@ -34,23 +35,6 @@ std::unique_ptr<MockServer> StartServer(ServerOptions opts = {}) {
   auto started = MockServer::Start(DemoWorld(), std::move(opts));
   EXPECT_TRUE(started) << started.status().message();
   return started ? std::move(*started) : nullptr;
-}
-
-// A connected socket to a base URL, or -1.
-int Connect(const std::string& base) {
-  std::string host;
-  int port = 0;
-  if (!SplitBase(base, host, port)) return -1;
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 // Everything the server sends until it closes or `timeout` passes;

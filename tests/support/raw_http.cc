@@ -72,6 +72,22 @@ bool Dechunk(std::string& body) {
 
 }  // namespace
 
+int Connect(const std::string& base) {
+  std::string host;
+  int port = 0;
+  if (!SplitBase(base, host, port)) return -1;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 RawResponse SendRaw(const std::string& base, const std::string& bytes,
                     std::chrono::milliseconds timeout, bool head) {
   RawResponse r;

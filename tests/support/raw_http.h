@@ -24,6 +24,10 @@ struct RawResponse {
 // Splits "http://host:port" into host and port.
 bool SplitBase(const std::string& base, std::string& host, int& port);
 
+// A TCP connection to the host:port of an http:// base URL, or -1; the
+// caller closes it. For tests that hold connections open or send by hand.
+int Connect(const std::string& base);
+
 // Sends raw bytes and reads until the server closes (requests should carry
 // "Connection: close"). Never waits longer than timeout.
 RawResponse SendRaw(const std::string& base, const std::string& bytes,

@@ -27,4 +27,12 @@ struct TlsMaterial {
 Status GenerateTls(const std::string& dir, const std::vector<std::string>& ip_sans,
                    const std::vector<std::string>& dns_sans, TlsMaterial& out);
 
+// The certificates for servers on these hosts (IPs or names; loopback and
+// localhost always included), written into `dir`, or, when `dir` is empty,
+// into a fresh temporary directory whose path goes to `owned_dir`.
+Status SetUpSiteTls(const std::string& dir, const std::vector<std::string>& hosts, TlsMaterial& out,
+                    std::string& owned_dir);
+// Removes a directory SetUpSiteTls created (and clears the path); "" is a no-op.
+void RemoveTlsDir(std::string& owned_dir);
+
 }  // namespace mockhub
