@@ -84,11 +84,18 @@ std::vector<std::string> SplitCommand(const std::string& cmd) {
 
 struct RunArgs {
   std::vector<std::string> paths;
-  std::string client, adapter, junit, filter;
+  std::string client, adapter, junit, html, filter;
   std::string shard;
   int timeout = 120;
+  int jobs = 1;
   bool verbose = false;
+  bool allow_empty = false;
 };
+
+bool Passed(const mockhub::ScenarioResult& r) {
+  return r.status == mockhub::ScenarioResult::Status::kPass ||
+         r.status == mockhub::ScenarioResult::Status::kExpectedFail;
+}
 
 int Run(const RunArgs& args) {
   mockhub::RunOptions opts;
@@ -119,38 +126,47 @@ int Run(const RunArgs& args) {
     std::cerr << "mockhub: " << collected.status().message() << "\n";
     return 2;
   }
-  const std::vector<std::string>& files = *collected;
-  std::vector<mockhub::ScenarioResult> results;
-  std::size_t index = 0;
-  bool bad_input = false;
-  for (const auto& f : files) {
-    auto sc = mockhub::LoadScenario(f);
-    if (!sc) {
-      std::cerr << "mockhub: " << sc.error().ToString() << "\n";
-      bad_input = true;
-      continue;
-    }
-    if (!args.filter.empty() && !mockhub::GlobMatch(args.filter, sc->name)) continue;
-    if (shards > 1 && static_cast<int>(index++ % static_cast<std::size_t>(shards)) != shard - 1)
-      continue;
-    auto r = mockhub::RunScenario(sc.value(), opts);
-    std::cerr << mockhub::StatusName(r.status) << " " << r.name
-              << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
-    const bool passed = r.status == mockhub::ScenarioResult::Status::kPass ||
-                        r.status == mockhub::ScenarioResult::Status::kExpectedFail;
-    if (!passed || args.verbose) std::cerr << r.details;
-    results.push_back(std::move(r));
+  // Bad set-up is one error up front, not one failure per scenario.
+  if (mockhub::Status client = mockhub::CheckClient(opts.adapter); !client.ok()) {
+    const bool default_client = args.client.empty() && args.adapter.empty();
+    std::cerr << "mockhub: " << client.message()
+              << (default_client ? " (build hubget, or name a client with MOCKHUB_HUBGET, "
+                                   "--client or --adapter)"
+                                 : "")
+              << "\n";
+    return 2;
   }
+  const std::vector<std::string> files =
+      mockhub::SelectScenarioFiles(*collected, args.filter, shard, shards);
+  if (files.empty() && !args.allow_empty) {
+    std::cerr << "mockhub: no scenario matched: " << collected->size() << " file(s) found";
+    if (!args.filter.empty()) std::cerr << ", none named like --filter '" << args.filter << "'";
+    if (shards > 1) std::cerr << ", none in shard " << args.shard;
+    std::cerr << " (--allow-empty makes this a pass)\n";
+    return 2;
+  }
+  const auto results = mockhub::RunScenarioFiles(
+      files, opts, args.jobs, [&](const mockhub::ScenarioResult& r) {
+        std::cerr << mockhub::StatusName(r.status) << " " << r.name
+                  << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
+        if (!Passed(r) || args.verbose) std::cerr << r.details;
+      });
   std::cout << "client: " << opts.adapter.name << "\n" << mockhub::FormatTable(results);
-  if (!args.junit.empty()) {
-    std::ofstream(args.junit) << mockhub::FormatJUnit(results, "mockhub-" + opts.adapter.name);
-  }
-  if (bad_input) return 2;
+  const std::string suite = "mockhub-" + opts.adapter.name;
+  bool written = true;
+  auto write = [&](const std::string& path, const std::string& text) {
+    mockhub::Status w = mockhub::WriteFileAtomically(path, text);
+    if (!w.ok()) std::cerr << "mockhub: " << w.message() << "\n";
+    written = written && w.ok();
+  };
+  if (!args.junit.empty()) write(args.junit, mockhub::FormatJUnit(results, suite));
+  if (!args.html.empty()) write(args.html, mockhub::FormatHtml(results, "client " + opts.adapter.name));
   for (const auto& r : results) {
-    if (r.status != mockhub::ScenarioResult::Status::kPass &&
-        r.status != mockhub::ScenarioResult::Status::kExpectedFail) {
-      return 1;
-    }
+    if (r.did_not_load) return 2;
+  }
+  if (!written) return 1;
+  for (const auto& r : results) {
+    if (!Passed(r)) return 1;
   }
   return 0;
 }
@@ -222,6 +238,12 @@ int main(int argc, char** argv) {
                   "Adapter file (JSON): command, messages, expected failures")
       ->check(CLI::ExistingFile);
   run->add_option("--junit", run_args.junit, "Write JUnit XML here");
+  run->add_option("--html", run_args.html,
+                  "Write an HTML report here: a table and each step's requests as a diagram");
+  run->add_option("-j,--jobs", run_args.jobs, "Scenarios run at once (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  run->add_flag("--allow-empty", run_args.allow_empty,
+                "Exit 0 when no scenario is selected (default: exit 2)");
   run->add_option("--filter", run_args.filter, "Only scenarios whose name matches this glob");
   run->add_option("--shard", run_args.shard, "Run shard K of N (K/N)");
   run->add_option("--timeout", run_args.timeout, "Seconds a client step may take")

@@ -3,6 +3,7 @@
 // is a sentence saying what was expected and what was seen.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,15 @@ std::string ReportedOutcome(const nlohmann::json& outcome);
 // they hold whatever client ran (expect_wire.cc).
 void CheckWire(const WireExpectation& w, const std::vector<JournalEntry>& entries,
                std::vector<std::string>& out);
+
+// The same failures, each with the seq of the requests it is about (the
+// leaking request, the early retry, the counted ones), for the HTML report.
+struct WireFailure {
+  std::string text;
+  std::vector<std::uint64_t> seqs;
+};
+void CheckWire(const WireExpectation& w, const std::vector<JournalEntry>& entries,
+               std::vector<WireFailure>& out);
 
 std::vector<std::string> CheckStep(const Step& step, const Observation& seen, const Caps& caps);
 

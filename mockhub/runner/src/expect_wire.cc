@@ -1,6 +1,7 @@
 // The "wire" expectations of a step (scenarios/README.md): tokens by site,
 // request counts, ranges, no byte fetched twice, Retry-After respected, HEAD
 // before GET, connections busy at once. They read only the step's journal.
+// Each failure keeps the seq of the requests it is about.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -15,7 +16,8 @@ namespace mockhub::runner {
 namespace {
 
 using Entries = std::vector<JournalEntry>;
-using Failures = std::vector<std::string>;
+using Failures = std::vector<WireFailure>;
+using Seqs = std::vector<std::uint64_t>;
 
 std::string PathOf(const JournalEntry& e) { return e.target.substr(0, e.target.find('?')); }
 
@@ -33,22 +35,28 @@ std::string Describe(const CountExpectation& c) {
 
 void CheckTokens(const WireExpectation& w, const Entries& entries, Failures& out) {
   if (w.token_to_cdn) {
-    std::uint64_t leaks = 0;
-    for (const auto& e : entries)
-      leaks += e.server == "cdn" && (!e.authorization.empty() || e.HasFlag("token_leak"));
-    if (*w.token_to_cdn && leaks == 0) out.push_back("expected a token to reach the CDN, none did");
-    if (!*w.token_to_cdn && leaks > 0) {
-      out.push_back("a token reached the CDN in " + std::to_string(leaks) +
-                    " request(s) (token_leak)");
+    Seqs leaks;
+    for (const auto& e : entries) {
+      if (e.server == "cdn" && (!e.authorization.empty() || e.HasFlag("token_leak")))
+        leaks.push_back(e.seq);
+    }
+    if (*w.token_to_cdn && leaks.empty())
+      out.push_back({"expected a token to reach the CDN, none did", {}});
+    if (!*w.token_to_cdn && !leaks.empty()) {
+      out.push_back({"a token reached the CDN in " + std::to_string(leaks.size()) +
+                         " request(s) (token_leak)",
+                     leaks});
     }
   }
   if (w.token_to_hub) {
-    const bool sent = std::any_of(entries.begin(), entries.end(), [](const JournalEntry& e) {
-      return e.server == "hub" && !e.authorization.empty();
-    });
-    if (sent != *w.token_to_hub) {
-      out.push_back(std::string("expected ") + (*w.token_to_hub ? "a token" : "no token") +
-                    " sent to the hub, " + (sent ? "one was" : "none was"));
+    Seqs sent;
+    for (const auto& e : entries) {
+      if (e.server == "hub" && !e.authorization.empty()) sent.push_back(e.seq);
+    }
+    if (sent.empty() == *w.token_to_hub) {
+      out.push_back({std::string("expected ") + (*w.token_to_hub ? "a token" : "no token") +
+                         " sent to the hub, " + (sent.empty() ? "none was" : "one was"),
+                     sent});
     }
   }
 }
@@ -62,20 +70,27 @@ void CheckXetTokens(const WireExpectation& w, const Entries& entries, Failures& 
   for (const auto& [want, flag_name, what] : kRules) {
     if (!*want) continue;
     const std::string flag = flag_name;  // a lambda may not capture a structured binding (C++17)
-    const auto n = std::count_if(entries.begin(), entries.end(),
-                                 [&](const JournalEntry& e) { return e.HasFlag(flag); });
-    if (**want && n == 0)
-      out.push_back(std::string("expected ") + flag + ", no request was flagged");
-    if (!**want && n > 0) {
-      out.push_back(std::string(what) + " in " + std::to_string(n) + " request(s) (" + flag + ")");
+    Seqs flagged;
+    for (const auto& e : entries) {
+      if (e.HasFlag(flag)) flagged.push_back(e.seq);
+    }
+    if (**want && flagged.empty())
+      out.push_back({std::string("expected ") + flag + ", no request was flagged", {}});
+    if (!**want && !flagged.empty()) {
+      out.push_back({std::string(what) + " in " + std::to_string(flagged.size()) +
+                         " request(s) (" + flag + ")",
+                     flagged});
     }
   }
 }
 
 void CheckCounts(const WireExpectation& w, const Entries& entries, Failures& out) {
   for (const auto& c : w.requests) {
-    const auto n = static_cast<std::uint64_t>(std::count_if(
-        entries.begin(), entries.end(), [&](const JournalEntry& e) { return Matches(c, e); }));
+    Seqs matched;
+    for (const auto& e : entries) {
+      if (Matches(c, e)) matched.push_back(e.seq);
+    }
+    const auto n = static_cast<std::uint64_t>(matched.size());
     if ((c.exactly && n != *c.exactly) || (c.at_least && n < *c.at_least) ||
         (c.at_most && n > *c.at_most)) {
       std::string want = c.exactly                 ? "exactly " + std::to_string(*c.exactly)
@@ -83,35 +98,41 @@ void CheckCounts(const WireExpectation& w, const Entries& entries, Failures& out
                                                          " and " + std::to_string(*c.at_most)
                          : c.at_least ? "at least " + std::to_string(*c.at_least)
                                       : "at most " + std::to_string(*c.at_most);
-      out.push_back(c.pointer + ": expected " + want + " request(s) " + Describe(c) + ", saw " +
-                    std::to_string(n));
+      out.push_back({c.pointer + ": expected " + want + " request(s) " + Describe(c) + ", saw " +
+                         std::to_string(n),
+                     matched});
     }
   }
   for (const auto& range : w.ranges) {
     if (std::none_of(entries.begin(), entries.end(),
                      [&](const JournalEntry& e) { return e.range == range; })) {
-      out.push_back("expected a request with \"Range: " + range + "\", none had it");
+      out.push_back({"expected a request with \"Range: " + range + "\", none had it", {}});
     }
   }
 }
 
 // Bytes actually sent per object (site and path): no byte may be sent twice.
 void CheckNoRangeTwice(const Entries& entries, Failures& out) {
-  std::map<std::string, std::vector<std::pair<std::uint64_t, std::uint64_t>>> served;
+  struct Span {
+    std::uint64_t start, end, seq;
+    bool operator<(const Span& o) const { return std::tie(start, end, seq) < std::tie(o.start, o.end, o.seq); }
+  };
+  std::map<std::string, std::vector<Span>> served;
   for (const auto& e : entries) {
     if (e.method != "GET" || (e.status != 200 && e.status != 206) || e.bytes_sent == 0) continue;
     std::uint64_t start = 0;
     if (e.status == 206 && e.content_range.rfind("bytes ", 0) == 0)
       start = std::stoull(e.content_range.substr(6));
-    served[e.server + " " + PathOf(e)].emplace_back(start, start + e.bytes_sent);
+    served[e.server + " " + PathOf(e)].push_back({start, start + e.bytes_sent, e.seq});
   }
   for (auto& [path, spans] : served) {
     std::sort(spans.begin(), spans.end());
     for (std::size_t i = 1; i < spans.size(); ++i) {
-      if (spans[i].first < spans[i - 1].second) {
-        out.push_back("bytes " + std::to_string(spans[i].first) + "-" +
-                      std::to_string(spans[i - 1].second - 1) + " of " + path +
-                      " were fetched twice");
+      if (spans[i].start < spans[i - 1].end) {
+        out.push_back({"bytes " + std::to_string(spans[i].start) + "-" +
+                           std::to_string(spans[i - 1].end - 1) + " of " + path +
+                           " were fetched twice",
+                       {spans[i - 1].seq, spans[i].seq}});
         break;
       }
     }
@@ -130,9 +151,10 @@ void CheckRetryAfter(const Entries& entries, Failures& out) {
       const auto& next = entries[j];
       if (next.server != e.server || PathOf(next) != PathOf(e) || next.method != e.method) continue;
       if (next.time + 0.05 < due) {  // 50 ms of scheduling slack
-        out.push_back("request #" + std::to_string(next.seq) + " came " +
-                      std::to_string(due - next.time) + " s before Retry-After: " + e.retry_after +
-                      " of #" + std::to_string(e.seq) + " allowed");
+        out.push_back({"request #" + std::to_string(next.seq) + " came " +
+                           std::to_string(due - next.time) + " s before Retry-After: " +
+                           e.retry_after + " of #" + std::to_string(e.seq) + " allowed",
+                       {e.seq, next.seq}});
       }
       break;
     }
@@ -145,8 +167,9 @@ void CheckHeadBeforeGet(const Entries& entries, Failures& out) {
     if (e.server != "hub" || PathOf(e).find("/resolve/") == std::string::npos) continue;
     if (e.method == "HEAD") headed.insert(PathOf(e));
     if (e.method == "GET" && !headed.count(PathOf(e))) {
-      out.push_back("GET " + PathOf(e) + " (#" + std::to_string(e.seq) +
-                    ") without a HEAD before it");
+      out.push_back(
+          {"GET " + PathOf(e) + " (#" + std::to_string(e.seq) + ") without a HEAD before it",
+           {e.seq}});
     }
   }
 }
@@ -173,12 +196,19 @@ void CheckMaxConnections(std::uint64_t max, const Entries& entries, Failures& ou
   int open = 0, peak = 0;
   for (const auto& [t, d] : events) peak = std::max(peak, open += d);
   if (static_cast<std::uint64_t>(peak) > max) {
-    out.push_back("up to " + std::to_string(peak) +
-                  " connections were busy at once, expected at most " + std::to_string(max));
+    out.push_back({"up to " + std::to_string(peak) +
+                       " connections were busy at once, expected at most " + std::to_string(max),
+                   {}});
   }
 }
 
 }  // namespace
+
+void CheckWire(const WireExpectation& w, const Entries& entries, std::vector<std::string>& out) {
+  Failures found;
+  CheckWire(w, entries, found);
+  for (auto& f : found) out.push_back(std::move(f.text));
+}
 
 void CheckWire(const WireExpectation& w, const Entries& entries, Failures& out) {
   CheckTokens(w, entries, out);

@@ -109,6 +109,23 @@ void Drain(pid_t pid, int out_fd, int err_fd, std::chrono::milliseconds timeout,
 
 }  // namespace
 
+Status CheckRunnable(const std::string& argv0, const std::map<std::string, std::string>& env) {
+  if (argv0.empty()) return InvalidArgument("empty client command");
+  const std::string program = ResolveProgram(argv0, env);
+  std::error_code ec;
+  const auto st = std::filesystem::status(program, ec);
+  if (!std::filesystem::exists(st)) {
+    return NotFound("cannot run the client \"" + argv0 + "\": " +
+                    (argv0.find('/') == std::string::npos ? "not found on PATH"
+                                                          : "no such file"));
+  }
+  if (!std::filesystem::is_regular_file(st) || ::access(program.c_str(), X_OK) != 0) {
+    return FailedPrecondition("cannot run the client \"" + argv0 + "\": " + program +
+                              " is not an executable file");
+  }
+  return Status::Ok();
+}
+
 StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                    const std::map<std::string, std::string>& env,
                                    const std::string& cwd, std::chrono::milliseconds timeout) {

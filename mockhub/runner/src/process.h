@@ -18,6 +18,11 @@ struct ProcessResult {
   std::string out, err;  // each capped at 16 MiB
 };
 
+// Whether `argv0` names a program RunProcess can start with this
+// environment (its PATH for a bare name): kNotFound naming it, or
+// kFailedPrecondition when it is there but not an executable file.
+Status CheckRunnable(const std::string& argv0, const std::map<std::string, std::string>& env);
+
 // An error Status when the command could not be started (empty, not found,
 // not executable, no pipe or fork); a started command always gives a result.
 StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,

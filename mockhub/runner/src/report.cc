@@ -1,7 +1,14 @@
 // The results of `mockhub run` for people (a table) and for CI reporters
-// (JUnit XML: failures, errors, expected failures as skipped).
+// (JUnit XML: failures, errors, expected failures as skipped), and the one
+// way a report reaches its file (temp + rename).
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "mockhub/runner/runner.h"
@@ -30,7 +37,7 @@ std::string FormatTable(const std::vector<ScenarioResult>& results) {
   std::ostringstream out;
   char line[64];
   out << std::string("scenario") + std::string(width - 8 + 2, ' ') << "result  time    reason\n";
-  int passed = 0, failed = 0, xfail = 0;
+  int passed = 0, failed = 0, xfail = 0, errors = 0;
   for (const auto& r : results) {
     std::snprintf(line, sizeof line, "%-6s  %5.1fs  ", StatusName(r.status), r.seconds);
     const std::string reason = r.reason.size() > 160 ? r.reason.substr(0, 157) + "..." : r.reason;
@@ -41,8 +48,12 @@ std::string FormatTable(const std::vector<ScenarioResult>& results) {
       ++xfail;
     else
       ++failed;
+    errors += r.status == ScenarioResult::Status::kError;
   }
+  // Errors (a file that does not load, a mock that cannot start) are
+  // failures too: the closing line never reads green over them.
   out << passed << " passed, " << failed << " failed";
+  if (errors) out << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
   if (xfail) out << ", " << xfail << " expected failures";
   out << "\n";
   return out.str();
@@ -91,8 +102,11 @@ std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::s
       << "\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
       << "\" skipped=\"" << skipped << "\" time=\"" << total << "\">\n";
   for (const auto& r : results) {
-    out << "  <testcase classname=\"scenarios\" name=\"" << Xml(r.name) << "\" file=\""
-        << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
+    // classname: the scenario's folder as found, so reporters group by it.
+    std::string folder = std::filesystem::path(r.file).parent_path().string();
+    if (folder.empty()) folder = ".";
+    out << "  <testcase classname=\"" << Xml(folder) << "\" name=\"" << Xml(r.name)
+        << "\" file=\"" << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
     switch (r.status) {
       case ScenarioResult::Status::kPass:
         break;
@@ -100,7 +114,9 @@ std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::s
         out << "<skipped message=\"expected failure: " << Xml(r.reason) << "\"/>";
         break;
       case ScenarioResult::Status::kError:
-        out << "<error message=\"" << Xml(r.reason) << "\">" << Xml(r.details) << "</error>";
+        out << "<error type=\"" << (r.did_not_load ? "load" : "setup") << "\" message=\""
+            << Xml(r.reason) << "\">" << Xml(r.details.empty() ? r.reason : r.details)
+            << "</error>";
         break;
       default:
         out << "<failure message=\"" << Xml(r.reason) << "\">" << Xml(r.details) << "</failure>";
@@ -109,6 +125,29 @@ std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::s
   }
   out << "</testsuite>\n";
   return out.str();
+}
+
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  // The temporary file sits beside the final one (same file system, so the
+  // rename is atomic) and is named after the process, so two runs writing
+  // the same report do not share it.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return Unavailable("cannot rename " + tmp + " to " + path + ": " + why);
+  }
+  return Status::Ok();
 }
 
 }  // namespace mockhub

@@ -22,6 +22,7 @@
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"
 #include "process.h"
+#include "step_report.h"
 
 namespace mockhub {
 
@@ -217,7 +218,16 @@ struct Run {
   ClientSetup setup;
   std::vector<std::string> failures;
   std::ostringstream details;
+  std::vector<StepReport> steps;
 };
+
+StepReport& BeginStep(const Step& step, Run& run) {
+  StepReport& report = run.steps.emplace_back();
+  report.name = step.name;
+  report.pointer = step.pointer;
+  report.client_action = step.IsClientAction();
+  return report;
+}
 
 void RunClientStep(const Step& step, Run& run) {
   MockServer& server = run.server;
@@ -229,14 +239,19 @@ void RunClientStep(const Step& step, Run& run) {
     if (token.source == TokenSetup::Source::kArgument)
       argv.insert(argv.end(), {"--token", token.value});
   }
-  for (const auto& a : ActionArgs(step)) argv.push_back(a);
+  StepReport& report = BeginStep(step, run);
+  for (const auto& a : ActionArgs(step)) {
+    argv.push_back(a);
+    report.action += (report.action.empty() ? "" : " ") + a;
+  }
   const int timeout = run.opts.step_timeout_seconds;
   const auto proc = runner::RunProcess(argv, ClientEnv(run.setup, server, run.home), run.cwd,
                                        std::chrono::seconds(timeout));
   // Responses are journaled once written: wait for those still in flight.
   if (!server.journal().WaitForIdle(std::chrono::seconds(10))) {
-    run.failures.push_back(step.name +
-                           ": the mock still had responses in flight 10 s after the client ended");
+    const std::string why = "the mock still had responses in flight 10 s after the client ended";
+    run.failures.push_back(step.name + ": " + why);
+    report.failures.push_back({why, {}});
   }
   auto all = server.journal().Entries();
   runner::Observation seen;
@@ -248,8 +263,12 @@ void RunClientStep(const Step& step, Run& run) {
   std::vector<std::string> step_failures = runner::CheckStep(
       step, seen, runner::Caps{run.opts.adapter.messages, run.opts.adapter.cache_layout});
   if (!proc.ok() && step_failures.empty()) step_failures.push_back(proc.status().message());
+  report.outcome = runner::OutcomeText(seen);
+  for (auto& f : runner::LinkFailures(step, step_failures, seen.entries))
+    report.failures.push_back(std::move(f));
   if (!step_failures.empty() || run.opts.verbose)
     DescribeStep(step, argv, step_failures, seen, proc, run.details);
+  report.entries = std::move(seen.entries);
   for (const auto& f : step_failures) run.failures.push_back(step.name + ": " + f);
 }
 
@@ -305,17 +324,6 @@ std::vector<std::string> PlacedTokens(const Scenario& sc) {
   return out;
 }
 
-// What the runner reports (reasons, the command line, the client's output)
-// never holds a whole token: each is cut as the journal cuts it ("hf_arg…").
-std::string WithoutTokens(std::string text, const std::vector<std::string>& tokens) {
-  for (const std::string& t : tokens) {
-    const std::string shown = RedactAuthorization(t);
-    for (auto at = text.find(t); at != std::string::npos; at = text.find(t, at + shown.size()))
-      text.replace(at, t.size(), shown);
-  }
-  return text;
-}
-
 }  // namespace
 
 ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
@@ -323,11 +331,13 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   ScenarioResult result;
   result.name = sc.name;
   result.file = sc.file;
+  result.description = sc.description;
   const std::vector<std::string> tokens = PlacedTokens(sc);
   auto finish = [&](ScenarioResult::Status st, const std::string& reason) {
     result.status = st;
-    result.reason = WithoutTokens(reason, tokens);
-    result.details = WithoutTokens(result.details, tokens);
+    result.reason = runner::WithoutTokens(reason, tokens);
+    result.details = runner::WithoutTokens(result.details, tokens);
+    runner::RedactSteps(result.steps, tokens);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
@@ -346,18 +356,24 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   }
   Run run(sc, opts, **server, home, tmp.path());
   for (const Step& step : sc.steps) {
+    if (step.IsClientAction()) {
+      RunClientStep(step, run);
+      continue;
+    }
+    StepReport& report = BeginStep(step, run);
+    report.action = runner::HubChangeText(step);
     if (step.kind == Step::Kind::kClient) {
       if (step.client->tokens_given) run.setup.tokens = step.client->tokens;
       for (const auto& [k, v] : step.client->env) run.setup.env[k] = v;
-    } else if (!step.IsClientAction()) {
-      if (Status why = HubChange(step, **server); !why.ok())
-        return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());
-    } else {
-      RunClientStep(step, run);
+    } else if (Status why = HubChange(step, **server); !why.ok()) {
+      report.failures.push_back({why.message(), {}});
+      result.steps = std::move(run.steps);
+      return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());
     }
   }
   (*server)->Stop();
   result.details = run.details.str();
+  result.steps = std::move(run.steps);
   const auto [status, reason] = Verdict(run.failures, sc, opts.adapter);
   return finish(status, reason);
 }

@@ -1,11 +1,15 @@
 // `mockhub run`: executes scenarios against a client through the adapter
-// contract of scenarios/README.md, and reports a table and JUnit XML.
+// contract of scenarios/README.md, and reports a table, JUnit XML and an
+// HTML page with the wire of every step (html_report.h).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "mockhub/journal.h"
 #include "mockhub/load_error.h"
 #include "mockhub/runner/scenario.h"
 #include "mockhub/status.h"
@@ -33,16 +37,57 @@ struct RunOptions {
   bool verbose = false;  // print every step's client output
 };
 
+// One step as it ran, for the HTML report: its journal and its failures,
+// each with the requests it concerns (a wire expectation names them; other
+// failures concern the step as a whole). Tokens are redacted as in the text.
+struct StepReport {
+  std::string name, pointer;
+  std::string action;  // "download org/name config.json", "advance_clock 3600"
+  bool client_action = false;
+  std::string outcome;  // what the client reported: "ok", "invalid_token (401): ..."
+  struct Failure {
+    std::string text;
+    std::vector<std::uint64_t> seqs;  // journal entries it concerns; empty: the step
+  };
+  std::vector<Failure> failures;
+  std::vector<JournalEntry> entries;  // the requests made during the step, in order
+};
+
 struct ScenarioResult {
   std::string name, file;
+  std::string description;
   enum class Status { kPass, kFail, kExpectedFail, kUnexpectedPass, kError } status = Status::kPass;
-  std::string reason;   // one line
-  std::string details;  // failures, journal lines, client output
+  bool did_not_load = false;  // kError because the file is bad input (exit 2)
+  std::string reason;         // one line
+  std::string details;        // failures, journal lines, client output
   double seconds = 0;
+  std::vector<StepReport> steps;  // up to the step that ended the run
 };
 const char* StatusName(ScenarioResult::Status s);
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);
+
+// A file that does not load, as a result: kError, its reason naming the
+// file and the JSON pointer.
+ScenarioResult LoadFailure(const LoadError& error);
+
+// Loads and runs each file, `jobs` at a time (0: one per core; each
+// scenario has its own mock on port 0 and its own temporary folder). Results come back in the
+// order of `files`; `on_result` is called for each in that order too, as soon
+// as it and all before it are done, one call at a time.
+std::vector<ScenarioResult> RunScenarioFiles(
+    const std::vector<std::string>& files, const RunOptions& options, int jobs,
+    const std::function<void(const ScenarioResult&)>& on_result);
+
+// The files whose scenario name (file stem) matches `filter` ("" = all),
+// then every `shards`-th of them from the `shard`-th (1-based).
+std::vector<std::string> SelectScenarioFiles(const std::vector<std::string>& files,
+                                             const std::string& filter, int shard, int shards);
+
+// Before any scenario runs: the adapter's program exists and is executable
+// (looked up on PATH as the runner will), so a missing client is one error,
+// not one failure per scenario.
+Status CheckClient(const Adapter& adapter);
 
 // Expands files and folders into scenario files (*.json, sorted), skipping
 // adapter files and the schema.
@@ -51,5 +96,14 @@ StatusOr<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::s
 
 std::string FormatTable(const std::vector<ScenarioResult>& results);
 std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite);
+// One self-contained HTML page (html_report.cc): the table, then per
+// scenario and step a sequence diagram of the wire (client, hub, CDN and any
+// other site as lanes, one arrow per journal entry), token flags and faults
+// marked, each failure beside the requests it concerns.
+std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::string& title);
+
+// Writes a report beside its final name and renames it into place, so a
+// reader never sees half a file.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
 
 }  // namespace mockhub

@@ -1,0 +1,90 @@
+// See step_report.h.
+#include "step_report.h"
+
+#include <sstream>
+
+namespace mockhub::runner {
+
+std::string HubChangeText(const Step& s) {
+  switch (s.kind) {
+    case Step::Kind::kAdvanceClock: {
+      std::ostringstream out;
+      out << "advance_clock " << s.seconds << " s";
+      return out.str();
+    }
+    case Step::Kind::kRevokeToken:
+      return "revoke_token " + RedactAuthorization(s.token);
+    case Step::Kind::kExpireToken:
+      return "expire_token " + RedactAuthorization(s.token);
+    case Step::Kind::kApprove:
+      return "approve " + s.user + " for " + s.repo;
+    case Step::Kind::kRename:
+      return "rename " + s.repo + " to " + s.to;
+    case Step::Kind::kMoveBranch:
+      return "move_branch " + s.repo + " " + s.branch + " to " + s.to;
+    case Step::Kind::kClient: {
+      std::string text = "client setup:";
+      if (s.client->tokens_given) {
+        text += s.client->tokens.empty() ? " no token" : " token in";
+        for (const TokenSetup& t : s.client->tokens) text += std::string(" ") + TokenSourceName(t.source);
+      }
+      for (const auto& kv : s.client->env) text += " " + kv.first + "=" + kv.second;
+      return text;
+    }
+    default:
+      return "";
+  }
+}
+
+std::string OutcomeText(const Observation& seen) {
+  if (!seen.outcome_error.empty()) return "no outcome: " + seen.outcome_error;
+  const std::string kind = ReportedOutcome(seen.outcome);
+  if (kind.empty() || kind == "ok") return kind;
+  std::string text = kind;
+  const auto status = seen.outcome.find("status");
+  if (status != seen.outcome.end() && status->is_number_integer())
+    text += " (" + std::to_string(status->get<int>()) + ")";
+  const auto message = seen.outcome.find("message");
+  if (message != seen.outcome.end() && message->is_string())
+    text += ": " + message->get<std::string>().substr(0, 500);
+  return text;
+}
+
+std::vector<StepReport::Failure> LinkFailures(const Step& step,
+                                              const std::vector<std::string>& failures,
+                                              const std::vector<JournalEntry>& entries) {
+  std::vector<WireFailure> wire;
+  if (step.expect && step.expect->wire) CheckWire(*step.expect->wire, entries, wire);
+  std::vector<StepReport::Failure> out;
+  for (const auto& text : failures) {
+    StepReport::Failure f{text, {}};
+    for (const auto& w : wire) {
+      if (w.text == text) f.seqs = w.seqs;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string WithoutTokens(std::string text, const std::vector<std::string>& tokens) {
+  for (const std::string& t : tokens) {
+    const std::string shown = RedactAuthorization(t);
+    for (auto at = text.find(t); at != std::string::npos; at = text.find(t, at + shown.size()))
+      text.replace(at, t.size(), shown);
+  }
+  return text;
+}
+
+void RedactSteps(std::vector<StepReport>& steps, const std::vector<std::string>& tokens) {
+  for (StepReport& step : steps) {
+    step.action = WithoutTokens(step.action, tokens);
+    step.outcome = WithoutTokens(step.outcome, tokens);
+    for (auto& f : step.failures) f.text = WithoutTokens(f.text, tokens);
+    for (JournalEntry& e : step.entries) {
+      for (std::string* field : {&e.target, &e.location, &e.error_message, &e.user_agent})
+        *field = WithoutTokens(*field, tokens);
+    }
+  }
+}
+
+}  // namespace mockhub::runner
