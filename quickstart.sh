@@ -9,8 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# chromium: tests/runner/report_browser_test.cc renders the HTML report in it (headless).
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
-          libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl)
+          libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
+          chromium)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
