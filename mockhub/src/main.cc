@@ -145,8 +145,8 @@ int Run(const RunArgs& args) {
     std::cerr << " (--allow-empty makes this a pass)\n";
     return 2;
   }
-  const auto results = mockhub::RunScenarioFiles(
-      files, opts, args.jobs, [&](const mockhub::ScenarioResult& r) {
+  const auto results =
+      mockhub::RunScenarioFiles(files, opts, args.jobs, [&](const mockhub::ScenarioResult& r) {
         std::cerr << mockhub::StatusName(r.status) << " " << r.name
                   << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
         if (!Passed(r) || args.verbose) std::cerr << r.details;
@@ -160,7 +160,8 @@ int Run(const RunArgs& args) {
     written = written && w.ok();
   };
   if (!args.junit.empty()) write(args.junit, mockhub::FormatJUnit(results, suite));
-  if (!args.html.empty()) write(args.html, mockhub::FormatHtml(results, "client " + opts.adapter.name));
+  if (!args.html.empty())
+    write(args.html, mockhub::FormatHtml(results, "client " + opts.adapter.name));
   for (const auto& r : results) {
     if (r.did_not_load) return 2;
   }

@@ -81,9 +81,8 @@ namespace {
 using markup::Element;
 
 const Element* Scenario(const Element& root, const std::string& name) {
-  auto found = root.FindAll([&](const Element& e) {
-    return e.name == "section" && e.Attr("data-scenario") == name;
-  });
+  auto found = root.FindAll(
+      [&](const Element& e) { return e.name == "section" && e.Attr("data-scenario") == name; });
   return found.size() == 1 ? found[0] : nullptr;
 }
 
@@ -126,7 +125,7 @@ void ExpectReportOfTheSet(const Element& root) {
   EXPECT_NE(arrows[2]->AllText().find("Range: bytes=0-1023"), std::string::npos)
       << arrows[2]->AllText();
   EXPECT_NE(arrows[2]->AllText().find("1.0 KiB"), std::string::npos) << arrows[2]->AllText();
-  EXPECT_NE(arrows[2]->AllText().find("Signature=") , std::string::npos);
+  EXPECT_NE(arrows[2]->AllText().find("Signature="), std::string::npos);
   // Both failures are marked, each right after the last request it is about.
   auto failed = step.FindAll([](const Element& e) { return e.Attr("class") == "failed"; });
   ASSERT_EQ(failed.size(), 2u);
@@ -141,11 +140,10 @@ void ExpectReportOfTheSet(const Element& root) {
   }
   const std::string s1 = arrows[0]->Attr("data-seq"), s2 = arrows[1]->Attr("data-seq"),
                     s3 = arrows[2]->Attr("data-seq");
-  EXPECT_EQ(order, (std::vector<std::string>{"arrow " + s1, "arrow " + s2,
-                                              "failed " + s1 + " " + s2, "arrow " + s3,
-                                              "failed " + s3}));
-  EXPECT_NE(failed[1]->AllText().find("a token reached the CDN in 1 request(s)"),
-            std::string::npos)
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"arrow " + s1, "arrow " + s2, "failed " + s1 + " " + s2,
+                                      "arrow " + s3, "failed " + s3}));
+  EXPECT_NE(failed[1]->AllText().find("a token reached the CDN in 1 request(s)"), std::string::npos)
       << failed[1]->AllText();
 
   const Element* whoami = Scenario(root, "b-whoami-passes");
@@ -165,9 +163,8 @@ void ExpectReportOfTheSet(const Element& root) {
       << hostile_arrows[0]->AllText();
   EXPECT_NE(hostile->AllText().find("<img src=x onerror="), std::string::npos);
   EXPECT_NE(hostile->AllText().find("</h3><script>"), std::string::npos);
-  EXPECT_TRUE(root.FindAll([](const Element& e) {
-                    return e.name == "script" || e.name == "img";
-                  }).empty());
+  EXPECT_TRUE(
+      root.FindAll([](const Element& e) { return e.name == "script" || e.name == "img"; }).empty());
   auto titles = root.FindAll([](const Element& e) { return e.name == "title"; });
   ASSERT_EQ(titles.size(), 1u);
   EXPECT_EQ(titles[0]->AllText().find("pwned"), std::string::npos);

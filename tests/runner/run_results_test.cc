@@ -66,8 +66,8 @@ TEST_F(RunResultsTest, AFileThatDoesNotLoadIsAnErrorInTheTableTheClosingLineAndJ
   Scenario("c-truncated", R"({"about": {"descr)");
   const auto r = Run({"--client", client_, "--junit", dir_ + "/junit.xml", dir_ + "/lib"});
   EXPECT_TRUE(ExitedWith(r, 2));  // bad input
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nb-bad +ERROR ")) ) << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nc-truncated +ERROR ")) ) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nb-bad +ERROR "))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nc-truncated +ERROR "))) << r.out;
   EXPECT_NE(r.out.find("1 passed, 2 failed (2 errors)"), std::string::npos) << r.out;
   const markup::Element* suite = Suite(dir_ + "/junit.xml");
   ASSERT_NE(suite, nullptr);
@@ -144,12 +144,13 @@ TEST_F(RunResultsTest, AClientThatCannotRunIsOneErrorUpFront) {
 // if they run at the same time.
 TEST_F(RunResultsTest, JobsRunScenariosAtOnce) {
   fs::create_directories(dir_ + "/meet");
-  const std::string meet = Script(
-      "meet.sh", "touch \"$1/$$\"; i=0\n"
-                 "while [ \"$(ls \"$1\" | wc -l)\" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; "
-                 "i=$((i+1)); done\n"
-                 "[ \"$(ls \"$1\" | wc -l)\" -ge 2 ] && echo '{\"ok\":true}' || "
-                 "echo '{\"ok\":false,\"error\":\"timeout\",\"message\":\"alone\"}'");
+  const std::string meet =
+      Script("meet.sh",
+             "touch \"$1/$$\"; i=0\n"
+             "while [ \"$(ls \"$1\" | wc -l)\" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; "
+             "i=$((i+1)); done\n"
+             "[ \"$(ls \"$1\" | wc -l)\" -ge 2 ] && echo '{\"ok\":true}' || "
+             "echo '{\"ok\":false,\"error\":\"timeout\",\"message\":\"alone\"}'");
   Scenario("a-one", kWhoamiOk);
   Scenario("a-two", kWhoamiOk);
   const auto r = Run({"-j", "2", "--client", meet + " " + dir_ + "/meet", dir_ + "/lib"});

@@ -77,8 +77,8 @@ void CheckXetTokens(const WireExpectation& w, const Entries& entries, Failures& 
     if (**want && flagged.empty())
       out.push_back({std::string("expected ") + flag + ", no request was flagged", {}});
     if (!**want && !flagged.empty()) {
-      out.push_back({std::string(what) + " in " + std::to_string(flagged.size()) +
-                         " request(s) (" + flag + ")",
+      out.push_back({std::string(what) + " in " + std::to_string(flagged.size()) + " request(s) (" +
+                         flag + ")",
                      flagged});
     }
   }
@@ -115,7 +115,9 @@ void CheckCounts(const WireExpectation& w, const Entries& entries, Failures& out
 void CheckNoRangeTwice(const Entries& entries, Failures& out) {
   struct Span {
     std::uint64_t start, end, seq;
-    bool operator<(const Span& o) const { return std::tie(start, end, seq) < std::tie(o.start, o.end, o.seq); }
+    bool operator<(const Span& o) const {
+      return std::tie(start, end, seq) < std::tie(o.start, o.end, o.seq);
+    }
   };
   std::map<std::string, std::vector<Span>> served;
   for (const auto& e : entries) {

@@ -16,55 +16,14 @@
 #include <set>
 #include <sstream>
 
+#include "escape.h"
 #include "mockhub/runner/runner.h"
 
 namespace mockhub {
 
 namespace {
 
-// Escapes for element text and quoted attribute values. Control characters
-// become '?', and bytes that are not UTF-8 become U+FFFD, so the page is
-// well-formed whatever bytes a request line held.
-std::string Esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&#39;";
-          break;
-        default:
-          out += (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : static_cast<char>(c);
-      }
-      continue;
-    }
-    const std::size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool valid = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; valid && k < len; ++k)
-      valid = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (!valid) {
-      out += "\xef\xbf\xbd";
-      continue;
-    }
-    out.append(s, i, len);
-    i += len - 1;
-  }
-  return out;
-}
+using runner::EscapeMarkup;
 
 // A value cut to its first 6 characters, as the journal cuts a token.
 std::string Cut(const std::string& v) {
@@ -143,12 +102,19 @@ std::string FlagBadges(const JournalEntry& e) {
   for (const auto& f : e.flags) {
     const bool fault = f.rfind("fault:", 0) == 0;
     const bool token = f == "token_leak" || f.find("_to_") != std::string::npos;
-    out += std::string("<span class=\"flag ") + (fault ? "fault" : token ? "token" : "other") +
-           "\">" + (fault ? "\xe2\x9a\xa1 " : token ? "\xe2\x9a\xa0 " : "") + Esc(f) + "</span>";
+    out += std::string("<span class=\"flag ") +
+           (fault   ? "fault"
+            : token ? "token"
+                    : "other") +
+           "\">" +
+           (fault   ? "\xe2\x9a\xa1 "
+            : token ? "\xe2\x9a\xa0 "
+                    : "") +
+           EscapeMarkup(f) + "</span>";
   }
   // The credential as the journal redacted it: which token went where.
   if (!e.authorization.empty())
-    out += "<span class=\"flag auth\">auth " + Esc(e.authorization) + "</span>";
+    out += "<span class=\"flag auth\">auth " + EscapeMarkup(e.authorization) + "</span>";
   return out;
 }
 
@@ -175,16 +141,17 @@ void Arrow(const JournalEntry& e, const std::string& id, const std::vector<std::
   answer += " \xc2\xb7 " + Bytes(e.bytes_sent) + ms;
   const int klass = e.status / 100;
   out << "<div class=\"arrow\" id=\"" << id << "\" data-seq=\"" << e.seq << "\" data-site=\""
-      << Esc(e.server) << "\" data-status=\"" << e.status << "\"";
-  if (!flags.empty()) out << " data-flags=\"" << Esc(flags) << "\"";
+      << EscapeMarkup(e.server) << "\" data-status=\"" << e.status << "\"";
+  if (!flags.empty()) out << " data-flags=\"" << EscapeMarkup(flags) << "\"";
   if (!concerned.empty()) out << " data-concerned=\"" << concerned << "\"";
-  out << " title=\"" << Esc("#" + std::to_string(e.seq) + " " + e.method + " " +
-                            ShortTarget(e.target, true) + "\n" + answer)
+  out << " title=\""
+      << EscapeMarkup("#" + std::to_string(e.seq) + " " + e.method + " " +
+                      ShortTarget(e.target, true) + "\n" + answer)
       << "\"><span class=\"seq\">#" << e.seq << "</span>"
       << "<div class=\"line req\" style=\"" << geometry << "\"><span class=\"label\" style=\""
-      << room << "\">" << FlagBadges(e) << Esc(request) << "</span></div>"
+      << room << "\">" << FlagBadges(e) << EscapeMarkup(request) << "</span></div>"
       << "<div class=\"line resp\" style=\"" << geometry << "\"><span class=\"label st" << klass
-      << "\" style=\"" << room << "\">" << Esc(answer) << "</span></div></div>\n";
+      << "\" style=\"" << room << "\">" << EscapeMarkup(answer) << "</span></div></div>\n";
 }
 
 void FailureBand(const StepReport::Failure& f, const std::string& id, const std::string& prefix,
@@ -195,7 +162,7 @@ void FailureBand(const StepReport::Failure& f, const std::string& id, const std:
     for (std::size_t i = 0; i < f.seqs.size(); ++i) out << (i ? " " : "") << f.seqs[i];
     out << "\"";
   }
-  out << "><b>expectation failed</b> " << Esc(f.text);
+  out << "><b>expectation failed</b> " << EscapeMarkup(f.text);
   if (!f.seqs.empty()) {
     out << " <span class=\"refs\">(";
     for (std::size_t i = 0; i < f.seqs.size() && i < 20; ++i) {
@@ -210,14 +177,15 @@ void FailureBand(const StepReport::Failure& f, const std::string& id, const std:
 // A step: its header, then the diagram with each failure under the last
 // request it concerns (or at the end).
 void StepSection(const StepReport& step, std::size_t index, const std::string& prefix,
-          std::ostringstream& out) {
+                 std::ostringstream& out) {
   const bool failed = !step.failures.empty();
-  out << "<div class=\"step\" data-step=\"" << index << "\" data-pointer=\"" << Esc(step.pointer)
-      << "\" data-entries=\"" << step.entries.size() << "\"" << (failed ? " data-failed=\"1\"" : "")
-      << "><h3><span class=\"mark\">" << (failed ? "\xe2\x9c\x97" : "\xe2\x9c\x93") << "</span> "
-      << Esc(step.name) << " <code>" << Esc(step.action) << "</code>";
+  out << "<div class=\"step\" data-step=\"" << index << "\" data-pointer=\""
+      << EscapeMarkup(step.pointer) << "\" data-entries=\"" << step.entries.size() << "\""
+      << (failed ? " data-failed=\"1\"" : "") << "><h3><span class=\"mark\">"
+      << (failed ? "\xe2\x9c\x97" : "\xe2\x9c\x93") << "</span> " << EscapeMarkup(step.name)
+      << " <code>" << EscapeMarkup(step.action) << "</code>";
   if (step.client_action)
-    out << " <span class=\"outcome\">\xe2\x86\x92 " << Esc(step.outcome) << "</span>";
+    out << " <span class=\"outcome\">\xe2\x86\x92 " << EscapeMarkup(step.outcome) << "</span>";
   out << "</h3>\n";
   if (!step.client_action) {
     for (std::size_t k = 0; k < step.failures.size(); ++k)
@@ -249,8 +217,9 @@ void StepSection(const StepReport& step, std::size_t index, const std::string& p
   }
   out << "<div class=\"diagram\"><div class=\"lanes\">";
   for (std::size_t i = 0; i < lanes.size(); ++i) {
-    out << "<div class=\"lane\" data-lane=\"" << Esc(lanes[i]) << "\" style=\"left:"
-        << Percent(x[i]) << "\"><span>" << Esc(lanes[i]) << "</span></div>";
+    out << "<div class=\"lane\" data-lane=\"" << EscapeMarkup(lanes[i])
+        << "\" style=\"left:" << Percent(x[i]) << "\"><span>" << EscapeMarkup(lanes[i])
+        << "</span></div>";
   }
   out << "</div>\n";
   if (step.entries.empty()) out << "<p class=\"quiet\">no request reached the mock</p>\n";
@@ -267,17 +236,17 @@ void StepSection(const StepReport& step, std::size_t index, const std::string& p
 void ScenarioSection(const ScenarioResult& r, std::size_t index, std::ostringstream& out) {
   const std::string status = StatusName(r.status);
   const std::string id = "sc" + std::to_string(index);
-  out << "<section class=\"scenario\" id=\"" << id << "\" data-scenario=\"" << Esc(r.name)
+  out << "<section class=\"scenario\" id=\"" << id << "\" data-scenario=\"" << EscapeMarkup(r.name)
       << "\" data-result=\"" << status << "\"><details" << (Failing(r.status) ? " open" : "")
       << "><summary><span class=\"badge r-" << status << "\">" << status << "</span> <b>"
-      << Esc(r.name) << "</b> <span class=\"file\">" << Esc(r.file) << "</span> <span class=\"time\">"
-      << Seconds(r.seconds) << "</span></summary>\n";
-  if (!r.description.empty()) out << "<p class=\"description\">" << Esc(r.description) << "</p>\n";
+      << EscapeMarkup(r.name) << "</b> <span class=\"file\">" << EscapeMarkup(r.file)
+      << "</span> <span class=\"time\">" << Seconds(r.seconds) << "</span></summary>\n";
+  if (!r.description.empty())
+    out << "<p class=\"description\">" << EscapeMarkup(r.description) << "</p>\n";
   if (!r.reason.empty()) {
-    out << "<p class=\"reason\">" << (r.status == ScenarioResult::Status::kExpectedFail
-                                          ? "expected failure: "
-                                          : "")
-        << Esc(r.reason) << "</p>\n";
+    out << "<p class=\"reason\">"
+        << (r.status == ScenarioResult::Status::kExpectedFail ? "expected failure: " : "")
+        << EscapeMarkup(r.reason) << "</p>\n";
   }
   if (r.steps.empty() && Failing(r.status)) {
     FailureBand({r.reason, {}}, id + "-f", id + "-", out);
@@ -286,7 +255,7 @@ void ScenarioSection(const ScenarioResult& r, std::size_t index, std::ostringstr
     StepSection(r.steps[i], i, id + "-s" + std::to_string(i) + "-", out);
   if (!r.details.empty()) {
     out << "<details class=\"log\"><summary>text log (journal lines, client output)</summary><pre>"
-        << Esc(r.details) << "</pre></details>\n";
+        << EscapeMarkup(r.details) << "</pre></details>\n";
   }
   out << "</details></section>\n";
 }
@@ -376,8 +345,8 @@ std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::st
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n"
-      << "<title>mockhub run: " << Esc(title) << "</title>\n<style>" << kStyle
-      << "</style></head>\n<body><header><h1>mockhub run \xc2\xb7 " << Esc(title)
+      << "<title>mockhub run: " << EscapeMarkup(title) << "</title>\n<style>" << kStyle
+      << "</style></head>\n<body><header><h1>mockhub run \xc2\xb7 " << EscapeMarkup(title)
       << "</h1><p class=\"totals\" data-passed=\"" << passed << "\" data-failed=\"" << failed
       << "\">" << passed << " passed, " << failed << " failed";
   if (xfail) out << ", " << xfail << " expected failures";
@@ -387,7 +356,7 @@ std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::st
     out << "<nav class=\"failing\"><b>" << failed << " failed:</b>";
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (Failing(results[i].status))
-        out << " <a href=\"#sc" << i << "\">" << Esc(results[i].name) << "</a>";
+        out << " <a href=\"#sc" << i << "\">" << EscapeMarkup(results[i].name) << "</a>";
     }
     out << "</nav>\n";
   }
@@ -396,10 +365,10 @@ std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::st
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     const std::string status = StatusName(r.status);
-    out << "<tr data-result=\"" << status << "\"><td><a href=\"#sc" << i << "\">" << Esc(r.name)
-        << "</a></td><td><span class=\"badge r-" << status << "\">" << status
-        << "</span></td><td class=\"time\">" << Seconds(r.seconds) << "</td><td>"
-        << Esc(r.reason) << "</td></tr>\n";
+    out << "<tr data-result=\"" << status << "\"><td><a href=\"#sc" << i << "\">"
+        << EscapeMarkup(r.name) << "</a></td><td><span class=\"badge r-" << status << "\">"
+        << status << "</span></td><td class=\"time\">" << Seconds(r.seconds) << "</td><td>"
+        << EscapeMarkup(r.reason) << "</td></tr>\n";
   }
   out << "</tbody></table>\n<p class=\"legend\">Each row of a diagram is one request in the "
          "mock's journal: the solid arrow is the request (method, path with signed query values "

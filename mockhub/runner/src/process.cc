@@ -116,8 +116,7 @@ Status CheckRunnable(const std::string& argv0, const std::map<std::string, std::
   const auto st = std::filesystem::status(program, ec);
   if (!std::filesystem::exists(st)) {
     return NotFound("cannot run the client \"" + argv0 + "\": " +
-                    (argv0.find('/') == std::string::npos ? "not found on PATH"
-                                                          : "no such file"));
+                    (argv0.find('/') == std::string::npos ? "not found on PATH" : "no such file"));
   }
   if (!std::filesystem::is_regular_file(st) || ::access(program.c_str(), X_OK) != 0) {
     return FailedPrecondition("cannot run the client \"" + argv0 + "\": " + program +

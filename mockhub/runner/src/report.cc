@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "escape.h"
 #include "mockhub/runner/runner.h"
 
 namespace mockhub {
@@ -60,31 +61,7 @@ std::string FormatTable(const std::vector<ScenarioResult>& results) {
 }
 
 namespace {
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += '?';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
+std::string Xml(const std::string& s) { return runner::EscapeMarkup(s); }
 }  // namespace
 
 std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite) {
@@ -105,8 +82,8 @@ std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::s
     // classname: the scenario's folder as found, so reporters group by it.
     std::string folder = std::filesystem::path(r.file).parent_path().string();
     if (folder.empty()) folder = ".";
-    out << "  <testcase classname=\"" << Xml(folder) << "\" name=\"" << Xml(r.name)
-        << "\" file=\"" << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
+    out << "  <testcase classname=\"" << Xml(folder) << "\" name=\"" << Xml(r.name) << "\" file=\""
+        << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
     switch (r.status) {
       case ScenarioResult::Status::kPass:
         break;

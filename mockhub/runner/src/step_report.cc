@@ -26,7 +26,8 @@ std::string HubChangeText(const Step& s) {
       std::string text = "client setup:";
       if (s.client->tokens_given) {
         text += s.client->tokens.empty() ? " no token" : " token in";
-        for (const TokenSetup& t : s.client->tokens) text += std::string(" ") + TokenSourceName(t.source);
+        for (const TokenSetup& t : s.client->tokens)
+          text += std::string(" ") + TokenSourceName(t.source);
       }
       for (const auto& kv : s.client->env) text += " " + kv.first + "=" + kv.second;
       return text;
