@@ -6,7 +6,6 @@
 // test fails and says how to install it: it is never skipped silently.
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -56,9 +55,8 @@ class ReportBrowserTest : public ::testing::Test {
                                      "--no-first-run",
                                      "--user-data-dir=" + dir_ + "/profile"};
     argv.insert(argv.end(), args.begin(), args.end());
-    testsupport::BoundedRunOptions options;
+    testsupport::BoundedRunOptions options = reporttest::Unbounded();  // V8 reserves a lot
     options.timeout = std::chrono::seconds(90);
-    options.max_memory_bytes = RLIM_INFINITY;  // V8 reserves far more address space than it uses
     return testsupport::RunBounded(argv, options);
   }
   std::string dir_;

@@ -1,6 +1,7 @@
 // See report_fixture.h.
 #include "report_fixture.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -54,6 +55,12 @@ const char* kHostile = R"({
 
 }  // namespace
 
+testsupport::BoundedRunOptions Unbounded() {
+  testsupport::BoundedRunOptions o;
+  o.max_memory_bytes = RLIM_INFINITY;
+  return o;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -72,7 +79,8 @@ ReportRun RunReportSet(const std::string& dir, const std::string& html) {
   r.dir = dir;
   r.html = html;
   r.run = testsupport::RunBounded({MOCKHUB_BIN, "run", "--client", client, "--html", html,
-                                   "--junit", dir + "/junit.xml", dir + "/lib"});
+                                   "--junit", dir + "/junit.xml", dir + "/lib"},
+                                  Unbounded());
   return r;
 }
 

@@ -35,6 +35,11 @@ ReportRun RunReportSet(const std::string& dir, const std::string& html);
 
 std::string ReadFile(const std::string& path);
 
+// Bounded in time, not in memory: these runs are not about memory, and a
+// sanitizer's shadow memory does not fit RunBounded's default RLIMIT_AS
+// (the asan and tsan presets would kill mockhub at start).
+testsupport::BoundedRunOptions Unbounded();
+
 // What the report of this set must show, checked on a parsed page (the file
 // as written, or the DOM after Chromium rendered it): lanes, one arrow per
 // journal entry, badges, each failure beside the requests it concerns, the

@@ -45,7 +45,7 @@ class RunResultsTest : public ::testing::Test {
   }
   testsupport::BoundedRun Run(std::vector<std::string> args) {
     args.insert(args.begin(), {MOCKHUB_BIN, "run"});
-    return RunBounded(args);
+    return RunBounded(args, reporttest::Unbounded());
   }
   // The JUnit file, parsed as a CI reporter would; its <testsuite>.
   const markup::Element* Suite(const std::string& path) {
