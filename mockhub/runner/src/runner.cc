@@ -16,6 +16,7 @@
 
 #include "cache_seed.h"
 #include "expect.h"
+#include "hub_change.h"
 #include "mockhub/faults.h"
 #include "mockhub/journal.h"
 #include "mockhub/server.h"
@@ -120,33 +121,6 @@ void PlaceTokenFiles(const ClientSetup& setup, const std::string& home) {
   }
 }
 
-Status HubChange(const Step& s, MockServer& server) {
-  HubState& st = server.state();
-  switch (s.kind) {
-    case Step::Kind::kAdvanceClock:
-      st.Advance(s.seconds);
-      return Status::Ok();
-    case Step::Kind::kRevokeToken:
-      return st.RevokeToken(s.token);
-    case Step::Kind::kExpireToken:
-      return st.ExpireToken(s.token);
-    case Step::Kind::kApprove:
-      return st.Approve(s.type, s.repo, s.user);
-    case Step::Kind::kRename:
-      return st.Rename(s.type, s.repo, s.to);
-    case Step::Kind::kMoveBranch: {
-      auto w = st.Snapshot();
-      const Repo* repo = w->FindRepo(s.type, s.repo);
-      if (!repo) return NotFound("no repo " + s.repo);
-      auto it = repo->commit_labels.find(s.to);
-      return st.MoveBranch(s.type, s.repo, s.branch,
-                           it == repo->commit_labels.end() ? s.to : it->second);
-    }
-    default:
-      return Status::Ok();
-  }
-}
-
 // The client's last non-blank stdout line, parsed; or why there is none.
 void ReadOutcome(const StatusOr<runner::ProcessResult>& proc, int timeout_seconds,
                  runner::Observation& seen) {
@@ -217,12 +191,14 @@ struct Run {
   ClientSetup setup;
   std::vector<std::string> failures;
   std::ostringstream details;
+  std::uint64_t runs = 0;  // client runs so far: run-scoped faults count per run
 };
 
 void RunClientStep(const Step& step, Run& run) {
   MockServer& server = run.server;
   const std::size_t before = server.journal().Entries().size();
   const auto world_then = server.state().Snapshot();
+  server.faults().BeginRun(++run.runs);
   PlaceTokenFiles(run.setup, run.home);
   std::vector<std::string> argv = run.opts.adapter.command;
   for (const TokenSetup& token : run.setup.tokens) {
@@ -350,7 +326,7 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
       if (step.client->tokens_given) run.setup.tokens = step.client->tokens;
       for (const auto& [k, v] : step.client->env) run.setup.env[k] = v;
     } else if (!step.IsClientAction()) {
-      if (Status why = HubChange(step, **server); !why.ok())
+      if (Status why = runner::HubChange(step, (*server)->state()); !why.ok())
         return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());
     } else {
       RunClientStep(step, run);
