@@ -36,6 +36,7 @@ bool IsAdminPath(const std::string& path);
 AdminAnswer AnswerAdmin(const HttpRequest& request, const AdminContext& context);
 
 // A JSON answer {"error": reason[, "pointer": pointer]}, as every admin error is.
-HttpResponse AdminError(int status, const std::string& reason, const std::string* pointer = nullptr);
+HttpResponse AdminError(int status, const std::string& reason,
+                        const std::string* pointer = nullptr);
 
 }  // namespace mockhub

@@ -46,7 +46,8 @@ bool Selected(const Fault& f, std::uint64_t attempt) {
 
 }  // namespace
 
-Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const nlohmann::json& faults, const std::string& file,
+Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const nlohmann::json& faults,
+                                                     const std::string& file,
                                                      const std::string& pointer) {
   auto parsed = Parse(faults, file, pointer);
   if (!parsed) return parsed.error();
@@ -69,7 +70,8 @@ std::vector<std::string> FaultSet::Add(std::vector<Fault> faults) {
 
 bool FaultSet::Remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
+  auto it =
+      std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
   if (it == faults_.end()) return false;
   faults_.erase(it);
   return true;

@@ -1,7 +1,7 @@
 // Fault verbs: one table (name, one-line doc, parser, combination rule) and
 // strict parsing with JSON pointers. fault_set.cc selects faults for a
-// request and holds the live set the admin API edits. fault_plan.cc applies a plan's header-level effects; the body
-// writer its byte-level ones.
+// request and holds the live set the admin API edits. fault_plan.cc applies a plan's header-level
+// effects; the body writer its byte-level ones.
 #include "mockhub/faults.h"
 
 #include <algorithm>

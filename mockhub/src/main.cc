@@ -40,7 +40,8 @@ mockhub::Loaded<mockhub::World> ServedWorld(const std::string& world_file,
   opts.tls = opts.tls || sc->client.tls;
   for (const mockhub::Fault& f : sc->faults->List()) {
     if (!f.runs.empty())
-      std::cerr << "mockhub: fault " << f.id << " is scoped to \"runs\": it never fires under serve\n";
+      std::cerr << "mockhub: fault " << f.id
+                << " is scoped to \"runs\": it never fires under serve\n";
   }
   return std::move(sc->world);
 }
@@ -216,8 +217,9 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve a world (default: the embedded demo world)");
   std::string world_file, scenario_file, cdn;
   mockhub::ServerOptions opts;
-  auto* world_opt = serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
-      ->check(CLI::ExistingFile);
+  auto* world_opt =
+      serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
+          ->check(CLI::ExistingFile);
   serve
       ->add_option("--scenario", scenario_file,
                    "Serve a scenario file's hub (world + patch), faults, CDN flavour and TLS; its "

@@ -53,8 +53,7 @@ void RequestFlow::Finish(JournalEntry e, std::uint64_t sent,
                          std::chrono::steady_clock::time_point started) const {
   e.bytes_sent = sent;
   e.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (options.log) options.log(LogLine(e));
   journal.Add(std::move(e));
 }

@@ -209,14 +209,13 @@ struct MockServer::Impl {
     if (!a.stream_journal) return true;
     // Streamed a page of entries at a time: a full journal is never one JSON
     // value in memory.
-    hres.set_chunked_content_provider(
-        content_type, [this](std::size_t, httplib::DataSink& sink) {
-          if (WriteJournalJson(journal, [&sink](const std::string& text) {
-                return sink.write(text.data(), text.size());
-              }))
-            sink.done();
-          return true;
-        });
+    hres.set_chunked_content_provider(content_type, [this](std::size_t, httplib::DataSink& sink) {
+      if (WriteJournalJson(journal, [&sink](const std::string& text) {
+            return sink.write(text.data(), text.size());
+          }))
+        sink.done();
+      return true;
+    });
     return true;
   }
 
@@ -297,9 +296,9 @@ struct MockServer::Impl {
   void Refuse(SiteServer& l, Transport& t, const HeadRead& read) {
     const auto now = static_cast<std::int64_t>(state.Now());
     WriteRefusal(t, read.refusal, FormatHttpDate(now), kWriteTimeout);
-    JournalEntry e = RefusalEntry(l.site->name, read.head.method, read.head.target,
-                                  read.refusal.status, read.refusal.message, t.remote_port(),
-                                  journal.NextSeq(), state.Now());
+    JournalEntry e =
+        RefusalEntry(l.site->name, read.head.method, read.head.target, read.refusal.status,
+                     read.refusal.message, t.remote_port(), journal.NextSeq(), state.Now());
     if (options.log) options.log(LogLine(e));
     journal.Add(std::move(e));
   }

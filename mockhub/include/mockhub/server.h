@@ -75,7 +75,7 @@ class MockServer {
   HubState& state();
   Journal& journal();
   FaultSet& faults();  // the live set (thread-safe)
-  void Stop();  // idempotent
+  void Stop();         // idempotent
 
   struct Impl;
 
