@@ -18,14 +18,6 @@ namespace {
 constexpr const char* kPrefix = "/_mockhub/";
 constexpr const char* kFaults = "/_mockhub/faults";
 
-HttpResponse JsonAnswer(int status, const json& body) {
-  HttpResponse res;
-  res.status = status;
-  res.Set("Content-Type", "application/json");
-  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return res;
-}
-
 HttpResponse NoContent() {
   HttpResponse res;
   res.status = 204;
@@ -66,7 +58,7 @@ HttpResponse AddFaults(const HttpRequest& req, FaultSet& faults) {
                       "to `mockhub run`'s client steps): add and delete the fault instead",
                       &pointer);
   }
-  return JsonAnswer(201, {{"ids", faults.Add(std::move(parsed.value()))}});
+  return AdminJson(201, {{"ids", faults.Add(std::move(parsed.value()))}});
 }
 
 HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultSet& faults) {
@@ -74,7 +66,7 @@ HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultS
     if (req.method == "GET" || req.method == "HEAD") {
       json list = json::array();
       for (const Fault& f : faults.List()) list.push_back(Listed(f));
-      return JsonAnswer(200, {{"faults", list}});
+      return AdminJson(200, {{"faults", list}});
     }
     if (req.method == "POST") return AddFaults(req, faults);
     if (req.method == "DELETE") {
@@ -90,7 +82,7 @@ HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultS
   }
   if (req.method == "GET" || req.method == "HEAD") {
     for (const Fault& f : faults.List()) {
-      if (f.id == id) return JsonAnswer(200, Listed(f));
+      if (f.id == id) return AdminJson(200, Listed(f));
     }
     return AdminError(404, "no fault with id \"" + id + "\"");
   }
@@ -99,10 +91,18 @@ HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultS
 
 }  // namespace
 
+HttpResponse AdminJson(int status, const json& body) {
+  HttpResponse res;
+  res.status = status;
+  res.Set("Content-Type", "application/json");
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return res;
+}
+
 HttpResponse AdminError(int status, const std::string& reason, const std::string* pointer) {
   json body = {{"error", reason}};
   if (pointer) body["pointer"] = *pointer;
-  return JsonAnswer(status, body);
+  return AdminJson(status, body);
 }
 
 bool IsAdminPath(const std::string& path) {
@@ -114,7 +114,7 @@ AdminAnswer AnswerAdmin(const HttpRequest& req, const AdminContext& ctx) {
   const bool read = req.method == "GET" || req.method == "HEAD";
   AdminAnswer out;
   if (path == "/_mockhub/health") {
-    out.response = JsonAnswer(200, {{"status", "ok"}});
+    out.response = AdminJson(200, {{"status", "ok"}});
   } else if (path == "/_mockhub/requests" && req.method == "DELETE") {
     ctx.journal.Clear();
     out.response = NoContent();

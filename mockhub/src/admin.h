@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "mockhub/admin_reply.h"
 #include "mockhub/faults.h"
 #include "mockhub/http_types.h"
 #include "mockhub/hub_state.h"
@@ -34,9 +35,5 @@ struct AdminAnswer {
 bool IsAdminPath(const std::string& path);
 
 AdminAnswer AnswerAdmin(const HttpRequest& request, const AdminContext& context);
-
-// A JSON answer {"error": reason[, "pointer": pointer]}, as every admin error is.
-HttpResponse AdminError(int status, const std::string& reason,
-                        const std::string* pointer = nullptr);
 
 }  // namespace mockhub

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub_change.h"
+#include "mockhub/admin_reply.h"
 #include "mockhub/world_json.h"
 #include "scenario_reader.h"
 
@@ -16,16 +17,8 @@ namespace {
 
 constexpr const char* kBody = "<request body>";
 
-HttpResponse Answer(int status, const json& body) {
-  HttpResponse res;
-  res.status = status;
-  res.Set("Content-Type", "application/json");
-  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return res;
-}
-
 HttpResponse Refused(int status, const std::string& reason, const std::string& pointer) {
-  return Answer(status, {{"error", reason}, {"pointer", pointer}});
+  return AdminError(status, reason, &pointer);
 }
 
 // The step's action key (the one that is not "name" or "expect").
@@ -55,9 +48,9 @@ HttpResponse AnswerStepRequest(const HttpRequest& req, HubState& state) {
   }
   if (Status st = runner::HubChange(step, state); !st.ok()) {
     const int status = st.code() == StatusCode::kNotFound ? 404 : 409;
-    return Answer(status, {{"error", st.message()}, {"pointer", "/" + PointerToken(action)}});
+    return Refused(status, st.message(), "/" + PointerToken(action));
   }
-  return Answer(200, {{"step", action}, {"clock", state.Now()}});
+  return AdminJson(200, {{"step", action}, {"clock", state.Now()}});
 }
 
 }  // namespace mockhub
