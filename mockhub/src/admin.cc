@@ -58,7 +58,14 @@ HttpResponse AddFaults(const HttpRequest& req, FaultSet& faults) {
                       "to `mockhub run`'s client steps): add and delete the fault instead",
                       &pointer);
   }
-  return AdminJson(201, {{"ids", faults.Add(std::move(parsed.value()))}});
+  const std::size_t adding = parsed->size();
+  auto ids = faults.Add(std::move(parsed.value()));
+  if (!ids) {
+    return AdminError(409, "a server holds at most " + std::to_string(FaultSet::kMaxFaults) +
+                               " faults: " + std::to_string(faults.size()) + " are live, " +
+                               std::to_string(adding) + " more asked; delete some first");
+  }
+  return AdminJson(201, {{"ids", *ids}});
 }
 
 HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultSet& faults) {

@@ -52,12 +52,13 @@ Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const nlohmann::json& fault
   auto parsed = Parse(faults, file, pointer);
   if (!parsed) return parsed.error();
   auto set = std::make_shared<FaultSet>();
-  set->Add(std::move(parsed.value()));
+  set->Add(std::move(parsed.value()));  // an empty set takes what Parse allows
   return set;
 }
 
-std::vector<std::string> FaultSet::Add(std::vector<Fault> faults) {
+std::optional<std::vector<std::string>> FaultSet::Add(std::vector<Fault> faults) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (faults.size() > kMaxFaults - faults_.size()) return std::nullopt;
   std::vector<std::string> ids;
   for (Fault& f : faults) {
     f.id = "f" + std::to_string(next_id_++);

@@ -381,6 +381,11 @@ Loaded<std::vector<Fault>> FaultSet::Parse(const json& faults, const std::string
                                            const std::string& pointer) {
   Ctx c(file);
   if (!faults.is_array()) return LoadError{file, pointer, "expected an array of faults"};
+  if (faults.size() > kMaxFaults) {
+    return LoadError{file, pointer,
+                     "at most " + std::to_string(kMaxFaults) + " faults (" +
+                         std::to_string(faults.size()) + " given)"};
+  }
   std::vector<Fault> out;
   for (std::size_t i = 0; i < faults.size(); ++i) {
     Fault f;

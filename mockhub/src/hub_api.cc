@@ -1,7 +1,6 @@
 // The hub's API answers: repo info (with expand= and blobs=), the paginated
 // tree, paths-info (form and JSON bodies) and whoami-v2.
 #include <algorithm>
-#include <iterator>
 #include <map>
 
 #include "hub_answers.h"
@@ -255,16 +254,16 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
     start = static_cast<std::size_t>(std::stoull(decoded));
   }
   const std::size_t page = world.options.tree_page_size;
-  ListedFiles listed;  // the page
+  ListedFiles listed, files;  // the page, and its files
   std::size_t i = 0;
   for (const auto& [p, f] : entries) {
-    if (i >= start && i < start + page) listed.emplace_back(p, f);
+    if (i >= start && i < start + page) {
+      listed.emplace_back(p, f);
+      if (f) files.emplace_back(p, f);
+    }
     ++i;
   }
-  ListedFiles files_only;
-  std::copy_if(listed.begin(), listed.end(), std::back_inserter(files_only),
-               [](const auto& e) { return e.second != nullptr; });
-  if (const auto* pending = FirstHashPending(files_only)) {
+  if (const auto* pending = FirstHashPending(files)) {
     return Sha256Pending(*pending->second->content, pending->first, true, ctx);
   }
   json out = json::array();

@@ -121,6 +121,36 @@ TEST_F(AdminTest, UnknownVerbOrKeyIsA400NamingThePointerAndAddsNothing) {
             405);
 }
 
+TEST_F(AdminTest, FaultsBeyondTheCapAre409AndAddNothing) {
+  auto batch = [](std::size_t n) {
+    std::string body = "[";
+    for (std::size_t i = 0; i < n; ++i) {
+      body +=
+          (i ? "," : "") + std::string(R"({"path": "/nowhere", "do": {"status": {"code": 503}}})");
+    }
+    return body + "]";
+  };
+  EXPECT_EQ(AddFaults(batch(FaultSet::kMaxFaults - 1)).size(), FaultSet::kMaxFaults - 1);
+  RawResponse over = Post("/_mockhub/faults", batch(2));
+  EXPECT_EQ(over.status, 409) << over.body;
+  EXPECT_NE(Body(over).value("error", "").find("at most 10000 faults"), std::string::npos)
+      << over.body;
+  EXPECT_EQ(Listed().size(), FaultSet::kMaxFaults - 1) << "a refused batch added some";
+  EXPECT_EQ(AddFaults(batch(1)).size(), 1u) << "up to the cap is allowed";
+  EXPECT_EQ(Request(hub(), "GET", kConfig).status, 200) << "the cap faults touch only /nowhere";
+}
+
+TEST(FaultCapTest, AFileWithMoreFaultsThanTheCapIsRefusedAtItsPointer) {
+  json many = json::array();
+  for (std::size_t i = 0; i <= FaultSet::kMaxFaults; ++i)
+    many.push_back({{"do", {{"refuse", json::object()}}}});
+  auto parsed = FaultSet::Parse(many, "s.json", "/faults");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().pointer, "/faults");
+  EXPECT_NE(parsed.error().reason.find("at most 10000 faults"), std::string::npos)
+      << parsed.error().reason;
+}
+
 TEST_F(AdminTest, AdminRequestsAreNotJournaledAndFaultsDoNotTouchThem) {
   AddFaults(R"({"do": {"status": {"code": 500}}})");
   EXPECT_EQ(Request(hub(), "GET", "/_mockhub/health").status, 200);

@@ -134,9 +134,14 @@ class FaultSet {
   FaultPlan Plan(const std::string& site, const std::string& method, const std::string& path,
                  const HeaderList& headers = {});
 
+  // Faults a set holds at most: each request is checked against all of
+  // them, and a script adding faults in a loop must not grow the server
+  // without bound.
+  static constexpr std::size_t kMaxFaults = 10000;
   // The live set (thread-safe, while Plan runs). Added faults get the next
-  // ids (never reused) and count attempts from 0.
-  std::vector<std::string> Add(std::vector<Fault> faults);
+  // ids (never reused) and count attempts from 0. nullopt, and nothing
+  // added, when the set would then hold more than kMaxFaults.
+  std::optional<std::vector<std::string>> Add(std::vector<Fault> faults);
   bool Remove(const std::string& id);  // false: no fault has this id
   void Clear();
   std::vector<Fault> List() const;  // in order, with their counters
