@@ -7,6 +7,7 @@
 #include "cdn_detail.h"
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "mockhub/byte_ranges.h"
@@ -144,7 +145,8 @@ std::string SignedFilename(const Target& t) {
 }
 
 // /repos/{types}/{repo id...}/{sha256}, or a Xet-backed file's bridge URL.
-std::shared_ptr<const Content> FindObject(const Target& t, const World& world, const Repo*& repo) {
+std::shared_ptr<const Content> FindObject(const Target& t, const World& world, const Repo*& repo,
+                                          std::shared_ptr<const Content>* hashing) {
   const auto& s = t.raw_segments;
   if (!s.empty() && s[0] == "xet-bridge-us") return FindBridgeObject(t, world, repo);
   if (s.size() < 4 || s[0] != "repos" || s.size() > 5) return nullptr;
@@ -153,7 +155,7 @@ std::shared_ptr<const Content> FindObject(const Target& t, const World& world, c
   if (s.size() == 5) id += "/" + s[3];
   if (!type || !(repo = world.FindRepo(*type, id))) return nullptr;
   auto store = world.objects ? world.objects : ObjectStore::Build(world);
-  return store->FindLfs(*type, id, s.back(), SignedFilename(t));
+  return store->FindLfs(*type, id, s.back(), SignedFilename(t), hashing);
 }
 
 // A signed URL of `path` in the CDN's flavour.
@@ -171,6 +173,20 @@ std::string SignCdnPath(const std::string& cdn_base, CdnFlavour flavour, const s
   }
   query += "&Expires=" + std::to_string(now + ttl) + "&Key-Pair-Id=" + kKeyPairId;
   return cdn_base + Signer(key).Sign(path, query, "Signature");
+}
+
+// Not a CDN answer (objects are hashed at upload): mockhub's own, for a URL
+// signed by an earlier process (a reused --signing-key) whose object this
+// one has not hashed yet; S3's and CloudFront's 503, with Retry-After.
+HttpResponse HashPending(const Content& object, const CdnContext& ctx) {
+  const std::uint64_t left = object.Sha256SecondsLeft();
+  HttpResponse res =
+      Xml(503, "ServiceUnavailable",
+          "mockhub is still computing the sha256 of this object (" + std::to_string(object.size()) +
+              " bytes); retry in about " + std::to_string(left) + " s",
+          ctx);
+  res.Set("Retry-After", std::to_string(left));
+  return res;
 }
 
 }  // namespace
@@ -213,9 +229,14 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
   if (!t.raw_segments.empty() && t.raw_segments[0] == "xorbs") return ServeXorb(req, t, world, ctx);
   if (auto denied = CheckSignature(t, ctx)) return *denied;
   const Repo* repo = nullptr;
-  auto object = FindObject(t, world, repo);
+  std::shared_ptr<const Content> hashing;
+  auto object = FindObject(t, world, repo, &hashing);
+  const std::string* sha =
+      object ? object->Sha256By(std::chrono::steady_clock::now() + kSha256Wait) : nullptr;
+  if (object && !sha) hashing = object;
+  if (!sha && hashing) return HashPending(*hashing, ctx);
   if (!object) return Xml(404, "NoSuchKey", "The specified key does not exist.", ctx);
-  const std::string etag = "\"" + object->Sha256() + "\"";
+  const std::string etag = "\"" + *sha + "\"";
   const std::uint64_t size = object->size();
   HttpResponse res;
   res.Set("Content-Type", "binary/octet-stream");

@@ -216,6 +216,12 @@ void Content::CancelHashing() const {
   running.join();
 }
 
+const std::string* Content::Sha256By(std::chrono::steady_clock::time_point deadline) const {
+  const auto left = deadline - std::chrono::steady_clock::now();
+  return Sha256Within(std::max(std::chrono::milliseconds(0),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(left)));
+}
+
 std::string LfsPointer(const Content& content) {
   return "version https://git-lfs.github.com/spec/v1\noid sha256:" + content.Sha256() + "\nsize " +
          std::to_string(content.size()) + "\n";

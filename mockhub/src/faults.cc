@@ -1,7 +1,7 @@
-// Fault verbs: one table (name, one-line doc, parser, combination rule),
-// strict parsing with JSON pointers, and selection by site, method, path and
-// attempt. fault_plan.cc applies a plan's header-level effects; the body
-// writer its byte-level ones.
+// Fault verbs: one table (name, one-line doc, parser, combination rule) and
+// strict parsing with JSON pointers. fault_set.cc selects faults for a
+// request and holds the live set the admin API edits. fault_plan.cc applies a plan's header-level
+// effects; the body writer its byte-level ones.
 #include "mockhub/faults.h"
 
 #include <algorithm>
@@ -150,6 +150,18 @@ bool ParseCorrupt(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan
   return true;
 }
 
+// {} | {"mode": "reset" (default) | "close"}
+bool ParseRefuse(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
+  if (!c.Keys(p, ptr, {"mode"})) return false;
+  std::string mode = "reset";
+  if (!c.Str(p, ptr, "mode", mode)) return false;
+  if (mode != "close" && mode != "reset")
+    return c.Fail(ptr + "/mode", "must be \"reset\" or \"close\"");
+  plan.refuse = true;
+  plan.refuse_reset = mode == "reset";
+  return true;
+}
+
 bool ParseIgnoreRange(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan) {
   plan.ignore_range = true;
   return c.Keys(p, ptr, {});
@@ -201,6 +213,11 @@ void FirstStall(FaultPlan& into, const FaultPlan& p) {
 void AddCorruption(FaultPlan& into, const FaultPlan& p) {
   into.corrupt.insert(into.corrupt.end(), p.corrupt.begin(), p.corrupt.end());
 }
+void FirstRefuse(FaultPlan& into, const FaultPlan& p) {
+  if (into.refuse) return;
+  into.refuse = true;
+  into.refuse_reset = p.refuse_reset;
+}
 void SetIgnoreRange(FaultPlan& into, const FaultPlan&) { into.ignore_range = true; }
 void SetRelativeRedirect(FaultPlan& into, const FaultPlan&) {
   if (!into.replace) into.relative_redirect = true;
@@ -238,6 +255,10 @@ const std::vector<VerbSpec>& VerbTable() {
        "answer a relative 307 to the same resource through /_mockhub/hop/, a hop without the "
        "metadata headers",
        &ParseRelativeRedirect, &SetRelativeRedirect},
+      {"refuse",
+       "no answer: the connection is reset (or closed) once the request is read, as a host that "
+       "is down or a dropped connection",
+       &ParseRefuse, &FirstRefuse},
   };
   return kTable;
 }
@@ -249,8 +270,44 @@ const VerbSpec* FindVerb(const std::string& name) {
   return nullptr;
 }
 
+// "headers": {"Range": "bytes=*", "If-Range": null}: a glob on the value, or
+// null for a header that must be absent.
+bool ParseHeaderSelectors(Ctx& c, const json& h, const std::string& ptr, Fault& out) {
+  if (!h.is_object() || h.empty())
+    return c.Fail(ptr, "expected an object of header name -> glob (or null: absent)");
+  for (auto it = h.begin(); it != h.end(); ++it) {
+    const std::string at = ptr + "/" + PointerToken(it.key());
+    if (it.key().empty() || it.key().find_first_of(" :\r\n") != std::string::npos)
+      return c.Fail(at, "invalid header name");
+    if (it.value().is_null()) {
+      out.headers.push_back({it.key(), std::nullopt});
+      continue;
+    }
+    if (!it.value().is_string()) return c.Fail(at, "must be a glob (string) or null (absent)");
+    out.headers.push_back({it.key(), it.value().get<std::string>()});
+  }
+  return true;
+}
+
+// "runs": [1, 3]: the client runs (1-based) during which the fault applies.
+bool ParseRuns(Ctx& c, const json& r, const std::string& ptr, Fault& out) {
+  if (!r.is_array() || r.empty())
+    return c.Fail(ptr, "expected a non-empty array of run numbers (1-based)");
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (!r[i].is_number_unsigned() || r[i].get<std::uint64_t>() == 0)
+      return c.Fail(ptr + "/" + std::to_string(i), "runs are counted from 1");
+    out.runs.push_back(r[i].get<std::uint64_t>());
+  }
+  return true;
+}
+
 bool ParseFault(Ctx& c, const json& f, const std::string& ptr, Fault& out) {
-  if (!c.Keys(f, ptr, {"server", "method", "path", "when", "do", "comment"})) return false;
+  if (!c.Keys(f, ptr, {"server", "method", "path", "headers", "runs", "when", "do", "comment"}))
+    return false;
+  out.source = f.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (f.contains("headers") && !ParseHeaderSelectors(c, f.at("headers"), ptr + "/headers", out))
+    return false;
+  if (f.contains("runs") && !ParseRuns(c, f.at("runs"), ptr + "/runs", out)) return false;
   if (f.contains("server") && !f.at("server").is_string())
     return c.Fail(ptr + "/server", "must be a string");
   const std::string site = f.contains("server") ? f.at("server").get<std::string>() : "any";
@@ -318,29 +375,18 @@ bool ParseFault(Ctx& c, const json& f, const std::string& ptr, Fault& out) {
   return true;
 }
 
-bool Selected(const Fault& f, std::uint64_t attempt) {
-  switch (f.when) {
-    case Fault::When::kAlways:
-      return true;
-    case Fault::When::kFirst:
-      return attempt <= f.when_n;
-    case Fault::When::kOnly:
-      return std::find(f.only.begin(), f.only.end(), attempt) != f.only.end();
-    case Fault::When::kEvery:
-      return attempt % f.when_n == 0;
-    case Fault::When::kAfter:
-      return attempt > f.when_n;
-  }
-  return false;
-}
-
 }  // namespace
 
-Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const json& faults, const std::string& file,
-                                                     const std::string& pointer) {
+Loaded<std::vector<Fault>> FaultSet::Parse(const json& faults, const std::string& file,
+                                           const std::string& pointer) {
   Ctx c(file);
-  auto set = std::make_shared<FaultSet>();
   if (!faults.is_array()) return LoadError{file, pointer, "expected an array of faults"};
+  if (faults.size() > kMaxFaults) {
+    return LoadError{file, pointer,
+                     "at most " + std::to_string(kMaxFaults) + " faults (" +
+                         std::to_string(faults.size()) + " given)"};
+  }
+  std::vector<Fault> out;
   for (std::size_t i = 0; i < faults.size(); ++i) {
     Fault f;
     try {
@@ -349,9 +395,9 @@ Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const json& faults, const s
       return LoadError{file, pointer + "/" + std::to_string(i),
                        std::string("malformed fault: ") + e.what()};
     }
-    set->faults_.push_back(std::move(f));
+    out.push_back(std::move(f));
   }
-  return set;
+  return out;
 }
 
 const std::vector<std::string>& FaultSet::Verbs() {
@@ -367,21 +413,6 @@ std::vector<std::pair<std::string, std::string>> FaultSet::VerbDocs() {
   std::vector<std::pair<std::string, std::string>> out;
   for (const VerbSpec& v : VerbTable()) out.emplace_back(v.name, v.doc);
   return out;
-}
-
-FaultPlan FaultSet::Plan(const std::string& site, const std::string& method,
-                         const std::string& path) {
-  FaultPlan plan;
-  for (Fault& f : faults_) {
-    if (!f.site.empty() && f.site != site) continue;
-    if (!f.method.empty() && f.method != method) continue;
-    if (!GlobMatch(f.path, path)) continue;
-    const std::uint64_t attempt = ++*f.seen;
-    if (!Selected(f, attempt)) continue;
-    f.combine(plan, f.plan);
-    plan.fired.insert(plan.fired.end(), f.plan.fired.begin(), f.plan.fired.end());
-  }
-  return plan;
 }
 
 }  // namespace mockhub

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hub_routes.h"
 #include "mockhub/auth.h"
@@ -32,12 +34,16 @@ void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit
 // 200 with the file's Xet info, no redirect.
 HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::string& path,
                          const RepoFile& file, const World& world, const HubContext& ctx);
-// How long a request waits for a large LFS file's sha256 (its ETag) being
-// computed in the background before the hub answers 503 with Retry-After.
-inline constexpr std::chrono::milliseconds kSha256Wait{2000};
 // That 503: Retry-After is the estimated time the hash still needs.
 HttpResponse Sha256Pending(const Content& content, const std::string& path, bool json_body,
                            const HubContext& ctx);
+// For answers that list several files (siblings with blobs, /tree,
+// /paths-info): starts the sha256 of every LFS file among `files` first,
+// then waits kSha256Wait in all (not per file) for them. The first still
+// being computed, or nullptr when every sha256 is known: the listing can
+// then be built without blocking.
+using ListedFiles = std::vector<std::pair<std::string, const RepoFile*>>;
+const ListedFiles::value_type* FirstHashPending(const ListedFiles& files);
 HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx);
 
 }  // namespace mockhub

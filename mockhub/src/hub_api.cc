@@ -40,6 +40,13 @@ json SiblingJson(const std::string& path, const RepoFile& f, bool blobs) {
 HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
                       const HubContext& ctx) {
   const bool blobs = QueryFlag(t, "blobs");
+  if (blobs) {
+    ListedFiles listed;
+    for (const auto& [path, f] : commit.files) listed.emplace_back(path, &f);
+    if (const auto* pending = FirstHashPending(listed)) {
+      return Sha256Pending(*pending->second->content, pending->first, true, ctx);
+    }
+  }
   json siblings = json::array();
   std::uint64_t used = 0;
   for (const auto& [path, f] : commit.files) {
@@ -168,9 +175,18 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
     expand = QueryFlag(form, "expand");
   }
   if (paths.empty()) return ErrorReply(400, "", "paths is required", true, ctx);
-  json out = json::array();
-  for (std::string p : paths) {
+  for (std::string& p : paths) {
     while (!p.empty() && p.back() == '/') p.pop_back();
+  }
+  ListedFiles listed;
+  for (const std::string& p : paths) {
+    if (auto f = commit.files.find(p); f != commit.files.end()) listed.emplace_back(p, &f->second);
+  }
+  if (const auto* pending = FirstHashPending(listed)) {
+    return Sha256Pending(*pending->second->content, pending->first, true, ctx);
+  }
+  json out = json::array();
+  for (const std::string& p : paths) {
     if (auto f = commit.files.find(p); f != commit.files.end()) {
       json e = FileEntry(p, f->second, world);
       if (expand) e["lastCommit"] = LastCommitJson(LastCommitTouching(repo, commit, p));
@@ -201,10 +217,10 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
   if (prefix.find("..") != std::string::npos || prefix.find('\\') != std::string::npos) {
     return ErrorReply(400, "", "Invalid path", true, ctx);
   }
-  std::map<std::string, json> entries;  // path -> entry, sorted
-  auto add_dir = [&](const std::string& p) {
-    if (!entries.count(p)) entries[p] = DirEntry(commit, p);
-  };
+  // path -> its file (nullptr: a folder), sorted; entries are built for
+  // the page only, so only the page's LFS files need their sha256.
+  std::map<std::string, const RepoFile*> entries;
+  auto add_dir = [&](const std::string& p) { entries.emplace(p, nullptr); };
   bool found = prefix.empty();
   for (const auto& [path, f] : commit.files) {
     if (!prefix.empty()) {
@@ -222,7 +238,7 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
       if (!recursive) break;
     }
     if (!recursive && rel.find('/') != std::string::npos) continue;
-    entries[path] = FileEntry(path, f, world);
+    entries[path] = &f;
   }
   if (!found) {
     HttpResponse res = ErrorReply(404, "EntryNotFound", messages::kEntryNotFound, true, ctx);
@@ -238,17 +254,23 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
     start = static_cast<std::size_t>(std::stoull(decoded));
   }
   const std::size_t page = world.options.tree_page_size;
-  json out = json::array();
+  ListedFiles listed, files;  // the page, and its files
   std::size_t i = 0;
-  for (auto& [p, e] : entries) {
+  for (const auto& [p, f] : entries) {
     if (i >= start && i < start + page) {
-      if (expand) {
-        e["lastCommit"] =
-            LastCommitJson(e["type"] == "file" ? LastCommitTouching(repo, commit, p) : commit);
-      }
-      out.push_back(e);
+      listed.emplace_back(p, f);
+      if (f) files.emplace_back(p, f);
     }
     ++i;
+  }
+  if (const auto* pending = FirstHashPending(files)) {
+    return Sha256Pending(*pending->second->content, pending->first, true, ctx);
+  }
+  json out = json::array();
+  for (const auto& [p, f] : listed) {
+    json e = f ? FileEntry(p, *f, world) : DirEntry(commit, p);
+    if (expand) e["lastCommit"] = LastCommitJson(f ? LastCommitTouching(repo, commit, p) : commit);
+    out.push_back(std::move(e));
   }
   HttpResponse res;
   Common(res, ctx);

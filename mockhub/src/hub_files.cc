@@ -2,6 +2,7 @@
 // to the CDN's Xet bridge with Xet headers for Xet-backed ones, the
 // JavaScript client's fileinfo probe, or the resolve-cache 307) and /raw
 // (what git stores: LFS pointers).
+#include <chrono>
 #include <set>
 
 #include "hub_answers.h"
@@ -70,6 +71,18 @@ HttpResponse Sha256Pending(const Content& content, const std::string& path, bool
   return res;
 }
 
+const ListedFiles::value_type* FirstHashPending(const ListedFiles& files) {
+  for (const auto& [path, f] : files) {
+    if (f->lfs) f->content->Sha256Within(std::chrono::milliseconds(0));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kSha256Wait;
+  for (const auto& entry : files) {
+    if (!entry.second->lfs) continue;
+    if (!entry.second->content->Sha256By(deadline)) return &entry;
+  }
+  return nullptr;
+}
+
 HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo& repo,
                          const Commit& commit, const World& world, const HubContext& ctx) {
   auto it = commit.files.find(route.path);
@@ -81,7 +94,11 @@ HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo&
   }
   const RepoFile& f = it->second;
   if (route.kind == RouteKind::kRaw) {
-    // /raw serves what git stores: an LFS file's pointer, not its content.
+    // /raw serves what git stores: an LFS file's pointer, not its content,
+    // which names the sha256.
+    if (f.lfs && !f.content->Sha256Within(kSha256Wait)) {
+      return Sha256Pending(*f.content, route.path, false, ctx);
+    }
     auto bytes = f.lfs ? Content::Inline(LfsPointer(*f.content)) : f.content;
     return ServeBytes(req, bytes, bytes->GitBlobSha1(), route.path, &commit, ctx);
   }

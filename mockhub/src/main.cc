@@ -16,17 +16,42 @@
 
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
+#include "mockhub/runner/step_request.h"
 #include "mockhub/server.h"
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"
 
 namespace {
 
-int Serve(const std::string& world_file, mockhub::ServerOptions opts, const std::string& cdn) {
-  auto loaded = world_file.empty() ? mockhub::Loaded<mockhub::World>(mockhub::DemoWorld())
-                                   : mockhub::LoadWorldFile(world_file);
+// What `serve` serves: the demo world, a world file, or a scenario's hub,
+// faults, CDN flavour and TLS (its steps are not run). Steps can be posted.
+mockhub::Loaded<mockhub::World> ServedWorld(const std::string& world_file,
+                                            const std::string& scenario_file,
+                                            mockhub::ServerOptions& opts) {
+  opts.step_handler = mockhub::AnswerStepRequest;
+  if (scenario_file.empty()) {
+    return world_file.empty() ? mockhub::Loaded<mockhub::World>(mockhub::DemoWorld())
+                              : mockhub::LoadWorldFile(world_file);
+  }
+  auto sc = mockhub::LoadScenario(scenario_file);
+  if (!sc) return sc.error();
+  opts.faults = sc->faults;
+  opts.cdn_flavour = sc->client.cdn;
+  opts.tls = opts.tls || sc->client.tls;
+  for (const mockhub::Fault& f : sc->faults->List()) {
+    if (!f.runs.empty())
+      std::cerr << "mockhub: fault " << f.id
+                << " is scoped to \"runs\": it never fires under serve\n";
+  }
+  return std::move(sc->world);
+}
+
+int Serve(const std::string& world_file, const std::string& scenario_file,
+          mockhub::ServerOptions opts, const std::string& cdn) {
+  auto loaded = ServedWorld(world_file, scenario_file, opts);
   if (!loaded) {
-    std::cerr << "mockhub: bad world file: " << loaded.error().ToString() << "\n";
+    std::cerr << "mockhub: bad " << (scenario_file.empty() ? "world" : "scenario")
+              << " file: " << loaded.error().ToString() << "\n";
     return 2;
   }
   if (!cdn.empty()) opts.cdn_flavour = mockhub::ParseCdnFlavour(cdn);
@@ -207,10 +232,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   auto* serve = app.add_subcommand("serve", "Serve a world (default: the embedded demo world)");
-  std::string world_file, cdn;
+  std::string world_file, scenario_file, cdn;
   mockhub::ServerOptions opts;
-  serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
-      ->check(CLI::ExistingFile);
+  auto* world_opt =
+      serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
+          ->check(CLI::ExistingFile);
+  serve
+      ->add_option("--scenario", scenario_file,
+                   "Serve a scenario file's hub (world + patch), faults, CDN flavour and TLS; its "
+                   "steps are not run (post them to /_mockhub/steps)")
+      ->check(CLI::ExistingFile)
+      ->excludes(world_opt);
   serve->add_option("--host", opts.bind[mockhub::kHubSite].host,
                     "Hub address (loopback by default)");
   serve->add_option("--port", opts.bind[mockhub::kHubSite].port, "Hub port; 0 picks a free one")
@@ -264,7 +296,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (serve->parsed()) return Serve(world_file, std::move(opts), cdn);
+  if (serve->parsed()) return Serve(world_file, scenario_file, std::move(opts), cdn);
   if (run->parsed()) return Run(run_args);
   if (validate->parsed()) return Validate(validate_paths, validate_worlds);
   return 2;

@@ -2,6 +2,7 @@
 #include "mockhub/object_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "mockhub/byte_ranges.h"
@@ -29,7 +30,8 @@ std::shared_ptr<const ObjectStore> ObjectStore::Build(const World& world) {
 
 std::shared_ptr<const Content> ObjectStore::FindLfs(RepoType type, const std::string& repo,
                                                     const std::string& sha256,
-                                                    const std::string& filename) const {
+                                                    const std::string& filename,
+                                                    std::shared_ptr<const Content>* hashing) const {
   const auto key = std::make_tuple(type, repo, sha256);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -47,8 +49,15 @@ std::shared_ptr<const Content> ObjectStore::FindLfs(RepoType type, const std::st
   }
   auto named = it->second.by_name.find(filename);
   if (!hit && named != it->second.by_name.end()) {
+    for (const auto& c : named->second) c->Sha256Within(std::chrono::milliseconds(0));  // start all
+    const auto deadline = std::chrono::steady_clock::now() + kSha256Wait;
     for (const auto& c : named->second) {
-      if (c->Sha256() == sha256) {
+      const std::string* sha = c->Sha256By(deadline);
+      if (!sha) {
+        if (hashing) *hashing = c;
+        continue;
+      }
+      if (*sha == sha256) {
         hit = c;
         break;
       }

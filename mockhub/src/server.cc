@@ -4,31 +4,28 @@
 // httplib reads the body and writes the answer through a stream over that
 // connection. It turns the request into an HttpRequest value, asks the fault
 // plan and the site's decision, and writes the answer, streaming file content
-// through the body writer. It also keeps the journal and serves the admin API
-// under /_mockhub/ on every site.
+// through the body writer. It also keeps the journal and dispatches the
+// admin API under /_mockhub/ (admin.cc) on every site.
 #include "mockhub/server.h"
 
 #include <httplib.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <nlohmann/json.hpp>
 #include <random>
-#include <set>
-#include <thread>
 
+#include "admin.h"
 #include "body_writer.h"
+#include "journal_entry.h"
 #include "mockhub/dates.h"
 #include "mockhub/digest.h"
 #include "mockhub/faults.h"
 #include "mockhub/site.h"
 #include "mockhub/tls.h"
+#include "request_flow.h"
+#include "sockets.h"
 #include "wire/head_reader.h"
 #include "wire/listener.h"
 #include "wire/request_head.h"
@@ -79,8 +76,17 @@ class WireStream final : public httplib::Stream {
     return t_.Read(ptr, size, kReadTimeout);
   }
   ssize_t write(const char* ptr, std::size_t size) override {
+    if (refused_) return static_cast<ssize_t>(size);  // the answer goes nowhere
     return t_.Write(ptr, size, kWriteTimeout);
   }
+  // The refuse fault: nothing of this answer reaches the wire, and the
+  // connection loop drops the connection after it.
+  void Refuse(bool reset) {
+    refused_ = true;
+    reset_ = reset;
+  }
+  bool refused() const { return refused_; }
+  bool reset() const { return reset_; }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = t_.remote_ip();
     port = t_.remote_port();
@@ -104,7 +110,12 @@ class WireStream final : public httplib::Stream {
   Inbox& inbox_;
   std::string shim_;
   std::size_t shim_off_ = 0;
+  bool refused_ = false, reset_ = false;
 };
+
+// The stream of the request this thread is serving (one thread per
+// connection), for the refuse fault, decided inside httplib's handler.
+thread_local WireStream* tl_stream = nullptr;
 
 // The head httplib parses: only what it needs to read the body and keep the
 // connection; the real head is handed to the handler untouched.
@@ -122,6 +133,22 @@ std::string RandomHex(std::size_t bytes) {
   std::string raw;
   for (std::size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(rd() & 0xff));
   return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+// An answer's status and headers into httplib's response; returns its
+// Content-Type (httplib sets it with the body).
+std::string CopyHead(const HttpResponse& res, httplib::Response& hres) {
+  hres.status = res.status;
+  std::string content_type = "application/octet-stream";
+  for (const auto& [k, v] : res.headers) {
+    if (HeaderNameEquals(k, "Content-Type")) {
+      content_type = v;
+      continue;
+    }
+    if (HeaderNameEquals(k, "Content-Length")) continue;
+    hres.set_header(k, v);
+  }
+  return content_type;
 }
 
 HttpRequest ToRequest(const httplib::Request& hreq) {
@@ -153,11 +180,11 @@ struct MockServer::Impl {
     std::shared_ptr<TlsAcceptor> tls;  // null: plain HTTP
     std::string host, url;
     int port = 0;
-    std::mutex served_mu;
-    std::set<std::string> served;  // paths answered with a 2xx at least once
+    ServedPaths served;
   };
 
   ServerOptions options;
+  std::shared_ptr<FaultSet> faults;  // never null: the admin API adds to it
   HubState state;
   Journal journal;
   std::vector<std::unique_ptr<SiteServer>> listeners;  // in Sites() order
@@ -166,121 +193,30 @@ struct MockServer::Impl {
   std::string owned_tls_dir;  // created by us, removed on Stop()
   std::string signing_key;
   std::atomic<bool> stopped{false};
+  RequestFlow flow{options, state, journal, urls, signing_key, stopped};
 
-  Impl(World world, ServerOptions opts) : options(std::move(opts)), state(std::move(world)) {}
+  Impl(World world, ServerOptions opts)
+      : options(std::move(opts)),
+        faults(options.faults ? options.faults : std::make_shared<FaultSet>()),
+        state(std::move(world)) {}
 
-  std::string RequestId(const HttpRequest& req, std::uint64_t seq) const {
-    std::string trace = req.Header("X-Amzn-Trace-Id");
-    if (!trace.empty() && trace.size() <= 256) return trace;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "Root=1-%08llx-%024llx",
-                  static_cast<unsigned long long>(state.Now()),
-                  static_cast<unsigned long long>(seq));
-    return buf;
-  }
-
-  static bool ServedBefore(SiteServer& l, const std::string& path) {
-    std::lock_guard<std::mutex> lock(l.served_mu);
-    return l.served.count(path) > 0;
-  }
-  static void MarkServed(SiteServer& l, const std::string& path) {
-    std::lock_guard<std::mutex> lock(l.served_mu);
-    l.served.insert(path);
-  }
-
-  // Sleeps up to ms, in slices, giving up early when the server stops or
-  // `stop_early` says so. Returns false if the server is stopping.
-  bool Wait(std::uint64_t ms, const std::function<bool()>& stop_early) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (std::chrono::steady_clock::now() < until) {
-      if (stopped.load() || stop_early()) return !stopped.load();
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::uint64_t>(ms, 20)));
-    }
+  bool Admin(const httplib::Request& hreq, httplib::Response& hres) {
+    if (!IsAdminPath(hreq.path)) return false;
+    AdminAnswer a =
+        AnswerAdmin(ToRequest(hreq), AdminContext{journal, *faults, state, options.step_handler});
+    const std::string content_type = CopyHead(a.response, hres);
+    if (!a.response.body.empty()) hres.set_content(a.response.body, content_type);
+    if (!a.stream_journal) return true;
+    // Streamed a page of entries at a time: a full journal is never one JSON
+    // value in memory.
+    hres.set_chunked_content_provider(content_type, [this](std::size_t, httplib::DataSink& sink) {
+      if (WriteJournalJson(journal, [&sink](const std::string& text) {
+            return sink.write(text.data(), text.size());
+          }))
+        sink.done();
+      return true;
+    });
     return true;
-  }
-
-  bool Admin(const httplib::Request& req, httplib::Response& res) {
-    if (req.path.rfind("/_mockhub/", 0) != 0 ||
-        req.path.rfind(std::string(kHopPrefix) + "/", 0) == 0) {
-      return false;
-    }
-    if (req.path == "/_mockhub/health") {
-      res.set_content("{\"status\":\"ok\"}", "application/json");
-    } else if (req.path == "/_mockhub/requests" && req.method == "DELETE") {
-      journal.Clear();
-      res.status = 204;
-    } else if (req.path == "/_mockhub/requests" && (req.method == "GET" || req.method == "HEAD")) {
-      // A client that just read its last response may ask before that
-      // response's entry is recorded: give in-flight responses a moment,
-      // and say whether some were still in flight.
-      const bool idle = journal.WaitForIdle(std::chrono::seconds(2));
-      res.set_header("X-Mockhub-Journal", idle ? "complete" : "in-flight");
-      // Streamed a page of entries at a time: a full journal is never one
-      // JSON value in memory.
-      res.set_chunked_content_provider(
-          "application/json", [this](std::size_t, httplib::DataSink& sink) {
-            if (WriteJournalJson(journal, [&sink](const std::string& text) {
-                  return sink.write(text.data(), text.size());
-                }))
-              sink.done();
-            return true;
-          });
-    } else {
-      res.status = 404;
-      res.set_content("{\"error\":\"unknown admin route\"}", "application/json");
-    }
-    return true;
-  }
-
-  JournalEntry StartEntry(const SiteServer& l, const httplib::Request& hreq,
-                          const HttpRequest& req) {
-    JournalEntry entry;
-    entry.seq = journal.NextSeq();
-    entry.time = state.Now();
-    entry.server = l.site->name;
-    entry.method = req.method;
-    entry.target = hreq.target;
-    entry.authorization = RedactAuthorization(req.Header("Authorization"));
-    entry.range = hreq.get_header_value("Range");
-    entry.if_range = hreq.get_header_value("If-Range");
-    entry.user_agent = req.Header("User-Agent").substr(0, 200);
-    entry.connection = static_cast<std::uint64_t>(hreq.remote_port);
-    entry.request_id = RequestId(req, entry.seq);
-    return entry;
-  }
-
-  static void RecordAnswer(const HttpResponse& res, JournalEntry& entry) {
-    entry.status = res.status;
-    entry.location = res.Get("Location");
-    entry.content_range = res.Get("Content-Range");
-    entry.error_code = res.Get("X-Error-Code");
-    entry.error_message = res.Get("X-Error-Message");
-    entry.retry_after = res.Get("Retry-After");
-    entry.flags = res.flags;
-  }
-
-  // The fault plan, the site's (or the fault's) answer, and the header-level
-  // effects: every decision about this request, before any byte is written.
-  HttpResponse Decide(SiteServer& l, HttpRequest& req, const FaultPlan& plan,
-                      const JournalEntry& entry) {
-    ApplyFaultPlanToRequest(plan, req);
-    auto world = state.Snapshot();
-    const auto now = static_cast<std::int64_t>(state.Now());
-    if (plan.delay_ms) Wait(std::min(plan.delay_ms, kMaxStallMs), [] { return false; });
-    const std::string path = req.target.substr(0, req.target.find('?'));
-    HttpResponse res;
-    if (auto replaced = FaultAnswer(plan, req)) {
-      res = std::move(*replaced);
-    } else {
-      SiteContext ctx{urls, signing_key, now, entry.request_id, ServedBefore(l, path)};
-      res = AnswerAt(*l.site, req, *world, ctx);
-      if (res.status / 100 == 2) MarkServed(l, path);
-    }
-    if (l.site->stamps_request_id && !res.Has("X-Request-Id"))
-      res.Set("X-Request-Id", entry.request_id);
-    if (!res.Has("Date")) res.Set("Date", FormatHttpDate(now));
-    ApplyFaultPlan(plan, res);
-    return res;
   }
 
   void Handle(SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
@@ -292,35 +228,27 @@ struct MockServer::Impl {
     const bool hop = req.target.rfind(std::string(kHopPrefix) + "/", 0) == 0;
     if (hop) req.target = req.target.substr(std::string(kHopPrefix).size());
     FaultPlan plan;
-    if (options.faults && !hop) {
-      plan = options.faults->Plan(l.site->name, req.method,
-                                  req.target.substr(0, req.target.find('?')));
+    if (!hop)
+      plan = faults->Plan(l.site->name, req.method, req.target.substr(0, req.target.find('?')),
+                          req.headers);
+    JournalEntry entry = StartEntry(l.site->name, req, hreq.target, hreq.remote_port,
+                                    journal.NextSeq(), state.Now());
+    if (plan.refuse && tl_stream) {
+      tl_stream->Refuse(plan.refuse_reset);
+      entry.flags = plan.fired;  // status 0: nothing was answered
+      flow.Finish(std::move(entry), 0, started);
+      return;
     }
-    JournalEntry entry = StartEntry(l, hreq, req);
     HttpResponse res;
     try {
-      res = Decide(l, req, plan, entry);
+      res = flow.Decide(*l.site, l.served, req, plan, entry);
     } catch (const std::exception& e) {
-      // A bug, answered and journaled rather than crashing the server or
-      // leaving the journal waiting for an entry that never comes.
-      res = HttpResponse{};
-      res.status = 500;
-      res.body = nlohmann::json{{"error", std::string("mockhub internal error: ") + e.what()}}.dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
-      res.Set("Content-Type", "application/json");
-      res.flags.push_back("internal_error");
+      // Answered and journaled: the journal must not wait for an entry that
+      // never comes.
+      res = InternalErrorAnswer(e);
     }
     RecordAnswer(res, entry);
     Write(hreq, req, res, plan, std::move(entry), started, hres);
-  }
-
-  void Finish(JournalEntry e, std::uint64_t sent, std::chrono::steady_clock::time_point started) {
-    e.bytes_sent = sent;
-    e.duration_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-            .count();
-    if (options.log) options.log(LogLine(e));
-    journal.Add(std::move(e));
   }
 
   // Moves the decided answer into httplib's response: headers, then an
@@ -328,26 +256,17 @@ struct MockServer::Impl {
   void Write(const httplib::Request& hreq, const HttpRequest& req, const HttpResponse& res,
              const FaultPlan& plan, JournalEntry entry,
              std::chrono::steady_clock::time_point started, httplib::Response& hres) {
-    hres.status = res.status;
-    std::string content_type = "application/octet-stream";
-    for (const auto& [k, v] : res.headers) {
-      if (HeaderNameEquals(k, "Content-Type")) {
-        content_type = v;
-        continue;
-      }
-      if (HeaderNameEquals(k, "Content-Length")) continue;
-      hres.set_header(k, v);
-    }
+    const std::string content_type = CopyHead(res, hres);
     const bool head = req.method == "HEAD";
     if (!res.content || res.content_length == 0) {
       hres.set_content(res.body, content_type);
-      Finish(std::move(entry), head ? 0 : res.body.size(), started);
+      flow.Finish(std::move(entry), head ? 0 : res.body.size(), started);
       return;
     }
     if (head) {
       // No body will be written, and httplib releases the provider only when
       // the connection moves on: record the HEAD now, as inline bodies are.
-      Finish(std::move(entry), 0, started);
+      flow.Finish(std::move(entry), 0, started);
       hres.set_content_provider(static_cast<std::size_t>(res.content_length), content_type,
                                 [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
       return;
@@ -356,7 +275,7 @@ struct MockServer::Impl {
         res.content, res.content_offset, res.content_length, plan,
         Connection{hreq.local_addr, hreq.local_port, hreq.remote_port},
         [this](std::uint64_t ms, const std::function<bool()>& stop_early) {
-          return Wait(ms, stop_early);
+          return flow.Wait(ms, stop_early);
         });
     hres.set_content_provider(
         static_cast<std::size_t>(res.content_length), content_type,
@@ -367,7 +286,7 @@ struct MockServer::Impl {
         },
         [this, body, entry = std::move(entry), started](bool success) mutable {
           if (!success) entry.flags.push_back("incomplete");
-          Finish(std::move(entry), body->sent(), started);
+          flow.Finish(std::move(entry), body->sent(), started);
         });
   }
 
@@ -377,16 +296,9 @@ struct MockServer::Impl {
   void Refuse(SiteServer& l, Transport& t, const HeadRead& read) {
     const auto now = static_cast<std::int64_t>(state.Now());
     WriteRefusal(t, read.refusal, FormatHttpDate(now), kWriteTimeout);
-    JournalEntry e;
-    e.seq = journal.NextSeq();
-    e.time = state.Now();
-    e.server = l.site->name;
-    e.method = read.head.method;
-    e.target = read.head.target;
-    e.status = read.refusal.status;
-    e.error_message = read.refusal.message;
-    e.connection = static_cast<std::uint64_t>(t.remote_port());
-    e.flags.push_back(read.refusal.status == 405 ? "unknown_method" : "malformed");
+    JournalEntry e =
+        RefusalEntry(l.site->name, read.head.method, read.head.target, read.refusal.status,
+                     read.refusal.message, t.remote_port(), journal.NextSeq(), state.Now());
     if (options.log) options.log(LogLine(e));
     journal.Add(std::move(e));
   }
@@ -407,6 +319,7 @@ struct MockServer::Impl {
       WireStream strm(*t, in, ShimHead(head));
       bool closed = false;
       const bool last = n + 1 == kMaxRequestsPerConnection || stopped.load();
+      tl_stream = &strm;
       const bool ok = l.front->ServeOne(strm, last, closed, [&head](httplib::Request& r) {
         r.target = head.target;
         r.path = head.target.substr(0, head.target.find('?'));
@@ -414,7 +327,9 @@ struct MockServer::Impl {
         r.headers.clear();
         for (const auto& [name, value] : head.fields) r.headers.emplace(name, value);
       });
-      if (!ok || closed) return;
+      tl_stream = nullptr;
+      if (strm.refused() && strm.reset()) ResetNow(t->fd());
+      if (!ok || closed || strm.refused()) return;
     }
   }
 
@@ -426,10 +341,8 @@ struct MockServer::Impl {
       try {
         Handle(l, req, res);
       } catch (const std::exception& e) {  // a bug, answered rather than crashing the server
-        res.status = 500;
-        res.set_content(
-            nlohmann::json{{"error", std::string("mockhub internal error: ") + e.what()}}.dump(),
-            "application/json");
+        const HttpResponse answer = InternalErrorAnswer(e);
+        res.set_content(answer.body, CopyHead(answer, res));
       }
     };
     srv->Get(".*", handler);
@@ -547,6 +460,7 @@ std::vector<std::pair<std::string, std::string>> MockServer::urls() const {
 }
 const std::string& MockServer::ca_file() const { return impl_->ca_file; }
 HubState& MockServer::state() { return impl_->state; }
+FaultSet& MockServer::faults() { return *impl_->faults; }
 Journal& MockServer::journal() { return impl_->journal; }
 
 }  // namespace mockhub

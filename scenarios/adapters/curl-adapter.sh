@@ -30,8 +30,9 @@ fetch() {
   code=$(grep -i '^x-error-code:' "$hdr" | tail -1 | cut -d' ' -f2- | tr -d '\r')
   msg=$(grep -i '^x-error-message:' "$hdr" | tail -1 | cut -d' ' -f2- | tr -d '\r"')
   rm -f "$hdr"
-  [ $rc -eq 28 ] && fail timeout "curl timed out"
-  [ $rc -ne 0 ] && fail network "curl exit $rc"
+  # No HTTP status when the transfer failed (curl writes 000, not JSON).
+  [ $rc -eq 28 ] && { status=null; fail timeout "curl timed out"; }
+  [ $rc -ne 0 ] && { status=null; fail network "curl exit $rc"; }
   case $status in 2??) return 0 ;; esac
   case "$status/$code/$msg" in
     401/*/Invalid\ credentials*) fail invalid_token "$msg" ;;

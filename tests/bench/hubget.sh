@@ -150,11 +150,11 @@ read -r -t 5 line <&3 || true
 log "mockhub at $HUB (pid $MH_PID)"
 
 cdn_url() {  # signed CDN URL of a repo's model.bin (fresh each call)
-  curl -sI --max-time 300 "$HUB/$1/resolve/main/model.bin" | tr -d '\r' \
+  curl -sI --retry 60 --max-time 300 "$HUB/$1/resolve/main/model.bin" | tr -d '\r' \
     | sed -n 's/^[Ll]ocation: //p'
 }
 etag_of() {
-  curl -sI --max-time 300 "$HUB/$1/resolve/main/model.bin" | tr -d '\r"' \
+  curl -sI --retry 60 --max-time 300 "$HUB/$1/resolve/main/model.bin" | tr -d '\r"' \
     | sed -n 's/^[Xx]-[Ll]inked-[Ee]tag: //p'
 }
 

@@ -173,8 +173,9 @@ stop_mockhub() {
   forget_pid "$MH_PID"
 }
 
-signed_url() {  # the signed CDN URL from a HEAD on resolve
-  curl -sI --max-time 120 "$HUB/bench/big/resolve/main/model.bin" \
+signed_url() {  # the signed CDN URL from a HEAD on resolve; a file above 64 MiB is hashed in the
+  # background and answered 503 + Retry-After until its sha256 is known: curl retries, as clients do
+  curl -sI --retry 30 --max-time 120 "$HUB/bench/big/resolve/main/model.bin" \
     | tr -d '\r' | sed -n 's/^[Ll]ocation: //p'
 }
 

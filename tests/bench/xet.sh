@@ -223,7 +223,7 @@ stop_mockhub() {
 TICK=$(getconf CLK_TCK)
 mock_cpu() { awk -v t="$TICK" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$MH_PID/stat"; }
 head_field() {  # head_field REPO FILE HEADER: one header of a HEAD on /resolve
-  curl -sI --max-time 300 "$HUB/$1/resolve/main/$2" | tr -d '\r"' \
+  curl -sI --retry 60 --max-time 300 "$HUB/$1/resolve/main/$2" | tr -d '\r"' \
     | awk -v h="$(tr 'A-Z' 'a-z' <<<"$3"):" 'tolower($1) == h { print $2 }'
 }
 

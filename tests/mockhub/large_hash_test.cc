@@ -74,7 +74,9 @@ class LargeHashHubTest : public HubTest {
   void SetUp() override {
     auto loaded = WorldFromJson(nlohmann::json::parse(R"({"repos": {"org/huge": {"files": {
         "huge.bin": {"size": 1099511627776, "seed": 5},
-        "xet.bin": {"size": 1099511627776, "seed": 6, "storage": "xet"}}}}})"),
+        "xet.bin": {"size": 1099511627776, "seed": 6, "storage": "xet"},
+        "small/a.txt": {"text": "small"},
+        "small/b.bin": {"size": 1000, "seed": 7}}}}})"),
                                 "huge.json");
     ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
     world_ = std::move(loaded.value());
@@ -100,6 +102,75 @@ TEST_F(LargeHashHubTest, XetFileInfoOfAFileStillHashingIs503) {
                         {{"Accept", "application/vnd.xet-fileinfo+json"}});
   EXPECT_EQ(r.status, 503);
   EXPECT_FALSE(r.Get("Retry-After").empty());
+}
+
+// Each listing that carries sha256s answers within the wait, with the 503
+// of a HEAD, while a huge file it lists is still being hashed.
+struct Listing {
+  const char* name;
+  const char* method;
+  const char* target;
+  const char* body;
+};
+
+class LargeHashListingTest : public LargeHashHubTest,
+                             public ::testing::WithParamInterface<Listing> {};
+
+TEST_P(LargeHashListingTest, IsA503WithRetryAfterNotAWaitForTheWholeHash) {
+  const Listing& l = GetParam();
+  HttpRequest req{l.method, l.target, {}, l.body};
+  if (*l.body) req.headers.emplace_back("Content-Type", "application/json");
+  const auto started = Clock::now();
+  HttpResponse r =
+      HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-1", kCasBase});
+  EXPECT_LT(Clock::now() - started, kPrompt) << l.target << " waited for the whole hash";
+  EXPECT_EQ(r.status, 503) << l.target;
+  EXPECT_FALSE(r.Get("Retry-After").empty()) << l.target;
+  EXPECT_NE(r.Get("X-Error-Message").find("still computing the sha256 of "), std::string::npos)
+      << r.Get("X-Error-Message");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Listings, LargeHashListingTest,
+    ::testing::Values(Listing{"InfoWithBlobs", "GET", "/api/models/org/huge?blobs=true", ""},
+                      Listing{"Tree", "GET", "/api/models/org/huge/tree/main", ""},
+                      Listing{"PathsInfo", "POST", "/api/models/org/huge/paths-info/main",
+                              R"({"paths": ["small/a.txt", "huge.bin"]})"},
+                      Listing{"RawPointer", "GET", "/org/huge/raw/main/huge.bin", ""}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+TEST_F(LargeHashHubTest, ListingsWithoutTheHugeFilesAnswerAtOnce) {
+  // Without blobs=true siblings carry no sha256; a folder's page, or
+  // paths-info of small files, needs only their own hashes.
+  EXPECT_EQ(Get("/api/models/org/huge").status, 200);
+  HttpResponse tree = Get("/api/models/org/huge/tree/main/small");
+  ASSERT_EQ(tree.status, 200) << tree.body;
+  EXPECT_EQ(nlohmann::json::parse(tree.body).size(), 2u) << tree.body;
+  HttpResponse info =
+      Call("POST", "/api/models/org/huge/paths-info/main", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(info.status, 400) << "no body: paths is required";
+  HttpRequest req{"POST",
+                  "/api/models/org/huge/paths-info/main",
+                  {{"Content-Type", "application/json"}},
+                  R"({"paths": ["small/b.bin"]})"};
+  HttpResponse small =
+      HandleHub(req, world_, HubContext{kEndpoint, kCdnBase, kKey, now_, "req-1", kCasBase});
+  ASSERT_EQ(small.status, 200) << small.body;
+  EXPECT_EQ(nlohmann::json::parse(small.body)[0]["path"], "small/b.bin");
+}
+
+TEST_F(LargeHashHubTest, ACdnUrlFromAnEarlierProcessIsA503WhileItsCandidateHashes) {
+  // A reused --signing-key: the URL names a sha256 this process has not
+  // computed; the store would have to hash huge.bin to find out.
+  const Repo& repo = *world_.FindRepo(RepoType::kModel, "org/huge");
+  const std::string url = SignCdnUrl(kCdnBase, CdnFlavour::kCloudFront, repo, std::string(64, 'a'),
+                                     "huge.bin", kKey, now_, 3600);
+  const auto started = Clock::now();
+  HttpResponse r = Cdn(url);
+  EXPECT_LT(Clock::now() - started, kPrompt) << "the CDN waited for the whole hash";
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_FALSE(r.Get("Retry-After").empty());
+  EXPECT_NE(r.body.find("still computing the sha256"), std::string::npos) << r.body;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `mockhub serve` as a process: the first stdout line, readiness, clean stop
-// on SIGTERM and SIGINT, and exit 2 with a pointer for a bad world file.
+// on SIGTERM and SIGINT, exit 2 with a pointer for a bad world file, and
+// `--scenario` serving a scenario's hub and faults, steerable by steps.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -163,6 +164,65 @@ TEST(ServeCliBadInputTest, BadWorldFileExits2NamingFileAndPointer) {
       << err;
   std::remove(path.c_str());
   ::rmdir(dir);
+}
+
+// A scenario file in a fresh temp dir; removed by the destructor.
+struct ScenarioFile {
+  explicit ScenarioFile(const std::string& text) {
+    char tmpl[] = "/tmp/mockhub-test-XXXXXX";
+    if (::mkdtemp(tmpl)) dir = tmpl;
+    path = dir + "/scenario.json";
+    std::ofstream(path) << text;
+  }
+  ~ScenarioFile() {
+    std::remove(path.c_str());
+    ::rmdir(dir.c_str());
+  }
+  std::string dir, path;
+};
+
+TEST(ServeCliScenarioTest, ServesTheScenariosWorldAndFaultsAndTakesSteps) {
+  ScenarioFile sc(R"({
+    "about": {"description": "serve test"},
+    "hub": {"patch": {"tokens": {"hf_carol": {"user": "alice", "name": "ci"}}}},
+    "faults": [{"server": "hub", "path": "/api/whoami-v2", "when": {"first": 1},
+                "do": {"status": {"code": 503, "headers": {"Retry-After": "1"}}}}],
+    "steps": [{"whoami": {}}]
+  })");
+  Child c = Spawn({MOCKHUB_BIN, "serve", "--scenario", sc.path});
+  ASSERT_GT(c.pid, 0);
+  std::string line;
+  ASSERT_TRUE(ReadLine(c.out, line, std::chrono::seconds(10)));
+  ASSERT_EQ(line.rfind("HF_ENDPOINT=", 0), 0u) << line;
+  const std::string endpoint = line.substr(12);
+  const std::vector<std::pair<std::string, std::string>> carol = {
+      {"Authorization", "Bearer hf_carol"}};
+  EXPECT_EQ(testsupport::Request(endpoint, "GET", "/api/whoami-v2", carol).status, 503)
+      << "the scenario's fault, first attempt";
+  EXPECT_EQ(testsupport::Request(endpoint, "GET", "/api/whoami-v2", carol).status, 200)
+      << "the scenario's world (its patch added the token)";
+  const std::string step = R"({"revoke_token": "hf_carol"})";
+  EXPECT_EQ(testsupport::SendRaw(endpoint,
+                                 "POST /_mockhub/steps HTTP/1.1\r\nHost: x\r\n"
+                                 "Connection: close\r\nContent-Length: " +
+                                     std::to_string(step.size()) + "\r\n\r\n" + step)
+                .status,
+            200);
+  EXPECT_EQ(testsupport::Request(endpoint, "GET", "/api/whoami-v2", carol).status, 401);
+  ::kill(c.pid, SIGTERM);
+  EXPECT_TRUE(ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+}
+
+TEST(ServeCliScenarioTest, ScenarioAndWorldAreExclusiveAndABadScenarioNamesItsPointer) {
+  ScenarioFile sc(R"({"about": {"description": "x"}, "faults": [{"do": {"explode": {}}}],
+                      "steps": [{"whoami": {}}]})");
+  Child both = Spawn({MOCKHUB_BIN, "serve", "--scenario", sc.path, "--world", sc.path});
+  EXPECT_TRUE(ExitsWith(both.pid, 2, std::chrono::seconds(10)));
+  Child bad = Spawn({MOCKHUB_BIN, "serve", "--scenario", sc.path});
+  EXPECT_TRUE(ExitsWith(bad.pid, 2, std::chrono::seconds(10)));
+  const std::string err = ReadAll(bad.err);
+  EXPECT_NE(err.find(sc.path + ": /faults/0/do/explode: unknown fault verb"), std::string::npos)
+      << err;
 }
 
 TEST(ServeCliBadInputTest, UnknownOptionExits2) {

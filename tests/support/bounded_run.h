@@ -17,7 +17,7 @@ namespace testsupport {
 struct BoundedRunOptions {
   std::chrono::milliseconds timeout{30000};
   std::string cwd;                                   // "" keeps the test's
-  unsigned long long max_memory_bytes = 2ull << 30;  // RLIMIT_AS of the child
+  unsigned long long max_memory_bytes = 2ull << 30;  // RLIMIT_AS of the child (not under ASan/TSan)
 };
 
 struct BoundedRun {

@@ -23,6 +23,11 @@
 
 namespace mockhub {
 
+// How long a request waits for a large file's sha256 (an LFS ETag) being
+// computed in the background before the hub or the CDN answers 503 with
+// Retry-After.
+inline constexpr std::chrono::milliseconds kSha256Wait{2000};
+
 class Content {
  public:
   static std::shared_ptr<const Content> Inline(std::string bytes);
@@ -58,6 +63,8 @@ class Content {
   // The sha256 within `wait`, else nullptr while it is still being computed
   // on a background thread (started by the first call). What a request uses.
   const std::string* Sha256Within(std::chrono::milliseconds wait) const;
+  // The same with a deadline shared by several contents (a listing).
+  const std::string* Sha256By(std::chrono::steady_clock::time_point deadline) const;
   // How long the sha256 will still take, estimated from the background
   // hash's progress (whole seconds, at least 1); 0 once known.
   std::uint64_t Sha256SecondsLeft() const;

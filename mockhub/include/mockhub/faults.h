@@ -1,19 +1,23 @@
-// Fault injection: named verbs, selected by site, method, path glob and
-// attempt. Each verb is one entry of the table in faults.cc (name, one-line
+// Fault injection: named verbs, selected by site, method, path glob, request
+// headers, run and attempt. Each verb is one entry of the table in faults.cc (name, one-line
 // doc, parser, combination rule); FaultSet::VerbDocs() lists them. The glue
 // asks Plan() for each request; ApplyFaultPlan and FaultAnswer (pure, below)
 // apply the header-level effects, the body writer the byte-level ones (cut,
-// stall, throttle, corrupt, reset).
+// stall, throttle, corrupt, reset, refuse).
 //
-// A fault in JSON (scenario files, tests):
+// A fault in JSON (scenario files, POST /_mockhub/faults, tests):
 //   {"server": "<site>"|"any", "method": "GET", "path": "/org/*/resolve/*",
+//    "headers": {"Range": "bytes=*", "If-Range": null},   (glob on the value; null: absent)
+//    "runs": [1],                                         (only during these client runs)
 //    "when": {"first": 2} | {"only": [2, 3]} | {"every": 3} | {"after": 5},
 //    "do": {"<verb>": {...parameters}}}
 // ("server" names a site of site.h). How several matching faults combine is
 // stated in scenarios/README.md and next to the combination rules.
+//
+// A FaultSet is live: faults are added and removed while requests are served
+// (the admin API), so its counters and list are guarded by one mutex.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -45,6 +49,9 @@ struct FaultPlan {
   std::uint64_t delay_ms = 0;
   bool ignore_range = false;
   bool relative_redirect = false;
+  // refuse verb: no answer at all; the connection is reset (or closed).
+  bool refuse = false;
+  bool refuse_reset = true;
   // drop_headers and set_headers, in fault order: a value sets the header
   // (replacing it), none drops it.
   std::vector<HeaderEdit> header_edits;
@@ -83,18 +90,31 @@ std::optional<HttpResponse> FaultAnswer(const FaultPlan& plan, const HttpRequest
 // effect (cut, stall, throttle, corrupt) must reach it.
 void ApplyFaultPlan(const FaultPlan& plan, HttpResponse& response);
 
+// A request header a fault selects on: present with a value matching the
+// glob, or (no glob) absent.
+struct HeaderSelector {
+  std::string name;                 // matched case-insensitively
+  std::optional<std::string> glob;  // nullopt: the header must be absent
+};
+
 struct Fault {
+  std::string id;          // "f1", "f2", ...: given by the set it is added to
+  std::string source;      // the fault's JSON as written, for listings
   std::string site;        // "" = any site
   std::string method;      // "" = any
   std::string path = "*";  // glob over the decoded path, '*' crosses '/'
+  std::vector<HeaderSelector> headers;
+  std::vector<std::uint64_t> runs;  // empty: every run (and outside runs)
   enum class When { kAlways, kFirst, kOnly, kEvery, kAfter } when = When::kAlways;
   std::uint64_t when_n = 0;
   std::vector<std::uint64_t> only;
   std::string verb;
   FaultPlan plan;  // what this fault contributes when it fires
   void (*combine)(FaultPlan& into, const FaultPlan& mine) = nullptr;  // its verb's rule
-  std::shared_ptr<std::atomic<std::uint64_t>> seen =
-      std::make_shared<std::atomic<std::uint64_t>>(0);
+  // Requests that matched (the attempt number), since the fault was added or,
+  // for a run-scoped fault, since its run began; and how many it changed.
+  std::uint64_t attempts = 0;
+  std::uint64_t fired = 0;
 };
 
 // Glob match where '*' matches any run of characters (including '/') and '?'
@@ -104,18 +124,42 @@ bool GlobMatch(const std::string& pattern, const std::string& text);
 class FaultSet {
  public:
   // Parses a JSON array of faults; errors point into it under `pointer`.
+  static Loaded<std::vector<Fault>> Parse(const nlohmann::json& faults, const std::string& file,
+                                          const std::string& pointer);
+  // Parse, then a new set holding them (ids f1, f2, ... in file order).
   static Loaded<std::shared_ptr<FaultSet>> FromJson(const nlohmann::json& faults,
                                                     const std::string& file,
                                                     const std::string& pointer);
   // Decides, and counts the attempt, for one request. Thread-safe.
-  FaultPlan Plan(const std::string& site, const std::string& method, const std::string& path);
-  std::size_t size() const { return faults_.size(); }
+  FaultPlan Plan(const std::string& site, const std::string& method, const std::string& path,
+                 const HeaderList& headers = {});
+
+  // Faults a set holds at most: each request is checked against all of
+  // them, and a script adding faults in a loop must not grow the server
+  // without bound.
+  static constexpr std::size_t kMaxFaults = 10000;
+  // The live set (thread-safe, while Plan runs). Added faults get the next
+  // ids (never reused) and count attempts from 0. nullopt, and nothing
+  // added, when the set would then hold more than kMaxFaults.
+  std::optional<std::vector<std::string>> Add(std::vector<Fault> faults);
+  bool Remove(const std::string& id);  // false: no fault has this id
+  void Clear();
+  std::vector<Fault> List() const;  // in order, with their counters
+  std::size_t size() const;
+  // A client run (1-based) begins: run-scoped faults select on it and count
+  // their attempts afresh. Before the first run the current run is 0, so a
+  // run-scoped fault never fires outside `mockhub run`.
+  void BeginRun(std::uint64_t run);
+
   // The verbs this build knows, for validation messages, and their docs.
   static const std::vector<std::string>& Verbs();
   static std::vector<std::pair<std::string, std::string>> VerbDocs();
 
  private:
+  mutable std::mutex mu_;
   std::vector<Fault> faults_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t run_ = 0;
 };
 
 }  // namespace mockhub

@@ -7,8 +7,8 @@
 // hashes that are already known: the hub computed the sha256 of the object
 // when it signed the URL. Only a URL signed by an earlier process (a reused
 // --signing-key) makes the store hash, and then only the objects of that
-// file name. A key found once is answered from a map afterwards. Later sites (Xet xorbs) add their
-// own keys here.
+// file name, never longer than a request may wait (content.h). A key found once is answered from a
+// map afterwards. Later sites (Xet xorbs) add their own keys here.
 #pragma once
 
 #include <map>
@@ -31,10 +31,12 @@ class ObjectStore {
 
   // The LFS object of repo (type, id) whose sha256 is `sha256`; `filename`
   // is the name the signed URL was made for (a hint, may be ""). nullptr
-  // if the repo has no such object.
+  // if the repo has no such object, or none yet: a candidate of that name
+  // whose sha256 is not known after waiting kSha256Wait (in all) is set in
+  // `*hashing` (may be null), so the caller answers 503 rather than 404.
   std::shared_ptr<const Content> FindLfs(RepoType type, const std::string& repo,
-                                         const std::string& sha256,
-                                         const std::string& filename) const;
+                                         const std::string& sha256, const std::string& filename,
+                                         std::shared_ptr<const Content>* hashing = nullptr) const;
 
   std::size_t lfs_objects() const { return lfs_count_; }
 

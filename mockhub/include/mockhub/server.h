@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mockhub/http_types.h"
 #include "mockhub/hub_state.h"
 #include "mockhub/journal.h"
 #include "mockhub/status.h"
@@ -21,6 +22,12 @@
 namespace mockhub {
 
 class FaultSet;  // faults.h
+
+// Answers POST /_mockhub/steps (a body holding one hub-change step) by
+// changing the state. The step vocabulary is the scenario runner's
+// (mockhub/runner), which the mock never links: `mockhub serve` installs
+// mockhub::AnswerStepRequest (runner/step_request.h).
+using StepHandler = std::function<HttpResponse(const HttpRequest&, HubState&)>;
 
 // Where a site listens; an empty host is the site's default loopback address.
 struct SiteBinding {
@@ -36,7 +43,10 @@ struct ServerOptions {
   std::string signing_key;  // CDN URL signing key; default: random
   // Called with each finished request's one-line log, if set.
   std::function<void(const std::string&)> log;
-  std::shared_ptr<FaultSet> faults;  // optional
+  // The faults to start with (optional); the server adds to and removes from
+  // this set when told through the admin API.
+  std::shared_ptr<FaultSet> faults;
+  StepHandler step_handler;  // optional; unset: POST /_mockhub/steps answers 501
   // Open connections per site; beyond them a new connection gets a 503 with
   // Connection: close (plain HTTP) or is closed (TLS) at once.
   std::size_t max_connections = 512;
@@ -64,7 +74,8 @@ class MockServer {
   const std::string& ca_file() const;  // "" without TLS
   HubState& state();
   Journal& journal();
-  void Stop();  // idempotent
+  FaultSet& faults();  // the live set (thread-safe)
+  void Stop();         // idempotent
 
   struct Impl;
 

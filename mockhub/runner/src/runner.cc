@@ -16,6 +16,7 @@
 
 #include "cache_seed.h"
 #include "expect.h"
+#include "hub_change.h"
 #include "mockhub/faults.h"
 #include "mockhub/journal.h"
 #include "mockhub/server.h"
@@ -121,33 +122,6 @@ void PlaceTokenFiles(const ClientSetup& setup, const std::string& home) {
   }
 }
 
-Status HubChange(const Step& s, MockServer& server) {
-  HubState& st = server.state();
-  switch (s.kind) {
-    case Step::Kind::kAdvanceClock:
-      st.Advance(s.seconds);
-      return Status::Ok();
-    case Step::Kind::kRevokeToken:
-      return st.RevokeToken(s.token);
-    case Step::Kind::kExpireToken:
-      return st.ExpireToken(s.token);
-    case Step::Kind::kApprove:
-      return st.Approve(s.type, s.repo, s.user);
-    case Step::Kind::kRename:
-      return st.Rename(s.type, s.repo, s.to);
-    case Step::Kind::kMoveBranch: {
-      auto w = st.Snapshot();
-      const Repo* repo = w->FindRepo(s.type, s.repo);
-      if (!repo) return NotFound("no repo " + s.repo);
-      auto it = repo->commit_labels.find(s.to);
-      return st.MoveBranch(s.type, s.repo, s.branch,
-                           it == repo->commit_labels.end() ? s.to : it->second);
-    }
-    default:
-      return Status::Ok();
-  }
-}
-
 // The client's last non-blank stdout line, parsed; or why there is none.
 void ReadOutcome(const StatusOr<runner::ProcessResult>& proc, int timeout_seconds,
                  runner::Observation& seen) {
@@ -219,6 +193,7 @@ struct Run {
   std::vector<std::string> failures;
   std::ostringstream details;
   std::vector<StepReport> steps;
+  std::uint64_t runs = 0;  // client runs so far: run-scoped faults count per run
 };
 
 StepReport& BeginStep(const Step& step, Run& run) {
@@ -233,6 +208,7 @@ void RunClientStep(const Step& step, Run& run) {
   MockServer& server = run.server;
   const std::size_t before = server.journal().Entries().size();
   const auto world_then = server.state().Snapshot();
+  server.faults().BeginRun(++run.runs);
   PlaceTokenFiles(run.setup, run.home);
   std::vector<std::string> argv = run.opts.adapter.command;
   for (const TokenSetup& token : run.setup.tokens) {
@@ -365,7 +341,7 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
     if (step.kind == Step::Kind::kClient) {
       if (step.client->tokens_given) run.setup.tokens = step.client->tokens;
       for (const auto& [k, v] : step.client->env) run.setup.env[k] = v;
-    } else if (Status why = HubChange(step, **server); !why.ok()) {
+    } else if (Status why = runner::HubChange(step, (*server)->state()); !why.ok()) {
       report.failures.push_back({why.message(), {}});
       result.steps = std::move(run.steps);
       return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());

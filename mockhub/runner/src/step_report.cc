@@ -39,7 +39,7 @@ std::string HubChangeText(const Step& s) {
 
 std::string OutcomeText(const Observation& seen) {
   if (!seen.outcome_error.empty()) return "no outcome: " + seen.outcome_error;
-  const std::string kind = ReportedOutcome(seen.outcome);
+  std::string kind = ReportedOutcome(seen.outcome);
   if (kind.empty() || kind == "ok") return kind;
   std::string text = kind;
   const auto status = seen.outcome.find("status");

@@ -1,0 +1,39 @@
+// The admin API under /_mockhub/ (health, the journal, faults, hub-change
+// steps), as plain functions of (request, state) -> answer: the glue
+// (server.cc) only dispatches and, for the journal, streams the body. Every
+// site answers it; admin requests are not journaled and no fault applies to
+// them. The routes are documented in mockhub/README.md ("Journal and admin
+// API").
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "mockhub/admin_reply.h"
+#include "mockhub/faults.h"
+#include "mockhub/http_types.h"
+#include "mockhub/hub_state.h"
+#include "mockhub/journal.h"
+#include "mockhub/server.h"
+
+namespace mockhub {
+
+struct AdminContext {
+  Journal& journal;
+  FaultSet& faults;
+  HubState& state;
+  const StepHandler& steps;  // empty: POST /_mockhub/steps is a 501
+};
+
+struct AdminAnswer {
+  HttpResponse response;
+  bool stream_journal = false;  // the glue writes the journal (WriteJournalJson) as the body
+};
+
+// Whether a decoded path is an admin route (the relative_redirect hops under
+// /_mockhub/hop/ are not: they are served as their original target).
+bool IsAdminPath(const std::string& path);
+
+AdminAnswer AnswerAdmin(const HttpRequest& request, const AdminContext& context);
+
+}  // namespace mockhub

@@ -1,0 +1,120 @@
+// The live fault set: which faults a request selects (site, method, path,
+// request headers, run, attempt), their counters, and the additions and
+// removals the admin API makes while requests are served, all under one
+// mutex. faults.cc parses faults; fault_plan.cc applies a plan.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "mockhub/faults.h"
+
+namespace mockhub {
+
+namespace {
+
+bool HeadersMatch(const Fault& f, const HeaderList& headers) {
+  for (const HeaderSelector& sel : f.headers) {
+    bool present = false, matched = false;
+    for (const auto& [name, value] : headers) {
+      if (!HeaderNameEquals(name, sel.name)) continue;
+      present = true;
+      matched = matched || (sel.glob && GlobMatch(*sel.glob, value));
+    }
+    if (sel.glob ? !matched : present) return false;
+  }
+  return true;
+}
+
+bool InRun(const Fault& f, std::uint64_t run) {
+  return f.runs.empty() || std::find(f.runs.begin(), f.runs.end(), run) != f.runs.end();
+}
+
+bool Selected(const Fault& f, std::uint64_t attempt) {
+  switch (f.when) {
+    case Fault::When::kAlways:
+      return true;
+    case Fault::When::kFirst:
+      return attempt <= f.when_n;
+    case Fault::When::kOnly:
+      return std::find(f.only.begin(), f.only.end(), attempt) != f.only.end();
+    case Fault::When::kEvery:
+      return attempt % f.when_n == 0;
+    case Fault::When::kAfter:
+      return attempt > f.when_n;
+  }
+  return false;
+}
+
+}  // namespace
+
+Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const nlohmann::json& faults,
+                                                     const std::string& file,
+                                                     const std::string& pointer) {
+  auto parsed = Parse(faults, file, pointer);
+  if (!parsed) return parsed.error();
+  auto set = std::make_shared<FaultSet>();
+  set->Add(std::move(parsed.value()));  // an empty set takes what Parse allows
+  return set;
+}
+
+std::optional<std::vector<std::string>> FaultSet::Add(std::vector<Fault> faults) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (faults.size() > kMaxFaults - faults_.size()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (Fault& f : faults) {
+    f.id = "f" + std::to_string(next_id_++);
+    f.attempts = f.fired = 0;
+    ids.push_back(f.id);
+    faults_.push_back(std::move(f));
+  }
+  return ids;
+}
+
+bool FaultSet::Remove(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it =
+      std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
+  if (it == faults_.end()) return false;
+  faults_.erase(it);
+  return true;
+}
+
+void FaultSet::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  faults_.clear();
+}
+
+std::vector<Fault> FaultSet::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return faults_;
+}
+
+std::size_t FaultSet::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return faults_.size();
+}
+
+void FaultSet::BeginRun(std::uint64_t run) {
+  std::lock_guard<std::mutex> lock(mu_);
+  run_ = run;
+  for (Fault& f : faults_) {
+    if (!f.runs.empty()) f.attempts = 0;
+  }
+}
+
+FaultPlan FaultSet::Plan(const std::string& site, const std::string& method,
+                         const std::string& path, const HeaderList& headers) {
+  FaultPlan plan;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Fault& f : faults_) {
+    if (!f.site.empty() && f.site != site) continue;
+    if (!f.method.empty() && f.method != method) continue;
+    if (!InRun(f, run_) || !GlobMatch(f.path, path) || !HeadersMatch(f, headers)) continue;
+    if (!Selected(f, ++f.attempts)) continue;
+    ++f.fired;
+    f.combine(plan, f.plan);
+    plan.fired.insert(plan.fired.end(), f.plan.fired.begin(), f.plan.fired.end());
+  }
+  return plan;
+}
+
+}  // namespace mockhub

@@ -1,0 +1,60 @@
+// One request's way from its head to its decided answer, without any HTTP
+// library: the fault plan's request-side effects and delay, the site's (or a
+// fault's) answer, the header-level effects, and the journal entry when the
+// answer has been written. server.cc moves the bytes around it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "mockhub/faults.h"
+#include "mockhub/http_types.h"
+#include "mockhub/hub_state.h"
+#include "mockhub/journal.h"
+#include "mockhub/server.h"
+#include "mockhub/site.h"
+
+namespace mockhub {
+
+// The paths a site answered with a 2xx at least once (the CDN's X-Cache).
+class ServedPaths {
+ public:
+  bool Contains(const std::string& path) const;
+  void Add(const std::string& path);
+
+ private:
+  mutable std::mutex mu_;
+  std::set<std::string> paths_;
+};
+
+// What every site of one server shares; references into the server.
+struct RequestFlow {
+  const ServerOptions& options;
+  HubState& state;
+  Journal& journal;
+  const std::map<std::string, std::string>& urls;  // site name -> base URL
+  const std::string& signing_key;
+  const std::atomic<bool>& stopped;
+
+  // Sleeps up to ms, in slices, giving up early when the server stops or
+  // `stop_early` says so. Returns false if the server is stopping.
+  bool Wait(std::uint64_t ms, const std::function<bool()>& stop_early) const;
+  // Every decision about this request, before any byte is written.
+  HttpResponse Decide(const Site& site, ServedPaths& served, HttpRequest& request,
+                      const FaultPlan& plan, const JournalEntry& entry) const;
+  // Records the entry once its answer is written (or given up).
+  void Finish(JournalEntry entry, std::uint64_t sent,
+              std::chrono::steady_clock::time_point started) const;
+};
+
+// A bug, answered (500, JSON) and journaled rather than crashing the server.
+HttpResponse InternalErrorAnswer(const std::exception& e);
+
+}  // namespace mockhub

@@ -1,0 +1,268 @@
+// The admin API through real sockets: faults added, listed and deleted while
+// the server runs (counting attempts from their addition), the pointer of a
+// 400, hub-change steps (with the runner's step handler, as `mockhub serve`
+// installs it), the refuse verb on the wire, and requests in flight while
+// faults come and go.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "mockhub/faults.h"
+#include "mockhub/runner/step_request.h"
+#include "mockhub/server.h"
+#include "mockhub/world_json.h"
+#include "raw_http.h"
+
+namespace mockhub {
+namespace {
+
+using nlohmann::json;
+using testsupport::GetUrl;
+using testsupport::RawResponse;
+using testsupport::Request;
+using testsupport::SendRaw;
+
+const std::string kEncoder = "/InvokeAI/ip_adapter_sd_image_encoder";
+const std::string kConfig = kEncoder + "/resolve/main/config.json";
+const std::vector<std::pair<std::string, std::string>> kAlice = {
+    {"Authorization", "Bearer hf_alice"}};
+
+class AdminTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions opts;
+    opts.step_handler = AnswerStepRequest;
+    auto started = MockServer::Start(DemoWorld(), opts);
+    ASSERT_TRUE(started) << started.status().message();
+    server_ = std::move(*started);
+  }
+  const std::string& hub() { return server_->hub_url(); }
+  RawResponse Post(const std::string& target, const std::string& body) {
+    return SendRaw(hub(), "POST " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                              "Content-Type: application/json\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
+  json Body(const RawResponse& r) {
+    json j = json::parse(r.body, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << "not JSON: " << r.body;
+    return j;
+  }
+  // The ids a 201 names; a failure shows the answer.
+  std::vector<std::string> AddFaults(const std::string& body) {
+    RawResponse r = Post("/_mockhub/faults", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r).value("ids", std::vector<std::string>{});
+  }
+  json Listed() { return Body(Request(hub(), "GET", "/_mockhub/faults"))["faults"]; }
+  std::unique_ptr<MockServer> server_;
+};
+
+TEST_F(AdminTest, AFaultAddedAtRunTimeFiresOnTheNextRequestCountingFromItsAddition) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Request(hub(), "GET", kConfig).status, 200);
+  EXPECT_EQ(AddFaults(R"({"server": "hub", "when": {"only": [2]},
+                          "do": {"status": {"code": 503}}})"),
+            std::vector<std::string>{"f1"});
+  EXPECT_EQ(Request(hub(), "GET", kConfig).status, 200) << "attempt 1 of the new fault";
+  EXPECT_EQ(Request(hub(), "GET", kConfig).status, 503) << "attempt 2";
+  EXPECT_EQ(Request(hub(), "GET", kConfig).status, 200);
+  const json listed = Listed();
+  ASSERT_EQ(listed.size(), 1u) << listed;
+  EXPECT_EQ(listed[0]["id"], "f1");
+  EXPECT_EQ(listed[0]["attempts"], 3);
+  EXPECT_EQ(listed[0]["fired"], 1);
+  EXPECT_EQ(listed[0]["fault"]["do"], json::parse(R"({"status": {"code": 503}})"));
+}
+
+TEST_F(AdminTest, AnArrayGetsOneIdEachAndDeleteByIdStopsOnlyThatFault) {
+  const auto ids =
+      AddFaults(R"([{"server": "hub", "method": "GET", "do": {"status": {"code": 503}}},
+                                 {"server": "hub", "do": {"set_headers": {"X-Test": "1"}}}])");
+  ASSERT_EQ(ids, (std::vector<std::string>{"f1", "f2"}));
+  EXPECT_EQ(Request(hub(), "GET", kConfig).status, 503);
+  EXPECT_EQ(Request(hub(), "DELETE", "/_mockhub/faults/f1").status, 204);
+  RawResponse r = Request(hub(), "GET", kConfig);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("X-Test"), "1");
+  EXPECT_EQ(Request(hub(), "GET", "/_mockhub/faults/f2").status, 200);
+  EXPECT_EQ(Request(hub(), "DELETE", "/_mockhub/faults").status, 204);
+  EXPECT_TRUE(Listed().empty());
+  EXPECT_EQ(Request(hub(), "GET", kConfig).Header("X-Test"), "");
+}
+
+TEST_F(AdminTest, UnknownIdIs404) {
+  RawResponse r = Request(hub(), "DELETE", "/_mockhub/faults/f7");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(Body(r).value("error", "").find("f7"), std::string::npos) << r.body;
+  EXPECT_EQ(Request(hub(), "GET", "/_mockhub/faults/nope").status, 404);
+}
+
+TEST_F(AdminTest, UnknownVerbOrKeyIsA400NamingThePointerAndAddsNothing) {
+  RawResponse verb = Post("/_mockhub/faults", R"([{"do": {"status": {"code": 503}}},
+                                                  {"do": {"bogus": {}}}])");
+  EXPECT_EQ(verb.status, 400);
+  EXPECT_EQ(Body(verb)["pointer"], "/1/do/bogus");
+  EXPECT_NE(Body(verb).value("error", "").find("unknown fault verb"), std::string::npos);
+  RawResponse key = Post("/_mockhub/faults", R"({"sever": "hub", "do": {"refuse": {}}})");
+  EXPECT_EQ(key.status, 400);
+  EXPECT_EQ(Body(key)["pointer"], "/sever") << "a single object: pointers into it";
+  RawResponse syntax = Post("/_mockhub/faults", R"({"do": )");
+  EXPECT_EQ(syntax.status, 400);
+  RawResponse runs = Post("/_mockhub/faults", R"([{"runs": [1], "do": {"refuse": {}}}])");
+  EXPECT_EQ(runs.status, 400);
+  EXPECT_EQ(Body(runs)["pointer"], "/0/runs");
+  EXPECT_TRUE(Listed().empty()) << "a refused POST adds none of its faults";
+  EXPECT_EQ(SendRaw(hub(),
+                    "PUT /_mockhub/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    "Content-Length: 0\r\n\r\n")
+                .status,
+            405);
+}
+
+TEST_F(AdminTest, FaultsBeyondTheCapAre409AndAddNothing) {
+  auto batch = [](std::size_t n) {
+    std::string body = "[";
+    for (std::size_t i = 0; i < n; ++i) {
+      body +=
+          (i ? "," : "") + std::string(R"({"path": "/nowhere", "do": {"status": {"code": 503}}})");
+    }
+    return body + "]";
+  };
+  EXPECT_EQ(AddFaults(batch(FaultSet::kMaxFaults - 1)).size(), FaultSet::kMaxFaults - 1);
+  RawResponse over = Post("/_mockhub/faults", batch(2));
+  EXPECT_EQ(over.status, 409) << over.body;
+  EXPECT_NE(Body(over).value("error", "").find("at most 10000 faults"), std::string::npos)
+      << over.body;
+  EXPECT_EQ(Listed().size(), FaultSet::kMaxFaults - 1) << "a refused batch added some";
+  EXPECT_EQ(AddFaults(batch(1)).size(), 1u) << "up to the cap is allowed";
+  EXPECT_EQ(Request(hub(), "GET", kConfig).status, 200) << "the cap faults touch only /nowhere";
+}
+
+TEST(FaultCapTest, AFileWithMoreFaultsThanTheCapIsRefusedAtItsPointer) {
+  json many = json::array();
+  for (std::size_t i = 0; i <= FaultSet::kMaxFaults; ++i)
+    many.push_back({{"do", {{"refuse", json::object()}}}});
+  auto parsed = FaultSet::Parse(many, "s.json", "/faults");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().pointer, "/faults");
+  EXPECT_NE(parsed.error().reason.find("at most 10000 faults"), std::string::npos)
+      << parsed.error().reason;
+}
+
+TEST_F(AdminTest, AdminRequestsAreNotJournaledAndFaultsDoNotTouchThem) {
+  AddFaults(R"({"do": {"status": {"code": 500}}})");
+  EXPECT_EQ(Request(hub(), "GET", "/_mockhub/health").status, 200);
+  EXPECT_EQ(Request(hub(), "GET", "/_mockhub/faults").status, 200);
+  EXPECT_EQ(Request(server_->cdn_url(), "GET", "/_mockhub/faults").status, 200)
+      << "every site answers the admin API";
+  EXPECT_TRUE(server_->journal().Entries().empty());
+}
+
+TEST_F(AdminTest, RevokeTokenStepThenTheTokenGets401) {
+  EXPECT_EQ(Request(hub(), "GET", "/api/whoami-v2", kAlice).status, 200);
+  RawResponse r = Post("/_mockhub/steps", R"({"revoke_token": "hf_alice"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["step"], "revoke_token");
+  EXPECT_EQ(r.body.find("hf_alice"), std::string::npos) << "no whole token in an answer";
+  EXPECT_EQ(Request(hub(), "GET", "/api/whoami-v2", kAlice).status, 401);
+}
+
+TEST_F(AdminTest, AdvanceClockStepExpiresASignedCdnUrl) {
+  const std::string loc =
+      Request(hub(), "HEAD", kEncoder + "/resolve/main/model.safetensors").Header("Location");
+  EXPECT_EQ(GetUrl(loc, {{"Range", "bytes=0-0"}}).status, 206);
+  EXPECT_EQ(Post("/_mockhub/steps", R"({"name": "2 h later", "advance_clock": 7200})").status, 200);
+  EXPECT_EQ(GetUrl(loc, {{"Range", "bytes=0-0"}}).status, 403);
+}
+
+TEST_F(AdminTest, StepsAreReadStrictly) {
+  RawResponse unknown = Post("/_mockhub/steps", R"({"revoke": "hf_alice"})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Body(unknown)["pointer"], "/revoke");
+  RawResponse client = Post("/_mockhub/steps", R"({"download": {"repo": "a/b"}})");
+  EXPECT_EQ(client.status, 400) << "client actions are not hub changes";
+  EXPECT_EQ(Body(client)["pointer"], "/download");
+  RawResponse missing =
+      Post("/_mockhub/steps", R"({"approve": {"repo": "no/such", "user": "bob"}})");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  RawResponse bad_key = Post(
+      "/_mockhub/steps", R"({"move_branch": {"repo": "a/b", "branch": "x", "to": "y", "z": 1}})");
+  EXPECT_EQ(bad_key.status, 400);
+  EXPECT_EQ(Body(bad_key)["pointer"], "/move_branch/z");
+}
+
+TEST(AdminNoStepsTest, WithoutAStepHandlerStepsAre501) {
+  auto started = MockServer::Start(DemoWorld(), ServerOptions{});
+  ASSERT_TRUE(started) << started.status().message();
+  const std::string body = R"({"advance_clock": 1})";
+  RawResponse r = SendRaw((*started)->hub_url(),
+                          "POST /_mockhub/steps HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                          "Content-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(r.status, 501);
+}
+
+TEST_F(AdminTest, RefuseResetsTheConnectionWithoutAnAnswerAndIsJournaled) {
+  AddFaults(R"({"server": "hub", "path": "*/config.json", "do": {"refuse": {}}})");
+  RawResponse r = Request(hub(), "GET", kConfig);
+  EXPECT_FALSE(r.ok) << "got an answer: " << r.status;
+  EXPECT_TRUE(r.reset) << "expected a TCP reset: " << r.error;
+  EXPECT_EQ(r.body, "");
+  ASSERT_TRUE(server_->journal().WaitForCount(1, std::chrono::seconds(10)));
+  const JournalEntry e = server_->journal().Entries().at(0);
+  EXPECT_EQ(e.status, 0);
+  EXPECT_EQ(e.bytes_sent, 0u);
+  EXPECT_TRUE(e.HasFlag("fault:refuse"));
+  EXPECT_EQ(Request(hub(), "GET", "/api/whoami-v2").status, 401) << "other paths are served";
+}
+
+TEST_F(AdminTest, RefuseCloseEndsTheConnectionCleanlyWithoutAnAnswer) {
+  AddFaults(R"({"server": "hub", "do": {"refuse": {"mode": "close"}}})");
+  RawResponse r = Request(hub(), "GET", kConfig);
+  EXPECT_FALSE(r.ok) << "got an answer: " << r.status;
+  EXPECT_FALSE(r.reset) << "expected a clean close";
+  EXPECT_EQ(r.body, "");
+}
+
+TEST_F(AdminTest, RefuseOnAKeptAliveConnectionAnswersTheEarlierRequests) {
+  // mode close: a reset could discard the first answer in the client's buffer
+  AddFaults(R"({"server": "hub", "path": "/api/*", "do": {"refuse": {"mode": "close"}}})");
+  const std::string get = "GET " + kConfig + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  RawResponse r = SendRaw(hub(), get + "GET /api/whoami-v2 HTTP/1.1\r\nHost: x\r\n\r\n" + get);
+  EXPECT_EQ(r.status, 200) << "the first request is answered";
+  EXPECT_EQ(r.body.find("HTTP/1.1"), std::string::npos) << "nothing answers the refused one";
+}
+
+// Requests in flight while faults are added, listed and removed: every
+// request gets an answer (the site's or the fault's), and tsan sees the
+// fault set's locking.
+TEST_F(AdminTest, RequestsInFlightWhileFaultsComeAndGo) {
+  std::atomic<bool> done{false};
+  std::atomic<int> answered{0}, unexpected{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 3; ++c) {
+    clients.emplace_back([&] {
+      while (!done.load()) {
+        const int status = Request(hub(), "GET", kConfig).status;
+        ++(status == 200 || status == 503 ? answered : unexpected);
+      }
+    });
+  }
+  for (int i = 0; i < 40; ++i) {
+    const auto ids = AddFaults(R"({"server": "hub", "when": {"every": 2},
+                                   "do": {"status": {"code": 503}}})");
+    Listed();
+    ASSERT_EQ(ids.size(), 1u);
+    EXPECT_EQ(Request(hub(), "DELETE", "/_mockhub/faults/" + ids[0]).status, 204);
+  }
+  done = true;
+  for (auto& t : clients) t.join();
+  EXPECT_GT(answered.load(), 0);
+  EXPECT_EQ(unexpected.load(), 0);
+  EXPECT_TRUE(Listed().empty());
+}
+
+}  // namespace
+}  // namespace mockhub
