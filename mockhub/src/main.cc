@@ -212,13 +212,13 @@ int Validate(const std::vector<std::string>& paths, bool worlds) {
       auto w = mockhub::LoadWorldFile(f);
       if (!w) why = w.error().ToString();
     } else {
-      auto sc = mockhub::LoadScenario(f);
-      if (!sc) why = sc.error().ToString();
+      // Every error of the file, one line each, so one run shows them all.
+      for (const auto& e : mockhub::ScenarioErrors(f)) why += "error " + e.ToString() + "\n";
     }
     if (why.empty()) {
       std::cout << "ok " << f << "\n";
     } else {
-      std::cout << "error " << why << "\n";
+      std::cout << (worlds ? "error " + why + "\n" : why);
       ++bad;
     }
   }

@@ -65,6 +65,32 @@ const Repo* StepRepo(const Step& s, const World& w) {
   return w.FindRepoFollowingRenames(s.type, s.repo);
 }
 
+// "incomplete": false, true or N against the sizes of the *.incomplete
+// files found in `blobs`.
+void CheckIncomplete(const CacheExpectation& c, const std::vector<std::uint64_t>& sizes,
+                     const fs::path& blobs, std::vector<std::string>& out) {
+  if (!c.incomplete) return;
+  if (!*c.incomplete) {
+    if (!sizes.empty())
+      out.push_back(std::to_string(sizes.size()) + " *.incomplete file(s) left in " +
+                    blobs.string());
+    return;
+  }
+  if (sizes.empty()) {
+    out.push_back("expected a partial download kept as *.incomplete in " + blobs.string() +
+                  ", found none");
+    return;
+  }
+  if (!c.incomplete_bytes ||
+      std::find(sizes.begin(), sizes.end(), *c.incomplete_bytes) != sizes.end()) {
+    return;
+  }
+  std::string seen;
+  for (std::uint64_t s : sizes) seen += (seen.empty() ? "" : ", ") + std::to_string(s);
+  out.push_back("expected a *.incomplete file of " + std::to_string(*c.incomplete_bytes) +
+                " bytes in " + blobs.string() + ", found: " + seen + " bytes");
+}
+
 void CheckCache(const Step& step, const CacheExpectation& c, const Observation& seen,
                 std::vector<std::string>& out) {
   const fs::path root = fs::path(seen.hub_cache) / RepoFolder(step.type, step.repo);
@@ -72,22 +98,23 @@ void CheckCache(const Step& step, const CacheExpectation& c, const Observation& 
   const std::string rev = step.revision.empty() ? "main" : step.revision;
   const Commit* commit = repo ? repo->Resolve(rev) : nullptr;
   std::error_code ec;
-  std::uint64_t blobs = 0, incomplete = 0;
+  std::uint64_t blobs = 0;
+  std::vector<std::uint64_t> incomplete;  // their sizes
   for (const auto& entry : fs::directory_iterator(root / "blobs", ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() > 11 && name.compare(name.size() - 11, 11, ".incomplete") == 0)
-      ++incomplete;
-    else
+    if (name.size() > 11 && name.compare(name.size() - 11, 11, ".incomplete") == 0) {
+      std::error_code size_ec;
+      const std::uintmax_t size = fs::file_size(entry.path(), size_ec);
+      incomplete.push_back(size_ec ? 0 : static_cast<std::uint64_t>(size));
+    } else {
       ++blobs;
+    }
   }
   if (c.blobs && blobs != *c.blobs) {
     out.push_back("expected " + std::to_string(*c.blobs) + " blob(s) in " +
                   (root / "blobs").string() + ", found " + std::to_string(blobs));
   }
-  if (c.no_incomplete && incomplete > 0) {
-    out.push_back(std::to_string(incomplete) + " *.incomplete file(s) left in " +
-                  (root / "blobs").string());
-  }
+  CheckIncomplete(c, incomplete, root / "blobs", out);
   for (const auto& [name, want] : c.refs) {
     std::ifstream in(root / "refs" / name, std::ios::binary);
     const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -8,21 +8,41 @@ namespace mockhub::runner {
 
 using nlohmann::json;
 
+// Each key is a part: a bad outcome does not hide a bad wire expectation.
 bool ScenarioReader::Expect(const json& e, const std::string& ptr, Expectation& out) {
-  if (!Keys(e, ptr, {"outcome", "files", "message", "cache", "wire"})) return false;
-  if (e.contains("outcome")) {
-    std::string o;
-    if (!Str(e, ptr, "outcome", o)) return false;
-    if (!IsOutcome(o)) {
-      return Fail(ptr + "/outcome",
-                  "unknown outcome \"" + o + "\": \"ok\" or an error kind of scenarios/README.md");
-    }
-    out.outcome = o;
+  if (!e.is_object()) return Fail(ptr, "expected an object");
+  bool ok = Keys(e, ptr, {"outcome", "files", "message", "cache", "wire"});
+  ok = Part(ptr + "/outcome", [&](ScenarioReader& r) { return r.Outcome(e, ptr, out); }) && ok;
+  if (e.contains("files")) {
+    ok = Part(ptr + "/files",
+              [&](ScenarioReader& r) { return r.ExpectFiles(e.at("files"), ptr + "/files", out); }) &&
+         ok;
   }
-  if (e.contains("files") && !ExpectFiles(e.at("files"), ptr + "/files", out)) return false;
-  if (!Strs(e, ptr, "message", out.message)) return false;
-  if (e.contains("cache") && !ExpectCache(e.at("cache"), ptr + "/cache", out)) return false;
-  if (e.contains("wire") && !ExpectWire(e.at("wire"), ptr + "/wire", out)) return false;
+  ok = Part(ptr + "/message",
+            [&](ScenarioReader& r) { return r.Strs(e, ptr, "message", out.message); }) &&
+       ok;
+  if (e.contains("cache")) {
+    ok = Part(ptr + "/cache",
+              [&](ScenarioReader& r) { return r.ExpectCache(e.at("cache"), ptr + "/cache", out); }) &&
+         ok;
+  }
+  if (e.contains("wire")) {
+    ok = Part(ptr + "/wire",
+              [&](ScenarioReader& r) { return r.ExpectWire(e.at("wire"), ptr + "/wire", out); }) &&
+         ok;
+  }
+  return ok;
+}
+
+bool ScenarioReader::Outcome(const json& e, const std::string& ptr, Expectation& out) {
+  if (!e.contains("outcome")) return true;
+  std::string o;
+  if (!Str(e, ptr, "outcome", o)) return false;
+  if (!IsOutcome(o)) {
+    return Fail(ptr + "/outcome",
+                "unknown outcome \"" + o + "\": \"ok\" or an error kind of scenarios/README.md");
+  }
+  out.outcome = o;
   return true;
 }
 
@@ -47,8 +67,8 @@ bool ScenarioReader::ExpectFiles(const json& f, const std::string& ptr, Expectat
 
 bool ScenarioReader::ExpectCache(const json& c, const std::string& ptr, Expectation& out) {
   CacheExpectation ce;
-  if (!Keys(c, ptr, {"blobs", "no_incomplete", "refs", "snapshot", "absent"}) ||
-      !Uint(c, ptr, "blobs", ce.blobs) || !Bool(c, ptr, "no_incomplete", ce.no_incomplete) ||
+  if (!Keys(c, ptr, {"blobs", "incomplete", "no_incomplete", "refs", "snapshot", "absent"}) ||
+      !Uint(c, ptr, "blobs", ce.blobs) || !Incomplete(c, ptr, ce) ||
       !Strs(c, ptr, "snapshot", ce.snapshot) || !Strs(c, ptr, "absent", ce.absent)) {
     return false;
   }
@@ -62,6 +82,37 @@ bool ScenarioReader::ExpectCache(const json& c, const std::string& ptr, Expectat
     }
   }
   out.cache = ce;
+  return true;
+}
+
+// "incomplete": false | true | N, and the older "no_incomplete": true. A
+// "no_incomplete": false used to check nothing at all, so it is refused
+// rather than given a meaning a reader could not guess.
+bool ScenarioReader::Incomplete(const json& c, const std::string& ptr, CacheExpectation& ce) {
+  if (c.contains("incomplete") && c.contains("no_incomplete"))
+    return Fail(ptr + "/no_incomplete", "use \"incomplete\" or \"no_incomplete\", not both");
+  if (c.contains("no_incomplete")) {
+    if (c.at("no_incomplete") != true) {
+      return Fail(ptr + "/no_incomplete",
+                  "must be true (no *.incomplete may remain); to require that a partial remains, "
+                  "write \"incomplete\": true");
+    }
+    ce.incomplete = false;
+    return true;
+  }
+  if (!c.contains("incomplete")) return true;
+  const json& v = c.at("incomplete");
+  if (v.is_boolean()) {
+    ce.incomplete = v.get<bool>();
+    return true;
+  }
+  if (!v.is_number_unsigned()) {
+    return Fail(ptr + "/incomplete",
+                "must be false (no *.incomplete may remain), true (at least one must remain) or "
+                "a byte count (one of exactly that size must remain)");
+  }
+  ce.incomplete = true;
+  ce.incomplete_bytes = v.get<std::uint64_t>();
   return true;
 }
 

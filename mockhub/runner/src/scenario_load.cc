@@ -36,21 +36,20 @@ namespace {
 
 // The world: a base (the demo world by default), changed by an RFC 7386
 // merge patch, or given whole. Errors point into the patch or the world.
-Loaded<bool> LoadWorld(const json& d, const std::string& path, ScenarioReader& r, Scenario& sc) {
+bool LoadWorld(const json& d, const std::string& path, ScenarioReader& r, Scenario& sc) {
   json world = ParseJsonText(DemoWorldJson(), "<demo world>").value();
   std::string world_ptr = "/hub";
   if (d.contains("hub")) {
     const json& h = d.at("hub");
-    if (!r.Keys(h, "/hub", {"base", "patch", "world"})) return r.error();
+    if (!r.Keys(h, "/hub", {"base", "patch", "world"})) return false;
     std::string base = h.contains("world") ? "empty" : "demo";
-    if (!r.Str(h, "/hub", "base", base)) return r.error();
+    if (!r.Str(h, "/hub", "base", base)) return false;
     if (base == "empty")
       world = json::object();
     else if (base != "demo")
-      return LoadError{path, "/hub/base", "must be \"demo\" or \"empty\""};
+      return r.Fail("/hub/base", "must be \"demo\" or \"empty\"");
     if (h.contains("world")) {
-      if (h.contains("patch"))
-        return LoadError{path, "/hub", "use \"world\" or \"patch\", not both"};
+      if (h.contains("patch")) return r.Fail("/hub", "use \"world\" or \"patch\", not both");
       world.merge_patch(h.at("world"));
       world_ptr = "/hub/world";
     }
@@ -63,62 +62,136 @@ Loaded<bool> LoadWorld(const json& d, const std::string& path, ScenarioReader& r
   if (!w) {
     LoadError e = w.error();
     e.pointer = world_ptr + e.pointer;
-    return e;
+    r.Add(e);
+    return false;
   }
   sc.world_doc = world;
   sc.world = std::move(w.value());
   return true;
 }
 
-Loaded<Scenario> LoadScenarioChecked(const std::string& path) {
-  auto doc = ReadJsonFile(path);
-  if (!doc) return doc.error();
-  ScenarioReader r(path);
+bool LoadAbout(const json& d, ScenarioReader& r, Scenario& sc) {
+  if (!d.contains("about")) return r.Fail("", "missing \"about\" (description, tags, reproduces)");
+  const json& about = d.at("about");
+  return r.Keys(about, "/about", {"description", "tags", "reproduces"}) &&
+         r.Str(about, "/about", "description", sc.description, true) &&
+         r.Strs(about, "/about", "tags", sc.tags) &&
+         r.Strs(about, "/about", "reproduces", sc.reproduces);
+}
+
+// Each fault on its own first (FaultSet::FromJson stops at the first bad
+// one), so that every bad fault is reported at its own pointer; then the set.
+bool LoadFaults(const json& d, const std::string& path, ScenarioReader& r, Scenario& sc) {
+  sc.faults_doc = d.value("faults", json::array());
+  if (!sc.faults_doc.is_array()) return r.Fail("/faults", "expected an array of faults");
+  bool ok = true;
+  for (std::size_t i = 0; i < sc.faults_doc.size(); ++i) {
+    auto one = FaultSet::FromJson(json::array({sc.faults_doc[i]}), path, "/faults");
+    if (one) continue;
+    LoadError e = one.error();
+    const std::string first = "/faults/0", own = "/faults/" + std::to_string(i);
+    if (e.pointer.compare(0, first.size(), first) == 0 &&
+        (e.pointer.size() == first.size() || e.pointer[first.size()] == '/')) {
+      e.pointer.replace(0, first.size(), own);
+    }
+    r.Add(e);
+    ok = false;
+  }
+  if (!ok) return false;
+  auto faults = FaultSet::FromJson(sc.faults_doc, path, "/faults");
+  if (!faults) {
+    r.Add(faults.error());
+    return false;
+  }
+  sc.faults = faults.value();
+  return true;
+}
+
+// Each step is a part; a step that does not read is left out of sc.steps.
+void LoadSteps(const json& d, ScenarioReader& r, Scenario& sc) {
+  if (!d.contains("steps") || !d.at("steps").is_array() || d.at("steps").empty()) {
+    r.Part("/steps",
+           [](ScenarioReader& p) { return p.Fail("/steps", "expected a non-empty array of steps"); });
+    return;
+  }
+  for (std::size_t i = 0; i < d.at("steps").size(); ++i) {
+    const std::string ptr = "/steps/" + std::to_string(i);
+    Step s;
+    if (r.Part(ptr, [&](ScenarioReader& p) { return p.ParseStep(d.at("steps")[i], ptr, s); }))
+      sc.steps.push_back(std::move(s));
+  }
+}
+
+// Some step, read or not, moves a branch.
+bool BranchesMove(const json& d) {
+  if (!d.contains("steps") || !d.at("steps").is_array()) return false;
+  for (const json& s : d.at("steps")) {
+    if (s.is_object() && s.contains("move_branch")) return true;
+  }
+  return false;
+}
+
+// Every section is a part: a bad "about" does not hide a bad step. The
+// reference checks need the world, and run over what did read.
+Scenario ReadScenario(const json& d, const std::string& path, ScenarioReader& r) {
   Scenario sc;
   sc.file = path;
   sc.name = std::filesystem::path(path).stem().string();
-  const json& d = *doc;
-  if (!r.Keys(d, "", {"$schema", "version", "about", "hub", "client", "faults", "steps"}))
-    return r.error();
-  if (d.contains("version") && d["version"] != 1)
-    return LoadError{path, "/version", "unsupported version (this mockhub reads 1)"};
-  if (!d.contains("about"))
-    return LoadError{path, "", "missing \"about\" (description, tags, reproduces)"};
-  const json& about = d.at("about");
-  if (!r.Keys(about, "/about", {"description", "tags", "reproduces"}) ||
-      !r.Str(about, "/about", "description", sc.description, true) ||
-      !r.Strs(about, "/about", "tags", sc.tags) ||
-      !r.Strs(about, "/about", "reproduces", sc.reproduces)) {
-    return r.error();
+  if (!d.is_object()) {
+    r.Fail("", "expected an object");
+    return sc;
   }
-  if (auto world = LoadWorld(d, path, r, sc); !world) return world.error();
-  if (d.contains("client") && !r.Client(d.at("client"), "/client", sc.client, false))
-    return r.error();
-  sc.faults_doc = d.value("faults", json::array());
-  auto faults = FaultSet::FromJson(sc.faults_doc, path, "/faults");
-  if (!faults) return faults.error();
-  sc.faults = faults.value();
-  if (!d.contains("steps") || !d.at("steps").is_array() || d.at("steps").empty()) {
-    return LoadError{path, "/steps", "expected a non-empty array of steps"};
+  r.Keys(d, "", {"$schema", "version", "about", "hub", "client", "faults", "steps"});
+  if (d.contains("version") && d["version"] != 1) {
+    r.Part("/version", [](ScenarioReader& p) {
+      return p.Fail("/version", "unsupported version (this mockhub reads 1)");
+    });
   }
-  for (std::size_t i = 0; i < d.at("steps").size(); ++i) {
-    Step s;
-    if (!r.ParseStep(d.at("steps")[i], "/steps/" + std::to_string(i), s)) return r.error();
-    sc.steps.push_back(std::move(s));
+  r.Part("/about", [&](ScenarioReader& p) { return LoadAbout(d, p, sc); });
+  const bool world = r.Part("/hub", [&](ScenarioReader& p) { return LoadWorld(d, path, p, sc); });
+  bool client = true;
+  if (d.contains("client")) {
+    client = r.Part("/client", [&](ScenarioReader& p) {
+      return p.Client(d.at("client"), "/client", sc.client, false);
+    });
   }
-  if (!runner::CheckReferences(r, sc)) return r.error();
+  if (!client) sc.client.cache.clear();  // its indices may no longer be its pointers
+  r.Part("/faults", [&](ScenarioReader& p) { return LoadFaults(d, path, p, sc); });
+  LoadSteps(d, r, sc);
+  if (world) {
+    r.Part("", [&](ScenarioReader& p) { return runner::CheckReferences(p, sc, BranchesMove(d)); });
+  }
   return sc;
+}
+
+// The file's scenario, and every error found in it. No JSON type error may
+// escape as an exception: bad input is a LoadError.
+std::vector<LoadError> ReadScenarioFile(const std::string& path, Scenario& sc) {
+  ScenarioReader r(path);
+  r.Part("", [&](ScenarioReader& p) {
+    auto doc = ReadJsonFile(path);
+    if (!doc) {
+      p.Add(doc.error());
+      return false;
+    }
+    sc = ReadScenario(*doc, path, p);
+    return true;
+  });
+  return r.Errors();
 }
 
 }  // namespace
 
-// No JSON type error may escape as an exception: bad input is a LoadError.
+std::vector<LoadError> ScenarioErrors(const std::string& path) {
+  Scenario sc;
+  return ReadScenarioFile(path, sc);
+}
+
 Loaded<Scenario> LoadScenario(const std::string& path) {
-  try {
-    return LoadScenarioChecked(path);
-  } catch (const std::exception& e) {
-    return LoadError{path, "", std::string("malformed scenario: ") + e.what()};
-  }
+  Scenario sc;
+  std::vector<LoadError> errors = ReadScenarioFile(path, sc);
+  if (!errors.empty()) return errors.front();
+  return sc;
 }
 
 }  // namespace mockhub

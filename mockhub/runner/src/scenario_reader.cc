@@ -10,6 +10,27 @@ namespace mockhub::runner {
 
 using nlohmann::json;
 
+std::vector<LoadError> ScenarioReader::Errors() const {
+  std::vector<LoadError> all = errors_;
+  if (failed()) all.push_back(error());
+  return all;
+}
+
+bool ScenarioReader::Keys(const json& obj, const std::string& ptr,
+                          const std::set<std::string>& allowed) {
+  if (!obj.is_object()) return Fail(ptr, "expected an object");
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  bool known = true;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (allowed.count(it.key())) continue;
+    Add(LoadError{file_, ptr + "/" + PointerToken(it.key()),
+                  "unknown key \"" + it.key() + "\" (expected one of: " + list + ")"});
+    known = false;
+  }
+  return known;
+}
+
 bool ScenarioReader::Strs(const json& o, const std::string& ptr, const char* key,
                           std::vector<std::string>& out) {
   if (!o.contains(key)) return true;
@@ -132,62 +153,92 @@ bool LeavesTheTempDir(const std::string& v) {
 
 bool ScenarioReader::Env(const json& env, const std::string& ptr, ClientSetup& out) {
   if (!env.is_object()) return Fail(ptr, "expected an object of name -> value");
+  bool ok = true;
   for (auto it = env.begin(); it != env.end(); ++it) {
-    const std::string& name = it.key();
-    const std::string eptr = ptr + "/" + PointerToken(name);
-    if (!it.value().is_string()) return Fail(eptr, "must be a string");
-    if (name == "HF_ENDPOINT" || name == "HF_HOME" || name == "HF_HUB_CACHE")
-      return Fail(eptr, "set by the runner for every scenario");
-    if (name == "HF_TOKEN" || name == "HUGGING_FACE_HUB_TOKEN" || name == "HF_TOKEN_PATH")
-      return Fail(eptr, "use \"token\": {\"source\": \"" + name + "\", \"value\": ...}");
-    if (!DownloaderVariable(name)) {
-      return Fail(eptr,
-                  "not a variable for a downloader: only HF_*, HUBGET_*, TRANSFORMERS_OFFLINE, "
-                  "the proxy variables and the CA bundle variables may be set");
-    }
-    const std::string value = it.value().get<std::string>();
-    if (!CaFileVariables().count(name) && LeavesTheTempDir(value)) {
-      return Fail(eptr, "names a path outside the scenario's temporary folder (absolute, ~ or ..)");
-    }
-    out.env[name] = value;
+    const std::string eptr = ptr + "/" + PointerToken(it.key());
+    ok = Part(eptr, [&](ScenarioReader& r) { return r.EnvVariable(it.key(), *it, eptr, out); }) &&
+         ok;
   }
+  return ok;
+}
+
+bool ScenarioReader::EnvVariable(const std::string& name, const json& v, const std::string& eptr,
+                                 ClientSetup& out) {
+  if (!v.is_string()) return Fail(eptr, "must be a string");
+  if (name == "HF_ENDPOINT" || name == "HF_HOME" || name == "HF_HUB_CACHE")
+    return Fail(eptr, "set by the runner for every scenario");
+  if (name == "HF_TOKEN" || name == "HUGGING_FACE_HUB_TOKEN" || name == "HF_TOKEN_PATH")
+    return Fail(eptr, "use \"token\": {\"source\": \"" + name + "\", \"value\": ...}");
+  if (!DownloaderVariable(name)) {
+    return Fail(eptr,
+                "not a variable for a downloader: only HF_*, HUBGET_*, TRANSFORMERS_OFFLINE, "
+                "the proxy variables and the CA bundle variables may be set");
+  }
+  const std::string value = v.get<std::string>();
+  if (!CaFileVariables().count(name) && LeavesTheTempDir(value)) {
+    return Fail(eptr, "names a path outside the scenario's temporary folder (absolute, ~ or ..)");
+  }
+  out.env[name] = value;
   return true;
 }
 
 bool ScenarioReader::Cache(const json& cache, const std::string& ptr, ClientSetup& out) {
   if (!cache.is_array()) return Fail(ptr, "expected an array of cached files");
+  bool ok = true;
   for (std::size_t i = 0; i < cache.size(); ++i) {
     const std::string cptr = ptr + "/" + std::to_string(i);
-    CachedFile f;
-    if (!Keys(cache[i], cptr, {"repo", "type", "revision", "path", "partial_bytes"}) ||
-        !Str(cache[i], cptr, "repo", f.repo, true) || !Type(cache[i], cptr, "type", f.type) ||
-        !Str(cache[i], cptr, "revision", f.revision) ||
-        !Str(cache[i], cptr, "path", f.path, true) ||
-        !Uint(cache[i], cptr, "partial_bytes", f.partial_bytes)) {
-      return false;
-    }
-    out.cache.push_back(f);
+    ok = Part(cptr, [&](ScenarioReader& r) {
+           CachedFile f;
+           if (!r.Keys(cache[i], cptr, {"repo", "type", "revision", "path", "partial_bytes"}) ||
+               !r.Str(cache[i], cptr, "repo", f.repo, true) ||
+               !r.Type(cache[i], cptr, "type", f.type) ||
+               !r.Str(cache[i], cptr, "revision", f.revision) ||
+               !r.Str(cache[i], cptr, "path", f.path, true) ||
+               !r.Uint(cache[i], cptr, "partial_bytes", f.partial_bytes)) {
+             return false;
+           }
+           out.cache.push_back(f);
+           return true;
+         }) &&
+         ok;
   }
-  return true;
+  return ok;
 }
 
+// Each setting is a part: a bad token does not hide a bad env variable.
 bool ScenarioReader::Client(const json& c, const std::string& ptr, ClientSetup& out, bool step) {
   std::set<std::string> keys = {"token", "env"};
   if (!step) keys.insert({"tls", "cdn", "cache"});
-  if (!Keys(c, ptr, keys)) return false;
+  if (!c.is_object()) return Fail(ptr, "expected an object");
+  bool ok = Keys(c, ptr, keys);
   if (c.contains("token")) {
     out.tokens_given = true;
-    if (!Token(c.at("token"), ptr + "/token", out.tokens)) return false;
+    ok = Part(ptr + "/token",
+              [&](ScenarioReader& r) { return r.Token(c.at("token"), ptr + "/token", out.tokens); }) &&
+         ok;
   }
-  if (c.contains("env") && !Env(c.at("env"), ptr + "/env", out)) return false;
-  if (!Bool(c, ptr, "tls", out.tls)) return false;
-  if (c.contains("cdn")) {
-    std::string f;
-    if (!Str(c, ptr, "cdn", f)) return false;
-    out.cdn = ParseCdnFlavour(f);
-    if (!out.cdn) return Fail(ptr + "/cdn", "must be \"cloudfront\" or \"s3\"");
+  if (c.contains("env")) {
+    ok = Part(ptr + "/env", [&](ScenarioReader& r) { return r.Env(c.at("env"), ptr + "/env", out); }) &&
+         ok;
   }
-  if (c.contains("cache") && !Cache(c.at("cache"), ptr + "/cache", out)) return false;
+  if (!step) {
+    ok = Part(ptr + "/tls", [&](ScenarioReader& r) { return r.Bool(c, ptr, "tls", out.tls); }) && ok;
+    ok = Part(ptr + "/cdn", [&](ScenarioReader& r) { return r.Cdn(c, ptr, out); }) && ok;
+  }
+  if (c.contains("cache")) {
+    ok = Part(ptr + "/cache",
+              [&](ScenarioReader& r) { return r.Cache(c.at("cache"), ptr + "/cache", out); }) &&
+         ok;
+  }
+  return ok;
+}
+
+bool ScenarioReader::Cdn(const json& c, const std::string& ptr, ClientSetup& out) {
+  if (!c.contains("cdn")) return true;
+  std::string f;
+  if (!Str(c, ptr, "cdn", f)) return false;
+  out.cdn = ParseCdnFlavour(f);
+  if (!out.cdn) return Fail(ptr + "/cdn", "must be \"cloudfront\" or \"s3\"");
   return true;
 }
 

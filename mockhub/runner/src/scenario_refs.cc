@@ -6,23 +6,19 @@ namespace mockhub::runner {
 
 namespace {
 
-bool CheckCache(ScenarioReader& r, const Scenario& sc) {
-  const World& w = sc.world;
-  for (std::size_t i = 0; i < sc.client.cache.size(); ++i) {
-    const CachedFile& f = sc.client.cache[i];
-    const std::string ptr = "/client/cache/" + std::to_string(i);
-    const Repo* repo = w.FindRepoFollowingRenames(f.type, f.repo);
-    if (!repo) return r.Fail(ptr + "/repo", "no repo \"" + f.repo + "\" in this scenario's world");
-    const Commit* c = repo->Resolve(f.revision);
-    if (!c) return r.Fail(ptr + "/revision", "no revision \"" + f.revision + "\" in " + f.repo);
-    auto file = c->files.find(f.path);
-    if (file == c->files.end())
-      return r.Fail(ptr + "/path", "no file \"" + f.path + "\" at " + f.revision);
-    if (f.partial_bytes && *f.partial_bytes > file->second.content->size()) {
-      return r.Fail(
-          ptr + "/partial_bytes",
-          "larger than the file (" + std::to_string(file->second.content->size()) + " bytes)");
-    }
+bool CheckCachedFile(ScenarioReader& r, const World& w, const CachedFile& f,
+                     const std::string& ptr) {
+  const Repo* repo = w.FindRepoFollowingRenames(f.type, f.repo);
+  if (!repo) return r.Fail(ptr + "/repo", "no repo \"" + f.repo + "\" in this scenario's world");
+  const Commit* c = repo->Resolve(f.revision);
+  if (!c) return r.Fail(ptr + "/revision", "no revision \"" + f.revision + "\" in " + f.repo);
+  auto file = c->files.find(f.path);
+  if (file == c->files.end())
+    return r.Fail(ptr + "/path", "no file \"" + f.path + "\" at " + f.revision);
+  if (f.partial_bytes && *f.partial_bytes > file->second.content->size()) {
+    return r.Fail(ptr + "/partial_bytes", "larger than the file (" +
+                                              std::to_string(file->second.content->size()) +
+                                              " bytes)");
   }
   return true;
 }
@@ -96,18 +92,26 @@ bool CheckHubChange(ScenarioReader& r, const World& w, const Step& s) {
 
 }  // namespace
 
-bool CheckReferences(ScenarioReader& r, Scenario& sc) {
-  if (!CheckCache(r, sc)) return false;
-  bool branches_move = false;
-  for (const Step& s : sc.steps) branches_move = branches_move || s.kind == Step::Kind::kMoveBranch;
+bool CheckReferences(ScenarioReader& r, const Scenario& sc, bool branches_move) {
+  bool ok = true;
+  for (std::size_t i = 0; i < sc.client.cache.size(); ++i) {
+    const std::string ptr = "/client/cache/" + std::to_string(i);
+    ok = r.Part(ptr,
+                [&](ScenarioReader& p) {
+                  return CheckCachedFile(p, sc.world, sc.client.cache[i], ptr);
+                }) &&
+         ok;
+  }
   for (const Step& s : sc.steps) {
     const bool client_step = s.kind == Step::Kind::kDownload || s.kind == Step::Kind::kInfo;
-    if (client_step ? !CheckClientStep(r, sc.world, s, branches_move)
-                    : !CheckHubChange(r, sc.world, s)) {
-      return false;
-    }
+    ok = r.Part(s.pointer,
+                [&](ScenarioReader& p) {
+                  return client_step ? CheckClientStep(p, sc.world, s, branches_move)
+                                     : CheckHubChange(p, sc.world, s);
+                }) &&
+         ok;
   }
-  return true;
+  return ok;
 }
 
 }  // namespace mockhub::runner

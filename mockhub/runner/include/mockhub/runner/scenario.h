@@ -77,7 +77,11 @@ struct WireExpectation {
 
 struct CacheExpectation {
   std::optional<std::uint64_t> blobs;       // number of complete blobs of the repo
-  bool no_incomplete = false;               // no *.incomplete left in blobs/
+  // *.incomplete files in blobs/ after the step: false = none may remain
+  // ("no_incomplete": true says the same), true = at least one must remain
+  // (the partial is kept for the next run); unset = not checked.
+  std::optional<bool> incomplete;
+  std::optional<std::uint64_t> incomplete_bytes;  // "incomplete": N, one of exactly N bytes
   std::map<std::string, std::string> refs;  // rev -> sha, or "hub" for the hub's
   std::vector<std::string> snapshot;        // paths present under snapshots/<commit>/
   std::vector<std::string> absent;          // paths absent from every snapshot
@@ -137,7 +141,12 @@ struct Scenario {
 };
 
 // Reads and checks a scenario file: the schema (unknown keys, types) and its
-// meaning (repos, tokens, files and commits that exist in its world).
+// meaning (repos, tokens, files and commits that exist in its world). On a
+// bad file, the first of its errors.
 Loaded<Scenario> LoadScenario(const std::string& path);
+// Every error of a scenario file, in the order found (empty: it loads): one
+// per independent part (a top-level section, a fault, a step, an expectation,
+// a client setting), each naming the file and the JSON pointer.
+std::vector<LoadError> ScenarioErrors(const std::string& path);
 
 }  // namespace mockhub
