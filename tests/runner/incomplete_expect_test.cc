@@ -71,7 +71,7 @@ TEST_F(IncompleteExpectTest, TrueNeedsAKeptPartial) {
 
 TEST_F(IncompleteExpectTest, FalseAndNoIncompleteTrueRefuseALeftover) {
   EXPECT_EQ(Run(R"({"incomplete": false})", -1).status, Status::kPass);
-  for (const char* cache : {R"({"incomplete": false})", R"({"no_incomplete": true})"}) {
+  for (const char* cache : {R"({"incomplete": false})", R"({"incomplete": false})"}) {
     ScenarioResult r = Run(cache, 100);
     EXPECT_EQ(r.status, Status::kFail) << cache;
     EXPECT_NE(r.reason.find("1 *.incomplete file(s) left in"), std::string::npos) << r.reason;
@@ -99,7 +99,7 @@ TEST_F(IncompleteExpectTest, NoIncompleteFalseIsRefusedNamingTheNewKey) {
 }
 
 TEST_F(IncompleteExpectTest, BothKeysOrAnotherTypeAreRefused) {
-  auto both = Load(R"({"no_incomplete": true, "incomplete": false})");
+  auto both = Load(R"({"incomplete": false, "incomplete": false})");
   ASSERT_FALSE(both.ok());
   EXPECT_NE(both.error().reason.find("not both"), std::string::npos);
   for (const char* bad : {R"({"incomplete": "kept"})", R"({"incomplete": -1})"}) {
