@@ -36,8 +36,11 @@ HttpResponse AnswerStepRequest(const HttpRequest& req, HubState& state) {
   if (!doc) return Refused(400, doc.error().reason, doc.error().pointer);
   runner::ScenarioReader reader(kBody);
   Step step;
-  if (!reader.ParseStep(*doc, "", step))
-    return Refused(400, reader.error().reason, reader.error().pointer);
+  if (!reader.ParseStep(*doc, "", step) || !reader.Errors().empty()) {
+    const std::vector<LoadError> errors = reader.Errors();
+    if (errors.empty()) return Refused(400, "malformed step", "");
+    return Refused(400, errors.front().reason, errors.front().pointer);
+  }
   const std::string action = ActionOf(*doc);
   if (step.IsClientAction() || step.kind == Step::Kind::kClient) {
     return Refused(400,
