@@ -76,15 +76,15 @@ struct WireExpectation {
 };
 
 struct CacheExpectation {
-  std::optional<std::uint64_t> blobs;       // number of complete blobs of the repo
+  std::optional<std::uint64_t> blobs;  // number of complete blobs of the repo
   // *.incomplete files in blobs/ after the step: false = none may remain
   // ("no_incomplete": true says the same), true = at least one must remain
   // (the partial is kept for the next run); unset = not checked.
   std::optional<bool> incomplete;
   std::optional<std::uint64_t> incomplete_bytes;  // "incomplete": N, one of exactly N bytes
-  std::map<std::string, std::string> refs;  // rev -> sha, or "hub" for the hub's
-  std::vector<std::string> snapshot;        // paths present under snapshots/<commit>/
-  std::vector<std::string> absent;          // paths absent from every snapshot
+  std::map<std::string, std::string> refs;        // rev -> sha, or "hub" for the hub's
+  std::vector<std::string> snapshot;              // paths present under snapshots/<commit>/
+  std::vector<std::string> absent;                // paths absent from every snapshot
 };
 
 struct Expectation {
