@@ -44,12 +44,13 @@ class IncompleteExpectTest : public ::testing::Test {
     EXPECT_TRUE(sc.ok()) << (sc.ok() ? "" : sc.error().ToString());
     if (!sc.ok()) return {};
     const std::string client = dir_ + "/client.sh";
-    std::ofstream(client) << "#!/bin/sh\nb=\"$HF_HUB_CACHE/models--InvokeAI--clip-vit-large-patch14/"
-                             "blobs\"\nmkdir -p \"$b\"\n"
-                          << (bytes < 0 ? std::string()
-                                        : "head -c " + std::to_string(bytes) +
-                                              " /dev/zero > \"$b/0123.incomplete\"\n")
-                          << "echo '{\"ok\":false,\"error\":\"network\"}'\n";
+    std::ofstream(client)
+        << "#!/bin/sh\nb=\"$HF_HUB_CACHE/models--InvokeAI--clip-vit-large-patch14/"
+           "blobs\"\nmkdir -p \"$b\"\n"
+        << (bytes < 0
+                ? std::string()
+                : "head -c " + std::to_string(bytes) + " /dev/zero > \"$b/0123.incomplete\"\n")
+        << "echo '{\"ok\":false,\"error\":\"network\"}'\n";
     ::chmod(client.c_str(), 0755);
     RunOptions opts;
     opts.adapter.name = "stand-in";

@@ -15,7 +15,9 @@ bool ScenarioReader::Expect(const json& e, const std::string& ptr, Expectation& 
   ok = Part(ptr + "/outcome", [&](ScenarioReader& r) { return r.Outcome(e, ptr, out); }) && ok;
   if (e.contains("files")) {
     ok = Part(ptr + "/files",
-              [&](ScenarioReader& r) { return r.ExpectFiles(e.at("files"), ptr + "/files", out); }) &&
+              [&](ScenarioReader& r) {
+                return r.ExpectFiles(e.at("files"), ptr + "/files", out);
+              }) &&
          ok;
   }
   ok = Part(ptr + "/message",
@@ -23,7 +25,9 @@ bool ScenarioReader::Expect(const json& e, const std::string& ptr, Expectation& 
        ok;
   if (e.contains("cache")) {
     ok = Part(ptr + "/cache",
-              [&](ScenarioReader& r) { return r.ExpectCache(e.at("cache"), ptr + "/cache", out); }) &&
+              [&](ScenarioReader& r) {
+                return r.ExpectCache(e.at("cache"), ptr + "/cache", out);
+              }) &&
          ok;
   }
   if (e.contains("wire")) {

@@ -110,8 +110,9 @@ bool LoadFaults(const json& d, const std::string& path, ScenarioReader& r, Scena
 // Each step is a part; a step that does not read is left out of sc.steps.
 void LoadSteps(const json& d, ScenarioReader& r, Scenario& sc) {
   if (!d.contains("steps") || !d.at("steps").is_array() || d.at("steps").empty()) {
-    r.Part("/steps",
-           [](ScenarioReader& p) { return p.Fail("/steps", "expected a non-empty array of steps"); });
+    r.Part("/steps", [](ScenarioReader& p) {
+      return p.Fail("/steps", "expected a non-empty array of steps");
+    });
     return;
   }
   for (std::size_t i = 0; i < d.at("steps").size(); ++i) {

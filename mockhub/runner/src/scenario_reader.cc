@@ -187,20 +187,22 @@ bool ScenarioReader::Cache(const json& cache, const std::string& ptr, ClientSetu
   bool ok = true;
   for (std::size_t i = 0; i < cache.size(); ++i) {
     const std::string cptr = ptr + "/" + std::to_string(i);
-    ok = Part(cptr, [&](ScenarioReader& r) {
-           CachedFile f;
-           if (!r.Keys(cache[i], cptr, {"repo", "type", "revision", "path", "partial_bytes"}) ||
-               !r.Str(cache[i], cptr, "repo", f.repo, true) ||
-               !r.Type(cache[i], cptr, "type", f.type) ||
-               !r.Str(cache[i], cptr, "revision", f.revision) ||
-               !r.Str(cache[i], cptr, "path", f.path, true) ||
-               !r.Uint(cache[i], cptr, "partial_bytes", f.partial_bytes)) {
-             return false;
-           }
-           out.cache.push_back(f);
-           return true;
-         }) &&
-         ok;
+    ok =
+        Part(cptr,
+             [&](ScenarioReader& r) {
+               CachedFile f;
+               if (!r.Keys(cache[i], cptr, {"repo", "type", "revision", "path", "partial_bytes"}) ||
+                   !r.Str(cache[i], cptr, "repo", f.repo, true) ||
+                   !r.Type(cache[i], cptr, "type", f.type) ||
+                   !r.Str(cache[i], cptr, "revision", f.revision) ||
+                   !r.Str(cache[i], cptr, "path", f.path, true) ||
+                   !r.Uint(cache[i], cptr, "partial_bytes", f.partial_bytes)) {
+                 return false;
+               }
+               out.cache.push_back(f);
+               return true;
+             }) &&
+        ok;
   }
   return ok;
 }
@@ -214,15 +216,19 @@ bool ScenarioReader::Client(const json& c, const std::string& ptr, ClientSetup& 
   if (c.contains("token")) {
     out.tokens_given = true;
     ok = Part(ptr + "/token",
-              [&](ScenarioReader& r) { return r.Token(c.at("token"), ptr + "/token", out.tokens); }) &&
+              [&](ScenarioReader& r) {
+                return r.Token(c.at("token"), ptr + "/token", out.tokens);
+              }) &&
          ok;
   }
   if (c.contains("env")) {
-    ok = Part(ptr + "/env", [&](ScenarioReader& r) { return r.Env(c.at("env"), ptr + "/env", out); }) &&
+    ok = Part(ptr + "/env",
+              [&](ScenarioReader& r) { return r.Env(c.at("env"), ptr + "/env", out); }) &&
          ok;
   }
   if (!step) {
-    ok = Part(ptr + "/tls", [&](ScenarioReader& r) { return r.Bool(c, ptr, "tls", out.tls); }) && ok;
+    ok =
+        Part(ptr + "/tls", [&](ScenarioReader& r) { return r.Bool(c, ptr, "tls", out.tls); }) && ok;
     ok = Part(ptr + "/cdn", [&](ScenarioReader& r) { return r.Cdn(c, ptr, out); }) && ok;
   }
   if (c.contains("cache")) {

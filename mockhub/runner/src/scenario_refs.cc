@@ -16,9 +16,9 @@ bool CheckCachedFile(ScenarioReader& r, const World& w, const CachedFile& f,
   if (file == c->files.end())
     return r.Fail(ptr + "/path", "no file \"" + f.path + "\" at " + f.revision);
   if (f.partial_bytes && *f.partial_bytes > file->second.content->size()) {
-    return r.Fail(ptr + "/partial_bytes", "larger than the file (" +
-                                              std::to_string(file->second.content->size()) +
-                                              " bytes)");
+    return r.Fail(
+        ptr + "/partial_bytes",
+        "larger than the file (" + std::to_string(file->second.content->size()) + " bytes)");
   }
   return true;
 }
@@ -96,20 +96,16 @@ bool CheckReferences(ScenarioReader& r, const Scenario& sc, bool branches_move) 
   bool ok = true;
   for (std::size_t i = 0; i < sc.client.cache.size(); ++i) {
     const std::string ptr = "/client/cache/" + std::to_string(i);
-    ok = r.Part(ptr,
-                [&](ScenarioReader& p) {
-                  return CheckCachedFile(p, sc.world, sc.client.cache[i], ptr);
-                }) &&
-         ok;
+    ok = r.Part(ptr, [&](ScenarioReader& p) {
+      return CheckCachedFile(p, sc.world, sc.client.cache[i], ptr);
+    }) && ok;
   }
   for (const Step& s : sc.steps) {
     const bool client_step = s.kind == Step::Kind::kDownload || s.kind == Step::Kind::kInfo;
-    ok = r.Part(s.pointer,
-                [&](ScenarioReader& p) {
-                  return client_step ? CheckClientStep(p, sc.world, s, branches_move)
-                                     : CheckHubChange(p, sc.world, s);
-                }) &&
-         ok;
+    ok = r.Part(s.pointer, [&](ScenarioReader& p) {
+      return client_step ? CheckClientStep(p, sc.world, s, branches_move)
+                         : CheckHubChange(p, sc.world, s);
+    }) && ok;
   }
   return ok;
 }
