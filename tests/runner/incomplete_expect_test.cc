@@ -100,7 +100,7 @@ TEST_F(IncompleteExpectTest, NoIncompleteFalseIsRefusedNamingTheNewKey) {
 }
 
 TEST_F(IncompleteExpectTest, BothKeysOrAnotherTypeAreRefused) {
-  auto both = Load(R"({"incomplete": false, "incomplete": false})");
+  auto both = Load(R"({"incomplete": false, "no_incomplete": true})");
   ASSERT_FALSE(both.ok());
   EXPECT_NE(both.error().reason.find("not both"), std::string::npos);
   for (const char* bad : {R"({"incomplete": "kept"})", R"({"incomplete": -1})"}) {

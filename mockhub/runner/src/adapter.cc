@@ -2,7 +2,10 @@
 // given to `mockhub run` / `validate` into scenario files.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "mockhub/runner/runner.h"
 #include "mockhub/world_json.h"
@@ -12,6 +15,99 @@ namespace mockhub {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace {
+
+// "capabilities": {"messages", "cache_layout", "metadata_by_head", "resume"},
+// each true (the default) or false.
+std::optional<LoadError> ReadCapabilities(const json& d, const std::string& path, Adapter& a) {
+  if (!d.contains("capabilities")) return std::nullopt;
+  const json& c = d["capabilities"];
+  if (!c.is_object()) return LoadError{path, "/capabilities", "expected an object"};
+  const std::pair<const char*, bool*> kCaps[] = {{"messages", &a.messages},
+                                                 {"cache_layout", &a.cache_layout},
+                                                 {"metadata_by_head", &a.metadata_by_head},
+                                                 {"resume", &a.resume}};
+  for (auto it = c.begin(); it != c.end(); ++it) {
+    const std::string ptr = "/capabilities/" + PointerToken(it.key());
+    bool* field = nullptr;
+    for (const auto& [name, target] : kCaps) {
+      if (it.key() == name) field = target;
+    }
+    if (!field) {
+      return LoadError{path, ptr,
+                       "unknown capability (expected messages, cache_layout, metadata_by_head, "
+                       "resume)"};
+    }
+    if (!it.value().is_boolean()) return LoadError{path, ptr, "must be true or false"};
+    *field = it.value().get<bool>();
+  }
+  return std::nullopt;
+}
+
+std::optional<LoadError> ReadString(const json& o, const char* key, bool required,
+                                    const std::string& ptr, const std::string& path,
+                                    std::string& out) {
+  if (!o.contains(key)) {
+    if (!required) return std::nullopt;
+    return LoadError{path, ptr, std::string("\"") + key + "\" is required"};
+  }
+  if (!o[key].is_string() || o[key].get<std::string>().empty())
+    return LoadError{path, ptr + "/" + key, "must be a non-empty string"};
+  out = o[key].get<std::string>();
+  return std::nullopt;
+}
+
+// "expected_failures": [{"scenarios", "step"?, "check", "reason"}, ...].
+std::optional<LoadError> ReadExpectedFailures(const json& d, const std::string& path, Adapter& a) {
+  if (!d.contains("expected_failures")) return std::nullopt;
+  const json& x = d["expected_failures"];
+  if (x.is_object()) {
+    return LoadError{path, "/expected_failures",
+                     "each declared failure names its check: write an array of {\"scenarios\": "
+                     "GLOB, \"check\": \"wire.token_to_cdn\", \"reason\": \"...\"} (see "
+                     "scenarios/README.md, \"Expected failures\")"};
+  }
+  if (!x.is_array()) return LoadError{path, "/expected_failures", "expected an array"};
+  static const std::set<std::string> kKeys = {"scenarios", "step", "check", "reason"};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::string ptr = "/expected_failures/" + std::to_string(i);
+    if (!x[i].is_object()) return LoadError{path, ptr, "expected an object"};
+    for (auto it = x[i].begin(); it != x[i].end(); ++it) {
+      if (!kKeys.count(it.key())) {
+        return LoadError{path, ptr + "/" + PointerToken(it.key()),
+                         "unknown key (expected scenarios, step, check, reason)"};
+      }
+    }
+    ExpectedFailure f;
+    const std::tuple<const char*, bool, std::string*> kFields[] = {
+        {"scenarios", true, &f.scenarios}, {"step", false, &f.step}, {"reason", true, &f.reason}};
+    for (const auto& [key, required, out] : kFields) {
+      if (auto bad = ReadString(x[i], key, required, ptr, path, *out)) return bad;
+    }
+    // "check": one name or a list; each is a declaration of its own, so
+    // each must still fail.
+    if (!x[i].contains("check")) return LoadError{path, ptr, "\"check\" is required"};
+    const json& c = x[i]["check"];
+    std::vector<std::pair<json, std::string>> names;  // each with its pointer
+    if (c.is_array()) {
+      if (c.empty()) return LoadError{path, ptr + "/check", "name at least one check"};
+      for (std::size_t k = 0; k < c.size(); ++k)
+        names.emplace_back(c[k], ptr + "/check/" + std::to_string(k));
+    } else {
+      names.emplace_back(c, ptr + "/check");
+    }
+    for (const auto& [name, at] : names) {
+      if (!name.is_string() || name.get<std::string>().empty())
+        return LoadError{path, at, "must be a non-empty string (a check such as \"outcome\")"};
+      f.check = name.get<std::string>();
+      a.expected_failures.push_back(f);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Loaded<Adapter> LoadAdapter(const std::string& path) {
   auto doc = ReadJsonFile(path);
   if (!doc) return doc.error();
@@ -20,7 +116,11 @@ Loaded<Adapter> LoadAdapter(const std::string& path) {
   if (!d.is_object()) return LoadError{path, "", "expected an object"};
   for (auto it = d.begin(); it != d.end(); ++it) {
     static const std::set<std::string> kKeys = {
-        "$schema", "name", "command", "messages", "cache_layout", "expected_failures", "about"};
+        "$schema", "name", "command", "capabilities", "expected_failures", "about"};
+    if (it.key() == "messages" || it.key() == "cache_layout") {
+      return LoadError{path, "/" + it.key(),
+                       "moved: write \"capabilities\": {\"" + it.key() + "\": ...}"};
+    }
     if (!kKeys.count(it.key()))
       return LoadError{path, "/" + PointerToken(it.key()), "unknown key \"" + it.key() + "\""};
   }
@@ -44,24 +144,8 @@ Loaded<Adapter> LoadAdapter(const std::string& path) {
     }
     a.command.push_back(part);
   }
-  for (const char* key : {"messages", "cache_layout"}) {
-    if (!d.contains(key)) continue;
-    if (!d[key].is_boolean())
-      return LoadError{path, std::string("/") + key, "must be true or false"};
-    (std::string(key) == "messages" ? a.messages : a.cache_layout) = d[key].get<bool>();
-  }
-  if (d.contains("expected_failures")) {
-    const json& x = d["expected_failures"];
-    if (!x.is_object())
-      return LoadError{path, "/expected_failures", "expected an object of scenario glob -> reason"};
-    for (auto it = x.begin(); it != x.end(); ++it) {
-      if (!it.value().is_string() || it.value().get<std::string>().empty()) {
-        return LoadError{path, "/expected_failures/" + PointerToken(it.key()),
-                         "the reason is required"};
-      }
-      a.expected_failures.emplace_back(it.key(), it.value().get<std::string>());
-    }
-  }
+  if (auto bad = ReadCapabilities(d, path, a)) return *bad;
+  if (auto bad = ReadExpectedFailures(d, path, a)) return *bad;
   return a;
 }
 

@@ -68,17 +68,21 @@ const Repo* StepRepo(const Step& s, const World& w) {
 // "incomplete": false, true or N against the sizes of the *.incomplete
 // files found in `blobs`.
 void CheckIncomplete(const CacheExpectation& c, const std::vector<std::uint64_t>& sizes,
-                     const fs::path& blobs, std::vector<std::string>& out) {
+                     const fs::path& blobs, std::vector<CheckFailure>& out) {
   if (!c.incomplete) return;
   if (!*c.incomplete) {
     if (!sizes.empty())
-      out.push_back(std::to_string(sizes.size()) + " *.incomplete file(s) left in " +
-                    blobs.string());
+      out.push_back(
+          {std::to_string(sizes.size()) + " *.incomplete file(s) left in " + blobs.string(),
+           {},
+           "cache.incomplete"});
     return;
   }
   if (sizes.empty()) {
-    out.push_back("expected a partial download kept as *.incomplete in " + blobs.string() +
-                  ", found none");
+    out.push_back(
+        {"expected a partial download kept as *.incomplete in " + blobs.string() + ", found none",
+         {},
+         "cache.incomplete"});
     return;
   }
   if (!c.incomplete_bytes ||
@@ -87,12 +91,14 @@ void CheckIncomplete(const CacheExpectation& c, const std::vector<std::uint64_t>
   }
   std::string seen;
   for (std::uint64_t s : sizes) seen += (seen.empty() ? "" : ", ") + std::to_string(s);
-  out.push_back("expected a *.incomplete file of " + std::to_string(*c.incomplete_bytes) +
-                " bytes in " + blobs.string() + ", found: " + seen + " bytes");
+  out.push_back({"expected a *.incomplete file of " + std::to_string(*c.incomplete_bytes) +
+                     " bytes in " + blobs.string() + ", found: " + seen + " bytes",
+                 {},
+                 "cache.incomplete"});
 }
 
 void CheckCache(const Step& step, const CacheExpectation& c, const Observation& seen,
-                std::vector<std::string>& out) {
+                const Caps& caps, std::vector<CheckFailure>& out) {
   const fs::path root = fs::path(seen.hub_cache) / RepoFolder(step.type, step.repo);
   const Repo* repo = StepRepo(step, *seen.world);
   const std::string rev = step.revision.empty() ? "main" : step.revision;
@@ -111,10 +117,13 @@ void CheckCache(const Step& step, const CacheExpectation& c, const Observation& 
     }
   }
   if (c.blobs && blobs != *c.blobs) {
-    out.push_back("expected " + std::to_string(*c.blobs) + " blob(s) in " +
-                  (root / "blobs").string() + ", found " + std::to_string(blobs));
+    out.push_back({"expected " + std::to_string(*c.blobs) + " blob(s) in " +
+                       (root / "blobs").string() + ", found " + std::to_string(blobs),
+                   {},
+                   "cache.blobs"});
   }
-  CheckIncomplete(c, incomplete, root / "blobs", out);
+  // A partial kept for the next run describes a resuming client.
+  if (caps.resume || c.incomplete == false) CheckIncomplete(c, incomplete, root / "blobs", out);
   for (const auto& [name, want] : c.refs) {
     std::ifstream in(root / "refs" / name, std::ios::binary);
     const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -124,22 +133,25 @@ void CheckCache(const Step& step, const CacheExpectation& c, const Observation& 
       expected = at ? at->sha : "?";
     }
     if (!in && got.empty())
-      out.push_back("refs/" + name + " is missing (expected " + expected + ")");
+      out.push_back({"refs/" + name + " is missing (expected " + expected + ")", {}, "cache.refs"});
     else if (got != expected)
-      out.push_back("refs/" + name + " holds \"" + got + "\", expected \"" + expected +
-                    "\" (no trailing newline)");
+      out.push_back({"refs/" + name + " holds \"" + got + "\", expected \"" + expected +
+                         "\" (no trailing newline)",
+                     {},
+                     "cache.refs"});
   }
   for (const auto& p : c.snapshot) {
     const fs::path f = root / "snapshots" / (commit ? commit->sha : "?") / p;
     if (!fs::exists(f, ec))
-      out.push_back("missing from the snapshot: " + f.string());
+      out.push_back({"missing from the snapshot: " + f.string(), {}, "cache.snapshot"});
     else if (!fs::is_symlink(f, ec))
-      out.push_back(f.string() + " is not a symlink into blobs/");
+      out.push_back({f.string() + " is not a symlink into blobs/", {}, "cache.snapshot"});
   }
   for (const auto& p : c.absent) {
     for (const auto& snap : fs::directory_iterator(root / "snapshots", ec)) {
       if (fs::exists(snap.path() / p, ec))
-        out.push_back("should not be in the cache: " + (snap.path() / p).string());
+        out.push_back(
+            {"should not be in the cache: " + (snap.path() / p).string(), {}, "cache.absent"});
     }
   }
 }
@@ -171,7 +183,7 @@ std::vector<fs::path> CandidatePaths(const std::string& path, const Step& step,
   return candidates;
 }
 
-void CheckFiles(const Step& step, const Observation& seen, std::vector<std::string>& out) {
+void CheckFiles(const Step& step, const Observation& seen, std::vector<CheckFailure>& out) {
   const Repo* repo = seen.world ? StepRepo(step, *seen.world) : nullptr;
   const std::string rev = step.revision.empty() ? "main" : step.revision;
   const Commit* commit = repo ? repo->Resolve(rev) : nullptr;
@@ -179,7 +191,8 @@ void CheckFiles(const Step& step, const Observation& seen, std::vector<std::stri
     std::string want = f.sha256;
     if (f.from_hub) {
       if (!commit || !commit->files.count(f.path)) {
-        out.push_back("the hub has no " + f.path + " at " + rev + " to compare with");
+        out.push_back(
+            {"the hub has no " + f.path + " at " + rev + " to compare with", {}, "files"});
         continue;
       }
       want = commit->files.at(f.path).content->Sha256();
@@ -190,44 +203,53 @@ void CheckFiles(const Step& step, const Observation& seen, std::vector<std::stri
       const std::string got = FileSha256(c, ok);
       if (!ok) continue;
       found = true;
-      if (got != want) out.push_back(c.string() + " has sha256 " + got + ", expected " + want);
+      if (got != want)
+        out.push_back({c.string() + " has sha256 " + got + ", expected " + want, {}, "files"});
       break;
     }
     if (!found)
-      out.push_back("no file " + f.path + " on disk (looked at the reported paths and the cache)");
+      out.push_back({"no file " + f.path + " on disk (looked at the reported paths and the cache)",
+                     {},
+                     "files"});
   }
 }
 
 }  // namespace
 
-std::vector<std::string> CheckStep(const Step& step, const Observation& seen, const Caps& caps) {
-  std::vector<std::string> out;
+std::vector<CheckFailure> CheckStep(const Step& step, const Observation& seen, const Caps& caps) {
+  std::vector<CheckFailure> out;
   if (!step.expect) return out;
   const Expectation& x = *step.expect;
   const std::string kind = ReportedOutcome(seen.outcome);
   if (x.outcome) {
     if (kind.empty()) {
-      out.push_back("expected outcome " + *x.outcome + ", but the client gave no JSON outcome (" +
-                    seen.outcome_error + ")");
+      out.push_back({"expected outcome " + *x.outcome + ", but the client gave no JSON outcome (" +
+                         seen.outcome_error + ")",
+                     {},
+                     "outcome"});
     } else if (kind != *x.outcome) {
       std::string msg = Messages(seen.outcome);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-      out.push_back("expected outcome " + *x.outcome + ", got " + kind +
-                    (msg.empty() ? "" : ": " + msg));
+      out.push_back(
+          {"expected outcome " + *x.outcome + ", got " + kind + (msg.empty() ? "" : ": " + msg),
+           {},
+           "outcome"});
     }
   }
   if (caps.messages && !x.message.empty()) {
     const std::string text = Messages(seen.outcome);
     for (const auto& fragment : x.message) {
       if (text.find(fragment) == std::string::npos) {
-        out.push_back("the message lacks \"" + fragment +
-                      "\"; it was: " + (text.empty() ? "(none)" : text));
+        out.push_back(
+            {"the message lacks \"" + fragment + "\"; it was: " + (text.empty() ? "(none)" : text),
+             {},
+             "message"});
       }
     }
   }
   CheckFiles(step, seen, out);
-  if (x.cache && caps.cache_layout) CheckCache(step, *x.cache, seen, out);
-  if (x.wire) CheckWire(*x.wire, seen.entries, out);
+  if (x.cache && caps.cache_layout) CheckCache(step, *x.cache, seen, caps, out);
+  if (x.wire) CheckWire(*x.wire, seen.entries, caps, out);
   return out;
 }
 

@@ -22,9 +22,25 @@ struct Observation {
   std::string hub_cache;
 };
 
+// What the client's adapter declares it does (scenarios/README.md, "The
+// adapter contract"): checks that describe only one algorithm apply only to
+// clients that follow it.
 struct Caps {
-  bool messages = true;      // the client's messages are checked
-  bool cache_layout = true;  // the client writes the huggingface_hub cache
+  bool messages = true;          // the client's messages are checked
+  bool cache_layout = true;      // the client writes the huggingface_hub cache
+  bool metadata_by_head = true;  // it asks for metadata with a HEAD of the resolve URL
+  bool resume = true;            // it keeps a partial file and resumes it with a Range
+};
+
+// One failed check: `check` names the expectation as it is spelled under a
+// step's "expect" ("outcome", "message", "files", "cache.refs",
+// "wire.token_to_cdn", "wire.requests", ...), so an adapter can declare the
+// one it expects to fail; `seqs` are the journal entries it is about (the
+// leaking request, the early retry, the counted ones), for the HTML report.
+struct CheckFailure {
+  std::string text;
+  std::vector<std::uint64_t> seqs;
+  std::string check;
 };
 
 // "ok", an error kind, or "" when the outcome is missing.
@@ -32,18 +48,9 @@ std::string ReportedOutcome(const nlohmann::json& outcome);
 
 // The "wire" expectations, checked against the journal of the step only, so
 // they hold whatever client ran (expect_wire.cc).
-void CheckWire(const WireExpectation& w, const std::vector<JournalEntry>& entries,
-               std::vector<std::string>& out);
+void CheckWire(const WireExpectation& w, const std::vector<JournalEntry>& entries, const Caps& caps,
+               std::vector<CheckFailure>& out);
 
-// The same failures, each with the seq of the requests it is about (the
-// leaking request, the early retry, the counted ones), for the HTML report.
-struct WireFailure {
-  std::string text;
-  std::vector<std::uint64_t> seqs;
-};
-void CheckWire(const WireExpectation& w, const std::vector<JournalEntry>& entries,
-               std::vector<WireFailure>& out);
-
-std::vector<std::string> CheckStep(const Step& step, const Observation& seen, const Caps& caps);
+std::vector<CheckFailure> CheckStep(const Step& step, const Observation& seen, const Caps& caps);
 
 }  // namespace mockhub::runner

@@ -16,7 +16,7 @@ namespace mockhub::runner {
 namespace {
 
 using Entries = std::vector<JournalEntry>;
-using Failures = std::vector<WireFailure>;
+using Failures = std::vector<CheckFailure>;
 using Seqs = std::vector<std::uint64_t>;
 
 std::string PathOf(const JournalEntry& e) { return e.target.substr(0, e.target.find('?')); }
@@ -41,11 +41,11 @@ void CheckTokens(const WireExpectation& w, const Entries& entries, Failures& out
         leaks.push_back(e.seq);
     }
     if (*w.token_to_cdn && leaks.empty())
-      out.push_back({"expected a token to reach the CDN, none did", {}});
+      out.push_back({"expected a token to reach the CDN, none did", {}, "wire.token_to_cdn"});
     if (!*w.token_to_cdn && !leaks.empty()) {
       out.push_back({"a token reached the CDN in " + std::to_string(leaks.size()) +
                          " request(s) (token_leak)",
-                     leaks});
+                     leaks, "wire.token_to_cdn"});
     }
   }
   if (w.token_to_hub) {
@@ -56,7 +56,7 @@ void CheckTokens(const WireExpectation& w, const Entries& entries, Failures& out
     if (sent.empty() == *w.token_to_hub) {
       out.push_back({std::string("expected ") + (*w.token_to_hub ? "a token" : "no token") +
                          " sent to the hub, " + (sent.empty() ? "none was" : "one was"),
-                     sent});
+                     sent, "wire.token_to_hub"});
     }
   }
 }
@@ -75,17 +75,22 @@ void CheckXetTokens(const WireExpectation& w, const Entries& entries, Failures& 
       if (e.HasFlag(flag)) flagged.push_back(e.seq);
     }
     if (**want && flagged.empty())
-      out.push_back({std::string("expected ") + flag + ", no request was flagged", {}});
+      out.push_back(
+          {std::string("expected ") + flag + ", no request was flagged", {}, "wire." + flag});
     if (!**want && !flagged.empty()) {
       out.push_back({std::string(what) + " in " + std::to_string(flagged.size()) + " request(s) (" +
                          flag + ")",
-                     flagged});
+                     flagged, "wire." + flag});
     }
   }
 }
 
-void CheckCounts(const WireExpectation& w, const Entries& entries, Failures& out) {
+// A count of HEAD requests describes huggingface_hub's way of asking for
+// metadata: it applies to clients that ask the same way.
+void CheckCounts(const WireExpectation& w, const Entries& entries, const Caps& caps,
+                 Failures& out) {
   for (const auto& c : w.requests) {
+    if (c.method == "HEAD" && !caps.metadata_by_head) continue;
     Seqs matched;
     for (const auto& e : entries) {
       if (Matches(c, e)) matched.push_back(e.seq);
@@ -100,13 +105,19 @@ void CheckCounts(const WireExpectation& w, const Entries& entries, Failures& out
                                       : "at most " + std::to_string(*c.at_most);
       out.push_back({c.pointer + ": expected " + want + " request(s) " + Describe(c) + ", saw " +
                          std::to_string(n),
-                     matched});
+                     matched, "wire.requests"});
     }
   }
+}
+
+// Which Range a resume sends describes huggingface_hub's resume (from the
+// partial's size): it applies to clients that resume.
+void CheckRanges(const WireExpectation& w, const Entries& entries, Failures& out) {
   for (const auto& range : w.ranges) {
     if (std::none_of(entries.begin(), entries.end(),
                      [&](const JournalEntry& e) { return e.range == range; })) {
-      out.push_back({"expected a request with \"Range: " + range + "\", none had it", {}});
+      out.push_back(
+          {"expected a request with \"Range: " + range + "\", none had it", {}, "wire.ranges"});
     }
   }
 }
@@ -134,7 +145,8 @@ void CheckNoRangeTwice(const Entries& entries, Failures& out) {
         out.push_back({"bytes " + std::to_string(spans[i].start) + "-" +
                            std::to_string(spans[i - 1].end - 1) + " of " + path +
                            " were fetched twice",
-                       {spans[i - 1].seq, spans[i].seq}});
+                       {spans[i - 1].seq, spans[i].seq},
+                       "wire.no_range_twice"});
         break;
       }
     }
@@ -156,7 +168,8 @@ void CheckRetryAfter(const Entries& entries, Failures& out) {
         out.push_back({"request #" + std::to_string(next.seq) + " came " +
                            std::to_string(due - next.time) + " s before Retry-After: " +
                            e.retry_after + " of #" + std::to_string(e.seq) + " allowed",
-                       {e.seq, next.seq}});
+                       {e.seq, next.seq},
+                       "wire.retry_after_respected"});
       }
       break;
     }
@@ -171,7 +184,8 @@ void CheckHeadBeforeGet(const Entries& entries, Failures& out) {
     if (e.method == "GET" && !headed.count(PathOf(e))) {
       out.push_back(
           {"GET " + PathOf(e) + " (#" + std::to_string(e.seq) + ") without a HEAD before it",
-           {e.seq}});
+           {e.seq},
+           "wire.head_before_get"});
     }
   }
 }
@@ -200,25 +214,21 @@ void CheckMaxConnections(std::uint64_t max, const Entries& entries, Failures& ou
   if (static_cast<std::uint64_t>(peak) > max) {
     out.push_back({"up to " + std::to_string(peak) +
                        " connections were busy at once, expected at most " + std::to_string(max),
-                   {}});
+                   {},
+                   "wire.max_connections"});
   }
 }
 
 }  // namespace
 
-void CheckWire(const WireExpectation& w, const Entries& entries, std::vector<std::string>& out) {
-  Failures found;
-  CheckWire(w, entries, found);
-  for (auto& f : found) out.push_back(std::move(f.text));
-}
-
-void CheckWire(const WireExpectation& w, const Entries& entries, Failures& out) {
+void CheckWire(const WireExpectation& w, const Entries& entries, const Caps& caps, Failures& out) {
   CheckTokens(w, entries, out);
   CheckXetTokens(w, entries, out);
-  CheckCounts(w, entries, out);
+  CheckCounts(w, entries, caps, out);
+  if (caps.resume) CheckRanges(w, entries, out);
   if (w.no_range_twice) CheckNoRangeTwice(entries, out);
   if (w.retry_after_respected) CheckRetryAfter(entries, out);
-  if (w.head_before_get) CheckHeadBeforeGet(entries, out);
+  if (w.head_before_get && caps.metadata_by_head) CheckHeadBeforeGet(entries, out);
   if (w.max_connections) CheckMaxConnections(*w.max_connections, entries, out);
 }
 

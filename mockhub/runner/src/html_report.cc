@@ -156,13 +156,18 @@ void Arrow(const JournalEntry& e, const std::string& id, const std::vector<std::
 
 void FailureBand(const StepReport::Failure& f, const std::string& id, const std::string& prefix,
                  std::ostringstream& out) {
-  out << "<div class=\"failed\" id=\"" << id << "\"";
+  out << "<div class=\"failed" << (f.waived.empty() ? "" : " waived") << "\" id=\"" << id << "\"";
+  if (!f.check.empty()) out << " data-check=\"" << EscapeMarkup(f.check) << "\"";
   if (!f.seqs.empty()) {
     out << " data-seqs=\"";
     for (std::size_t i = 0; i < f.seqs.size(); ++i) out << (i ? " " : "") << f.seqs[i];
     out << "\"";
   }
-  out << "><b>expectation failed</b> " << EscapeMarkup(f.text);
+  out << "><b>" << (f.waived.empty() ? "expectation failed" : "declared failure") << "</b> ";
+  if (!f.check.empty()) out << "<code>" << EscapeMarkup(f.check) << "</code> ";
+  out << EscapeMarkup(f.text);
+  if (!f.waived.empty())
+    out << " <span class=\"why\">(waived by the adapter: " << EscapeMarkup(f.waived) << ")</span>";
   if (!f.seqs.empty()) {
     out << " <span class=\"refs\">(";
     for (std::size_t i = 0; i < f.seqs.size() && i < 20; ++i) {
@@ -178,7 +183,8 @@ void FailureBand(const StepReport::Failure& f, const std::string& id, const std:
 // request it concerns (or at the end).
 void StepSection(const StepReport& step, std::size_t index, const std::string& prefix,
                  std::ostringstream& out) {
-  const bool failed = !step.failures.empty();
+  const bool failed = std::any_of(step.failures.begin(), step.failures.end(),
+                                  [](const StepReport::Failure& f) { return f.waived.empty(); });
   out << "<div class=\"step\" data-step=\"" << index << "\" data-pointer=\""
       << EscapeMarkup(step.pointer) << "\" data-entries=\"" << step.entries.size() << "\""
       << (failed ? " data-failed=\"1\"" : "") << "><h3><span class=\"mark\">"
@@ -249,7 +255,7 @@ void ScenarioSection(const ScenarioResult& r, std::size_t index, std::ostringstr
         << EscapeMarkup(r.reason) << "</p>\n";
   }
   if (r.steps.empty() && Failing(r.status)) {
-    FailureBand({r.reason, {}}, id + "-f", id + "-", out);
+    FailureBand({r.reason, {}, "", ""}, id + "-f", id + "-", out);
   }
   for (std::size_t i = 0; i < r.steps.size(); ++i)
     StepSection(r.steps[i], i, id + "-s" + std::to_string(i) + "-", out);
@@ -326,6 +332,8 @@ section[data-result=XFAIL] .reason{color:var(--grey)}
 .failed{position:relative;margin:2px 10px 6px 6%;padding:6px 10px;background:var(--redbg);border:1px solid #f5c2c0;border-left:5px solid var(--red);border-radius:3px;color:#7f1d1d;font-size:13px}
 .failed b{color:var(--red)}
 .failed .refs a{color:var(--red)}
+.failed.waived{background:#f3f4f6;border-color:#d1d5db;border-left-color:var(--grey);color:#374151}
+.failed.waived b{color:var(--grey)}
 .quiet{color:var(--grey);margin:6px 10px}
 details.log{margin:4px 14px 12px}
 details.log summary{cursor:pointer;color:var(--grey);font-size:12px}

@@ -9,7 +9,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include "escape.h"
 #include "mockhub/runner/runner.h"
@@ -57,6 +60,16 @@ std::string FormatTable(const std::vector<ScenarioResult>& results) {
   if (errors) out << " (" << errors << (errors == 1 ? " error" : " errors") << ")";
   if (xfail) out << ", " << xfail << " expected failures";
   out << "\n";
+  // What the adapters' declarations waived, per check and reason: every
+  // other check of those scenarios counted.
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> waived;
+  for (const auto& r : results) {
+    for (const auto& w : r.waived) waived[{w.check, w.reason}].insert(r.name);
+  }
+  for (const auto& [key, names] : waived) {
+    out << "waived " << key.first << " in " << names.size()
+        << (names.size() == 1 ? " scenario: " : " scenarios: ") << key.second << "\n";
+  }
   return out.str();
 }
 
@@ -84,6 +97,14 @@ std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::s
     if (folder.empty()) folder = ".";
     out << "  <testcase classname=\"" << Xml(folder) << "\" name=\"" << Xml(r.name) << "\" file=\""
         << Xml(r.file) << "\" time=\"" << r.seconds << "\">";
+    if (!r.waived.empty()) {
+      out << "<properties>";
+      for (const auto& w : r.waived) {
+        out << "<property name=\"waived " << Xml(w.step + ": " + w.check) << "\" value=\""
+            << Xml(w.reason) << "\"/>";
+      }
+      out << "</properties>";
+    }
     switch (r.status) {
       case ScenarioResult::Status::kPass:
         break;

@@ -24,6 +24,7 @@
 #include "mockhub/world_json.h"
 #include "process.h"
 #include "step_report.h"
+#include "verdict.h"
 
 namespace mockhub {
 
@@ -150,12 +151,13 @@ void ReadOutcome(const StatusOr<runner::ProcessResult>& proc, int timeout_second
 // What a failing (or --verbose) step shows: the command, its failures, the
 // step's journal and the tail of the client's output.
 void DescribeStep(const Step& step, const std::vector<std::string>& argv,
-                  const std::vector<std::string>& failures, const runner::Observation& seen,
-                  const StatusOr<runner::ProcessResult>& proc, std::ostringstream& details) {
+                  const std::vector<runner::CheckFailure>& failures,
+                  const runner::Observation& seen, const StatusOr<runner::ProcessResult>& proc,
+                  std::ostringstream& details) {
   details << "step " << step.pointer << " (" << step.name << "):";
   for (const auto& a : argv) details << " " << a;
   details << "\n";
-  for (const auto& f : failures) details << "  - " << f << "\n";
+  for (const auto& f : failures) details << "  - " << f.check << ": " << f.text << "\n";
   details << "  journal:\n";
   std::size_t shown = 0;
   for (const auto& e : seen.entries) {
@@ -190,7 +192,7 @@ struct Run {
   std::string home;
   std::string cwd;
   ClientSetup setup;
-  std::vector<std::string> failures;
+  runner::VerdictInput verdict;  // failed checks, declared or not
   std::ostringstream details;
   std::vector<StepReport> steps;
   std::uint64_t runs = 0;  // client runs so far: run-scoped faults count per run
@@ -224,10 +226,10 @@ void RunClientStep(const Step& step, Run& run) {
   const auto proc = runner::RunProcess(argv, ClientEnv(run.setup, server, run.home), run.cwd,
                                        std::chrono::seconds(timeout));
   // Responses are journaled once written: wait for those still in flight.
+  std::vector<runner::CheckFailure> step_failures;
   if (!server.journal().WaitForIdle(std::chrono::seconds(10))) {
-    const std::string why = "the mock still had responses in flight 10 s after the client ended";
-    run.failures.push_back(step.name + ": " + why);
-    report.failures.push_back({why, {}});
+    step_failures.push_back(
+        {"the mock still had responses in flight 10 s after the client ended", {}, "mock"});
   }
   auto all = server.journal().Entries();
   runner::Observation seen;
@@ -236,35 +238,29 @@ void RunClientStep(const Step& step, Run& run) {
   seen.world = world_then.get();
   seen.hub_cache = run.home + "/hf/hub";
   ReadOutcome(proc, timeout, seen);
-  std::vector<std::string> step_failures = runner::CheckStep(
-      step, seen, runner::Caps{run.opts.adapter.messages, run.opts.adapter.cache_layout});
-  if (!proc.ok() && step_failures.empty()) step_failures.push_back(proc.status().message());
+  const Adapter& adapter = run.opts.adapter;
+  for (auto& f : runner::CheckStep(step, seen,
+                                   runner::Caps{adapter.messages, adapter.cache_layout,
+                                                adapter.metadata_by_head, adapter.resume}))
+    step_failures.push_back(std::move(f));
+  if (!proc.ok() && step_failures.empty())
+    step_failures.push_back({proc.status().message(), {}, "client"});
   report.outcome = runner::OutcomeText(seen);
-  for (auto& f : runner::LinkFailures(step, step_failures, seen.entries))
-    report.failures.push_back(std::move(f));
   if (!step_failures.empty() || run.opts.verbose)
     DescribeStep(step, argv, step_failures, seen, proc, run.details);
   report.entries = std::move(seen.entries);
-  for (const auto& f : step_failures) run.failures.push_back(step.name + ": " + f);
-}
-
-// Pass, fail, or the adapter's expected failure (and an unexpected pass).
-std::pair<ScenarioResult::Status, std::string> Verdict(const std::vector<std::string>& failures,
-                                                       const Scenario& sc, const Adapter& adapter) {
-  std::string xfail_reason;
-  for (const auto& [glob, reason] : adapter.expected_failures) {
-    if (GlobMatch(glob, sc.name)) xfail_reason = reason;
+  run.verdict.used.resize(adapter.expected_failures.size());
+  for (auto& f : step_failures) {
+    StepReport::Failure shown{f.text, f.seqs, f.check, ""};
+    if (auto i = runner::FindWaiver(adapter, run.sc.name, step.name, f.check)) {
+      shown.waived = adapter.expected_failures[*i].reason;
+      run.verdict.used[*i] = true;
+      run.verdict.waived.push_back({step.name, f.check, f.text, shown.waived});
+    } else {
+      run.verdict.failures.push_back(step.name + ": " + f.text);
+    }
+    report.failures.push_back(std::move(shown));
   }
-  if (failures.empty()) {
-    if (xfail_reason.empty()) return {ScenarioResult::Status::kPass, ""};
-    return {ScenarioResult::Status::kUnexpectedPass,
-            "declared an expected failure (" + xfail_reason + ") but passed: update the adapter"};
-  }
-  if (!xfail_reason.empty())
-    return {ScenarioResult::Status::kExpectedFail, xfail_reason + " [" + failures[0] + "]"};
-  return {ScenarioResult::Status::kFail,
-          failures[0] +
-              (failures.size() > 1 ? " (+" + std::to_string(failures.size() - 1) + " more)" : "")};
 }
 
 StatusOr<std::unique_ptr<MockServer>> StartMock(const Scenario& sc, const std::string& tmp) {
@@ -313,6 +309,7 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
     result.status = st;
     result.reason = runner::WithoutTokens(reason, tokens);
     result.details = runner::WithoutTokens(result.details, tokens);
+    for (auto& w : result.waived) w.text = runner::WithoutTokens(w.text, tokens);
     runner::RedactSteps(result.steps, tokens);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -342,7 +339,7 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
       if (step.client->tokens_given) run.setup.tokens = step.client->tokens;
       for (const auto& [k, v] : step.client->env) run.setup.env[k] = v;
     } else if (Status why = runner::HubChange(step, (*server)->state()); !why.ok()) {
-      report.failures.push_back({why.message(), {}});
+      report.failures.push_back({why.message(), {}, "step", ""});
       result.steps = std::move(run.steps);
       return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());
     }
@@ -350,7 +347,8 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   (*server)->Stop();
   result.details = run.details.str();
   result.steps = std::move(run.steps);
-  const auto [status, reason] = Verdict(run.failures, sc, opts.adapter);
+  result.waived = run.verdict.waived;
+  const auto [status, reason] = runner::Decide(run.verdict, sc.name, opts.adapter);
   return finish(status, reason);
 }
 

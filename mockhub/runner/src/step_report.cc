@@ -51,22 +51,6 @@ std::string OutcomeText(const Observation& seen) {
   return text;
 }
 
-std::vector<StepReport::Failure> LinkFailures(const Step& step,
-                                              const std::vector<std::string>& failures,
-                                              const std::vector<JournalEntry>& entries) {
-  std::vector<WireFailure> wire;
-  if (step.expect && step.expect->wire) CheckWire(*step.expect->wire, entries, wire);
-  std::vector<StepReport::Failure> out;
-  for (const auto& text : failures) {
-    StepReport::Failure f{text, {}};
-    for (const auto& w : wire) {
-      if (w.text == text) f.seqs = w.seqs;
-    }
-    out.push_back(std::move(f));
-  }
-  return out;
-}
-
 std::string WithoutTokens(std::string text, const std::vector<std::string>& tokens) {
   for (const std::string& t : tokens) {
     const std::string shown = RedactAuthorization(t);

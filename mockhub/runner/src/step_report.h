@@ -19,12 +19,6 @@ std::string HubChangeText(const Step& s);
 // The client's outcome in one line: "ok", "invalid_token (401): message".
 std::string OutcomeText(const Observation& seen);
 
-// Each failure of a step with the requests it concerns: a wire check names
-// them; any other failure is about the step.
-std::vector<StepReport::Failure> LinkFailures(const Step& step,
-                                              const std::vector<std::string>& failures,
-                                              const std::vector<JournalEntry>& entries);
-
 // What the runner reports (reasons, the command line, the client's output)
 // never holds a whole token: each is cut as the journal cuts it ("hf_arg…").
 std::string WithoutTokens(std::string text, const std::vector<std::string>& tokens);

@@ -18,13 +18,27 @@ namespace mockhub {
 
 // How to run one downloader. The action's arguments (hubget's grammar) are
 // appended to `command`.
+// A check the client is known to fail, and why: a scenario name glob, an
+// optional step name glob, and the check's name glob ("wire.token_to_cdn",
+// "outcome", "cache.*"; see CheckFailure in expect.h). Every other check of
+// that scenario still counts.
+struct ExpectedFailure {
+  std::string scenarios;
+  std::string step;  // "" = any step
+  std::string check;
+  std::string reason;
+};
+
 struct Adapter {
   std::string name = "hubget";
   std::vector<std::string> command;
-  bool messages = true;      // check "message" expectations against its output
-  bool cache_layout = true;  // it writes the huggingface_hub cache: check "cache"
-  // Scenario name globs -> why the client is expected to fail them.
-  std::vector<std::pair<std::string, std::string>> expected_failures;
+  // Capabilities: what the client does, so that checks describing one
+  // algorithm apply only to clients that follow it.
+  bool messages = true;          // check "message" expectations against its output
+  bool cache_layout = true;      // it writes the huggingface_hub cache: check "cache"
+  bool metadata_by_head = true;  // it HEADs the resolve URL: HEAD counts, head_before_get
+  bool resume = true;            // it resumes partials: "ranges", "incomplete": true | N
+  std::vector<ExpectedFailure> expected_failures;
 };
 
 // Reads an adapter file (JSON); relative command paths are resolved against
@@ -48,6 +62,8 @@ struct StepReport {
   struct Failure {
     std::string text;
     std::vector<std::uint64_t> seqs;  // journal entries it concerns; empty: the step
+    std::string check;                // the expectation that failed ("wire.ranges")
+    std::string waived;               // the adapter's reason when it declared this failure
   };
   std::vector<Failure> failures;
   std::vector<JournalEntry> entries;  // the requests made during the step, in order
@@ -62,6 +78,12 @@ struct ScenarioResult {
   std::string details;        // failures, journal lines, client output
   double seconds = 0;
   std::vector<StepReport> steps;  // up to the step that ended the run
+  // Failed checks the adapter declared, each with its reason: they do not
+  // fail the scenario, every other check does.
+  struct Waived {
+    std::string step, check, text, reason;
+  };
+  std::vector<Waived> waived;
 };
 const char* StatusName(ScenarioResult::Status s);
 
