@@ -54,11 +54,10 @@ std::vector<docs::FencedBlock> AllBlocks() {
   return all;
 }
 
-const std::set<std::string> kStepKeys = {"download",     "info",        "whoami",
-                                         "advance_clock", "revoke_token", "expire_token",
-                                         "move_branch",  "approve",     "rename",
-                                         "client"};
-const std::set<std::string> kWorldKeys = {"repos", "tokens", "users", "renames",
+const std::set<std::string> kStepKeys = {
+    "download",     "info",        "whoami",  "advance_clock", "revoke_token",
+    "expire_token", "move_branch", "approve", "rename",        "client"};
+const std::set<std::string> kWorldKeys = {"repos", "tokens",  "users", "renames",
                                           "clock", "storage", "xet",   "cdn"};
 const std::set<std::string> kMarkers = {"scenario", "world",  "fault",          "step",
                                         "adapter",  "expect", "adapter-outcome"};
@@ -128,7 +127,7 @@ class ReadmeExample : public ::testing::TestWithParam<docs::FencedBlock> {
   }
   // Writes `text` under a name the loader reports (the README place).
   std::string Write(const std::string& name, const std::string& text) const {
-    const std::string path = (fs::path(dir_) / name).string();
+    std::string path = (fs::path(dir_) / name).string();
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
@@ -161,7 +160,8 @@ TEST_P(ReadmeExample, IsValidAndLoads) {
   } else if (kind == "adapter") {
     auto adapter = mockhub::LoadAdapter(Write("example.adapter.json", b.text));
     EXPECT_TRUE(adapter) << b.Where() << ": the adapter loader refuses it: "
-                         << (adapter ? "" : adapter.error().pointer + ": " + adapter.error().reason);
+                         << (adapter ? ""
+                                     : adapter.error().pointer + ": " + adapter.error().reason);
   } else {
     const std::string problem = OutcomeLineProblem(doc);
     EXPECT_TRUE(problem.empty()) << b.Where() << ": " << problem;
