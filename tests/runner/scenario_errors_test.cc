@@ -119,7 +119,6 @@ TEST_F(ScenarioErrorsTest, ValidatePrintsALineForEachAndExitsTwo) {
       << r.err;
 }
 
-
 // "symptom" (what the user saw, for the library's index) is optional, and a
 // string when given.
 TEST_F(ScenarioErrorsTest, SymptomIsAnOptionalString) {
