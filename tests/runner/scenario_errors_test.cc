@@ -119,5 +119,17 @@ TEST_F(ScenarioErrorsTest, ValidatePrintsALineForEachAndExitsTwo) {
       << r.err;
 }
 
+// "symptom" (what the user saw, for the library's index) is optional, and a
+// string when given.
+TEST_F(ScenarioErrorsTest, SymptomIsAnOptionalString) {
+  const std::string ok = Write(R"({"about": {"description": "d", "symptom": "401 on a public repo"},
+    "steps": [{"whoami": {}}]})");
+  auto sc = LoadScenario(ok);
+  ASSERT_TRUE(sc) << sc.error().ToString();
+  EXPECT_EQ(sc->symptom, "401 on a public repo");
+  EXPECT_EQ(Pointers(R"({"about": {"description": "d", "symptom": 4}, "steps": [{"whoami": {}}]})"),
+            (Ptrs{"/about/symptom"}));
+}
+
 }  // namespace
 }  // namespace mockhub

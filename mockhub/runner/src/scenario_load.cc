@@ -73,8 +73,9 @@ bool LoadWorld(const json& d, const std::string& path, ScenarioReader& r, Scenar
 bool LoadAbout(const json& d, ScenarioReader& r, Scenario& sc) {
   if (!d.contains("about")) return r.Fail("", "missing \"about\" (description, tags, reproduces)");
   const json& about = d.at("about");
-  return r.Keys(about, "/about", {"description", "tags", "reproduces"}) &&
+  return r.Keys(about, "/about", {"description", "symptom", "tags", "reproduces"}) &&
          r.Str(about, "/about", "description", sc.description, true) &&
+         r.Str(about, "/about", "symptom", sc.symptom) &&
          r.Strs(about, "/about", "tags", sc.tags) &&
          r.Strs(about, "/about", "reproduces", sc.reproduces);
 }

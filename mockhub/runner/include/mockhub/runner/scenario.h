@@ -131,6 +131,7 @@ struct Scenario {
   std::string file;
   std::string name;  // file stem
   std::string description;
+  std::string symptom;  // what the user saw, for the index of scenarios/README.md
   std::vector<std::string> tags, reproduces;
   nlohmann::json world_doc;  // the world, after base + patch
   World world;
