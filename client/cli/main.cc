@@ -16,6 +16,7 @@
 #include "hubget/curl_transport.h"
 #include "hubget/environment.h"
 #include "hubget/printable.h"
+#include "hubget_version.h"
 
 namespace {
 
@@ -353,6 +354,7 @@ bool WantsJson(int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"hubget: download files and snapshots from the Hugging Face Hub into its cache"};
   app.footer(kExitCodes);
+  app.set_version_flag("--version", "hubget " HUBGET_VERSION);
   app.require_subcommand(1);
   Global global;
   global.AddTo(&app);

@@ -3,23 +3,25 @@
 //   run       run scenario files against a downloader
 //   validate  check scenario (and world) files without running them
 // Exit codes: 0 success, 1 failure at run time, 2 bad input (arguments, world).
-#include <unistd.h>
 #include <CLI/CLI.hpp>
-#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include <fstream>
 
+#include "cli/default_client.h"
+#include "cli/serve_startup.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
 #include "mockhub/runner/step_request.h"
 #include "mockhub/server.h"
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"
+#include "mockhub_version.h"
 
 namespace {
 
@@ -46,15 +48,27 @@ mockhub::Loaded<mockhub::World> ServedWorld(const std::string& world_file,
   return std::move(sc->world);
 }
 
-int Serve(const std::string& world_file, const std::string& scenario_file,
-          mockhub::ServerOptions opts, const std::string& cdn) {
-  auto loaded = ServedWorld(world_file, scenario_file, opts);
+// What `mockhub serve` was asked for on the command line.
+struct ServeArgs {
+  std::string world_file, scenario_file, cdn;
+  mockhub::ServerOptions opts;
+  mockhub::StartupOptions startup;
+};
+
+int Serve(ServeArgs args) {
+  const std::string& scenario_file = args.scenario_file;
+  mockhub::ServerOptions& opts = args.opts;
+  auto loaded = ServedWorld(args.world_file, scenario_file, opts);
   if (!loaded) {
     std::cerr << "mockhub: bad " << (scenario_file.empty() ? "world" : "scenario")
               << " file: " << loaded.error().ToString() << "\n";
     return 2;
   }
-  if (!cdn.empty()) opts.cdn_flavour = mockhub::ParseCdnFlavour(cdn);
+  if (!args.cdn.empty()) opts.cdn_flavour = mockhub::ParseCdnFlavour(args.cdn);
+  // --background forks here: after loading (no thread yet), before the
+  // servers' threads start; the parent returns once the child is ready.
+  mockhub::ServeStartup startup(std::move(args.startup));
+  if (const std::optional<int> parent_exit = startup.Detach()) return *parent_exit;
   static std::mutex log_mu;
   opts.log = [](const std::string& line) {
     std::lock_guard<std::mutex> lock(log_mu);
@@ -69,17 +83,15 @@ int Serve(const std::string& world_file, const std::string& scenario_file,
   auto started = mockhub::MockServer::Start(std::move(loaded.value()), std::move(opts));
   if (!started) {
     std::cerr << "mockhub: " << started.status().message() << "\n";
-    return 1;
+    // A port in use or an address that is not ours is the caller's input.
+    return started.status().code() == mockhub::StatusCode::kUnavailable ? 2 : 1;
   }
   std::unique_ptr<mockhub::MockServer> server = std::move(*started);
-  // One line per site: the hub as HF_ENDPOINT, every other as MOCKHUB_<NAME>.
-  for (const auto& [name, url] : server->urls()) {
-    std::string var = name == mockhub::kHubSite ? "HF_ENDPOINT" : "MOCKHUB_" + name;
-    for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    std::printf("%s=%s\n", var.c_str(), url.c_str());
+  if (mockhub::Status ready = startup.Ready(*server); !ready.ok()) {
+    std::cerr << "mockhub: " << ready.message() << "\n";
+    server->Stop();
+    return 2;
   }
-  if (!server->ca_file().empty()) std::printf("MOCKHUB_CA=%s\n", server->ca_file().c_str());
-  std::fflush(stdout);
   int sig = 0;
   sigwait(&stop, &sig);
   std::fprintf(stderr, "mockhub: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -87,16 +99,11 @@ int Serve(const std::string& world_file, const std::string& scenario_file,
   return 0;
 }
 
-// The default client: hubget from this build tree, else on PATH.
+// The default client: see default_client.h for where hubget is looked for.
 mockhub::Adapter DefaultAdapter() {
   mockhub::Adapter a;
   a.name = "hubget";
-  std::string bin = "hubget";
-#ifdef MOCKHUB_DEFAULT_CLIENT
-  if (::access(MOCKHUB_DEFAULT_CLIENT, X_OK) == 0) bin = MOCKHUB_DEFAULT_CLIENT;
-#endif
-  if (const char* env = std::getenv("MOCKHUB_HUBGET")) bin = env;
-  a.command = {bin, "--json"};
+  a.command = {mockhub::DefaultHubget(), "--json"};
   return a;
 }
 
@@ -225,63 +232,88 @@ int Validate(const std::vector<std::string>& paths, bool worlds) {
   return bad ? 2 : 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"mockhub: a mock Hugging Face Hub for reproducing download failures offline"};
-  app.require_subcommand(1);
-
-  auto* serve = app.add_subcommand("serve", "Serve a world (default: the embedded demo world)");
-  std::string world_file, scenario_file, cdn;
-  mockhub::ServerOptions opts;
+CLI::App* AddServeCommand(CLI::App& app, ServeArgs& a) {
+  CLI::App* serve = app.add_subcommand("serve", "Serve a world (default: the embedded demo world)");
   auto* world_opt =
-      serve->add_option("--world", world_file, "World file (JSON); see mockhub/README.md")
+      serve->add_option("--world", a.world_file, "World file (JSON); see mockhub/README.md")
           ->check(CLI::ExistingFile);
   serve
-      ->add_option("--scenario", scenario_file,
+      ->add_option("--scenario", a.scenario_file,
                    "Serve a scenario file's hub (world + patch), faults, CDN flavour and TLS; its "
                    "steps are not run (post them to /_mockhub/steps)")
       ->check(CLI::ExistingFile)
       ->excludes(world_opt);
-  serve->add_option("--host", opts.bind[mockhub::kHubSite].host,
+  serve->add_option("--host", a.opts.bind[mockhub::kHubSite].host,
                     "Hub address (loopback by default)");
-  serve->add_option("--port", opts.bind[mockhub::kHubSite].port, "Hub port; 0 picks a free one")
+  serve->add_option("--port", a.opts.bind[mockhub::kHubSite].port, "Hub port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
-  serve->add_option("--cdn-host", opts.bind[mockhub::kCdnSite].host,
+  serve->add_option("--cdn-host", a.opts.bind[mockhub::kCdnSite].host,
                     "CDN address: another host, not only another port");
-  serve->add_option("--cdn-port", opts.bind[mockhub::kCdnSite].port, "CDN port; 0 picks a free one")
+  serve
+      ->add_option("--cdn-port", a.opts.bind[mockhub::kCdnSite].port,
+                   "CDN port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
-  serve->add_option("--cas-host", opts.bind[mockhub::kCasSite].host,
+  serve->add_option("--cas-host", a.opts.bind[mockhub::kCasSite].host,
                     "Xet CAS address: another host, not only another port");
   serve
-      ->add_option("--cas-port", opts.bind[mockhub::kCasSite].port,
+      ->add_option("--cas-port", a.opts.bind[mockhub::kCasSite].port,
                    "Xet CAS port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
-  serve->add_option("--cdn", cdn, "CDN flavour (overrides the world's)")
+  serve->add_option("--cdn", a.cdn, "CDN flavour (overrides the world's)")
       ->check(CLI::IsMember({"cloudfront", "s3"}));
-  serve->add_flag("--tls", opts.tls, "Serve HTTPS with a CA generated at start-up");
-  serve->add_option("--tls-dir", opts.tls_dir, "Where to write ca.pem (default: a new temp dir)");
+  serve->add_flag("--tls", a.opts.tls, "Serve HTTPS with a CA generated at start-up");
+  serve->add_option("--tls-dir", a.opts.tls_dir, "Where to write ca.pem (default: a new temp dir)");
+  serve->add_option("--env-file", a.startup.env_file,
+                    "Once every site listens, write the variables and MOCKHUB_PID here "
+                    "(atomically: temp file + rename)");
+  auto* background = serve->add_flag(
+      "--background", a.startup.background,
+      "Once every site listens, print the variables and MOCKHUB_PID and exit 0; the server "
+      "keeps running detached until SIGTERM (exit 2 if it fails to start)");
+  serve
+      ->add_option("--log-file", a.startup.log_file,
+                   "With --background: append the request log here (default: /dev/null)")
+      ->needs(background);
+  return serve;
+}
 
-  auto* run = app.add_subcommand("run", "Run scenario files or folders against a downloader");
-  RunArgs run_args;
-  run->add_option("paths", run_args.paths, "Scenario files or folders")->required();
-  run->add_option("--client", run_args.client,
+CLI::App* AddRunCommand(CLI::App& app, RunArgs& a) {
+  CLI::App* run = app.add_subcommand("run", "Run scenario files or folders against a downloader");
+  run->footer(
+      "Environment:\n  MOCKHUB_HUBGET  the default client's hubget; unset: the hubget beside this "
+      "mockhub,\n                  else the one of its build tree, else hubget on PATH");
+  run->add_option("paths", a.paths, "Scenario files or folders")->required();
+  run->add_option("--client", a.client,
                   "Client command; the action's arguments are appended (default: hubget --json)");
-  run->add_option("--adapter", run_args.adapter,
+  run->add_option("--adapter", a.adapter,
                   "Adapter file (JSON): command, messages, expected failures")
       ->check(CLI::ExistingFile);
-  run->add_option("--junit", run_args.junit, "Write JUnit XML here");
-  run->add_option("--html", run_args.html,
+  run->add_option("--junit", a.junit, "Write JUnit XML here");
+  run->add_option("--html", a.html,
                   "Write an HTML report here: a table and each step's requests as a diagram");
-  run->add_option("-j,--jobs", run_args.jobs, "Scenarios run at once (0: one per core)")
+  run->add_option("-j,--jobs", a.jobs, "Scenarios run at once (0: one per core)")
       ->check(CLI::Range(0, 256));
-  run->add_flag("--allow-empty", run_args.allow_empty,
+  run->add_flag("--allow-empty", a.allow_empty,
                 "Exit 0 when no scenario is selected (default: exit 2)");
-  run->add_option("--filter", run_args.filter, "Only scenarios whose name matches this glob");
-  run->add_option("--shard", run_args.shard, "Run shard K of N (K/N)");
-  run->add_option("--timeout", run_args.timeout, "Seconds a client step may take")
+  run->add_option("--filter", a.filter, "Only scenarios whose name matches this glob");
+  run->add_option("--shard", a.shard, "Run shard K of N (K/N)");
+  run->add_option("--timeout", a.timeout, "Seconds a client step may take")
       ->check(CLI::Range(1, 3600));
-  run->add_flag("--verbose", run_args.verbose, "Show every step's journal and client output");
+  run->add_flag("--verbose", a.verbose, "Show every step's journal and client output");
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mockhub: a mock Hugging Face Hub for reproducing download failures offline"};
+  app.set_version_flag("--version", "mockhub " MOCKHUB_VERSION);
+  app.require_subcommand(1);
+
+  ServeArgs serve_args;
+  CLI::App* serve = AddServeCommand(app, serve_args);
+  RunArgs run_args;
+  CLI::App* run = AddRunCommand(app, run_args);
 
   auto* validate =
       app.add_subcommand("validate", "Check scenario files (schema and meaning); exit 2 on errors");
@@ -296,7 +328,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (serve->parsed()) return Serve(world_file, scenario_file, std::move(opts), cdn);
+  if (serve->parsed()) return Serve(std::move(serve_args));
   if (run->parsed()) return Run(run_args);
   if (validate->parsed()) return Validate(validate_paths, validate_worlds);
   return 2;
