@@ -10,9 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # chromium: tests/runner/report_browser_test.cc renders the HTML report in it (headless).
+# python3-yaml: tests/action/check_action.py parses action.yml. dpkg-dev: dpkg-shlibdeps, the
+# .deb's Depends (tests/install).
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
-          chromium)
+          chromium python3-yaml dpkg-dev)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)

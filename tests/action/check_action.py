@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+"""Checks the composite action (action.yml) against the consumer example
+(examples/github-actions/mockhub.yml): both parse as YAML, the action's steps
+are the example's last steps with the same names, shell, condition, action and
+script text (inputs only replace the example's literal env values and `with`
+values), every input is declared once and used, the build dependencies are
+among quickstart.sh's, the options the scripts pass exist in `mockhub run
+--help`, and the "Run the scenarios" script, run for real with bash against
+this build's mockhub, writes the JUnit and HTML reports.
+
+Usage: check_action.py REPO_ROOT MOCKHUB_BIN WORK_DIR
+"""
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+    return ok
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def input_refs(text):
+    return set(re.findall(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}", text))
+
+
+def script_lines(script):
+    """The lines of a script, continuation lines joined, comments dropped."""
+    joined = re.sub(r"\\\n\s*", " ", script)
+    return [l.split(" #")[0].strip() for l in joined.splitlines()
+            if l.strip() and not l.strip().startswith("#")]
+
+
+def main():
+    root, mockhub, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    action_path = os.path.join(root, "action.yml")
+    example_path = os.path.join(root, "examples/github-actions/mockhub.yml")
+    action = load(action_path)
+    example = load(example_path)
+    with open(action_path, encoding="utf-8") as f:
+        action_text = f.read()
+
+    check(action.get("name") and action.get("description"), "action.yml: name and description")
+    runs = action.get("runs", {})
+    check(runs.get("using") == "composite", "action.yml: runs.using is composite")
+    steps = runs.get("steps", [])
+    check(len(steps) >= 3, "action.yml: install, run and upload steps")
+
+    inputs = action.get("inputs", {})
+    used = input_refs(action_text)
+    for name, spec in inputs.items():
+        check(name in used, f"action.yml: input {name} is never used")
+        check("description" in spec, f"action.yml: input {name} has no description")
+        if spec.get("required"):
+            check("default" not in spec, f"action.yml: required input {name} has a default")
+        else:
+            check("default" in spec, f"action.yml: optional input {name} has no default")
+    for name in used - set(inputs):
+        check(False, f"action.yml: ${{{{ inputs.{name} }}}} is not declared")
+
+    job = example.get("jobs", {}).get("scenarios", {})
+    check(job.get("container") == "debian:12", "example: the job runs in a debian:12 container")
+    job_steps = job.get("steps", [])
+    tail = job_steps[len(job_steps) - len(steps):] if len(job_steps) >= len(steps) else []
+    check([s.get("name") for s in tail] == [s.get("name") for s in steps],
+          "example: its last steps are the action's steps, in order: "
+          f"{[s.get('name') for s in steps]} vs {[s.get('name') for s in tail]}")
+    for mine, theirs in zip(steps, tail):
+        name = mine.get("name")
+        for key in ("run", "shell", "if", "uses"):
+            check(mine.get(key) == theirs.get(key), f"step {name!r}: {key} differs")
+        if "run" in mine:
+            check(mine.get("shell") == "bash", f"step {name!r}: a composite run step needs shell")
+        for key in ("env", "with"):
+            check(set(mine.get(key, {})) == set(theirs.get(key, {})),
+                  f"step {name!r}: the {key} names differ")
+
+    by_name = {s.get("name"): s for s in steps}
+    install = by_name.get("Install mockhub", {}).get("run", "")
+    run_step = by_name.get("Run the scenarios", {})
+    check(install and run_step, "action.yml: steps 'Install mockhub' and 'Run the scenarios'")
+
+    # The build dependencies stay those of quickstart.sh.
+    with open(os.path.join(root, "quickstart.sh"), encoding="utf-8") as f:
+        quick = f.read()
+    packages = set(re.search(r"PACKAGES=\(([^)]*)\)", quick).group(1).split())
+    apt_lines = [l for l in script_lines(install) if "apt-get install" in l]
+    check(apt_lines, "install: apt-get install lines")
+    for line in apt_lines:
+        for pkg in line.split("apt-get install", 1)[1].split():
+            if pkg[0] in "-/$" or pkg == "ca-certificates":
+                continue
+            check(pkg in packages, f"install: {pkg} is not in quickstart.sh PACKAGES")
+    with open(os.path.join(root, "CMakeLists.txt"), encoding="utf-8") as f:
+        cmakelists = f.read()
+    for opt in re.findall(r"-D(MOCKHUB_[A-Z_]+)=", install):
+        check(f"option({opt} " in cmakelists, f"install: -D{opt} is not an option of CMakeLists.txt")
+
+    # The options the run step passes are mockhub run's.
+    help_text = subprocess.run([mockhub, "run", "--help"], capture_output=True, text=True,
+                               timeout=30).stdout
+    run_lines = [l for l in script_lines(run_step.get("run", "")) if l.startswith("mockhub run ")]
+    check(len(run_lines) == 1, "run: one `mockhub run` command")
+    run_words = " ".join(run_lines).split()
+    opts = [w.lstrip("${").split(":+")[-1] for w in run_words if re.match(r"^(\$\{\w+:\+)?-", w)]
+    check(opts, "run: passes options")
+    for opt in opts:
+        check(re.search(r"(^|[\s,])" + re.escape(opt) + r"[\s,]", help_text),
+              f"run: {opt} is not an option of `mockhub run`")
+    for opt in ("--junit", "--html"):
+        check(opt in opts, f"run: the step writes {opt}")
+
+    # The run step's script for real: with the curl adapter, then hubget.
+    bindir = os.path.dirname(mockhub)
+    scenario = os.path.join(root, "scenarios/s05-missing-repo-401-vs-404.json")
+    for adapter in (os.path.join(root, "scenarios/adapters/curl.adapter.json"), ""):
+        junit = os.path.join(work, "junit.xml")
+        html = os.path.join(work, "report.html")
+        for f in (junit, html):
+            if os.path.exists(f):
+                os.remove(f)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "MOCKHUB_"))}
+        env.update(PATH=bindir + ":/usr/bin:/bin", MOCKHUB_SCENARIOS=scenario,
+                   MOCKHUB_ADAPTER=adapter, MOCKHUB_JOBS="0", MOCKHUB_JUNIT=junit,
+                   MOCKHUB_HTML=html)
+        done = subprocess.run(["/bin/bash", "-c", run_step.get("run", "")], env=env, cwd=work,
+                              capture_output=True, text=True, timeout=240)
+        who = adapter or "hubget"
+        check(done.returncode == 0,
+              f"run step with {who}: exit {done.returncode}\n{done.stdout}\n{done.stderr}")
+        check(os.path.exists(junit) and "<testsuite" in open(junit, encoding="utf-8").read(),
+              f"run step with {who}: no JUnit at {junit}")
+        check(os.path.exists(html) and "<html" in open(html, encoding="utf-8").read().lower(),
+              f"run step with {who}: no HTML report at {html}")
+
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{len(failures)} problem(s) in action.yml / examples/github-actions/mockhub.yml")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
