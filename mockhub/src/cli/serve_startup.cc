@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "mockhub/runner/runner.h"
 #include "mockhub/site.h"
 
 namespace mockhub {
@@ -113,34 +114,10 @@ std::vector<std::string> EnvLines(const MockServer& server) {
 }
 
 Status WriteEnvFile(const std::string& path, const std::vector<std::string>& lines) {
-  const std::size_t slash = path.rfind('/');
-  const std::size_t base_at = slash == std::string::npos ? 0 : slash + 1;
-  // A dot name beside the target: on the same file system, so the rename is
-  // atomic, and never matched by a reader waiting for the target's name.
-  const std::string tmp =
-      path.substr(0, base_at) + "." + path.substr(base_at) + ".tmp." + std::to_string(::getpid());
-  auto failed = [&path](int err) {
-    return FailedPrecondition("cannot write the env file " + path + ": " + std::strerror(err));
-  };
-  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-  int fd = ::open(tmp.c_str(), kFlags, 0644);
-  if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0)
-    fd = ::open(tmp.c_str(), kFlags, 0644);
-  if (fd < 0) return failed(errno);
-  bool ok = WriteAll(fd, Joined(lines)) && ::fsync(fd) == 0;
-  int err = ok ? 0 : errno;
-  if (::close(fd) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
-  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    err = errno;
-  }
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return failed(err);
-  }
+  // The reports' writer: a temporary file beside `path`, renamed over it.
+  Status written = WriteFileAtomically(path, Joined(lines));
+  if (!written.ok())
+    return FailedPrecondition("cannot write the env file " + path + ": " + written.message());
   return Status::Ok();
 }
 
