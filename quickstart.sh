@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 # .deb's Depends (tests/install).
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
-          chromium python3-yaml dpkg-dev)
+          chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)

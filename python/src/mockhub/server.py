@@ -1,0 +1,160 @@
+"""Start and stop `mockhub serve` from Python.
+
+The binary is MOCKHUB_BIN if set, else `mockhub` on PATH. The server listens
+on free loopback ports (`--port 0`) and writes its variables to an env file
+once every site accepts connections (`--env-file`): MockHub.start returns
+only then, so a test never races the server's start-up.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from mockhub.admin import AdminClient
+
+
+class MockHubStartError(RuntimeError):
+    """`mockhub serve` did not come up; the message carries its stderr."""
+
+
+def find_mockhub():
+    """The mockhub binary: MOCKHUB_BIN, then PATH. Raises if neither."""
+    explicit = os.environ.get("MOCKHUB_BIN")
+    if explicit:
+        if not (os.path.isfile(explicit) and os.access(explicit, os.X_OK)):
+            raise MockHubStartError(f"MOCKHUB_BIN={explicit} is not an executable file")
+        return explicit
+    found = shutil.which("mockhub")
+    if not found:
+        raise MockHubStartError(
+            "mockhub not found: install it (see the README's Install section) "
+            "or set MOCKHUB_BIN to the binary"
+        )
+    return found
+
+
+def _read_env_file(path):
+    env = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            key, sep, value = line.rstrip("\n").partition("=")
+            if sep:
+                env[key] = value
+    return env
+
+
+class MockHub:
+    """A running `mockhub serve` and its admin API.
+
+    Attributes: endpoint (HF_ENDPOINT), cdn (MOCKHUB_CDN), env (every
+    variable the server printed: HF_ENDPOINT, MOCKHUB_CDN, MOCKHUB_CAS,
+    MOCKHUB_CA with TLS), admin (an AdminClient).
+    """
+
+    def __init__(self, process, env, workdir):
+        self._process = process
+        self._workdir = workdir
+        self.env = env
+        self.endpoint = env["HF_ENDPOINT"]
+        self.cdn = env.get("MOCKHUB_CDN", "")
+        self.admin = AdminClient(self.endpoint)
+
+    @classmethod
+    def start(cls, world=None, scenario=None, tls=False, extra_args=(), timeout=30.0):
+        """Starts `mockhub serve` with a world or a scenario file (the demo
+        world when neither is given) and waits until it is ready."""
+        if world and scenario:
+            raise ValueError("give a world or a scenario, not both")
+        binary = find_mockhub()
+        workdir = tempfile.mkdtemp(prefix="mockhub-py-")
+        env_file = os.path.join(workdir, "mockhub.env")
+        args = [binary, "serve", "--port", "0", "--env-file", env_file]
+        if world:
+            args += ["--world", os.fspath(world)]
+        if scenario:
+            args += ["--scenario", os.fspath(scenario)]
+        if tls:
+            args.append("--tls")
+        args += list(extra_args)
+        log = open(os.path.join(workdir, "mockhub.log"), "wb")
+        try:
+            process = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+            )
+        finally:
+            log.close()
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(env_file):
+            if process.poll() is not None:
+                err = cls._log_text(workdir)
+                shutil.rmtree(workdir, ignore_errors=True)
+                raise MockHubStartError(
+                    f"mockhub serve exited with {process.returncode} at start-up: {err}"
+                )
+            if time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                err = cls._log_text(workdir)
+                shutil.rmtree(workdir, ignore_errors=True)
+                raise MockHubStartError(f"mockhub serve not ready within {timeout} s: {err}")
+            time.sleep(0.01)  # polls for the env file, which appears whole (renamed into place)
+        return cls(process, _read_env_file(env_file), workdir)
+
+    @staticmethod
+    def _log_text(workdir):
+        try:
+            with open(os.path.join(workdir, "mockhub.log"), encoding="utf-8", errors="replace") as f:
+                return f.read().strip()[-2000:]
+        except OSError:
+            return ""
+
+    def log(self):
+        """The server's log so far (one line per request; never a whole token)."""
+        return self._log_text(self._workdir)
+
+    # The admin API, shortened.
+    def journal(self):
+        return self.admin.journal()
+
+    def clear_journal(self):
+        self.admin.clear_journal()
+
+    def add_fault(self, fault):
+        return self.admin.add_fault(fault)
+
+    def remove_fault(self, fault_id):
+        self.admin.remove_fault(fault_id)
+
+    def clear_faults(self):
+        self.admin.clear_faults()
+
+    def faults(self):
+        return self.admin.faults()
+
+    def step(self, step):
+        return self.admin.step(step)
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, then SIGKILL after `timeout`; idempotent."""
+        if self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    @property
+    def returncode(self):
+        return self._process.poll()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
