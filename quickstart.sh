@@ -12,6 +12,8 @@ cd "$(dirname "$0")"
 # chromium: tests/runner/report_browser_test.cc renders the HTML report in it (headless).
 # python3-yaml: tests/action/check_action.py parses action.yml. dpkg-dev: dpkg-shlibdeps, the
 # .deb's Depends (tests/install).
+# python3-pytest, python3-requests, python3-setuptools: the Python package (python/tests) and
+# its example downloader (examples/requests_downloader, ctest adapter.requests).
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
           chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools)
