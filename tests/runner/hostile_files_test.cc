@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bounded_run.h"
+#include "temp_dir_test.h"
 
 namespace {
 
@@ -28,14 +29,8 @@ constexpr const char* kScenarioHead =
 
 std::string Deep(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
 
-class HostileFilesTest : public ::testing::Test {
+class HostileFilesTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-hostile-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
@@ -49,7 +44,6 @@ class HostileFilesTest : public ::testing::Test {
     o.max_memory_bytes = 1ull << 30;  // a reader without a bound fails here, not the machine
     return RunBounded(args, o);
   }
-  std::string dir_;
 };
 
 // Exit 2 and `expected` somewhere in the output.

@@ -9,20 +9,14 @@
 
 #include "markup.h"
 #include "report_fixture.h"
+#include "temp_dir_test.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-class HtmlReportTest : public ::testing::Test {
+class HtmlReportTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-html-report-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string dir_;
 };
 
 TEST_F(HtmlReportTest, ThePageShowsEveryRequestAndEachFailureBesideIt) {

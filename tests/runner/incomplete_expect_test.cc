@@ -12,21 +12,15 @@
 
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
+#include "temp_dir_test.h"
 
 namespace mockhub {
 namespace {
 
 namespace fs = std::filesystem;
 
-class IncompleteExpectTest : public ::testing::Test {
+class IncompleteExpectTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-incomplete-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string Scenario(const std::string& cache) {
     return R"({"about": {"description": "d"}, "steps": [{"download": {"repo": "InvokeAI/clip-vit-large-patch14",
       "files": ["model.safetensors"]}, "expect": {"outcome": "network", "cache": )" +
@@ -57,7 +51,6 @@ class IncompleteExpectTest : public ::testing::Test {
     opts.adapter.command = {client};
     return RunScenario(sc.value(), opts);
   }
-  std::string dir_;
 };
 
 using Status = ScenarioResult::Status;

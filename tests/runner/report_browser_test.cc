@@ -13,6 +13,7 @@
 
 #include "markup.h"
 #include "report_fixture.h"
+#include "temp_dir_test.h"
 
 namespace {
 
@@ -32,15 +33,8 @@ std::string FindChromium() {
   return "";
 }
 
-class ReportBrowserTest : public ::testing::Test {
+class ReportBrowserTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-report-browser-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Chromium in a container: no sandbox, no GPU, a profile and HOME of its
   // own (it writes both), a small /dev/shm tolerated; bounded in time.
   testsupport::BoundedRun Chromium(const std::string& chromium,
@@ -59,7 +53,6 @@ class ReportBrowserTest : public ::testing::Test {
     options.timeout = std::chrono::seconds(90);
     return testsupport::RunBounded(argv, options);
   }
-  std::string dir_;
 };
 
 TEST_F(ReportBrowserTest, ChromiumRendersTheDiagramAndTheFailure) {

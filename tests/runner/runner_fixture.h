@@ -12,18 +12,12 @@
 
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
+#include "temp_dir_test.h"
 
 namespace mockhub {
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-runner-test-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string Write(const std::string& name, const std::string& text, bool executable = false) {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
@@ -51,7 +45,6 @@ class RunnerTest : public ::testing::Test {
     EXPECT_FALSE(sc.ok());
     return sc.ok() ? LoadError{} : sc.error();
   }
-  std::string dir_;
 };
 
 inline const char* kWhoamiOk =

@@ -10,20 +10,15 @@
 
 #include "bounded_run.h"
 #include "mockhub/runner/scenario.h"
+#include "temp_dir_test.h"
 
 namespace mockhub {
 namespace {
 
 namespace fs = std::filesystem;
 
-class ScenarioEnvTest : public ::testing::Test {
+class ScenarioEnvTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-env-test-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   // A scenario whose client (or, with `in_step`, a client step) sets `name`.
   std::string Write(const std::string& name, const std::string& value, bool in_step = false) {
     const std::string env = R"({"env": {")" + name + R"(": ")" + value + R"("}})";
@@ -34,7 +29,6 @@ class ScenarioEnvTest : public ::testing::Test {
                         << R"({"whoami": {}}]})";
     return path;
   }
-  std::string dir_;
 };
 
 TEST_F(ScenarioEnvTest, VariablesThatLoadCodeOrMoveTheClientAreRefusedAtTheirPointer) {

@@ -13,20 +13,15 @@
 
 #include "bounded_run.h"
 #include "mockhub/runner/scenario.h"
+#include "temp_dir_test.h"
 
 namespace mockhub {
 namespace {
 
 namespace fs = std::filesystem;
 
-class ScenarioErrorsTest : public ::testing::Test {
+class ScenarioErrorsTest : public testsupport::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mockhub-scenario-errors-XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Write(const std::string& text) {
     const std::string path = dir_ + "/case.json";
     std::ofstream(path) << text;
@@ -41,7 +36,6 @@ class ScenarioErrorsTest : public ::testing::Test {
     }
     return out;
   }
-  std::string dir_;
 };
 
 using Ptrs = std::vector<std::string>;
