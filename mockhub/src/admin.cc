@@ -61,7 +61,7 @@ HttpResponse AddFaults(const HttpRequest& req, FaultSet& faults) {
   const std::size_t adding = parsed->size();
   auto ids = faults.Add(std::move(parsed.value()));
   if (!ids) {
-    return AdminError(409, "a server holds at most " + std::to_string(FaultSet::kMaxFaults) +
+    return AdminError(409, "a server holds at most " + std::to_string(faults.cap()) +
                                " faults: " + std::to_string(faults.size()) + " are live, " +
                                std::to_string(adding) + " more asked; delete some first");
   }

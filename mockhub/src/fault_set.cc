@@ -56,9 +56,19 @@ Loaded<std::shared_ptr<FaultSet>> FaultSet::FromJson(const nlohmann::json& fault
   return set;
 }
 
+void FaultSet::SetCap(std::size_t cap) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cap_ = std::min(cap, kMaxFaults);
+}
+
+std::size_t FaultSet::cap() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cap_;
+}
+
 std::optional<std::vector<std::string>> FaultSet::Add(std::vector<Fault> faults) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (faults.size() > kMaxFaults - faults_.size()) return std::nullopt;
+  if (faults_.size() > cap_ || faults.size() > cap_ - faults_.size()) return std::nullopt;
   std::vector<std::string> ids;
   for (Fault& f : faults) {
     f.id = "f" + std::to_string(next_id_++);
