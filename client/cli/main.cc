@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
+#include <cstdint>
+#include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -17,6 +17,7 @@
 #include "hubget/environment.h"
 #include "hubget/printable.h"
 #include "hubget_version.h"
+#include "progress_output.h"
 
 namespace {
 
@@ -174,35 +175,26 @@ int Fail(const Common& c, const hubget::Error& e) {
   return ExitCode(e.kind);
 }
 
-// A one-line progress display on stderr, when it is a terminal.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  hubget::ProgressCallback Callback() {
-    if (!enabled_) return nullptr;
-    return [this](const hubget::Progress& p) {
-      std::lock_guard<std::mutex> lock(mu_);
-      const int pct = p.total == 0 ? 100 : static_cast<int>(p.done * 100 / p.total);
-      if (p.path == last_path_ && pct == last_pct_) return;
-      last_path_ = p.path;
-      last_pct_ = pct;
-      const std::string shown = EscapeControls(p.path);  // a name from the server
-      std::fprintf(stderr, "\r%-60.60s %3d%% (%llu/%llu MiB)", shown.c_str(), pct,
-                   static_cast<unsigned long long>(p.done >> 20),
-                   static_cast<unsigned long long>(p.total >> 20));
-      if (pct == 100) std::fprintf(stderr, "\n");
-    };
-  }
-
- private:
-  bool enabled_;
-  std::mutex mu_;
-  std::string last_path_;
-  int last_pct_ = -1;
-};
-
 void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::cerr << "hubget: warning: " << EscapeControls(w) << std::endl;
+}
+
+// After a failure: the error, then what the unfinished files kept (unless
+// the bytes were thrown away as bad, or --quiet).
+int FailDownload(const Common& c, const hubget::Error& e, hubget::cli::ProgressOutput& progress) {
+  progress.Finish(false);
+  const int rc = Fail(c, e);
+  const std::string kept = progress.Kept();
+  if (!c.quiet && !kept.empty() && e.kind != Kind::kIntegrity) {
+    std::cerr << "hubget: " << kept << std::endl;
+  }
+  return rc;
+}
+
+std::uint64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(n);
 }
 
 int Download(const Common& c, const std::string& repo, const std::vector<std::string>& files,
@@ -210,13 +202,16 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
              const std::vector<std::string>& exclude, const std::string& local_dir) {
   hubget::ProcessEnvironment env;
   hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
-  const bool bars = !c.quiet && !c.json && ::isatty(2) != 0 &&
-                    !hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS"));
-  ProgressLine progress(bars);
+  const auto display = hubget::cli::ChooseDisplay(
+      c.quiet, c.json, hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS")),
+      ::isatty(STDERR_FILENO) != 0, env.Get("TERM").value_or(""));
+  const std::atomic<bool>* cancel = hubget::cli::CancelOnInterrupt();
+  hubget::cli::ProgressOutput progress(display);
   json out = {{"ok", true}};
   json paths = json::array();
   json xet_paths = json::array();  // the entries of `paths` fetched through Xet in this run
-  json warnings = json::array();
+  std::vector<std::string> warnings;
+  std::vector<std::string> shown;  // stdout lines, printed once stderr is free again
 
   if (files.empty()) {
     hubget::SnapshotOptions o;
@@ -226,36 +221,45 @@ int Download(const Common& c, const std::string& repo, const std::vector<std::st
     o.exclude = exclude;
     o.local_dir = local_dir;
     o.max_workers = c.max_workers;
-    o.progress = progress.Callback();
+    o.progress = progress.Progress();
+    o.plan = progress.Plan();
+    o.file_done = progress.FileDone();
+    o.cancel = cancel;
     auto r = client.Snapshot(repo, o);
-    if (!r) return Fail(c, r.error());
-    PrintWarnings(r->warnings);
-    for (const auto& w : r->warnings) warnings.push_back(w);
+    if (!r) return FailDownload(c, r.error(), progress);
+    warnings = r->warnings;
     for (const auto& f : r->files) {
       paths.push_back(f.local);
       if (f.xet) xet_paths.push_back(f.local);
     }
     out["snapshot"] = r->folder;
     out["commit"] = r->commit;
-    if (!c.json) std::cout << EscapeControls(r->folder) << std::endl;
+    shown.push_back(r->folder);
   } else {
     std::string commit;
+    if (files.size() > 1) progress.Plan()(static_cast<int>(files.size()), 0);
     for (const auto& f : files) {
       hubget::DownloadOptions o;
       o.repo_type = c.Type();
       o.revision = revision;
       o.local_dir = local_dir;
-      o.progress = progress.Callback();
+      o.progress = progress.Progress();
+      o.cancel = cancel;
       auto r = client.Download(repo, f, o);
-      if (!r) return Fail(c, r.error());
-      PrintWarnings(r->warnings);
+      if (!r) return FailDownload(c, r.error(), progress);
+      progress.FileDone()(f, FileSize(r->path), r->from_cache);
       for (const auto& w : r->warnings) warnings.push_back(w);
       paths.push_back(r->path);
       if (r->xet) xet_paths.push_back(r->path);
       if (!r->commit.empty()) commit = r->commit;
-      if (!c.json) std::cout << EscapeControls(r->path) << std::endl;
+      shown.push_back(r->path);
     }
     out["commit"] = NullIfEmpty(commit);
+  }
+  progress.Finish(true);
+  PrintWarnings(warnings);
+  if (!c.json) {
+    for (const auto& p : shown) std::cout << EscapeControls(p) << std::endl;
   }
   out["paths"] = paths;
   out["xet"] = !xet_paths.empty();

@@ -122,6 +122,7 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
         return;
       }
       out.files[i] = {files[i].path, r->path, r->sha256, r->xet};
+      if (options.file_done) options.file_done(files[i].path, files[i].size, r->from_cache);
       for (auto& w : r->warnings) out.warnings.push_back(std::move(w));
     }
   };
@@ -203,6 +204,11 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     out.folder = options.local_dir;
   }
   out.commit = commit;
+  if (options.plan) {
+    std::uint64_t bytes = 0;
+    for (const auto& f : files) bytes += f.size;
+    options.plan(static_cast<int>(files.size()), bytes);
+  }
   if (auto s = DownloadAll(im, repo, commit, files, options, out); !s) return s.error();
   if (options.cancel != nullptr && options.cancel->load()) {
     return MakeError(Kind::kCancelled, "snapshot of " + repo_id);

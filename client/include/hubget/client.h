@@ -63,6 +63,11 @@ struct Progress {
   std::uint64_t total = 0;  // expected size
 };
 using ProgressCallback = std::function<void(const Progress&)>;
+// A snapshot's selection, once listed: how many files, how many bytes.
+using PlanCallback = std::function<void(int files, std::uint64_t bytes)>;
+// A snapshot's file is in place; `from_cache` when no byte was transferred.
+using FileDoneCallback =
+    std::function<void(const std::string& path, std::uint64_t size, bool from_cache)>;
 using WarningCallback = std::function<void(const std::string&)>;
 
 struct DownloadOptions {
@@ -92,6 +97,8 @@ struct SnapshotOptions {
   std::string local_dir;
   int max_workers = 0;  // 0 = config
   ProgressCallback progress;
+  PlanCallback plan;
+  FileDoneCallback file_done;
   const std::atomic<bool>* cancel = nullptr;
 };
 
