@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <string>
@@ -202,20 +203,28 @@ TEST(ProgressRendererTest, SingleFileLeavesItsLine) {
   EXPECT_THAT(rows[0], HasSubstr("4.30kB/4.30kB [00:01<00:00, 4.30kB/s]"));
 }
 
-// Not a terminal: one line per file per 10% (or per 10 s without one), a
-// "done" line, a summary; no escape sequence at all.
-TEST(ProgressRendererTest, LogLinesAreThrottled) {
+// What a log gets for one file of `total` bytes growing by `per_second`
+// for `seconds`, a frame a second, then the finish.
+std::string LogOf(const std::string& name, std::uint64_t total, std::uint64_t per_second,
+                  int seconds) {
   FakeNow now;
   Model model(now.Fn());
   std::string log;
   Renderer r(model, Mode::kLog, {[&](const std::string& s) { log += s; }, nullptr}, {}, now.Fn());
-  model.Report("big.bin", 0, 2000000000);
-  for (int i = 1; i <= 100; ++i) {  // 1% a second
+  model.Report(name, 0, total);
+  for (int i = 1; i <= seconds; ++i) {
     now.t += std::chrono::seconds(1);
-    model.Report("big.bin", 20000000ULL * static_cast<unsigned>(i), 2000000000);
+    model.Report(name, per_second * static_cast<unsigned>(i), total);
     r.Frame();
   }
   r.Finish(true);
+  return log;
+}
+
+// Not a terminal: one line per file per 10% (or per 10 s without one), a
+// "done" line, a summary; no escape sequence at all.
+TEST(ProgressRendererTest, LogLinesAreThrottled) {
+  const std::string log = LogOf("big.bin", 2000000000, 20000000, 100);  // 1% a second
   EXPECT_EQ(log.find('\x1b'), std::string::npos);
   std::vector<std::string> lines;
   for (std::size_t at = 0, nl; (nl = log.find('\n', at)) != std::string::npos; at = nl + 1) {
@@ -228,18 +237,11 @@ TEST(ProgressRendererTest, LogLinesAreThrottled) {
 }
 
 TEST(ProgressRendererTest, LogLineEveryTenSecondsWhenSlow) {
-  FakeNow now;
-  Model model(now.Fn());
-  std::string log;
-  Renderer r(model, Mode::kLog, {[&](const std::string& s) { log += s; }, nullptr}, {}, now.Fn());
-  model.Report("slow.bin", 0, 1000000000);
-  for (int i = 1; i <= 30; ++i) {  // 0.1% a second: 30 s, no 10% step
-    now.t += std::chrono::seconds(1);
-    model.Report("slow.bin", 1000000ULL * static_cast<unsigned>(i), 1000000000);
-    r.Frame();
-  }
-  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 3) << log;
+  // 0.1% a second: 30 s without a 10% step.
+  const std::string log = LogOf("slow.bin", 1000000000, 1000000, 30);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4) << log;  // 3 lines and the summary
   EXPECT_THAT(log, HasSubstr("slow.bin: 1% (10.0MB/1.00GB, 1.00MB/s)\n"));
+  EXPECT_THAT(log, HasSubstr("slow.bin: 3% (30.0MB/1.00GB, 1.00MB/s)\n"));
 }
 
 }  // namespace
