@@ -334,8 +334,17 @@ int Doctor(const Common& c, const std::string& repo, const std::string& file) {
                           {"text", EscapeControls(f.text)},
                           {"fix", NullIfEmpty(EscapeControls(f.fix))}});
     }
-    std::cout << Dump(json({{"ok", report.ok()}, {"findings", findings}})) << std::endl;
+    std::cout << Dump(json({{"ok", report.ok()},
+                            {"conclusion", EscapeControls(report.conclusion)},
+                            {"conclusion_fix", NullIfEmpty(EscapeControls(report.conclusion_fix))},
+                            {"findings", findings}}))
+              << std::endl;
   } else {
+    // The verdict first, once; then the checklist.
+    std::cout << "conclusion: " << EscapeControls(report.conclusion) << "\n";
+    if (!report.conclusion_fix.empty()) {
+      std::cout << "       fix: " << EscapeControls(report.conclusion_fix) << "\n";
+    }
     for (const auto& f : report.findings) {
       std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": "
                 << EscapeControls(f.text) << "\n";

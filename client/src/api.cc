@@ -116,6 +116,15 @@ Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, Rep
   return all;
 }
 
+Error ExplainGatedRefusal(Client& client, Error e) {
+  if (e.kind != Kind::kGatedNotAuthorized || !client.config().token.value) return e;
+  const auto who = client.Whoami();
+  if (who && who->fine_grained() && who->can_read_gated_repos == false) {
+    e.token_lacks_gated_scope = true;
+  }
+  return e;
+}
+
 Result<WhoAmI> Client::Whoami() {
   const std::string url = impl_->config.endpoint + "/api/whoami-v2";
   if (!impl_->config.token.value) {

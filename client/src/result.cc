@@ -119,6 +119,21 @@ std::string CdnForbidden(const Error& e) {
 
 std::string TransferBody(const Error& e);
 
+}  // namespace
+
+std::string GatedScopeMissing(const Error& e) {
+  return RepoLabel(e) + " is gated and " + TokenLabel(e) +
+         " is a fine-grained token without \"Read access to contents of all public gated repos "
+         "you can access\": the Hub refuses it gated files even when the account was granted "
+         "access. Edit the token at " +
+         Endpoint(e) +
+         "/settings/tokens and tick that permission (or use a read token); if the account has "
+         "not been granted access yet, ask for it at " +
+         RepoPage(e) + ".";
+}
+
+namespace {
+
 // Kinds about who may read what: tokens, gates, visibility, names.
 std::string Body(const Error& e) {
   switch (e.kind) {
@@ -148,6 +163,7 @@ std::string Body(const Error& e) {
              "to ask for access visit " +
              RepoPage(e) + ".";
     case Kind::kGatedNotAuthorized:
+      if (e.token_lacks_gated_scope) return GatedScopeMissing(e);
       return RepoLabel(e) + " is gated and the account of " + TokenLabel(e) +
              " is not in the authorized list" + ServerSaid(e) + ". Visit " + RepoPage(e) +
              " to ask for access, or use a token of an account that has it.";

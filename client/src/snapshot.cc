@@ -209,7 +209,9 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     for (const auto& f : files) bytes += f.size;
     options.plan(static_cast<int>(files.size()), bytes);
   }
-  if (auto s = DownloadAll(im, repo, commit, files, options, out); !s) return s.error();
+  if (auto s = DownloadAll(im, repo, commit, files, options, out); !s) {
+    return ExplainGatedRefusal(*this, s.error());
+  }
   if (options.cancel != nullptr && options.cancel->load()) {
     return MakeError(Kind::kCancelled, "snapshot of " + repo_id);
   }

@@ -131,6 +131,11 @@ struct WhoAmI {
   std::vector<std::string> orgs;
   std::string token_name;
   std::string token_role;
+  // A fine-grained token's "Read access to contents of all public gated
+  // repos you can access" (auth.accessToken.fineGrained.canReadGatedRepos);
+  // unset for other tokens or when the Hub does not say.
+  std::optional<bool> can_read_gated_repos;
+  bool fine_grained() const { return token_role == "fineGrained"; }
 };
 
 struct TreeEntry {

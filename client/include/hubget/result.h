@@ -62,11 +62,19 @@ struct Error {
   // story the kind's text does not tell, e.g. the Xet CAS refusing its
   // token). Like the rest, never contains a token.
   std::string text;
+  // A gated 403 to a fine-grained token whose whoami says it cannot read
+  // gated repos: the token's permission, not the account's access, is the
+  // likely cause (an approved user is refused all the same).
+  bool token_lacks_gated_scope = false;
 
   // The actionable, single-paragraph explanation. Never contains a token,
   // nor a control character: server text in it is escaped (printable.h).
   std::string Message() const;
 };
+
+// The explanation of a gated refusal caused by a fine-grained token's
+// missing permission (token_lacks_gated_scope); doctor says the same.
+std::string GatedScopeMissing(const Error& e);
 
 inline Error MakeError(Kind kind, std::string detail) {
   Error e;
