@@ -237,6 +237,7 @@ class CurlTransport final : public HttpTransport {
       } else {
         e.kind = Kind::kNetwork;
       }
+      if (e.kind == Kind::kTimeout) e.timeout_setting = request.timeout_setting;
       e.status = st.response.status;
       return e;
     }

@@ -56,7 +56,7 @@ std::string FixFor(const Error& e, const ClientConfig& c) {
 
 // Which token, from where, and what it shadows.
 void CheckToken(const Environment& env, const ResolvedToken& token, Findings& out) {
-  if (token.suppressed && !token.value) {
+  if (token.disabled && !token.value) {
     out.push_back(Make(Level::kSkip, "token",
                        "not sent (--no-token or HF_HUB_DISABLE_IMPLICIT_TOKEN): only public repos "
                        "are checked"));

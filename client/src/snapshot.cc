@@ -134,6 +134,23 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
   return OkStatus();
 }
 
+// The cached snapshot of `rev` when the Hub's answer about it failed in a
+// way the cache survives, with a warning saying how it failed.
+std::optional<SnapshotResult> CachedAfterFailure(Client::Impl& im, const RepoId& repo,
+                                                 const std::string& rev,
+                                                 const SnapshotOptions& options, const Error& e) {
+  const auto cached = im.cache.CachedCommit(repo, rev);
+  if (!cached || !DegradesToCache(e.kind)) return std::nullopt;
+  auto r = FromCache(im.cache, repo, *cached, options);
+  if (!r) return std::nullopt;
+  // A 401 or a 5xx is an answer: "could not reach" only when none came.
+  const std::string why = e.kind == Kind::kNetwork || e.kind == Kind::kTimeout
+                              ? "could not reach the Hub"
+                              : "could not check the Hub for a newer commit";
+  im.Warn(r->warnings, why + ", using the cached snapshot: " + e.Message());
+  return r;
+}
+
 }  // namespace
 
 Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
@@ -151,14 +168,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
   if (!IsCommitSha(rev)) {
     auto info = Info(repo_id, options.repo_type, rev);
     if (!info) {
-      const auto cached = im.cache.CachedCommit(repo, rev);
-      if (cached && DegradesToCache(info.error().kind)) {
-        if (auto r = FromCache(im.cache, repo, *cached, options)) {
-          im.Warn(r->warnings,
-                  "could not reach the Hub, using the cached snapshot: " + info.error().Message());
-          return *r;
-        }
-      }
+      if (auto r = CachedAfterFailure(im, repo, rev, options, info.error())) return *r;
       return info.error();
     }
     if (!IsCommitSha(info->sha)) {

@@ -66,6 +66,12 @@ struct Error {
   // gated repos: the token's permission, not the account's access, is the
   // likely cause (an approved user is refused all the same).
   bool token_lacks_gated_scope = false;
+  // A timeout's variable (HF_HUB_ETAG_TIMEOUT for the HEAD and API calls,
+  // HF_HUB_DOWNLOAD_TIMEOUT for a body); "" when not a timeout.
+  std::string timeout_setting;
+  // A complete answer of the wrong size or type where the file was asked
+  // for: a proxy's login or error page rather than the server's.
+  bool proxy_shaped = false;
 
   // The actionable, single-paragraph explanation. Never contains a token,
   // nor a control character: server text in it is escaped (printable.h).
