@@ -307,9 +307,10 @@ std::string LogLines::Summary(const View& view, TimePoint now) {
   const double elapsed = Elapsed(view.started, now);
   std::string s = std::to_string(files) + (files == 1 ? " file" : " files");
   if (view.files_cached > 0) s += " (" + std::to_string(view.files_cached) + " from the cache)";
+  const double rate = Rate(view.bytes_transferred, elapsed);
   return s + ", " + FormatSize(view.bytes_transferred) + " downloaded in " +
-         FormatDuration(std::chrono::seconds(static_cast<long long>(elapsed))) + " (" +
-         RateText(Rate(view.bytes_transferred, elapsed)) + ")";
+         FormatDuration(std::chrono::seconds(static_cast<long long>(elapsed))) +
+         (rate > 0 ? " (" + RateText(rate) + ")" : std::string());
 }
 
 }  // namespace hubget::progress

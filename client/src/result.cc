@@ -235,6 +235,13 @@ std::string TransferBody(const Error& e) {
       return "unexpected HTTP " + std::to_string(e.status) + " for " + UrlText(e) + ServerSaid(e) +
              (e.detail.empty() ? std::string() : ": " + e.detail) + ".";
     case Kind::kNetwork:
+      if (e.tls_problem) {
+        return "the TLS connection to " + UrlText(e) + " failed" +
+               (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+               ". If a proxy or a corporate CA signs the connection, point HUBGET_CA_FILE, "
+               "CURL_CA_BUNDLE, SSL_CERT_FILE or REQUESTS_CA_BUNDLE (the first one set is used) at "
+               "its CA bundle; check the system's clock too.";
+      }
       return "could not reach " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              ". Check the connection, proxy settings and HF_ENDPOINT (" + Endpoint(e) + ").";

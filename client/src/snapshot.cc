@@ -111,6 +111,7 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
       d.repo_type = options.repo_type;
       d.revision = commit;
       d.local_dir = options.local_dir;
+      d.force = options.force;
       d.progress = options.progress;
       d.cancel = options.cancel;
       auto r = im.DownloadFile(repo, files[i].path, d, &stop);

@@ -21,16 +21,11 @@ using ::testing::HasSubstr;
 using testing::kClipRepo;
 using testing::kSmallLfsRepo;
 using ::testing::Not;
+using testing::Occurrences;
 using testing::ProcessResult;
 using ::testing::StartsWith;
 
 const std::string kGatedRepo = "black-forest-labs/FLUX.1-dev";  // alice is approved
-
-int Occurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 // Every line that is not [ok] (nor the fix lines) is followed by a fix.
 void ExpectAFixUnderEveryFailOrWarn(const std::string& out) {

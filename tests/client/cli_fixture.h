@@ -30,6 +30,13 @@ using Env = std::map<std::string, std::string>;
 inline const std::string kSmallLfsRepo = "new-org/renamed-model";
 inline const std::string kClipRepo = "InvokeAI/clip-vit-large-patch14";
 
+// How often `what` occurs in `text` (a message must say some things once).
+inline int Occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void Start(const std::string& faults_json = "[]", bool tls = false) {

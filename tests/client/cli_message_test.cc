@@ -18,13 +18,8 @@ using testing::CliTest;
 using ::testing::HasSubstr;
 using testing::kSmallLfsRepo;
 using ::testing::Not;
+using testing::Occurrences;
 using testing::ProcessResult;
-
-int Occurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 using CliMessageTest = CliTest;
 

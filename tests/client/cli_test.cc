@@ -2,7 +2,7 @@
 // with a scrubbed environment (HOME and HF_HOME in temp dirs, no HF_* of the
 // user) against an in-process mockhub. Checks the --json line shapes, the
 // exit code of each error family, the stale-token message, --no-token,
-// offline mode, TLS through CURL_CA_BUNDLE / SSL_CERT_FILE, and two processes
+// offline mode, TLS through each CA variable, and two processes
 // downloading the same blob at once.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -421,7 +421,8 @@ TEST_P(CliTlsTest, CaBundleVariableIsHonoured) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Variables, CliTlsTest,
-                         ::testing::Values("CURL_CA_BUNDLE", "SSL_CERT_FILE", "HUBGET_CA_FILE"),
+                         ::testing::Values("CURL_CA_BUNDLE", "SSL_CERT_FILE", "HUBGET_CA_FILE",
+                                           "REQUESTS_CA_BUNDLE"),
                          [](const ::testing::TestParamInfo<std::string>& i) {
                            std::string n = i.param;
                            n.erase(std::remove(n.begin(), n.end(), '_'), n.end());
@@ -433,7 +434,12 @@ TEST_F(CliTest, TlsWithoutTheCaIsANetworkError) {
   const ProcessResult r =
       Hubget({"--json", "download", kSmallLfsRepo, "config.json"}, {{"HUBGET_MAX_RETRIES", "0"}});
   EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
-  EXPECT_EQ(LastJson(r)["error"], "network");
+  const json j = LastJson(r);
+  EXPECT_EQ(j["error"], "network");
+  // The variables that would fix it, named.
+  EXPECT_THAT(
+      j.value("message", ""),
+      HasSubstr("point HUBGET_CA_FILE, CURL_CA_BUNDLE, SSL_CERT_FILE or REQUESTS_CA_BUNDLE"));
 }
 
 // --- two processes, one blob -------------------------------------------

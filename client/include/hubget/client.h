@@ -96,6 +96,7 @@ struct SnapshotOptions {
   std::vector<std::string> exclude;
   std::string local_dir;
   int max_workers = 0;  // 0 = config
+  bool force = false;   // download even what is cached (--force-download)
   ProgressCallback progress;
   PlanCallback plan;
   FileDoneCallback file_done;
@@ -114,6 +115,19 @@ struct SnapshotResult {
   std::string commit;
   std::vector<SnapshotFile> files;
   std::vector<std::string> warnings;
+};
+
+// What a download would do (--dry-run): each selected file, its size, and
+// whether it is already in place (then it would not be fetched).
+struct PlannedFile {
+  std::string path;
+  std::uint64_t size = 0;
+  bool cached = false;
+};
+
+struct DryRunResult {
+  std::string commit;
+  std::vector<PlannedFile> files;
 };
 
 struct RepoInfo {
@@ -163,6 +177,10 @@ class Client {
   Result<DownloadResult> Download(const std::string& repo, const std::string& path,
                                   const DownloadOptions& options = {});
   Result<SnapshotResult> Snapshot(const std::string& repo, const SnapshotOptions& options = {});
+  // The plan of a download of `files` (none: the snapshot's selection by
+  // options.include/exclude); fetches no file and writes nothing.
+  Result<DryRunResult> DryRun(const std::string& repo, const SnapshotOptions& options,
+                              const std::vector<std::string>& files);
   // GET /api/{type}s/{repo}[/revision/{rev}].
   Result<RepoInfo> Info(const std::string& repo, RepoType type = RepoType::kModel,
                         const std::string& revision = "");

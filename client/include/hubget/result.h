@@ -72,6 +72,9 @@ struct Error {
   // A complete answer of the wrong size or type where the file was asked
   // for: a proxy's login or error page rather than the server's.
   bool proxy_shaped = false;
+  // The TLS handshake failed (an untrusted certificate, a bad CA bundle):
+  // the message names the CA variables.
+  bool tls_problem = false;
 
   // The actionable, single-paragraph explanation. Never contains a token,
   // nor a control character: server text in it is escaped (printable.h).
