@@ -14,9 +14,11 @@ cd "$(dirname "$0")"
 # .deb's Depends (tests/install).
 # python3-pytest, python3-requests, python3-setuptools: the Python package (python/tests) and
 # its example downloader (examples/requests_downloader, ctest adapter.requests).
+# tmux: tests/client/tmux_progress_test.cc runs hubget in a real terminal.
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
-          chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools)
+          chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools
+          tmux)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)

@@ -4,36 +4,27 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
+#include <cstdint>
+#include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "download_args.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
 #include "hubget/environment.h"
 #include "hubget/printable.h"
+#include "hubget/progress.h"
 #include "hubget_version.h"
+#include "progress_output.h"
 
 namespace {
 
 using hubget::Kind;
 using nlohmann::json;
-
-constexpr const char* kExitCodes = R"(Exit codes:
-  0  success
-  1  unexpected error (http_error, io)
-  2  invalid arguments (invalid_argument, usage)
-  3  the token was rejected (invalid_token, token_expired)
-  4  no access (auth_required, gated_auth_required, gated_not_authorized, forbidden, disabled)
-  5  not found (repo_not_found, revision_not_found, entry_not_found)
-  6  transient: try again later (rate_limited, server_error, network, timeout)
-  7  bad data from the server (integrity, not_a_hub)
-  8  offline and not cached (offline_not_cached)
-  130 cancelled)";
 
 int ExitCode(Kind kind) {
   switch (kind) {
@@ -127,19 +118,22 @@ struct Common {
   bool no_xet = false;
   int max_workers = 0;
 
-  void AddTo(CLI::App* app, bool with_cache) {
+  void AddTo(CLI::App* app, bool with_cache, bool with_repo_type = true) {
     auto* t = app->add_option("--token", token, "Token to send (default: HF_TOKEN, token file)");
     app->add_flag("--no-token", no_token, "Send no token at all")->excludes(t);
     app->add_option("--endpoint", endpoint,
                     "Hub endpoint (default: HF_ENDPOINT or huggingface.co)");
-    app->add_option("--repo-type", repo_type, "model, dataset or space")
-        ->check(CLI::IsMember({"model", "dataset", "space"}));
+    if (with_repo_type) {
+      app->add_option("--repo-type", repo_type, "model (default), dataset or space")
+          ->check(CLI::IsMember({"model", "dataset", "space"}));
+    }
     app->add_flag("--json", json, "Print one JSON object as the last stdout line");
     app->add_flag("--quiet", quiet, "No progress output");
     app->add_flag("--no-xet", no_xet,
                   "Download Xet files through the bridge URL (as HF_HUB_DISABLE_XET=1)");
     if (with_cache) {
-      app->add_option("--cache-dir", cache_dir, "Cache directory (default: HF_HUB_CACHE)");
+      app->add_option("--cache-dir", cache_dir,
+                      "Cache directory (default: HF_HUB_CACHE, else $HF_HOME/hub)");
     }
   }
   void Merge(const Global& g) {
@@ -174,88 +168,147 @@ int Fail(const Common& c, const hubget::Error& e) {
   return ExitCode(e.kind);
 }
 
-// A one-line progress display on stderr, when it is a terminal.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  hubget::ProgressCallback Callback() {
-    if (!enabled_) return nullptr;
-    return [this](const hubget::Progress& p) {
-      std::lock_guard<std::mutex> lock(mu_);
-      const int pct = p.total == 0 ? 100 : static_cast<int>(p.done * 100 / p.total);
-      if (p.path == last_path_ && pct == last_pct_) return;
-      last_path_ = p.path;
-      last_pct_ = pct;
-      const std::string shown = EscapeControls(p.path);  // a name from the server
-      std::fprintf(stderr, "\r%-60.60s %3d%% (%llu/%llu MiB)", shown.c_str(), pct,
-                   static_cast<unsigned long long>(p.done >> 20),
-                   static_cast<unsigned long long>(p.total >> 20));
-      if (pct == 100) std::fprintf(stderr, "\n");
-    };
-  }
-
- private:
-  bool enabled_;
-  std::mutex mu_;
-  std::string last_path_;
-  int last_pct_ = -1;
-};
-
 void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::cerr << "hubget: warning: " << EscapeControls(w) << std::endl;
 }
 
-int Download(const Common& c, const std::string& repo, const std::vector<std::string>& files,
-             const std::string& revision, const std::vector<std::string>& include,
-             const std::vector<std::string>& exclude, const std::string& local_dir) {
+// After a failure: the error, then what the unfinished files kept (unless
+// the bytes were thrown away as bad, or --quiet).
+int FailDownload(const Common& c, const hubget::Error& e, hubget::cli::ProgressOutput& progress) {
+  progress.Finish(false);
+  const int rc = Fail(c, e);
+  const std::string kept = progress.Kept();
+  if (!c.quiet && !kept.empty() && e.kind != Kind::kIntegrity) {
+    std::cerr << "hubget: " << kept << std::endl;
+  }
+  return rc;
+}
+
+std::uint64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(n);
+}
+
+// `hubget download`'s arguments, as parsed.
+struct DownloadCmd {
+  Common c;
+  std::string repo;
+  std::string revision = "main";
+  std::string local_dir;
+  std::vector<std::string> files, include, exclude;
+  bool force = false;
+  bool dry_run = false;
+};
+
+hubget::SnapshotOptions SnapshotOptionsFor(const DownloadCmd& d,
+                                           const hubget::cli::DownloadPlan& plan) {
+  hubget::SnapshotOptions o;
+  o.repo_type = d.c.Type();
+  o.revision = d.revision;
+  o.include = plan.include;
+  o.exclude = plan.exclude;
+  o.local_dir = d.local_dir;
+  o.max_workers = d.c.max_workers;
+  o.force = d.force;
+  return o;
+}
+
+// --dry-run: what would be fetched, with sizes; nothing is.
+int DryRun(const DownloadCmd& d, const hubget::cli::DownloadPlan& plan,
+           const hubget::SnapshotOptions& o) {
+  hubget::Client client = hubget::Client::FromEnvironment(d.c.Overrides());
+  auto r = client.DryRun(d.repo, o, plan.snapshot ? std::vector<std::string>{} : plan.files);
+  if (!r) return Fail(d.c, r.error());
+  std::uint64_t bytes = 0;
+  int fetched = 0;
+  json files = json::array();
+  for (const auto& f : r->files) {
+    if (!f.cached) bytes += f.size;
+    fetched += f.cached ? 0 : 1;
+    files.push_back({{"path", f.path}, {"size", f.size}, {"cached", f.cached}});
+  }
+  if (d.c.json) {
+    std::cout << Dump(json(
+                     {{"ok", true}, {"dry_run", true}, {"commit", r->commit}, {"files", files}}))
+              << std::endl;
+    return 0;
+  }
+  std::cout << "[dry-run] would download " << fetched << " of " << r->files.size() << " files, "
+            << hubget::progress::FormatSize(bytes) << " (commit " << r->commit << ")\n";
+  for (const auto& f : r->files) {
+    std::cout << "  " << (f.cached ? "cached  " : "fetch   ") << EscapeControls(f.path) << "  "
+              << hubget::progress::FormatSize(f.size) << "\n";
+  }
+  return 0;
+}
+
+int Download(const DownloadCmd& d) {
+  const Common& c = d.c;
+  hubget::cli::DownloadArgs args{d.files, d.include, d.exclude, !d.local_dir.empty(),
+                                 c.cache_dir.has_value()};
+  const hubget::cli::DownloadPlan plan = hubget::cli::PlanDownload(args);
+  if (!plan.refusal.empty())
+    return Fail(c, hubget::MakeError(Kind::kInvalidArgument, plan.refusal));
+  PrintWarnings(plan.warnings);
+  std::vector<std::string> warnings = plan.warnings;
+  hubget::SnapshotOptions o = SnapshotOptionsFor(d, plan);
+  if (d.dry_run) return DryRun(d, plan, o);
+
   hubget::ProcessEnvironment env;
   hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
-  const bool bars = !c.quiet && !c.json && ::isatty(2) != 0 &&
-                    !hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS"));
-  ProgressLine progress(bars);
+  const auto display = hubget::cli::ChooseDisplay(
+      c.quiet, c.json, hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS")),
+      ::isatty(STDERR_FILENO) != 0, env.Get("TERM").value_or(""));
+  const std::atomic<bool>* cancel = hubget::cli::CancelOnInterrupt();
+  hubget::cli::ProgressOutput progress(display);
   json out = {{"ok", true}};
   json paths = json::array();
   json xet_paths = json::array();  // the entries of `paths` fetched through Xet in this run
-  json warnings = json::array();
+  std::vector<std::string> shown;  // stdout lines, printed once stderr is free again
 
-  if (files.empty()) {
-    hubget::SnapshotOptions o;
-    o.repo_type = c.Type();
-    o.revision = revision;
-    o.include = include;
-    o.exclude = exclude;
-    o.local_dir = local_dir;
-    o.max_workers = c.max_workers;
-    o.progress = progress.Callback();
-    auto r = client.Snapshot(repo, o);
-    if (!r) return Fail(c, r.error());
-    PrintWarnings(r->warnings);
-    for (const auto& w : r->warnings) warnings.push_back(w);
+  if (plan.snapshot) {
+    o.progress = progress.Progress();
+    o.plan = progress.Plan();
+    o.file_done = progress.FileDone();
+    o.cancel = cancel;
+    auto r = client.Snapshot(d.repo, o);
+    if (!r) return FailDownload(c, r.error(), progress);
+    warnings.insert(warnings.end(), r->warnings.begin(), r->warnings.end());
     for (const auto& f : r->files) {
       paths.push_back(f.local);
       if (f.xet) xet_paths.push_back(f.local);
     }
     out["snapshot"] = r->folder;
     out["commit"] = r->commit;
-    if (!c.json) std::cout << EscapeControls(r->folder) << std::endl;
+    shown.push_back(r->folder);
   } else {
     std::string commit;
-    for (const auto& f : files) {
-      hubget::DownloadOptions o;
-      o.repo_type = c.Type();
-      o.revision = revision;
-      o.local_dir = local_dir;
-      o.progress = progress.Callback();
-      auto r = client.Download(repo, f, o);
-      if (!r) return Fail(c, r.error());
-      PrintWarnings(r->warnings);
+    if (plan.files.size() > 1) progress.Plan()(static_cast<int>(plan.files.size()), 0);
+    for (const auto& f : plan.files) {
+      hubget::DownloadOptions fo;
+      fo.repo_type = c.Type();
+      fo.revision = d.revision;
+      fo.local_dir = d.local_dir;
+      fo.force = d.force;
+      fo.progress = progress.Progress();
+      fo.cancel = cancel;
+      auto r = client.Download(d.repo, f, fo);
+      if (!r) return FailDownload(c, r.error(), progress);
+      progress.FileDone()(f, FileSize(r->path), r->from_cache);
       for (const auto& w : r->warnings) warnings.push_back(w);
       paths.push_back(r->path);
       if (r->xet) xet_paths.push_back(r->path);
       if (!r->commit.empty()) commit = r->commit;
-      if (!c.json) std::cout << EscapeControls(r->path) << std::endl;
+      shown.push_back(r->path);
     }
     out["commit"] = NullIfEmpty(commit);
+  }
+  progress.Finish(true);
+  PrintWarnings(
+      {warnings.begin() + static_cast<std::ptrdiff_t>(plan.warnings.size()), warnings.end()});
+  if (!c.json) {
+    for (const auto& p : shown) std::cout << EscapeControls(p) << std::endl;
   }
   out["paths"] = paths;
   out["xet"] = !xet_paths.empty();
@@ -330,8 +383,17 @@ int Doctor(const Common& c, const std::string& repo, const std::string& file) {
                           {"text", EscapeControls(f.text)},
                           {"fix", NullIfEmpty(EscapeControls(f.fix))}});
     }
-    std::cout << Dump(json({{"ok", report.ok()}, {"findings", findings}})) << std::endl;
+    std::cout << Dump(json({{"ok", report.ok()},
+                            {"conclusion", EscapeControls(report.conclusion)},
+                            {"conclusion_fix", NullIfEmpty(EscapeControls(report.conclusion_fix))},
+                            {"findings", findings}}))
+              << std::endl;
   } else {
+    // The verdict first, once; then the checklist.
+    std::cout << "conclusion: " << EscapeControls(report.conclusion) << "\n";
+    if (!report.conclusion_fix.empty()) {
+      std::cout << "       fix: " << EscapeControls(report.conclusion_fix) << "\n";
+    }
     for (const auto& f : report.findings) {
       std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": "
                 << EscapeControls(f.text) << "\n";
@@ -353,42 +415,54 @@ bool WantsJson(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   CLI::App app{"hubget: download files and snapshots from the Hugging Face Hub into its cache"};
-  app.footer(kExitCodes);
   app.set_version_flag("--version", "hubget " HUBGET_VERSION);
   app.require_subcommand(1);
   Global global;
   global.AddTo(&app);
 
-  Common dl_c;
-  std::string dl_repo, dl_revision = "main", dl_local_dir;
-  std::vector<std::string> dl_files, dl_include, dl_exclude;
-  auto* dl = app.add_subcommand("download", "Download files (or the whole snapshot) of a repo");
-  dl->add_option("repo", dl_repo, "Repo id, e.g. org/name")->required();
-  dl->add_option("files", dl_files, "Files to download; none means the whole snapshot");
-  dl->add_option("--revision", dl_revision, "Branch, tag or commit (default: main)");
-  dl->add_option("--include", dl_include, "Glob of files to include (snapshot)");
-  dl->add_option("--exclude", dl_exclude, "Glob of files to exclude (snapshot)");
-  dl->add_option("--local-dir", dl_local_dir, "Place files in this folder instead of the cache");
-  dl->add_option("--max-workers", dl_c.max_workers, "Parallel downloads (default 8)");
+  DownloadCmd dl_cmd;
+  Common& dl_c = dl_cmd.c;
+  auto* dl =
+      app.add_subcommand("download", "Download files, folders or the whole snapshot of a repo");
+  dl->add_option("repo", dl_cmd.repo, "Repo id, e.g. org/name")->required();
+  dl->add_option("files", dl_cmd.files,
+                 "Files to download, or folders ending in '/' (all files under them); none means "
+                 "the whole snapshot");
+  dl->add_option("--revision", dl_cmd.revision, "Branch, tag or commit (default: main)");
+  dl->add_option("--include", dl_cmd.include,
+                 "Glob of files to include (snapshot; repeat for more, e.g. --include '*.json')")
+      ->allow_extra_args(false);  // `--include '*.json' config.json`: the file stays a file
+  dl->add_option("--exclude", dl_cmd.exclude,
+                 "Glob of files to exclude (snapshot; repeat for more)")
+      ->allow_extra_args(false);
+  dl->add_option("--local-dir", dl_cmd.local_dir,
+                 "Place files in this folder instead of the cache (not with --cache-dir)");
+  dl->add_option("--max-workers", dl_c.max_workers, "Files downloaded at once, 1-64 (default 8)")
+      ->check(CLI::Range(1, 64));
+  dl->add_flag("--force-download", dl_cmd.force, "Download even the files already cached");
+  dl->add_flag("--dry-run", dl_cmd.dry_run,
+               "Print what would be downloaded (sizes, cached or not); download nothing");
   dl_c.AddTo(dl, true);
 
   Common info_c;
   std::string info_repo, info_revision;
   auto* info = app.add_subcommand("info", "Show repo information");
-  info->add_option("repo", info_repo)->required();
-  info->add_option("--revision", info_revision);
+  info->add_option("repo", info_repo, "Repo id, e.g. org/name")->required();
+  info->add_option("--revision", info_revision, "Branch, tag or commit (default: the main branch)");
   info_c.AddTo(info, false);
 
   Common who_c;
   auto* who = app.add_subcommand("whoami", "Show which account the token belongs to");
-  who_c.AddTo(who, false);
+  who_c.AddTo(who, false, false);
 
   Common doc_c;
   std::string doc_repo, doc_file;
   auto* doc = app.add_subcommand("doctor", "Diagnose token, endpoint, clock and access problems");
-  doc->add_option("repo", doc_repo);
-  doc->add_option("file", doc_file);
+  doc->add_option("repo", doc_repo, "Repo id to check access to (optional)");
+  doc->add_option("file", doc_file, "File of the repo to check (default: its first file)");
   doc_c.AddTo(doc, false);
+  // Said once, under `hubget --help` (set last: subcommands copy the footer).
+  app.footer(hubget::cli::kHelpFooter);
 
   try {
     app.parse(argc, argv);
@@ -402,9 +476,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (Common* c : {&dl_c, &info_c, &who_c, &doc_c}) c->Merge(global);
-  if (*dl) {
-    return Download(dl_c, dl_repo, dl_files, dl_revision, dl_include, dl_exclude, dl_local_dir);
-  }
+  if (*dl) return Download(dl_cmd);
   if (*info) return Info(info_c, info_repo, info_revision);
   if (*who) return Whoami(who_c);
   return Doctor(doc_c, doc_repo, doc_file);

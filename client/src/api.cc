@@ -54,6 +54,7 @@ Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const Ca
     HttpRequest req = session.NewRequest("GET", url);
     req.headers.Add("Accept", "application/json");
     req.total_timeout = config.etag_timeout * 6;
+    req.timeout_setting = "HF_HUB_ETAG_TIMEOUT";
     auto res = session.SendWithRetry(req, config.retry);
     if (!res) return session.Decorate(res.error(), url, ctx);
     if (res->status >= 200 && res->status < 300) return res;
@@ -116,11 +117,25 @@ Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, Rep
   return all;
 }
 
+Error ExplainGatedRefusal(Client& client, Error e) {
+  if (e.kind != Kind::kGatedNotAuthorized || !client.config().token.value) return e;
+  const auto who = client.Whoami();
+  if (who && who->fine_grained() && who->can_read_gated_repos == false) {
+    e.token_lacks_gated_scope = true;
+  }
+  return e;
+}
+
 Result<WhoAmI> Client::Whoami() {
   const std::string url = impl_->config.endpoint + "/api/whoami-v2";
   if (!impl_->config.token.value) {
-    return impl_->session.Decorate(
-        MakeError(Kind::kAuthRequired, "whoami needs a token and none was found"), url, {});
+    Error e = MakeError(Kind::kAuthRequired, "whoami needs a token and none was found");
+    if (impl_->config.token.disabled) {
+      e.text =
+          "whoami needs a token, and none is sent: --no-token (or HF_HUB_DISABLE_IMPLICIT_TOKEN) "
+          "is set. Run it without that to ask about the configured token.";
+    }
+    return impl_->session.Decorate(std::move(e), url, {});
   }
   auto res = impl_->ApiGet(url, {});
   if (!res) return res.error();

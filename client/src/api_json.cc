@@ -140,6 +140,11 @@ Result<WhoAmI> ParseWhoami(const std::string& body) {
     if (auto t = a->find("accessToken"); t != a->end() && t->is_object()) {
       w.token_name = StringOr(*t, "displayName");
       w.token_role = StringOr(*t, "role");
+      if (auto fg = t->find("fineGrained"); fg != t->end() && fg->is_object()) {
+        if (auto can = fg->find("canReadGatedRepos"); can != fg->end() && can->is_boolean()) {
+          w.can_read_gated_repos = can->get<bool>();
+        }
+      }
     }
   }
   return w;

@@ -177,6 +177,7 @@ Status Fetch::Apply(const Verdict& v, const Attempt& a) {
 
 Result<FetchResult> Fetch::Run() {
   const RetryPolicy& policy = session_.config().retry;
+  Report();  // the resume point, before any byte: progress counts only what this run fetches
   for (int i = 0; target_.size > 0 && i < kMaxAttempts; ++i) {
     if (Cancelled(hooks_)) return Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path));
     const Attempt a = Send();

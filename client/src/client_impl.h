@@ -13,6 +13,10 @@
 
 namespace hubget {
 
+// A gated 403 to a fine-grained token: asks whoami once whether the token
+// may read gated repos at all, and marks the error when it may not.
+Error ExplainGatedRefusal(Client& client, Error e);
+
 struct Client::Impl {
   Impl(ClientConfig c, std::shared_ptr<HttpTransport> t, std::shared_ptr<Clock> k)
       : config(std::move(c)),

@@ -54,7 +54,10 @@ ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& o) {
   c.disable_xet = o.no_xet || IsTruthy(env.Get("HF_HUB_DISABLE_XET"));
   // libcurl reads none of these by itself (only the curl tool does), and
   // the scenario runner points them at mockhub's CA: honour them explicitly.
-  for (const char* name : {"HUBGET_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+  // REQUESTS_CA_BUNDLE last: Python clients' users behind a corporate CA
+  // have it set already.
+  for (const char* name :
+       {"HUBGET_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"}) {
     if (auto ca = env.Get(name); ca && !ca->empty()) {
       c.ca_file = *ca;
       break;

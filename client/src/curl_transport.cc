@@ -236,7 +236,14 @@ class CurlTransport final : public HttpTransport {
         e.kind = Kind::kTimeout;
       } else {
         e.kind = Kind::kNetwork;
+        e.tls_problem = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+                        rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
+        if (e.tls_problem) {
+          e.detail += request.ca_file.empty() ? " (checked against the system's CA certificates)"
+                                              : " (checked against " + request.ca_file + ")";
+        }
       }
+      if (e.kind == Kind::kTimeout) e.timeout_setting = request.timeout_setting;
       e.status = st.response.status;
       return e;
     }

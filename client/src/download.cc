@@ -117,7 +117,9 @@ bool DegradesToCache(Kind kind) {
 Result<DownloadResult> Client::Download(const std::string& repo, const std::string& path,
                                         const DownloadOptions& options) {
   if (auto s = ValidateRepoId(repo); !s) return s.error();
-  return impl_->DownloadFile(RepoId{repo, options.repo_type}, path, options, nullptr);
+  auto r = impl_->DownloadFile(RepoId{repo, options.repo_type}, path, options, nullptr);
+  if (!r) return ExplainGatedRefusal(*this, r.error());
+  return r;
 }
 
 Result<DownloadResult> Client::Impl::DownloadFile(const RepoId& repo, const std::string& path,

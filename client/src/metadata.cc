@@ -85,6 +85,7 @@ Result<FileMetadata> HeadFile(Session& session, const std::string& start_url,
     // download timeout is for the body GET.
     req.total_timeout = session.config().etag_timeout;
     req.idle_timeout = session.config().etag_timeout;
+    req.timeout_setting = "HF_HUB_ETAG_TIMEOUT";
     Result<HttpResponse> res = session.SendWithRetry(req, policy);
     if (!res) return session.Decorate(res.error(), url, ctx);
     const HttpResponse& r = res.value();

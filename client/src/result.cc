@@ -102,6 +102,23 @@ std::string Host(const std::string& url) {
   return u ? u->host : url;
 }
 
+// A URL as a message shows it: a download host (a CDN's signed URL, whose
+// query is a credential of sorts and hundreds of characters long) by its
+// host alone, the Hub's URLs without their query.
+std::string UrlText(const Error& e) {
+  if (e.url.empty()) return Endpoint(e);
+  if (FromCdn(e)) return "the download host " + Host(e.url);
+  return e.url.substr(0, e.url.find('?'));
+}
+
+// The Hub's refusal of an account ("Access to model x is restricted and
+// you are not in the authorized list. Visit <page> to ask for access."):
+// what our sentence says already, the URL included.
+bool RestatesTheGate(const Error& e) {
+  return e.server_message.find("authorized list") != std::string::npos &&
+         e.server_message.find(e.repo) != std::string::npos;
+}
+
 std::string CdnForbidden(const Error& e) {
   const std::string host = Host(e.url);
   return "the download host " + host + " (the CDN) refused the signed URL the Hub gave for " +
@@ -118,6 +135,21 @@ std::string CdnForbidden(const Error& e) {
 }
 
 std::string TransferBody(const Error& e);
+
+}  // namespace
+
+std::string GatedScopeMissing(const Error& e) {
+  return RepoLabel(e) + " is gated and " + TokenLabel(e) +
+         " is a fine-grained token without \"Read access to contents of all public gated repos "
+         "you can access\": the Hub refuses it gated files even when the account was granted "
+         "access. Edit the token at " +
+         Endpoint(e) +
+         "/settings/tokens and tick that permission (or use a read token); if the account has "
+         "not been granted access yet, ask for it at " +
+         RepoPage(e) + ".";
+}
+
+namespace {
 
 // Kinds about who may read what: tokens, gates, visibility, names.
 std::string Body(const Error& e) {
@@ -148,8 +180,10 @@ std::string Body(const Error& e) {
              "to ask for access visit " +
              RepoPage(e) + ".";
     case Kind::kGatedNotAuthorized:
+      if (e.token_lacks_gated_scope) return GatedScopeMissing(e);
       return RepoLabel(e) + " is gated and the account of " + TokenLabel(e) +
-             " is not in the authorized list" + ServerSaid(e) + ". Visit " + RepoPage(e) +
+             " is not in the authorized list" +
+             (RestatesTheGate(e) ? std::string() : ServerSaid(e)) + ". Visit " + RepoPage(e) +
              " to ask for access, or use a token of an account that has it.";
     case Kind::kForbidden:
       if (FromCdn(e)) return CdnForbidden(e);
@@ -188,21 +222,45 @@ std::string TransferBody(const Error& e) {
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              (TokenSent(e) ? "." : ". Authenticated requests get a higher limit (set HF_TOKEN).");
     case Kind::kServerError:
-      return "the server answered " + std::to_string(e.status) + " for " + e.url +
+      if (FromCdn(e)) {
+        return UrlText(e) + " (not the Hub) answered " + std::to_string(e.status) + " for " +
+               (e.path.empty() ? std::string("the file") : "'" + e.path + "'") +
+               (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+               ". The CDN may be having trouble; try again later.";
+      }
+      return "the Hub answered " + std::to_string(e.status) + " for " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              ". The Hub may be having trouble; try again later.";
     case Kind::kHttp:
-      return "unexpected HTTP " + std::to_string(e.status) + " for " + e.url + ServerSaid(e) +
+      return "unexpected HTTP " + std::to_string(e.status) + " for " + UrlText(e) + ServerSaid(e) +
              (e.detail.empty() ? std::string() : ": " + e.detail) + ".";
     case Kind::kNetwork:
-      return "could not reach " + (e.url.empty() ? Endpoint(e) : e.url) +
+      if (e.tls_problem) {
+        return "the TLS connection to " + UrlText(e) + " failed" +
+               (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+               ". If a proxy or a corporate CA signs the connection, point HUBGET_CA_FILE, "
+               "CURL_CA_BUNDLE, SSL_CERT_FILE or REQUESTS_CA_BUNDLE (the first one set is used) at "
+               "its CA bundle; check the system's clock too.";
+      }
+      return "could not reach " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              ". Check the connection, proxy settings and HF_ENDPOINT (" + Endpoint(e) + ").";
     case Kind::kTimeout:
-      return "timed out talking to " + (e.url.empty() ? Endpoint(e) : e.url) +
+      return "timed out talking to " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
-             ". The network or the server is slow; try again, or raise HF_HUB_DOWNLOAD_TIMEOUT.";
+             ". The network or the server is slow; try again, or raise " +
+             (e.timeout_setting.empty() ? std::string("HF_HUB_DOWNLOAD_TIMEOUT")
+                                        : e.timeout_setting) +
+             " (seconds).";
     case Kind::kIntegrity:
+      if (e.proxy_shaped) {
+        return "integrity check failed for '" + e.path + "': " + e.detail +
+               ". Something between hubget and " + (e.url.empty() ? Endpoint(e) : Host(e.url)) +
+               " answered in its place, most likely a proxy (its login or error page): check "
+               "HTTPS_PROXY / HTTP_PROXY / NO_PROXY, log in to the proxy, or have it allow " +
+               (e.url.empty() ? Endpoint(e) : Host(e.url)) +
+               ". The bytes were discarded; then run the same command again.";
+      }
       return "integrity check failed for '" + e.path + "': " + e.detail +
              ". The downloaded bytes were discarded; retry the download.";
     case Kind::kNotAHub:

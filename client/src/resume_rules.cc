@@ -92,8 +92,9 @@ Verdict ClassifyBody(const Attempt& a, FetchBudget spent, const RetryPolicy& pol
       static_cast<std::uint64_t>(a.range.end) + 1 == a.size) {
     return Make(Step::kResume, "sub-range", spent);
   }
-  return Fail("complete but short", spent, MakeError(Kind::kIntegrity, ShortBodyDetail(a, r)),
-              true);
+  Error short_body = MakeError(Kind::kIntegrity, ShortBodyDetail(a, r));
+  short_body.proxy_shaped = true;  // a server that ends a response early is not the file's
+  return Fail("complete but short", spent, std::move(short_body), true);
 }
 
 // 416: finished when it confirms the size we hold, else start over.

@@ -111,6 +111,7 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
       d.repo_type = options.repo_type;
       d.revision = commit;
       d.local_dir = options.local_dir;
+      d.force = options.force;
       d.progress = options.progress;
       d.cancel = options.cancel;
       auto r = im.DownloadFile(repo, files[i].path, d, &stop);
@@ -122,6 +123,7 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
         return;
       }
       out.files[i] = {files[i].path, r->path, r->sha256, r->xet};
+      if (options.file_done) options.file_done(files[i].path, files[i].size, r->from_cache);
       for (auto& w : r->warnings) out.warnings.push_back(std::move(w));
     }
   };
@@ -131,6 +133,23 @@ Status DownloadAll(Client::Impl& im, const RepoId& repo, const std::string& comm
   for (auto& t : pool) t.join();
   if (first_error) return *first_error;
   return OkStatus();
+}
+
+// The cached snapshot of `rev` when the Hub's answer about it failed in a
+// way the cache survives, with a warning saying how it failed.
+std::optional<SnapshotResult> CachedAfterFailure(Client::Impl& im, const RepoId& repo,
+                                                 const std::string& rev,
+                                                 const SnapshotOptions& options, const Error& e) {
+  const auto cached = im.cache.CachedCommit(repo, rev);
+  if (!cached || !DegradesToCache(e.kind)) return std::nullopt;
+  auto r = FromCache(im.cache, repo, *cached, options);
+  if (!r) return std::nullopt;
+  // A 401 or a 5xx is an answer: "could not reach" only when none came.
+  const std::string why = e.kind == Kind::kNetwork || e.kind == Kind::kTimeout
+                              ? "could not reach the Hub"
+                              : "could not check the Hub for a newer commit";
+  im.Warn(r->warnings, why + ", using the cached snapshot: " + e.Message());
+  return r;
 }
 
 }  // namespace
@@ -150,14 +169,7 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
   if (!IsCommitSha(rev)) {
     auto info = Info(repo_id, options.repo_type, rev);
     if (!info) {
-      const auto cached = im.cache.CachedCommit(repo, rev);
-      if (cached && DegradesToCache(info.error().kind)) {
-        if (auto r = FromCache(im.cache, repo, *cached, options)) {
-          im.Warn(r->warnings,
-                  "could not reach the Hub, using the cached snapshot: " + info.error().Message());
-          return *r;
-        }
-      }
+      if (auto r = CachedAfterFailure(im, repo, rev, options, info.error())) return *r;
       return info.error();
     }
     if (!IsCommitSha(info->sha)) {
@@ -203,7 +215,14 @@ Result<SnapshotResult> Client::Snapshot(const std::string& repo_id,
     out.folder = options.local_dir;
   }
   out.commit = commit;
-  if (auto s = DownloadAll(im, repo, commit, files, options, out); !s) return s.error();
+  if (options.plan) {
+    std::uint64_t bytes = 0;
+    for (const auto& f : files) bytes += f.size;
+    options.plan(static_cast<int>(files.size()), bytes);
+  }
+  if (auto s = DownloadAll(im, repo, commit, files, options, out); !s) {
+    return ExplainGatedRefusal(*this, s.error());
+  }
   if (options.cancel != nullptr && options.cancel->load()) {
     return MakeError(Kind::kCancelled, "snapshot of " + repo_id);
   }

@@ -101,6 +101,7 @@ ResolvedToken ResolveToken(const Environment& env, const TokenOverrides& overrid
   }
   if (overrides.no_token || IsTruthy(env.Get("HF_HUB_DISABLE_IMPLICIT_TOKEN"))) {
     out.suppressed = implicit.value.has_value();
+    out.disabled = true;
     return out;
   }
   return implicit;
@@ -131,7 +132,7 @@ std::string TokenSource::Describe() const {
     case Where::kNone:
       return "no token";
     case Where::kExplicit:
-      return "the token given explicitly (--token)";
+      return "--token";
     case Where::kHfToken:
       return "the HF_TOKEN environment variable";
     case Where::kHuggingFaceHubToken:

@@ -85,6 +85,7 @@ Error XetFetch::Expired(Error refusal) const {
 Result<FetchResult> XetFetch::Run() {
   const std::uint64_t start = file_.size();
   int refreshes = 0;  // in a row, without progress
+  if (hooks_.progress) hooks_.progress({ctx_.path, start, file_.expected().size});  // resume point
   while (file_.size() < file_.expected().size) {
     if (Cancelled(hooks_)) {
       return session_.Decorate(MakeError(Kind::kCancelled, "download of " + ctx_.path), "", ctx_);

@@ -1,8 +1,8 @@
 // The hubget binary as the scenario runner and users run it: a child process
 // with a scrubbed environment (HOME and HF_HOME in temp dirs, no HF_* of the
 // user) against an in-process mockhub. Checks the --json line shapes, the
-// exit code of each error family, the stale-token message, doctor, --no-token,
-// offline mode, TLS through CURL_CA_BUNDLE / SSL_CERT_FILE, and two processes
+// exit code of each error family, the stale-token message, --no-token,
+// offline mode, TLS through each CA variable, and two processes
 // downloading the same blob at once.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "canned_server.h"
+#include "cli_fixture.h"
 #include "fakes.h"
 #include "mockhub/faults.h"
 #include "mockhub/server.h"
@@ -26,91 +27,16 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::CliTest;
+using testing::Env;
 using ::testing::HasSubstr;
+using testing::kClipRepo;
+using testing::kSmallLfsRepo;
 using ::testing::Not;
 using testing::ProcessResult;
 using testing::ReadFile;
 using testing::Sha256Hex;
 using ::testing::StartsWith;
-
-using Env = std::map<std::string, std::string>;
-
-const std::string kSmallLfsRepo = "new-org/renamed-model";
-const std::string kClipRepo = "InvokeAI/clip-vit-large-patch14";
-
-class CliTest : public ::testing::Test {
- protected:
-  void Start(const std::string& faults_json = "[]", bool tls = false) {
-    server.reset();  // one mock at a time
-    mockhub::ServerOptions opts;
-    opts.tls = tls;
-    if (tls) {
-      opts.tls_dir = dir.path() + "/tls";
-      fs::create_directories(opts.tls_dir);
-    }
-    auto faults = mockhub::FaultSet::FromJson(json::parse(faults_json), "test", "/faults");
-    ASSERT_TRUE(faults) << faults.error().ToString();
-    opts.faults = faults.value();
-    auto started = mockhub::MockServer::Start(mockhub::DemoWorld(), opts);
-    ASSERT_TRUE(started) << started.status().message();
-    server = std::move(*started);
-  }
-  void SetUp() override {
-    for (const char* d : {"/home", "/hf", "/scratch"}) fs::create_directories(dir.path() + d);
-    Start();
-  }
-
-  std::string HfHome() const { return dir.path() + "/hf"; }
-  std::string Cache() const { return HfHome() + "/hub"; }
-
-  // Only what the runner sets; nothing from the user's environment.
-  Env BaseEnv() const {
-    return {{"HOME", dir.path() + "/home"},
-            {"HF_HOME", HfHome()},
-            {"HF_HUB_CACHE", Cache()},
-            {"HF_ENDPOINT", server->hub_url()},
-            {"HUBGET_RETRY_BASE_MS", "1"}};
-  }
-  std::vector<std::string> Argv(std::vector<std::string> args) const {
-    args.insert(args.begin(), HUBGET_BINARY);
-    return args;
-  }
-  ProcessResult Hubget(std::vector<std::string> args, const Env& extra = {}) {
-    Env env = BaseEnv();
-    for (const auto& [k, v] : extra) env[k] = v;
-    return testing::Run(Argv(std::move(args)), env, dir.path() + "/scratch");
-  }
-  // The --json object on the last stdout line.
-  static json LastJson(const ProcessResult& r) {
-    const json j = json::parse(r.LastLine(), nullptr, false);
-    EXPECT_TRUE(j.is_object()) << "last stdout line is not a JSON object: " << r.LastLine()
-                               << "\nstderr: " << r.err;
-    return j.is_object() ? j : json::object();
-  }
-  // Polls (bounded) until a *.incomplete file exists under `dir`.
-  static ::testing::AssertionResult WaitForIncomplete(const std::string& dir,
-                                                      std::chrono::milliseconds timeout) {
-    return testsupport::WaitFor(
-        [&] {
-          std::error_code ec;
-          for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-            if (it->path().extension() == ".incomplete") return true;
-          }
-          return false;
-        },
-        "a .incomplete file in " + dir, timeout);
-  }
-  std::vector<mockhub::JournalEntry> Entries(const std::string& server_name) {
-    std::vector<mockhub::JournalEntry> out;
-    for (auto& e : server->journal().Entries()) {
-      if (e.server == server_name) out.push_back(e);
-    }
-    return out;
-  }
-
-  testing::TempDir dir;
-  std::unique_ptr<mockhub::MockServer> server;
-};
 
 // --- JSON shapes --------------------------------------------------------
 
@@ -285,55 +211,6 @@ TEST_F(CliTest, TokenWithALineBreakInsideIsRefusedNotSent) {
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_first_line")));
   ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
   EXPECT_TRUE(server->journal().Entries().empty());
-}
-
-TEST_F(CliTest, DoctorExplainsAnExpiredToken) {
-  const ProcessResult r = Hubget({"doctor"}, {{"HF_TOKEN", "hf_expired"}});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.out, HasSubstr("using the token from the HF_TOKEN environment variable"));
-  EXPECT_THAT(r.out, HasSubstr("[fail] whoami"));
-  EXPECT_THAT(r.out, HasSubstr("has expired"));
-  EXPECT_THAT(r.out, HasSubstr("\"old-laptop\""));
-  EXPECT_THAT(r.out, HasSubstr("fix: create a new read token at " + server->hub_url() +
-                               "/settings/tokens, or unset HF_TOKEN"));
-  EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_expired")));
-}
-
-// The InvokeAI 401: doctor asks again without the token and says the
-// token is the only problem, and how to get rid of it.
-TEST_F(CliTest, DoctorSaysARejectedTokenIsTheOnlyProblemForAPublicRepo) {
-  const ProcessResult r =
-      Hubget({"doctor", kClipRepo, "config.json"}, {{"HF_TOKEN", "hf_revoked"}});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.out, HasSubstr("[fail] repo"));
-  EXPECT_THAT(r.out, HasSubstr("[info] repo: without the token, " + kClipRepo +
-                               " is public and readable: the rejected token is the only problem"));
-  EXPECT_THAT(r.out, HasSubstr("fix: unset HF_TOKEN to download anonymously"));
-  EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_revoked")));
-  // The second look went out without any Authorization header.
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
-  bool anonymous_info = false;
-  for (const auto& e : server->journal().Entries()) {
-    anonymous_info |= e.target.rfind("/api/models/" + kClipRepo, 0) == 0 && e.authorization.empty();
-  }
-  EXPECT_TRUE(anonymous_info);
-}
-
-TEST_F(CliTest, DoctorSaysAPrivateRepoNeedsAValidTokenWhenTheTokenIsRejected) {
-  const ProcessResult r =
-      Hubget({"doctor", "alice/private-model", "config.json"}, {{"HF_TOKEN", "hf_revoked"}});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.out, HasSubstr("[info] repo: without a token the Hub says:"));
-  EXPECT_THAT(r.out, HasSubstr("a valid token with access is needed"));
-  EXPECT_THAT(r.out, Not(HasSubstr("is public and readable")));
-}
-
-TEST_F(CliTest, DoctorWithAGoodTokenPasses) {
-  const ProcessResult r =
-      Hubget({"doctor", kSmallLfsRepo, "weights.bin"}, {{"HF_TOKEN", "hf_alice"}});
-  EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("[ok] whoami"));
-  EXPECT_THAT(r.out, HasSubstr("[ok] cdn"));
 }
 
 // Server text is bytes: one byte that is not UTF-8 in X-Error-Message used
@@ -544,7 +421,8 @@ TEST_P(CliTlsTest, CaBundleVariableIsHonoured) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Variables, CliTlsTest,
-                         ::testing::Values("CURL_CA_BUNDLE", "SSL_CERT_FILE", "HUBGET_CA_FILE"),
+                         ::testing::Values("CURL_CA_BUNDLE", "SSL_CERT_FILE", "HUBGET_CA_FILE",
+                                           "REQUESTS_CA_BUNDLE"),
                          [](const ::testing::TestParamInfo<std::string>& i) {
                            std::string n = i.param;
                            n.erase(std::remove(n.begin(), n.end(), '_'), n.end());
@@ -556,7 +434,12 @@ TEST_F(CliTest, TlsWithoutTheCaIsANetworkError) {
   const ProcessResult r =
       Hubget({"--json", "download", kSmallLfsRepo, "config.json"}, {{"HUBGET_MAX_RETRIES", "0"}});
   EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
-  EXPECT_EQ(LastJson(r)["error"], "network");
+  const json j = LastJson(r);
+  EXPECT_EQ(j["error"], "network");
+  // The variables that would fix it, named.
+  EXPECT_THAT(
+      j.value("message", ""),
+      HasSubstr("point HUBGET_CA_FILE, CURL_CA_BUNDLE, SSL_CERT_FILE or REQUESTS_CA_BUNDLE"));
 }
 
 // --- two processes, one blob -------------------------------------------

@@ -34,6 +34,8 @@ class Child {
   Child& operator=(const Child&) = delete;
 
   bool started() const { return pid_ > 0; }
+  // Where its stdout goes (a long-running child's first lines, read as they come).
+  const std::string& out_path() const { return out_path_; }
   // Waits up to `timeout`; on expiry kills the child and fails.
   ::testing::AssertionResult Wait(std::chrono::milliseconds timeout, ProcessResult* result);
 

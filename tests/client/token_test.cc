@@ -114,6 +114,7 @@ TEST_F(TokenResolverTest, NoTokenSuppressesImplicitToken) {
   auto t = Resolve({std::nullopt, true});
   EXPECT_FALSE(t.value);
   EXPECT_TRUE(t.suppressed);
+  EXPECT_TRUE(t.disabled);
 }
 
 TEST_F(TokenResolverTest, DisableImplicitTokenKeepsExplicitToken) {

@@ -63,6 +63,11 @@ struct Progress {
   std::uint64_t total = 0;  // expected size
 };
 using ProgressCallback = std::function<void(const Progress&)>;
+// A snapshot's selection, once listed: how many files, how many bytes.
+using PlanCallback = std::function<void(int files, std::uint64_t bytes)>;
+// A snapshot's file is in place; `from_cache` when no byte was transferred.
+using FileDoneCallback =
+    std::function<void(const std::string& path, std::uint64_t size, bool from_cache)>;
 using WarningCallback = std::function<void(const std::string&)>;
 
 struct DownloadOptions {
@@ -91,7 +96,10 @@ struct SnapshotOptions {
   std::vector<std::string> exclude;
   std::string local_dir;
   int max_workers = 0;  // 0 = config
+  bool force = false;   // download even what is cached (--force-download)
   ProgressCallback progress;
+  PlanCallback plan;
+  FileDoneCallback file_done;
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -109,6 +117,19 @@ struct SnapshotResult {
   std::vector<std::string> warnings;
 };
 
+// What a download would do (--dry-run): each selected file, its size, and
+// whether it is already in place (then it would not be fetched).
+struct PlannedFile {
+  std::string path;
+  std::uint64_t size = 0;
+  bool cached = false;
+};
+
+struct DryRunResult {
+  std::string commit;
+  std::vector<PlannedFile> files;
+};
+
 struct RepoInfo {
   std::string id;
   std::string sha;
@@ -124,6 +145,11 @@ struct WhoAmI {
   std::vector<std::string> orgs;
   std::string token_name;
   std::string token_role;
+  // A fine-grained token's "Read access to contents of all public gated
+  // repos you can access" (auth.accessToken.fineGrained.canReadGatedRepos);
+  // unset for other tokens or when the Hub does not say.
+  std::optional<bool> can_read_gated_repos;
+  bool fine_grained() const { return token_role == "fineGrained"; }
 };
 
 struct TreeEntry {
@@ -151,6 +177,10 @@ class Client {
   Result<DownloadResult> Download(const std::string& repo, const std::string& path,
                                   const DownloadOptions& options = {});
   Result<SnapshotResult> Snapshot(const std::string& repo, const SnapshotOptions& options = {});
+  // The plan of a download of `files` (none: the snapshot's selection by
+  // options.include/exclude); fetches no file and writes nothing.
+  Result<DryRunResult> DryRun(const std::string& repo, const SnapshotOptions& options,
+                              const std::vector<std::string>& files);
   // GET /api/{type}s/{repo}[/revision/{rev}].
   Result<RepoInfo> Info(const std::string& repo, RepoType type = RepoType::kModel,
                         const std::string& revision = "");

@@ -1,5 +1,6 @@
 // `hubget doctor`: the troubleshooting list people follow by hand after a
-// 401, as findings with a plain-words fix each. Produced by Client::Doctor.
+// 401, as a checklist: one finding per check, a plain-words fix on each that
+// is not ok, and one conclusion said first. Produced by Client::Doctor.
 #pragma once
 
 #include <string>
@@ -8,16 +9,21 @@
 namespace hubget {
 
 struct Finding {
-  enum class Level { kOk, kInfo, kWarn, kFail };
-  Level level = Level::kInfo;
+  enum class Level { kOk, kWarn, kFail, kSkip };  // kSkip: the check does not apply
+  Level level = Level::kSkip;
   std::string topic;  // "endpoint", "token", "whoami", "clock", "repo", "file", "cdn"
   std::string text;   // what was found
   std::string fix;    // what to do, "" when nothing
 };
 
-const char* LevelName(Finding::Level level);  // "ok", "info", "warn", "fail"
+const char* LevelName(Finding::Level level);  // "ok", "warn", "fail", "skip"
 
 struct DoctorReport {
+  // The verdict, e.g. "the token from the HF_TOKEN environment variable is
+  // the only problem: org/x is public", and what to do about it ("" when
+  // nothing needs doing).
+  std::string conclusion;
+  std::string conclusion_fix;
   std::vector<Finding> findings;
   bool ok() const {
     for (const auto& f : findings) {

@@ -63,6 +63,8 @@ struct HttpRequest {
   // Abort after this long in total; 0 = no limit (large downloads).
   std::chrono::milliseconds total_timeout{0};
   std::string ca_file;  // extra CA bundle (mock TLS); "" = system default
+  // The variable that sets these timeouts, named when one fires.
+  std::string timeout_setting = "HF_HUB_DOWNLOAD_TIMEOUT";
 };
 
 class HttpTransport {

@@ -62,11 +62,28 @@ struct Error {
   // story the kind's text does not tell, e.g. the Xet CAS refusing its
   // token). Like the rest, never contains a token.
   std::string text;
+  // A gated 403 to a fine-grained token whose whoami says it cannot read
+  // gated repos: the token's permission, not the account's access, is the
+  // likely cause (an approved user is refused all the same).
+  bool token_lacks_gated_scope = false;
+  // A timeout's variable (HF_HUB_ETAG_TIMEOUT for the HEAD and API calls,
+  // HF_HUB_DOWNLOAD_TIMEOUT for a body); "" when not a timeout.
+  std::string timeout_setting;
+  // A complete answer of the wrong size or type where the file was asked
+  // for: a proxy's login or error page rather than the server's.
+  bool proxy_shaped = false;
+  // The TLS handshake failed (an untrusted certificate, a bad CA bundle):
+  // the message names the CA variables.
+  bool tls_problem = false;
 
   // The actionable, single-paragraph explanation. Never contains a token,
   // nor a control character: server text in it is escaped (printable.h).
   std::string Message() const;
 };
+
+// The explanation of a gated refusal caused by a fine-grained token's
+// missing permission (token_lacks_gated_scope); doctor says the same.
+std::string GatedScopeMissing(const Error& e);
 
 inline Error MakeError(Kind kind, std::string detail) {
   Error e;

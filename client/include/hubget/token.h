@@ -37,6 +37,9 @@ struct ResolvedToken {
   // Set when HF_HUB_DISABLE_IMPLICIT_TOKEN or --no-token suppressed a token
   // that would otherwise have been found; for doctor's explanations.
   bool suppressed = false;
+  // Set when --no-token or HF_HUB_DISABLE_IMPLICIT_TOKEN keeps any implicit
+  // token from being sent, found or not (whoami says so instead of "none").
+  bool disabled = false;
 
   // Last 4 characters when the token is long enough to keep that safe.
   std::string Hint() const;
