@@ -42,7 +42,8 @@ std::size_t Decode(const std::string& s, std::size_t i, std::uint32_t* cp) {
   const auto b = static_cast<unsigned char>(s[i]);
   std::size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
   if (i + len > s.size()) len = s.size() - i;
-  std::uint32_t v = len == 1 ? b : b & (0xFF >> (len + 1));
+  const std::uint32_t lead = b;
+  std::uint32_t v = len == 1 ? lead : lead & (0xFFu >> (len + 1));
   for (std::size_t k = 1; k < len; ++k)
     v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
   *cp = v;
