@@ -122,6 +122,7 @@ struct RunArgs {
   int jobs = 1;
   bool verbose = false;
   bool allow_empty = false;
+  bool no_containment = false;
 };
 
 bool Passed(const mockhub::ScenarioResult& r) {
@@ -134,6 +135,7 @@ int Run(const RunArgs& args) {
   opts.adapter = DefaultAdapter();
   opts.step_timeout_seconds = args.timeout;
   opts.verbose = args.verbose;
+  opts.contain = !args.no_containment;
   if (!args.adapter.empty()) {
     auto a = mockhub::LoadAdapter(args.adapter);
     if (!a) {
@@ -183,7 +185,11 @@ int Run(const RunArgs& args) {
                   << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
         if (!Passed(r) || args.verbose) std::cerr << r.details;
       });
-  std::cout << "client: " << opts.adapter.name << "\n" << mockhub::FormatTable(results);
+  // Said once per run, in every report: what the client could not do, or
+  // what it could because this kernel (or --no-containment) did not stop it.
+  const mockhub::ContainmentSummary containment = mockhub::DescribeContainment(opts);
+  std::cout << "client: " << opts.adapter.name << "\ncontainment: " << containment.text << "\n"
+            << mockhub::FormatTable(results);
   const std::string suite = "mockhub-" + opts.adapter.name;
   bool written = true;
   auto write = [&](const std::string& path, const std::string& text) {
@@ -191,9 +197,12 @@ int Run(const RunArgs& args) {
     if (!w.ok()) std::cerr << "mockhub: " << w.message() << "\n";
     written = written && w.ok();
   };
-  if (!args.junit.empty()) write(args.junit, mockhub::FormatJUnit(results, suite));
-  if (!args.html.empty())
-    write(args.html, mockhub::FormatHtml(results, "client " + opts.adapter.name));
+  if (!args.junit.empty())
+    write(args.junit, mockhub::FormatJUnit(results, suite, {{"containment", containment.text}}));
+  if (!args.html.empty()) {
+    write(args.html, mockhub::FormatHtml(results, "client " + opts.adapter.name,
+                                         "containment: " + containment.text));
+  }
   for (const auto& r : results) {
     if (r.did_not_load) return 2;
   }
@@ -300,6 +309,9 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& a) {
   run->add_option("--timeout", a.timeout, "Seconds a client step may take")
       ->check(CLI::Range(1, 3600));
   run->add_flag("--verbose", a.verbose, "Show every step's journal and client output");
+  run->add_flag("--no-containment", a.no_containment,
+                "Run clients without Landlock (debugging only: they may then write anywhere "
+                "and connect anywhere)");
   return run;
 }
 

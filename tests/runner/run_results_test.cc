@@ -47,6 +47,14 @@ class RunResultsTest : public ::testing::Test {
     args.insert(args.begin(), {MOCKHUB_BIN, "run"});
     return RunBounded(args, reporttest::Unbounded());
   }
+  // The same with every scenario's folder kept in `runs`: a contained
+  // client writes only in its own folder, and reads its siblings' there.
+  testsupport::BoundedRun RunIn(const std::string& runs, std::vector<std::string> args) {
+    fs::create_directories(runs);
+    args.insert(args.begin(),
+                {"/usr/bin/env", "TMPDIR=" + runs, "MOCKHUB_KEEP_TMP=1", MOCKHUB_BIN, "run"});
+    return RunBounded(args, reporttest::Unbounded());
+  }
   // The JUnit file, parsed as a CI reporter would; its <testsuite>.
   const markup::Element* Suite(const std::string& path) {
     junit_ = markup::Parse(reporttest::ReadFile(path), false);
@@ -142,31 +150,35 @@ TEST_F(RunResultsTest, AClientThatCannotRunIsOneErrorUpFront) {
 
 // Two scenarios whose clients wait for each other (bounded, 10 s) pass only
 // if they run at the same time.
+// Each client marks its own scenario folder and waits to see two marks.
 TEST_F(RunResultsTest, JobsRunScenariosAtOnce) {
-  fs::create_directories(dir_ + "/meet");
   const std::string meet =
       Script("meet.sh",
-             "touch \"$1/$$\"; i=0\n"
-             "while [ \"$(ls \"$1\" | wc -l)\" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; "
+             "touch meet; i=0\n"
+             "marks() { ls \"$1\"/*/meet 2>/dev/null | wc -l; }\n"
+             "while [ \"$(marks \"$1\")\" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; "
              "i=$((i+1)); done\n"
-             "[ \"$(ls \"$1\" | wc -l)\" -ge 2 ] && echo '{\"ok\":true}' || "
+             "[ \"$(marks \"$1\")\" -ge 2 ] && echo '{\"ok\":true}' || "
              "echo '{\"ok\":false,\"error\":\"timeout\",\"message\":\"alone\"}'");
   Scenario("a-one", kWhoamiOk);
   Scenario("a-two", kWhoamiOk);
-  const auto r = Run({"-j", "2", "--client", meet + " " + dir_ + "/meet", dir_ + "/lib"});
+  const std::string runs = dir_ + "/runs";
+  const auto r = RunIn(runs, {"-j", "2", "--client", meet + " " + runs, dir_ + "/lib"});
   EXPECT_TRUE(ExitedWith(r, 0));
   EXPECT_NE(r.out.find("2 passed, 0 failed"), std::string::npos) << r.out;
 }
 
 // With -j 2, b-second's client ends before a-first's (which waits for it):
 // the lines, the table and the JUnit file still follow the input order, as
-// with -j 1 (where a-first finds b-second's mark already there).
+// with -j 1 (where a-first finds b-second's mark already there). The mark
+// is in b-second's scenario folder, which a-first reads.
 TEST_F(RunResultsTest, ResultsComeInTheInputOrderWhateverFinishesFirst) {
   const std::string client =
       Script("ordered.sh",
-             "if [ \"${HUBGET_ROLE:-}\" = wait ]; then i=0; while [ ! -e \"$1/done\" ] && "
-             "[ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; else touch \"$1/done\"; fi\n"
-             "[ -e \"$1/done\" ] && echo '{\"ok\":true}' || "
+             "marked() { ls \"$1\"/*/done >/dev/null 2>&1; }\n"
+             "if [ \"${HUBGET_ROLE:-}\" = wait ]; then i=0; while ! marked \"$1\" && "
+             "[ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; else touch done; fi\n"
+             "marked \"$1\" && echo '{\"ok\":true}' || "
              "echo '{\"ok\":false,\"error\":\"timeout\",\"message\":\"b-second never ended\"}'");
   Scenario("a-first", R"({"about": {"description": "d"}, "client": {"env": {"HUBGET_ROLE": "wait"}},
     "steps": [{"whoami": {}, "expect": {"outcome": "ok"}}]})");
@@ -178,11 +190,14 @@ TEST_F(RunResultsTest, ResultsComeInTheInputOrderWhateverFinishesFirst) {
   };
   std::string tables[2], junits[2];
   for (int jobs : {1, 2}) {
-    fs::remove(dir_ + "/done");
-    if (jobs == 1) std::ofstream(dir_ + "/done") << "";
+    const std::string runs = dir_ + "/runs" + std::to_string(jobs);
+    if (jobs == 1) {
+      fs::create_directories(runs + "/before");
+      std::ofstream(runs + "/before/done") << "";
+    }
     const std::string junit = dir_ + "/junit" + std::to_string(jobs) + ".xml";
-    const auto r = Run({"-j", std::to_string(jobs), "--client", client + " " + dir_, "--junit",
-                        junit, dir_ + "/lib"});
+    const auto r = RunIn(runs, {"-j", std::to_string(jobs), "--client", client + " " + runs,
+                                "--junit", junit, dir_ + "/lib"});
     EXPECT_TRUE(ExitedWith(r, 1));
     const auto a = r.err.find("PASS a-first"), b = r.err.find("PASS b-second"),
                c = r.err.find("FAIL c-third");

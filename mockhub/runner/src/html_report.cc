@@ -342,7 +342,8 @@ details.log pre{background:#111827;color:#e5e7eb;padding:10px;border-radius:4px;
 
 }  // namespace
 
-std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::string& title) {
+std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::string& title,
+                       const std::string& note) {
   int passed = 0, failed = 0, xfail = 0;
   for (const auto& r : results) {
     passed += r.status == ScenarioResult::Status::kPass;
@@ -358,7 +359,9 @@ std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::st
       << "</h1><p class=\"totals\" data-passed=\"" << passed << "\" data-failed=\"" << failed
       << "\">" << passed << " passed, " << failed << " failed";
   if (xfail) out << ", " << xfail << " expected failures";
-  out << "</p></header><main>\n";
+  out << "</p>";
+  if (!note.empty()) out << "<p class=\"note\">" << EscapeMarkup(note) << "</p>";
+  out << "</header><main>\n";
   // In a long library the failures come first, as links to their diagrams.
   if (failed) {
     out << "<nav class=\"failing\"><b>" << failed << " failed:</b>";

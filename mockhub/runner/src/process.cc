@@ -40,21 +40,34 @@ std::string ResolveProgram(const std::string& argv0,
   return argv0;
 }
 
-// In the child, after fork: only async-signal-safe calls. An exec failure is
-// reported to the parent through `exec_err` as an errno.
+// Why a child did not become the client, sent to the parent through the
+// close-on-exec `exec_err` pipe (nothing arrives once execve succeeded).
+struct ChildFailure {
+  enum Stage : int { kChdir, kContain, kExec } stage;
+  int err;
+};
+
+[[noreturn]] void FailChild(int exec_err, ChildFailure::Stage stage, int exit_code) {
+  const ChildFailure f{stage, errno};
+  (void)!::write(exec_err, &f, sizeof f);
+  ::_exit(exit_code);
+}
+
+// In the child, after fork: only async-signal-safe calls. The containment
+// goes on last, after the pipes and the folder are in place, and a child
+// that cannot be contained never runs the client.
 [[noreturn]] void ExecChild(const std::string& program, std::vector<char*>& cargv,
-                            std::vector<char*>& cenv, const std::string& cwd, int out, int err,
-                            int exec_err) {
+                            std::vector<char*>& cenv, const std::string& cwd,
+                            const Ruleset& ruleset, int out, int err, int exec_err) {
   ::setpgid(0, 0);
   ::dup2(out, 1);
   ::dup2(err, 2);
   const int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, 0);
-  if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+  if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) FailChild(exec_err, ChildFailure::kChdir, 126);
+  if (!ruleset.EnforceInChild()) FailChild(exec_err, ChildFailure::kContain, 126);
   ::execve(program.c_str(), cargv.data(), cenv.data());
-  const int e = errno;
-  (void)!::write(exec_err, &e, sizeof e);
-  ::_exit(127);
+  FailChild(exec_err, ChildFailure::kExec, 127);
 }
 
 // Reads both pipes until the child has exited and they have closed, or the
@@ -127,8 +140,14 @@ Status CheckRunnable(const std::string& argv0, const std::map<std::string, std::
 
 StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                    const std::map<std::string, std::string>& env,
-                                   const std::string& cwd, std::chrono::milliseconds timeout) {
+                                   const std::string& cwd, std::chrono::milliseconds timeout,
+                                   const Containment& containment) {
   if (argv.empty()) return InvalidArgument("empty client command");
+  // Built before fork: after it, the child may only make async-signal-safe
+  // calls, and building the rules allocates.
+  auto ruleset = BuildRuleset(containment, RulesForAbi(KernelLandlockAbi()));
+  if (!ruleset.ok())
+    return FailedPrecondition("cannot contain the client: " + ruleset.status().message());
   int out[2], err[2], exec_err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
       ::pipe2(exec_err, O_CLOEXEC) != 0) {
@@ -147,20 +166,30 @@ StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
     for (int fd : {out[0], out[1], err[0], err[1], exec_err[0], exec_err[1]}) ::close(fd);
     return Internal(Errno("fork"));
   }
-  if (pid == 0) ExecChild(program, cargv, cenv, cwd, out[1], err[1], exec_err[1]);
+  if (pid == 0) ExecChild(program, cargv, cenv, cwd, *ruleset, out[1], err[1], exec_err[1]);
+  *ruleset = Ruleset();  // the parent has no use for it
   ::setpgid(pid, pid);
   ::close(out[1]);
   ::close(err[1]);
   ::close(exec_err[1]);
-  int exec_errno = 0;
-  const bool exec_failed = ::read(exec_err[0], &exec_errno, sizeof exec_errno) ==
-                           static_cast<ssize_t>(sizeof exec_errno);
+  ChildFailure failure{};
+  const bool failed =
+      ::read(exec_err[0], &failure, sizeof failure) == static_cast<ssize_t>(sizeof failure);
   ::close(exec_err[0]);
-  if (exec_failed) {
+  if (failed) {
     ::close(out[0]);
     ::close(err[0]);
     ::waitpid(pid, nullptr, 0);
-    return NotFound("cannot run \"" + argv[0] + "\": " + std::strerror(exec_errno));
+    const std::string why = std::strerror(failure.err);
+    switch (failure.stage) {
+      case ChildFailure::kChdir:
+        return Internal("cannot enter " + cwd + " for the client: " + why);
+      case ChildFailure::kContain:
+        return FailedPrecondition("cannot contain the client (Landlock): " + why);
+      case ChildFailure::kExec:
+        break;
+    }
+    return NotFound("cannot run \"" + argv[0] + "\": " + why);
   }
   ProcessResult r;
   int status = 0;

@@ -77,7 +77,8 @@ namespace {
 std::string Xml(const std::string& s) { return runner::EscapeMarkup(s); }
 }  // namespace
 
-std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite) {
+std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite,
+                        const std::vector<std::pair<std::string, std::string>>& properties) {
   int failures = 0, errors = 0, skipped = 0;
   double total = 0;
   for (const auto& r : results) {
@@ -91,6 +92,12 @@ std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::s
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"" << Xml(suite)
       << "\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
       << "\" skipped=\"" << skipped << "\" time=\"" << total << "\">\n";
+  if (!properties.empty()) {
+    out << "  <properties>";
+    for (const auto& [name, value] : properties)
+      out << "<property name=\"" << Xml(name) << "\" value=\"" << Xml(value) << "\"/>";
+    out << "</properties>\n";
+  }
   for (const auto& r : results) {
     // classname: the scenario's folder as found, so reporters group by it.
     std::string folder = std::filesystem::path(r.file).parent_path().string();

@@ -69,9 +69,14 @@ std::vector<std::string> ActionArgs(const Step& s) {
 std::map<std::string, std::string> ClientEnv(const ClientSetup& setup, const MockServer& server,
                                              const std::string& home) {
   std::map<std::string, std::string> env;
-  for (const char* keep : {"PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "NODE_PATH"}) {
+  for (const char* keep : {"PATH", "LANG", "LC_ALL", "TZ", "NODE_PATH"}) {
     if (const char* v = std::getenv(keep)) env[keep] = v;
   }
+  // Temporary files inside the scenario's folder: the only place a
+  // contained client may write (containment.h).
+  std::error_code made;
+  fs::create_directories(home + "/tmp", made);
+  env["TMPDIR"] = home + "/tmp";
   env["HOME"] = home;
   env["XDG_CACHE_HOME"] = home + "/.cache";
   env["HF_ENDPOINT"] = server.hub_url();
@@ -223,8 +228,9 @@ void RunClientStep(const Step& step, Run& run) {
     report.action += (report.action.empty() ? "" : " ") + a;
   }
   const int timeout = run.opts.step_timeout_seconds;
-  const auto proc = runner::RunProcess(argv, ClientEnv(run.setup, server, run.home), run.cwd,
-                                       std::chrono::seconds(timeout));
+  const auto proc = runner::RunProcess(
+      argv, ClientEnv(run.setup, server, run.home), run.cwd, std::chrono::seconds(timeout),
+      runner::ContainmentFor(run.opts.contain, run.cwd, server.urls()));
   // Responses are journaled once written: wait for those still in flight.
   std::vector<runner::CheckFailure> step_failures;
   if (!server.journal().WaitForIdle(std::chrono::seconds(10))) {

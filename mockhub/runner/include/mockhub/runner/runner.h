@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mockhub/journal.h"
@@ -49,7 +50,20 @@ struct RunOptions {
   Adapter adapter;
   int step_timeout_seconds = 120;
   bool verbose = false;  // print every step's client output
+  // Each client step under Linux Landlock: writes only in the scenario's
+  // folder, TCP only to the mock (scenarios/README.md, "Containment").
+  // false only for debugging (--no-containment).
+  bool contain = true;
 };
+
+// How client steps are contained with these options on this kernel: one
+// line for the run's summary, JUnit and HTML ("Landlock ABI 7: ..."), and
+// whether anything is left uncontained (the line then says what, and why).
+struct ContainmentSummary {
+  std::string text;
+  bool complete = false;
+};
+ContainmentSummary DescribeContainment(const RunOptions& options);
 
 // One step as it ran, for the HTML report: its journal and its failures,
 // each with the requests it concerns (a wire expectation names them; other
@@ -117,12 +131,16 @@ Status CheckClient(const Adapter& adapter);
 StatusOr<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths);
 
 std::string FormatTable(const std::vector<ScenarioResult>& results);
-std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite);
+// `properties` go on the <testsuite> (name, value): the run's containment.
+std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite,
+                        const std::vector<std::pair<std::string, std::string>>& properties = {});
 // One self-contained HTML page (html_report.cc): the table, then per
 // scenario and step a sequence diagram of the wire (client, hub, CDN and any
 // other site as lanes, one arrow per journal entry), token flags and faults
-// marked, each failure beside the requests it concerns.
-std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::string& title);
+// marked, each failure beside the requests it concerns. `note` (the run's
+// containment) is shown under the totals.
+std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::string& title,
+                       const std::string& note = "");
 
 // Writes a report beside its final name and renames it into place, so a
 // reader never sees half a file.
