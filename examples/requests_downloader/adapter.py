@@ -4,7 +4,11 @@ written with mockhub's adapter kit: `mockhub run --adapter
 requests.adapter.json scenarios/` runs the scenario library against it.
 
 Files go to ./downloads (the client's working directory is the scenario's
-temporary folder) and are reported in the outcome line's "paths".
+temporary folder) and are reported in the outcome line's "paths". Every
+name, the step's and those the server lists in a snapshot, goes through
+`adapter.safe_join` before anything is fetched: a name that could land
+outside ./downloads (`../x`, `/etc/x`, a backslash, a control character)
+ends the step as `invalid_argument` with nothing written.
 """
 
 import fnmatch
@@ -54,11 +58,13 @@ def handle(action):
     files = action.files
     if not files:
         info = hub.api(f"/api/{kind}/{action.repo}/revision/{revision}")
-        files = [s["rfilename"] for s in info.get("siblings", [])]
+        files = [s.get("rfilename") for s in info.get("siblings", [])]  # the server's names
         if action.include:
             files = [f for f in files if any(fnmatch.fnmatch(f, p) for p in action.include)]
         files = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in action.exclude)]
     dest = os.path.join(os.getcwd(), "downloads")
+    for f in files:  # all of them first: a hostile listing fails before any write
+        adapter.safe_join(dest, f)
     return [hub.download(action.repo, f, dest, revision, action.repo_type) for f in files]
 
 

@@ -7,7 +7,8 @@ folder): a HEAD of the resolve URL for the commit, ETag and size; the body
 from wherever the Hub redirects, with the token sent only to the Hub's own
 host; a partial file kept as NAME.part and resumed with a Range; bounded
 retries of 429, 5xx and broken connections, honouring Retry-After; the size
-and (for LFS files) the sha256 checked before the file takes its name.
+and (for LFS files) the sha256 checked before the file takes its name; a
+file name that would land outside the destination folder refused.
 """
 
 import hashlib
@@ -33,6 +34,27 @@ class NotAHubError(Exception):
 
 class IntegrityError(Exception):
     """The bytes are not the file the Hub announced (size or sha256)."""
+
+
+class UnsafePathError(ValueError):
+    """A file name (given or listed by the server) that would land outside
+    the destination folder."""
+
+
+def contained_path(dest_dir, filename):
+    """dest_dir/filename, refused unless it stays inside dest_dir once
+    `..` and symlinks are resolved. The Hub's names are relative POSIX
+    paths; a server (or a caller) may send anything else."""
+    parts = filename.split("/") if isinstance(filename, str) else [""]
+    if (not filename or filename.startswith("/") or "\\" in filename or ".." in parts
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in filename)):
+        raise UnsafePathError(f"refusing file name {filename!r}: not a relative path inside "
+                              "the destination folder")
+    base = os.path.realpath(dest_dir)
+    final = os.path.realpath(os.path.join(base, filename))
+    if os.path.commonpath([base, final]) != base or final == base:
+        raise UnsafePathError(f"refusing file name {filename!r}: it resolves outside {dest_dir}")
+    return final
 
 
 def _prefix(repo_type):
@@ -119,8 +141,8 @@ class Downloader:
         return commit, etag, size, location
 
     def download(self, repo, filename, dest_dir, revision="main", repo_type="model"):
+        final = contained_path(dest_dir, filename)  # before any request
         commit, etag, size, url = self.metadata(repo, filename, revision, repo_type)
-        final = os.path.join(dest_dir, filename)
         os.makedirs(os.path.dirname(final) or ".", exist_ok=True)
         part = final + ".part"
         for attempt in range(RETRIES + 1):

@@ -16,19 +16,33 @@ from mockhub.server import find_mockhub
 
 
 def test_the_contracts_command_lines_parse():
-    a = adapter.parse_args(["--token", "hf_x", "download", "org/m", "a.json", "b.bin",
-                            "--revision", "v1", "--repo-type", "dataset",
-                            "--include", "*.json", "--exclude", "*.md"])
+    a = adapter.parse_args(["--token=hf_x", "download", "--revision=v1", "--repo-type=dataset",
+                            "--include=*.json", "--exclude=*.md", "--", "org/m", "a.json", "b.bin"])
     assert (a.name, a.repo, a.files, a.revision, a.repo_type, a.token) == (
         "download", "org/m", ["a.json", "b.bin"], "v1", "dataset", "hf_x")
     assert (a.include, a.exclude) == (["*.json"], ["*.md"])
     assert adapter.parse_args(["whoami"]).name == "whoami"
-    assert adapter.parse_args(["info", "org/m"]).repo == "org/m"
+    assert adapter.parse_args(["info", "--", "org/m"]).repo == "org/m"
+
+
+def test_the_older_form_typed_by_hand_still_parses():
+    a = adapter.parse_args(["--token", "hf_x", "download", "org/m", "a.json", "--revision", "v1"])
+    assert (a.repo, a.files, a.revision, a.token) == ("org/m", ["a.json"], "v1", "hf_x")
+
+
+def test_after_the_double_dash_everything_is_a_positional():
+    a = adapter.parse_args(["download", "--revision=-x", "--", "org/m", "--local-dir", "/any/dir",
+                            "--revision=v9", "--"])
+    assert a.files == ["--local-dir", "/any/dir", "--revision=v9", "--"]
+    assert a.revision == "-x"  # a value starting with '-' is still a value
+    assert a.repo == "org/m" and a.include == []
 
 
 @pytest.mark.parametrize("argv", [[], ["fly"], ["download"], ["whoami", "org/m"],
                                   ["info", "org/m", "file"], ["download", "r", "--bogus"],
-                                  ["download", "r", "--repo-type", "tree"], ["--token"]])
+                                  ["download", "r", "--repo-type", "tree"], ["--token"],
+                                  ["download", "--local-dir=/x", "--", "r"],
+                                  ["download", "-x", "--", "r"]])
 def test_arguments_outside_the_contract_are_a_usage_error(argv):
     with pytest.raises(adapter.UsageError):
         adapter.parse_args(argv)
@@ -89,7 +103,7 @@ def test_the_outcome_line_never_holds_a_whole_token(monkeypatch):
     def handler(action):
         raise ValueError(f"bad token {action.token} and hf_from_the_environment_123")
 
-    assert adapter.run(handler, ["--token", "hf_given_as_argument", "whoami"], out=out) == 1
+    assert adapter.run(handler, ["--token=hf_given_as_argument", "whoami"], out=out) == 1
     line = json.loads(out.getvalue().strip().splitlines()[-1])
     assert line["ok"] is False and line["error"] == "invalid_argument"
     assert "hf_given_as_argument" not in line["message"]
@@ -99,7 +113,8 @@ def test_the_outcome_line_never_holds_a_whole_token(monkeypatch):
 def test_a_successful_handler_prints_its_paths(tmp_path):
     out = io.StringIO()
     target = tmp_path / "f.json"
-    assert adapter.run(lambda action: [str(target)], ["download", "o/r", "f.json"], out=out) == 0
+    assert adapter.run(lambda action: [str(target)], ["download", "--", "o/r", "f.json"],
+                       out=out) == 0
     assert json.loads(out.getvalue()) == {"ok": True, "paths": [str(target)]}
 
 

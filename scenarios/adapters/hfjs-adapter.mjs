@@ -5,8 +5,8 @@
 // the token is found the way the `hf` CLI would (HF_TOKEN, then
 // HUGGING_FACE_HUB_TOKEN, then the token file), and HF_ENDPOINT is hubUrl.
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, dirname, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,6 +60,7 @@ function kindOf(err) {
     if (text.includes("Entry not found")) return "entry_not_found";
     return "repo_not_found";
   }
+  if (err instanceof UnsafeNameError) return "invalid_argument";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "server_error";
   if (status) return "forbidden";
@@ -67,6 +68,41 @@ function kindOf(err) {
     return "network";
   }
   return "invalid_argument";
+}
+
+// Why a name from the step cannot be joined onto the cache folder, or "".
+// The library checks file names itself (validateRelativeFilename, the
+// server's too), but joins the revision (refs/<revision>) and the repo id
+// as given: every name is checked here, before any call.
+function nameProblem(name) {
+  if (typeof name !== "string" || name === "") return "it is empty";
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "it contains NUL or a control character";
+  if (name.includes("\\")) return "it contains a backslash";
+  if (name.startsWith("/")) return "it is absolute";
+  if (/^[a-zA-Z]:/.test(name)) return "it has a drive letter";
+  const parts = name.split("/");
+  if (parts.includes("..")) return "it has a '..' component";
+  if (parts.some((p) => p === "" || p === ".")) return "it has an empty or '.' component";
+  return "";
+}
+
+class UnsafeNameError extends Error {}
+
+function checkNames(what, names) {
+  for (const name of names) {
+    const why = nameProblem(name);
+    if (why) throw new UnsafeNameError(`refusing ${what} ${JSON.stringify(name)}: ${why}`);
+  }
+}
+
+// Every path the library reports, checked to be inside the cache folder.
+function checkInside(root, paths) {
+  const base = realpathSync(root);
+  for (const p of paths) {
+    const real = realpathSync(resolve(p));
+    if (!real.startsWith(base + sep)) throw new UnsafeNameError(`refusing ${p}: it resolves outside ${root}`);
+  }
+  return paths;
 }
 
 function walk(dir) {
@@ -81,20 +117,23 @@ function walk(dir) {
 
 async function main(argv) {
   let accessToken = tokenFromEnvironment();
-  if (argv[0] === "--token") {
-    accessToken = argv[1];
-    argv = argv.slice(2);
+  if (argv[0]?.startsWith("--token=")) {
+    accessToken = argv[0].slice("--token=".length);
+    argv = argv.slice(1);
   }
+  // The contract: the action, its options as --name=VALUE, then `--`, then
+  // the repo and the files; nothing after `--` is an option.
   const [action, ...rest] = argv;
-  const positional = [];
   const opts = { revision: undefined, type: "model", include: [], exclude: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === "--revision") opts.revision = rest[++i];
-    else if (a === "--repo-type") opts.type = rest[++i];
-    else if (a === "--include") opts.include.push(rest[++i]);
-    else if (a === "--exclude") opts.exclude.push(rest[++i]);
-    else positional.push(a);
+  const dashes = rest.indexOf("--");
+  const options = dashes < 0 ? rest : rest.slice(0, dashes);
+  const positional = dashes < 0 ? [] : rest.slice(dashes + 1);
+  for (const a of options) {
+    const [, name, value] = /^--([a-z-]+)=(.*)$/s.exec(a) ?? [];
+    if (name === "revision") opts.revision = value;
+    else if (name === "repo-type") opts.type = value;
+    else if (name === "include" || name === "exclude") opts[name].push(value);
+    else return { ok: false, error: "invalid_argument", status: null, message: `unexpected argument before --: ${a}` };
   }
   const hubUrl = process.env.HF_ENDPOINT;
   const cacheDir = process.env.HF_HUB_CACHE;
@@ -114,18 +153,21 @@ async function main(argv) {
     return { ok: true, id: info.id ?? info.name, sha: info.sha };
   }
   if (action !== "download") return { ok: false, error: "invalid_argument", status: null, message: `unknown action ${action}` };
+  checkNames("repo id", [name]);
+  if (opts.revision !== undefined) checkNames("revision", [opts.revision]);
+  checkNames("file name", files);
   if (files.length === 0) {
     if (opts.include.length || opts.exclude.length) {
       return { ok: false, error: "invalid_argument", status: null, message: "@huggingface/hub has no include/exclude" };
     }
     const folder = await hub.snapshotDownload({ repo, revision: opts.revision, hubUrl, cacheDir, ...credentials });
-    return { ok: true, snapshot: folder, paths: walk(folder) };
+    return { ok: true, snapshot: folder, paths: checkInside(cacheDir, walk(folder)) };
   }
   const paths = [];
   for (const path of files) {
     paths.push(await hub.downloadFileToCacheDir({ repo, path, revision: opts.revision, hubUrl, cacheDir, ...credentials }));
   }
-  return { ok: true, paths };
+  return { ok: true, paths: checkInside(cacheDir, paths) };
 }
 
 try {

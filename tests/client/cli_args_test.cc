@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "cli_fixture.h"
@@ -114,6 +115,34 @@ TEST_F(CliArgsTest, ForceDownloadFetchesACachedFileAgain) {
     gets += e.method == "GET" && e.target.find("/resolve/") != std::string::npos;
   }
   EXPECT_EQ(gets, 1);
+}
+
+// The runner's grammar (scenarios/README.md, the adapter contract): options
+// as --name=VALUE, then `--`, then the repo and the files. After `--`,
+// `--local-dir` is a file name to fetch, not hubget's option.
+TEST_F(CliArgsTest, ANameAfterTheDoubleDashIsAFileNotAnOption) {
+  const ProcessResult r = Hubget(
+      {"--json", "download", "--revision=main", "--", kClipRepo, "--local-dir", "config.json"});
+  EXPECT_EQ(r.exit_code, 5) << r.out << r.err;  // not found: the repo has no file "--local-dir"
+  EXPECT_EQ(LastJson(r).value("error", ""), "entry_not_found") << r.out;
+  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  bool asked = false;
+  for (const auto& e : server->journal().Entries()) {
+    asked = asked || e.target.find("/resolve/main/--local-dir") != std::string::npos;
+  }
+  EXPECT_TRUE(asked) << "no request for the file named --local-dir";
+  // Read as an option, it would have made ./config.json a --local-dir.
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/scratch/config.json"));
+  const ProcessResult ok = Hubget({"--json", "download", "--", kClipRepo, "config.json"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_THAT(LastJson(ok)["paths"][0].get<std::string>(), EndsWith("/config.json"));
+}
+
+TEST_F(CliArgsTest, AnOptionValueJoinedWithEqualsIsAValueEvenWithALeadingDash) {
+  const ProcessResult r =
+      Hubget({"--json", "download", "--revision=-x", "--", kClipRepo, "config.json"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr("'-x'")) << "the revision is -x, refused as a ref name";
 }
 
 }  // namespace

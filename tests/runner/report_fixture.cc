@@ -20,7 +20,7 @@ case "$1" in
   whoami) curl -s -o /dev/null -H "$auth" "$HF_ENDPOINT/api/whoami-v2" ;;
   info) curl -s -o /dev/null "$HF_ENDPOINT/<script>document.title='pwned'</script>" ;;
   download)
-    url="$HF_ENDPOINT/$2/resolve/main/$3"
+    url="$HF_ENDPOINT/$3/resolve/main/$4"  # download -- REPO FILE
     curl -s -o /dev/null -I -H "$auth" "$url"
     loc=$(curl -s -o /dev/null -I -H "$auth" -w '%{redirect_url}' "$url")
     curl -s -o /dev/null -r 0-1023 -H "$auth" "$loc" ;;

@@ -37,7 +37,8 @@ TEST_F(RunnerTest, ClientEnvironmentIsScrubbedAndPointsAtTheMock) {
 
 TEST_F(RunnerTest, TokenIsPlacedWhereTheScenarioSays) {
   const std::string check =
-      "case \"$1\" in --token) t=$2;; *) t=${HF_TOKEN:-${HUGGING_FACE_HUB_TOKEN:-$(cat "
+      "case \"$1\" in --token=*) t=${1#--token=};; *) "
+      "t=${HF_TOKEN:-${HUGGING_FACE_HUB_TOKEN:-$(cat "
       "${HF_TOKEN_PATH:-$HF_HOME/token} "
       "2>/dev/null)}};; esac\n[ \"$t\" = hf_x ] && echo '{\"ok\":true}' || echo "
       "'{\"ok\":false,\"error\":\"auth_required\"}'";

@@ -50,17 +50,21 @@ class TempDir {
   std::string path_;
 };
 
-// The arguments of a client action, in hubget's CLI grammar.
+// The arguments of a client action, in the adapter contract's grammar
+// (scenarios/README.md): the action, its options each as one --name=VALUE
+// argument (a value starting with '-' stays a value), then `--`, then the
+// repo and the files. A name from the scenario is never read as an option,
+// whatever it looks like.
 std::vector<std::string> ActionArgs(const Step& s) {
-  std::vector<std::string> a;
   if (s.kind == Step::Kind::kWhoami) return {"whoami"};
-  a.push_back(s.kind == Step::Kind::kInfo ? "info" : "download");
+  std::vector<std::string> a{s.kind == Step::Kind::kInfo ? "info" : "download"};
+  if (!s.revision.empty()) a.push_back("--revision=" + s.revision);
+  if (s.type != RepoType::kModel) a.push_back(std::string("--repo-type=") + RepoTypeName(s.type));
+  for (const auto& p : s.include) a.push_back("--include=" + p);
+  for (const auto& p : s.exclude) a.push_back("--exclude=" + p);
+  a.push_back("--");
   a.push_back(s.repo);
-  for (const auto& f : s.files) a.push_back(f);
-  if (!s.revision.empty()) a.insert(a.end(), {"--revision", s.revision});
-  if (s.type != RepoType::kModel) a.insert(a.end(), {"--repo-type", RepoTypeName(s.type)});
-  for (const auto& p : s.include) a.insert(a.end(), {"--include", p});
-  for (const auto& p : s.exclude) a.insert(a.end(), {"--exclude", p});
+  a.insert(a.end(), s.files.begin(), s.files.end());
   return a;
 }
 
@@ -220,7 +224,7 @@ void RunClientStep(const Step& step, Run& run) {
   std::vector<std::string> argv = run.opts.adapter.command;
   for (const TokenSetup& token : run.setup.tokens) {
     if (token.source == TokenSetup::Source::kArgument)
-      argv.insert(argv.end(), {"--token", token.value});
+      argv.push_back("--token=" + token.value);  // one argument, as ActionArgs' options
   }
   StepReport& report = BeginStep(step, run);
   for (const auto& a : ActionArgs(step)) {

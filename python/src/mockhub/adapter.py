@@ -3,9 +3,14 @@
 An adapter is a command that `mockhub run` calls once per client step with
 hubget's grammar appended (scenarios/README.md, "The adapter contract"):
 
-    [--token T] download REPO [FILES...] [--revision R] [--repo-type T] [--include P]... [--exclude P]...
-    [--token T] info REPO [--revision R] [--repo-type T]
-    [--token T] whoami
+    [--token=T] download [--revision=R] [--repo-type=T] [--include=P]... [--exclude=P]... -- REPO [FILES...]
+    [--token=T] info [--revision=R] [--repo-type=T] -- REPO
+    [--token=T] whoami
+
+Options come first, each value joined to its name with `=` (a value that
+starts with `-` is still a value); everything after `--` is a positional,
+even `--local-dir`. The older `--name VALUE` form and options after the
+repo are still read when there is no `--`, for commands typed by hand.
 
 and whose last stdout line is one JSON object: {"ok": true, "paths": [...]}
 or {"ok": false, "error": "<kind>", "status": 401, "message": "..."}. With
@@ -26,6 +31,12 @@ maps an exception to an outcome kind with `outcome_for`: by class name
 (huggingface_hub's exception classes, requests' and httpx's, Python's own),
 then by HTTP status and the Hub's X-Error-Message. A whole token never
 reaches the outcome line: every token the adapter could know is masked.
+
+A file name comes from the scenario or from the server (a snapshot's
+`siblings[].rfilename`): `safe_join(folder, name)` joins it onto the
+adapter's output folder or raises UnsafePathError (outcome kind
+`invalid_argument`, as hubget reports such a name) when it could land
+outside it.
 """
 
 import json
@@ -55,11 +66,28 @@ class Action:
     token: Optional[str] = None  # given with --token (the "argument" source)
 
 
+OPTIONS = ("--revision", "--repo-type", "--include", "--exclude")
+
+
+def _take_option(action, name, value):
+    if name == "--revision":
+        action.revision = value
+    elif name == "--repo-type":
+        if value not in REPO_TYPES:
+            raise UsageError(f"--repo-type must be one of {', '.join(REPO_TYPES)}")
+        action.repo_type = value
+    else:
+        getattr(action, name[2:]).append(value)
+
+
 def parse_args(argv=None):
-    """The contract's command line as an Action; UsageError when it is not."""
+    """The contract's command line as an Action; UsageError when it is not.
+    After `--` every argument is a positional, whatever it looks like."""
     args = list(sys.argv[1:] if argv is None else argv)
     token = None
-    if args[:1] == ["--token"]:
+    if args[:1] and args[0].startswith("--token="):
+        token, args = args[0][len("--token="):], args[1:]
+    elif args[:1] == ["--token"]:
         if len(args) < 2:
             raise UsageError("--token needs a value")
         token, args = args[1], args[2:]
@@ -69,20 +97,18 @@ def parse_args(argv=None):
     positional = []
     while args:
         arg = args.pop(0)
-        if arg in ("--revision", "--repo-type", "--include", "--exclude"):
+        if arg == "--":
+            positional.extend(args)
+            break
+        name, eq, value = arg.partition("=")
+        if name in OPTIONS and eq:
+            _take_option(action, name, value)
+        elif arg in OPTIONS:
             if not args:
                 raise UsageError(f"{arg} needs a value")
-            value = args.pop(0)
-            if arg == "--revision":
-                action.revision = value
-            elif arg == "--repo-type":
-                if value not in REPO_TYPES:
-                    raise UsageError(f"--repo-type must be one of {', '.join(REPO_TYPES)}")
-                action.repo_type = value
-            else:
-                getattr(action, arg[2:]).append(value)
-        elif arg.startswith("--"):
-            raise UsageError(f"unknown option {arg}")
+            _take_option(action, arg, args.pop(0))
+        elif arg.startswith("-"):
+            raise UsageError(f"unknown option {arg} (a name starting with '-' goes after '--')")
         else:
             positional.append(arg)
     if action.name == "whoami":
@@ -96,6 +122,45 @@ def parse_args(argv=None):
         raise UsageError("info takes no file names")
     action.files = positional
     return action
+
+
+class UnsafePathError(ValueError):
+    """A file name that could land outside the folder it is joined onto."""
+
+
+def _name_problem(name):
+    """Why `name` is no relative path to join onto a folder, or ""; the
+    rules of hubget's ValidateRepoPath."""
+    if not isinstance(name, str) or not name:
+        return "it is empty or not a string"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        return "it contains NUL or a control character"
+    if "\\" in name:
+        return "it contains a backslash"
+    if name.startswith("/"):
+        return "it is absolute"
+    if len(name) >= 2 and name[1] == ":" and name[0].isalpha():
+        return "it has a drive letter"
+    parts = name.split("/")
+    if ".." in parts:
+        return "it has a '..' component"
+    if any(p in ("", ".") for p in parts):
+        return "it has an empty or '.' component"
+    return ""
+
+
+def safe_join(root, name):
+    """`root`/`name` for a relative file name, checked to stay under `root`
+    once symlinks are resolved; UnsafePathError (kind invalid_argument)
+    otherwise. Use it for every name a scenario or a server gives."""
+    problem = _name_problem(name)
+    if problem:
+        raise UnsafePathError(f"refusing file name {name!r}: {problem}")
+    base = os.path.realpath(root)
+    joined = os.path.realpath(os.path.join(base, name))
+    if os.path.commonpath([base, joined]) != base or joined == base:
+        raise UnsafePathError(f"refusing file name {name!r}: it resolves outside {root}")
+    return joined
 
 
 # Class name -> kind, checked along the exception's MRO (most derived first).
@@ -136,6 +201,7 @@ CLASS_KINDS = {
     # Python
     "KeyboardInterrupt": "cancelled",
     "UsageError": "invalid_argument",
+    "UnsafePathError": "invalid_argument",
     "ValueError": "invalid_argument",
     "OSError": "io",
 }
