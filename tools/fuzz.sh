@@ -10,7 +10,8 @@ seconds="${1:-60}"
 shift || true
 fuzzers=("$@")
 [ ${#fuzzers[@]} -gt 0 ] || fuzzers=(site_fuzzer world_loader_fuzzer scenario_loader_fuzzer
-                                     hubget_headers_fuzzer hubget_json_fuzzer hubget_xorb_fuzzer)
+                                     hubget_headers_fuzzer hubget_json_fuzzer hubget_xorb_fuzzer
+                                     hubget_reconstruction_fuzzer)
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 # The loaders' inputs stay at 4 KiB: deep nesting is a stack overflow until

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "api_json.h"
+#include "capped_body.h"
 #include "client_impl.h"
 #include "hubget/curl_transport.h"
 #include "hubget/url.h"
@@ -12,8 +13,15 @@
 namespace hubget {
 namespace {
 
-// Pages of one tree listing: 10 million files at 1,000 entries a page.
+// One tree listing (written down in client/README.md, "Limits"). The Hub
+// answers 1,000 entries a page (about 250 KB) and advises under 100,000
+// files a repo; hubget holds the whole listing in memory, so a server that
+// pages on and on, or pages of megabytes, ends with not_a_hub at these caps
+// instead of taking memory without end.
 constexpr std::size_t kMaxTreePages = 10000;
+constexpr std::size_t kMaxTreePageBody = 16u << 20;    // bytes of one page
+constexpr std::size_t kMaxTreeEntries = 1000000;       // files and folders listed
+constexpr std::uint64_t kMaxTreeBytes = 256ull << 20;  // bytes of all pages
 
 }  // namespace
 
@@ -41,7 +49,8 @@ std::string Client::Impl::ApiBase(const RepoId& repo) const {
   return config.endpoint + "/api/" + RepoTypeName(repo.type) + "s/" + repo.id;
 }
 
-Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const CallContext& ctx) {
+Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const CallContext& ctx,
+                                          std::size_t max_body) {
   if (config.offline) {
     Error e = MakeError(Kind::kOfflineNotCached, "cannot reach " + start_url + " in offline mode");
     return session.Decorate(std::move(e), start_url, ctx);
@@ -55,9 +64,15 @@ Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const Ca
     req.headers.Add("Accept", "application/json");
     req.total_timeout = config.etag_timeout * 6;
     req.timeout_setting = "HF_HUB_ETAG_TIMEOUT";
+    CappedBody body(max_body);
+    if (max_body > 0) body.Attach(req);
     auto res = session.SendWithRetry(req, config.retry);
+    if (body.over()) return session.Decorate(TooLargeAnswer("API answer", max_body), url, ctx);
     if (!res) return session.Decorate(res.error(), url, ctx);
-    if (res->status >= 200 && res->status < 300) return res;
+    if (res->status >= 200 && res->status < 300) {
+      if (max_body > 0) res->body = std::move(body.body());
+      return res;
+    }
     if (!IsRedirectStatus(res->status)) return session.ErrorFor(*res, url, ctx);
     auto next = NextHop(url, *res, OtherOrigin::kRefuse, hop);
     if (!next) return session.Decorate(next.error(), url, ctx);
@@ -90,20 +105,29 @@ Result<std::vector<TreeEntry>> Client::ListFiles(const std::string& repo_id, Rep
   };
   std::vector<TreeEntry> all;
   // A Link back to a page already listed (itself, or a cycle) would list
-  // forever; so would a chain of fresh pages, up to the cap.
+  // forever; so would a chain of fresh pages, up to the caps.
   std::set<std::string> listed;
+  std::size_t entries = 0;
+  std::uint64_t bytes = 0;
+  auto too_long = [&](const std::string& what) {
+    return not_a_hub("the tree listing goes on past " + what +
+                     ", more than hubget reads from one listing");
+  };
   for (;;) {
     if (!listed.insert(url).second) {
       return not_a_hub("the tree listing's Link header leads back to a page already listed");
     }
-    if (listed.size() > kMaxTreePages) {
-      return not_a_hub("the tree listing goes on past " + std::to_string(kMaxTreePages) + " pages");
-    }
-    auto res = impl_->ApiGet(url, ctx);
+    if (listed.size() > kMaxTreePages) return too_long(std::to_string(kMaxTreePages) + " pages");
+    auto res = impl_->ApiGet(url, ctx, kMaxTreePageBody);
     if (!res) return res.error();
-    auto entries = ParseTreePage(res->body);
-    if (!entries) return impl_->session.Decorate(entries.error(), url, ctx);
-    for (auto& e : entries.value()) all.push_back(std::move(e));
+    bytes += res->body.size();
+    if (bytes > kMaxTreeBytes) return too_long(std::to_string(kMaxTreeBytes >> 20) + " MiB");
+    std::size_t on_page = 0;
+    auto files = ParseTreePage(res->body, &on_page);
+    if (!files) return impl_->session.Decorate(files.error(), url, ctx);
+    entries += on_page;
+    if (entries > kMaxTreeEntries) return too_long(std::to_string(kMaxTreeEntries) + " entries");
+    for (auto& e : files.value()) all.push_back(std::move(e));
     const std::string next = NextLink(res->headers.Get("Link"));
     if (next.empty()) break;
     auto resolved = ResolveHttpLocation(url, next);

@@ -66,10 +66,11 @@ Result<RepoInfo> ParseRepoInfo(const std::string& body) {
   return info;
 }
 
-Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body) {
+Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body, std::size_t* listed) {
   auto doc = Parse(body, "tree listing");
   if (!doc) return doc.error();
   if (!doc->is_array()) return MakeError(Kind::kNotAHub, "the tree listing is not a JSON array");
+  if (listed != nullptr) *listed = doc->size();
   std::vector<TreeEntry> out;
   for (const auto& e : *doc) {
     if (!e.is_object() || StringOr(e, "type") != "file") continue;

@@ -3,6 +3,7 @@
 // only. Internal.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,8 +13,10 @@
 namespace hubget {
 
 Result<RepoInfo> ParseRepoInfo(const std::string& body);
-// One /tree page: files only (directories dropped).
-Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body);
+// One /tree page: files only (directories dropped). `listed`, when given,
+// gets the number of entries of any kind on the page.
+Result<std::vector<TreeEntry>> ParseTreePage(const std::string& body,
+                                             std::size_t* listed = nullptr);
 // trees/<commit>.json as huggingface_hub >= 1.22 writes it:
 // {"format_version":1,"files":{path:{size,blob_id[,lfs_sha256,lfs_size]}}}.
 std::string TreeCacheJson(const std::vector<TreeEntry>& entries);

@@ -50,8 +50,10 @@ struct Client::Impl {
   Result<DownloadResult> DownloadToLocalDir(const RepoId& repo, const std::string& path,
                                             const DownloadOptions& options,
                                             const std::atomic<bool>* stop);
-  // GET an API URL (with retries) and return the 2xx body, or the Error.
-  Result<HttpResponse> ApiGet(const std::string& url, const CallContext& ctx);
+  // GET an API URL (with retries) and return the 2xx body, or the Error;
+  // a body over `max_body` bytes (0: the transport's own cap) is not_a_hub.
+  Result<HttpResponse> ApiGet(const std::string& url, const CallContext& ctx,
+                              std::size_t max_body = 0);
   std::string ApiBase(const RepoId& repo) const;
 };
 

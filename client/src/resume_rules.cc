@@ -45,9 +45,7 @@ std::string ShortBodyDetail(const Attempt& a, const HttpResponse& r) {
 // itself) when the wait is past the cap or would pass the deadline.
 Verdict RetryAfter(const char* reason, FetchBudget spent, std::chrono::milliseconds wait,
                    const RetryPolicy& policy, std::optional<Error> error) {
-  if (wait > policy.max_server_wait || spent.waited + wait > policy.total_deadline) {
-    return Fail(reason, spent, std::move(error));
-  }
+  if (!WaitWithinBudget(policy, wait, spent.waited)) return Fail(reason, spent, std::move(error));
   spent.waited += wait;
   Verdict v = Make(Step::kRetry, reason, spent);
   v.wait = wait;
@@ -138,6 +136,11 @@ Verdict ClassifyStatus(const Attempt& a, FetchBudget spent, const RetryPolicy& p
 }
 
 }  // namespace
+
+bool WaitWithinBudget(const RetryPolicy& policy, std::chrono::milliseconds wait,
+                      std::chrono::milliseconds waited) {
+  return wait <= policy.max_server_wait && waited + wait <= policy.total_deadline;
+}
 
 Verdict ClassifyAttempt(const Attempt& a, const FetchBudget& spent, const RetryPolicy& policy) {
   if (a.misplaced) {

@@ -81,4 +81,10 @@ struct Verdict {
 Verdict ClassifyAttempt(const Attempt& attempt, const FetchBudget& spent,
                         const RetryPolicy& policy);
 
+// Whether hubget sleeps `wait` before a retry, `waited` having been slept
+// already: never a wait past policy.max_server_wait, never waits together
+// past policy.total_deadline. The xorb GETs of the Xet path use it too.
+bool WaitWithinBudget(const RetryPolicy& policy, std::chrono::milliseconds wait,
+                      std::chrono::milliseconds waited);
+
 }  // namespace hubget

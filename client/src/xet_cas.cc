@@ -1,6 +1,7 @@
 // The reconstruction request. See xet_cas.h.
 #include "xet_cas.h"
 
+#include "capped_body.h"
 #include "hubget/url.h"
 #include "xet_json.h"
 
@@ -63,8 +64,8 @@ Error CasRefusal(const Session& session, const HttpResponse& r, const std::strin
   return e;
 }
 
-Result<XetReconstruction> Parse(const HttpResponse& r, bool v1) {
-  return v1 ? ParseReconstructionV1(r.body) : ParseReconstructionV2(r.body);
+Result<XetReconstruction> Parse(const std::string& body, bool v1) {
+  return v1 ? ParseReconstructionV1(body) : ParseReconstructionV2(body);
 }
 
 }  // namespace
@@ -91,11 +92,14 @@ Result<XetReconstruction> FetchReconstruction(Session& session, XetTokenCache& t
     req.headers.Add("Accept", "application/json");
     req.headers.Add("Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last));
     req.total_timeout = config.etag_timeout * 6;
+    CappedBody body(kMaxReconstructionBody);
+    body.Attach(req);
     auto res = session.SendWithRetry(req, config.retry);
+    if (body.over()) return fail(TooLargeAnswer("CAS's reconstruction answer", body.cap()));
     if (!res) return fail(res.error());
     const HttpResponse& r = res.value();
     if (r.status >= 200 && r.status < 300) {
-      auto parsed = Parse(r, v1);
+      auto parsed = Parse(body.body(), v1);
       if (!parsed) return fail(parsed.error());
       return parsed;
     }

@@ -42,20 +42,29 @@ struct XetReconstruction {
 };
 
 // One GET of the plan: the entry to fetch and what of it the file keeps.
+// It points into the reconstruction it was planned from (a URL is not
+// copied per term), which must outlive it.
 struct XetUnit {
-  XetFetchEntry fetch;
+  const XetFetchEntry* fetch = nullptr;
   TermSlice slice;
   std::uint64_t file_offset = 0;  // where slice.take bytes land
 };
 
-// The units for the file bytes [start, start + want): term by term, the
-// first fetch entry of its xorb that contains its chunks; term 0 loses
+// Work PlanUnits did, for tests of its cost: entries looked at.
+struct PlanStats {
+  std::uint64_t probes = 0;
+};
+
+// The units for the file bytes [start, start + want): term by term, a
+// fetch entry of its xorb that contains its chunks (found through an index
+// by xorb and chunk start, O(log n) a term: the one starting closest
+// before the term, so the least is fetched before it); term 0 loses
 // offset_into_first_range bytes, the last is cut at `want`. The plan may
 // cover less than `want` (a server that answers a smaller range): the
 // caller asks again from where it ends. kNotAHub, naming the term, when
 // the reconstruction cannot be used (no entry for a term, an offset past
 // the first term, nothing at all).
 Result<std::vector<XetUnit>> PlanUnits(const XetReconstruction& r, std::uint64_t start,
-                                       std::uint64_t want);
+                                       std::uint64_t want, PlanStats* stats = nullptr);
 
 }  // namespace hubget

@@ -1,8 +1,10 @@
 // The token exchange and its cache. See xet_token.h.
 #include "xet_token.h"
 
+#include "capped_body.h"
 #include "hubget/url.h"
 #include "redirects.h"
+#include "xet_json.h"
 
 namespace hubget {
 namespace {
@@ -56,7 +58,10 @@ Result<CasToken> ExchangeXetToken(Session& session, const std::string& auth_url,
     HttpRequest req = session.NewRequest("GET", url);
     req.headers.Add("Accept", "application/json");
     req.total_timeout = config.etag_timeout * 6;
+    CappedBody body(kMaxTokenBody);
+    body.Attach(req);
     auto res = session.SendWithRetry(req, config.retry);
+    if (body.over()) return fail(TooLargeAnswer("token exchange's answer", body.cap()));
     if (!res) return fail(res.error());
     const HttpResponse& r = res.value();
     if (IsRedirectStatus(r.status)) {
@@ -67,7 +72,7 @@ Result<CasToken> ExchangeXetToken(Session& session, const std::string& auth_url,
       continue;
     }
     if (r.status < 200 || r.status >= 300) return fail(RefusalFor(session, r, url, ctx));
-    auto token = ParseCasToken(r.body);
+    auto token = ParseCasToken(body.body());
     if (!token) return fail(token.error());
     if (SameOrigin(token->cas_url, config.endpoint)) {
       return fail(MakeError(

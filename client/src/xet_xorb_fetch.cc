@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "redirects.h"
+#include "resume_rules.h"
 
 namespace hubget {
 namespace {
@@ -35,7 +36,7 @@ class XorbGet {
         emit_(emit),
         control_(control),
         ctx_(ctx),
-        url_(unit.fetch.url) {}
+        url_(unit.fetch->url) {}
 
   Result<UnitOutcome> Run();
 
@@ -44,7 +45,7 @@ class XorbGet {
     Result<HttpResponse> result{Error{}};
     bool streamed = false;       // a 200 or a placed 206: the body went to the decoder
     bool misplaced = false;      // a 206 that does not start where asked
-    std::optional<Error> error;  // the decoder's or emit's
+    std::optional<Error> error;  // the decoder's or emit's, or a range that ran over
   };
   Sent Send(TermDecoder& decoder);
   std::optional<Result<UnitOutcome>> Classify(const Sent& s, const TermDecoder& decoder,
@@ -67,17 +68,23 @@ class XorbGet {
   int redirects_ = 0;
   int status_retries_ = 0;
   int stalls_ = 0;
+  std::chrono::milliseconds waited_{0};  // the status retries' waits so far
 };
 
 XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
   Sent s;
-  const XetRange& bytes = unit_.fetch.bytes;
+  const XetRange& bytes = unit_.fetch->bytes;
   HttpRequest req = session_.NewRequest("GET", url_);
   req.headers.Remove("Authorization");  // presigned: never a token
   req.headers.Add("Accept-Encoding", "identity");
   req.headers.Add("Range",
                   "bytes=" + std::to_string(bytes.start) + "-" + std::to_string(bytes.end));
   std::uint64_t skip = 0;  // a 200 is the whole xorb: drop what precedes the range
+  // The range's own bytes: a body is read until the term is whole or the
+  // range is exhausted, never to its end (an endless 206, a 200 that is the
+  // whole xorb). Leaving early costs the connection, not the bytes.
+  const std::uint64_t length = bytes.end - bytes.start + 1;
+  std::uint64_t received = 0;
   req.on_head = [&](const HttpResponse& head) {
     if (head.status == 200 || head.status == 206) s.error = EncodingError(head);
     if (s.error) return true;  // refused by on_body at once
@@ -97,8 +104,21 @@ XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
     const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(skip, n));
     skip -= k;
     if (n == k) return true;
-    if (auto fed = decoder.Feed(data + k, n - k); !fed) {
+    const std::size_t use =
+        static_cast<std::size_t>(std::min<std::uint64_t>(n - k, length - received));
+    if (auto fed = decoder.Feed(data + k, use); !fed) {
       s.error = fed.error();
+      return false;
+    }
+    received += use;
+    if (decoder.complete()) return false;  // the term is whole: the rest stays unread
+    if (use < n - k) {
+      s.error = MakeError(
+          Kind::kIntegrity,
+          "the answer to a xorb range GET went on past the " + std::to_string(length) +
+              " bytes asked for (bytes=" + std::to_string(bytes.start) + "-" +
+              std::to_string(bytes.end) + ") without completing the term (chunks " +
+              std::to_string(unit_.slice.first) + "-" + std::to_string(unit_.slice.end - 1) + ")");
       return false;
     }
     return true;
@@ -147,9 +167,15 @@ std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDe
         UnitOutcome{UnitEnd::kExpired, Fail(session_.ErrorFor(r, url_, ctx_))});
   }
   if (IsRetryableStatus(r.status) && status_retries_ < policy.max_retries) {
-    ++status_retries_;
-    session_.clock().Sleep(RetryWaitFor(policy, status_retries_, &r, session_.clock().UnixNow()));
-    return std::nullopt;
+    const auto wait = RetryWaitFor(policy, status_retries_ + 1, &r, session_.clock().UnixNow());
+    // As the plain path: a wait past the cap (or past the deadline with the
+    // waits before it) ends the retries; ErrorFor says what was asked for.
+    if (WaitWithinBudget(policy, wait, waited_)) {
+      ++status_retries_;
+      waited_ += wait;
+      session_.clock().Sleep(wait);
+      return std::nullopt;
+    }
   }
   Error e = session_.ErrorFor(r, url_, ctx_);
   if (e.kind == Kind::kEntryNotFound || e.kind == Kind::kRepoNotFound) {

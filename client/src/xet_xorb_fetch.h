@@ -5,9 +5,13 @@
 // transfer is fetched again and the bytes already emitted are skipped (the
 // signed range is not split); transient statuses and network errors are
 // retried with the client's RetryPolicy (max_retries, max_stalls, backoff,
-// Retry-After); redirects are followed to any http(s) origin. A 403 is not
-// retried here: the URL has expired and the caller asks the CAS for fresh
-// ones. Internal.
+// Retry-After), a server-requested wait past max_server_wait (60 s) or past
+// the deadline ending the retries as on the plain path (WaitWithinBudget,
+// resume_rules.h); redirects are followed to any http(s) origin. A body is
+// read until the term is complete or the requested range is exhausted,
+// never to its end (an endless 206, a 200 that is the whole xorb). A 403 is
+// not retried here: the URL has expired and the caller asks the CAS for
+// fresh ones. Internal.
 #pragma once
 
 #include <atomic>

@@ -48,6 +48,8 @@ const char* Reason(int status) {
       return "OK";
     case 206:
       return "Partial Content";
+    case 429:
+      return "Too Many Requests";
     case 302:
       return "Found";
     case 401:
@@ -156,12 +158,26 @@ void RouteServer::Serve(int fd) {
   std::string out =
       "HTTP/1.1 " + std::to_string(reply.status) + " " + Reason(reply.status) + "\r\n";
   for (const auto& [name, value] : reply.headers) out += name + ": " + value + "\r\n";
-  out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\nConnection: close\r\n\r\n";
+  if (!reply.close_delimited) {
+    out += "Content-Length: " + std::to_string(reply.body.size() + reply.pad_bytes) + "\r\n";
+  }
+  out += "Connection: close\r\n\r\n";
+  const std::size_t head_size = out.size();
   if (request.method != "HEAD") {
     const std::size_t n = std::min(reply.body.size(), reply.cut_after.value_or(reply.body.size()));
     out.append(reply.body, 0, n);
   }
-  (void)SendAll(fd, out.data(), out.size());
+  bool sent = SendAll(fd, out.data(), out.size());
+  if (sent) body_bytes_sent_ += out.size() - head_size;
+  if (request.method != "HEAD" && !reply.cut_after) {
+    const std::string pad(64 * 1024, '\0');
+    for (std::uint64_t left = reply.pad_bytes; sent && left > 0 && !stop_;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, pad.size()));
+      sent = SendAll(fd, pad.data(), n);
+      if (sent) body_bytes_sent_ += n;
+      left -= n;
+    }
+  }
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);
 }

@@ -3,13 +3,15 @@
 // address (127.0.0.1, .2, .3) so that host, not only port, differs. Every
 // request is recorded (method, target, headers) before it is answered, so a
 // test can assert what each server saw. A reply can be cut after some body
-// bytes (a dropped connection). One thread per connection, `Connection:
+// bytes (a dropped connection), or padded past its body, with or without a
+// Content-Length, and the body bytes sent are counted. One thread per connection, `Connection:
 // close` on every answer; port 0; stops and joins when destroyed. It binds
 // when constructed and serves once started, so servers that name each other
 // (the Hub's Link names the CAS) can all know their URLs before any answers.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -34,6 +36,10 @@ struct RouteReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::optional<std::size_t> cut_after;  // close after this many body bytes
+  // After `body`, this many more bytes ('\0', the header of an empty chunk
+  // again and again): an answer longer than its range, or endless.
+  std::uint64_t pad_bytes = 0;
+  bool close_delimited = false;  // no Content-Length: the body ends when the server closes
 };
 
 class RouteServer {
@@ -50,6 +56,9 @@ class RouteServer {
   // Requests whose path starts with `prefix` (and method, when given).
   std::vector<RouteRequest> Matching(const std::string& prefix,
                                      const std::string& method = "") const;
+  // Body bytes the kernel took from this server so far (a client that
+  // stops reading stops this count a few socket buffers later).
+  std::uint64_t body_bytes_sent() const { return body_bytes_sent_.load(); }
 
  private:
   void Accept();
@@ -60,6 +69,7 @@ class RouteServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> body_bytes_sent_{0};
   mutable std::mutex mu_;
   std::vector<RouteRequest> requests_;
   std::vector<std::thread> connections_;

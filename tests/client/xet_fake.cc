@@ -94,15 +94,7 @@ RouteReply XetFake::Hub(const RouteRequest& r) {
                      "/v1/reconstructions/" + xet_hash + ">; rel=\"xet-reconstruction-info\""}};
     return reply;
   }
-  if (r.Path().rfind("/api/models/" + repo + "/tree/", 0) == 0) {
-    const json lfs = {{"oid", sha256}, {"size", content.size()}, {"pointerSize", 134}};
-    return Json(json::array({{{"type", "file"},
-                              {"oid", "0000000000000000000000000000000000000001"},
-                              {"size", content.size()},
-                              {"lfs", lfs},
-                              {"xetHash", xet_hash},
-                              {"path", path}}}));
-  }
+  if (r.Path().rfind("/api/models/" + repo + "/tree/", 0) == 0) return TreePage(r);
   if (r.Path() == "/api/models/" + repo || r.Path() == "/api/models/" + repo + "/revision/main") {
     return Json({{"id", repo},
                  {"sha", commit},
@@ -125,9 +117,11 @@ RouteReply XetFake::Hub(const RouteRequest& r) {
   const std::int64_t exp = clock_.UnixNow() + options_.token_ttl;
   token_exp_.push_back(exp);
   ++tokens_issued;
-  return Json({{"accessToken", "cas_tok_" + std::to_string(token_exp_.size() - 1)},
-               {"exp", exp},
-               {"casUrl", cas_->url()}});
+  json token = {{"accessToken", "cas_tok_" + std::to_string(token_exp_.size() - 1)},
+                {"exp", exp},
+                {"casUrl", cas_->url()}};
+  if (token_padding > 0) token["padding"] = std::string(token_padding, 'x');
+  return Json(token);
 }
 
 bool XetFake::CasTokenValid(const std::string& authorization) {
@@ -136,6 +130,34 @@ bool XetFake::CasTokenValid(const std::string& authorization) {
   const std::size_t n = std::stoul(authorization.substr(prefix.size()));
   std::lock_guard<std::mutex> lock(mu_);
   return n < token_exp_.size() && token_exp_[n] > clock_.UnixNow();
+}
+
+RouteReply XetFake::TreePage(const RouteRequest& r) {
+  const auto at = r.target.find("cursor=");
+  const int page = at == std::string::npos ? 0 : std::stoi(r.target.substr(at + 7));
+  json entries = json::array();
+  if (page == 0) {
+    const json lfs = {{"oid", sha256}, {"size", content.size()}, {"pointerSize", 134}};
+    entries.push_back({{"type", "file"},
+                       {"oid", "0000000000000000000000000000000000000001"},
+                       {"size", content.size()},
+                       {"lfs", lfs},
+                       {"xetHash", xet_hash},
+                       {"path", path}});
+  }
+  RouteReply reply = Json(entries);
+  const std::string folder = R"({"type":"directory","oid":"0","size":0,"path":"d"})";
+  reply.body.pop_back();  // the ']': folders are appended as text (a JSON tree of them is slow)
+  for (int i = 0; i < tree_page_folders; ++i) {
+    if (reply.body.size() > 1) reply.body += ',';
+    reply.body += folder;
+  }
+  reply.body += ']';
+  if (page + 1 < tree_pages) {
+    reply.headers.push_back({"Link", "<" + hub_->url() + r.Path() + "?recursive=true&cursor=" +
+                                         std::to_string(page + 1) + ">; rel=\"next\""});
+  }
+  return reply;
 }
 
 RouteReply XetFake::Cas(const RouteRequest& r) {
@@ -188,7 +210,10 @@ RouteReply XetFake::Reconstruction(std::uint64_t start, std::uint64_t end, bool 
   }
   json body = {{"offset_into_first_range", start - cs * options_.chunk_size}, {"terms", terms}};
   body[v1 ? "fetch_info" : "xorbs"] = fetch;
-  return Json(body);
+  if (recon_padding > 0) body["padding"] = std::string(recon_padding, 'x');
+  RouteReply reply = Json(body);
+  reply.close_delimited = recon_unannounced;
+  return reply;
 }
 
 RouteReply XetFake::Cdn(const RouteRequest& r) {
@@ -230,6 +255,17 @@ RouteReply XetFake::ServeXorb(const RouteRequest& r, int index) {
     denied.body = "<Error><Code>AccessDenied</Code><Message>Range not signed</Message></Error>";
     return denied;
   }
+  if (xorb_retry_after > 0) {
+    RouteReply limited = Status(429);
+    limited.headers.push_back({"Retry-After", std::to_string(xorb_retry_after.load())});
+    return limited;
+  }
+  if (whole_xorb_200) {  // Range ignored: the whole xorb, and what follows it
+    RouteReply whole = Status(200);
+    whole.body = x.bytes;
+    whole.pad_bytes = xorb_pad;
+    return whole;
+  }
   if (expire_xorb_gets > 0) {
     --expire_xorb_gets;
     RouteReply denied = Status(403);
@@ -248,6 +284,11 @@ RouteReply XetFake::ServeXorb(const RouteRequest& r, int index) {
     }
   }
   if (gzip_xorbs) reply.headers.push_back({"Content-Encoding", "gzip"});
+  if (endless_xorb_gets > 0) {
+    --endless_xorb_gets;
+    reply.pad_bytes = xorb_pad;
+    reply.close_delimited = true;
+  }
   if (cut_xorb_gets > 0) {
     --cut_xorb_gets;
     reply.cut_after = reply.body.size() / 2;

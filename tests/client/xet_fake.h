@@ -62,6 +62,16 @@ class XetFake {
   std::atomic<int> hold_first_xorb{0};         // xorb 0's answer waits until xorbs 1..N were asked
   std::atomic<bool> held_until_others{false};  // ... and they were (not the 10 s fallback)
   std::atomic<int> tokens_issued{0};
+  // Hostile answers (xet_hostile_test.cc).
+  std::atomic<int> xorb_retry_after{0};         // > 0: every xorb GET is a 429 asking this many s
+  std::atomic<int> endless_xorb_gets{0};        // the next N xorb 206s go on past their range...
+  std::atomic<bool> whole_xorb_200{false};      // every xorb GET answers 200, the whole xorb...
+  std::atomic<std::uint64_t> xorb_pad{0};       // ... with this many more bytes after it
+  std::atomic<std::uint64_t> recon_padding{0};  // reconstructions gain a "padding" string this long
+  std::atomic<bool> recon_unannounced{false};   // ... sent with no Content-Length
+  std::atomic<std::uint64_t> token_padding{0};  // token answers gain a "padding" string this long
+  std::atomic<int> tree_pages{1};               // the tree listing has this many pages (Link: next)
+  std::atomic<int> tree_page_folders{0};        // ... each with this many folder entries too
 
   RouteServer& hub() const { return *hub_; }
   RouteServer& cas() const { return *cas_; }
@@ -80,6 +90,7 @@ class XetFake {
   RouteReply Reconstruction(std::uint64_t start, std::uint64_t end, bool v1);
   RouteReply ServeXorb(const RouteRequest& r, int index);
   RouteReply Bridge(const RouteRequest& r) const;
+  RouteReply TreePage(const RouteRequest& r);
   bool CasTokenValid(const std::string& authorization);
   void Hold(int index);
 

@@ -151,12 +151,12 @@ TEST(XetReconstructionTest, PlansEachTermWithTheEntryThatContainsIt) {
   ASSERT_TRUE(units) << units.error().detail;
   ASSERT_EQ(units->size(), 2u);
   const XetUnit& u0 = (*units)[0];
-  EXPECT_EQ(u0.fetch.url, "https://cdn.test/xa?s=1");  // chunks 1-2 are in [1, 4)
+  EXPECT_EQ(u0.fetch->url, "https://cdn.test/xa?s=1");  // chunks 1-2 are in [1, 4)
   EXPECT_EQ(u0.slice.range_first, 1u);
   EXPECT_EQ(u0.slice.skip, 300u);
   EXPECT_EQ(u0.slice.take, 1700u);
   EXPECT_EQ(u0.file_offset, 5000u);
-  EXPECT_EQ((*units)[1].fetch.url, "http://cdn.test/xb");
+  EXPECT_EQ((*units)[1].fetch->url, "http://cdn.test/xb");
   EXPECT_EQ((*units)[1].slice.take, 800u);  // cut at the end of what was asked
   EXPECT_EQ((*units)[1].file_offset, 6700u);
 }
@@ -167,7 +167,7 @@ TEST(XetReconstructionTest, ARepeatedRangeIsFetchedForEachTerm) {
   auto units = PlanUnits(*r, 0, 1u << 20);  // more than the terms hold: all of them
   ASSERT_TRUE(units) << units.error().detail;
   ASSERT_EQ(units->size(), 3u);
-  EXPECT_EQ((*units)[2].fetch.url, "https://cdn.test/xa?s=1");
+  EXPECT_EQ((*units)[2].fetch->url, "https://cdn.test/xa?s=1");
   EXPECT_EQ((*units)[2].slice.first, 1u);
   EXPECT_EQ((*units)[2].slice.skip, 0u);
   EXPECT_EQ((*units)[2].slice.take, 1000u);
@@ -186,9 +186,9 @@ TEST(XetReconstructionTest, ParsesV2AndSplitsMultiRangeEntries) {
   auto units = PlanUnits(*r, 0, 10);
   ASSERT_TRUE(units) << units.error().detail;
   ASSERT_EQ(units->size(), 1u);
-  EXPECT_EQ((*units)[0].fetch.url, "https://cdn.test/xa");
-  EXPECT_EQ((*units)[0].fetch.bytes.start, 2048u);
-  EXPECT_EQ((*units)[0].fetch.bytes.end, 3071u);
+  EXPECT_EQ((*units)[0].fetch->url, "https://cdn.test/xa");
+  EXPECT_EQ((*units)[0].fetch->bytes.start, 2048u);
+  EXPECT_EQ((*units)[0].fetch->bytes.end, 3071u);
   EXPECT_EQ((*units)[0].slice.range_first, 5u);
 }
 

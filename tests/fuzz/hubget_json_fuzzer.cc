@@ -31,8 +31,8 @@ void CheckPlan(const hubget::XetReconstruction& r, std::uint64_t start, std::uin
   std::uint64_t covered = 0;
   for (const hubget::XetUnit& u : *units) {
     EXPECT_HOLDS(u.slice.range_first <= u.slice.first && u.slice.first < u.slice.end);
-    EXPECT_HOLDS(u.fetch.chunks.start <= u.slice.first && u.slice.end <= u.fetch.chunks.end);
-    EXPECT_HOLDS(u.fetch.bytes.start <= u.fetch.bytes.end);
+    EXPECT_HOLDS(u.fetch->chunks.start <= u.slice.first && u.slice.end <= u.fetch->chunks.end);
+    EXPECT_HOLDS(u.fetch->bytes.start <= u.fetch->bytes.end);
     EXPECT_HOLDS(u.slice.skip < u.slice.unpacked &&
                  u.slice.take <= u.slice.unpacked - u.slice.skip);
     EXPECT_HOLDS(u.file_offset == start + covered);

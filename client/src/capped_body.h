@@ -1,0 +1,41 @@
+// A success body read into memory only up to a cap. The transport collects
+// what it does not stream up to 64 MiB, and a JSON answer of that size
+// costs far more once parsed; the Xet hops and the tree pages know how
+// large a sane answer is. So a 2xx body streams into a string here and the
+// transfer stops at the first byte past the cap (or at once when
+// Content-Length announces more); other answers (error pages, redirects)
+// are collected by the transport as before. Internal.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "hubget/http.h"
+
+namespace hubget {
+
+class CappedBody {
+ public:
+  explicit CappedBody(std::size_t cap) : cap_(cap) {}
+
+  // Sets the request's head and body callbacks; this object must outlive
+  // every Send of the request. Each answer starts afresh (retries).
+  void Attach(HttpRequest& request);
+
+  // The last answer was a 2xx larger than the cap: the transfer was
+  // stopped (the transport reports it cancelled) and body() is partial.
+  bool over() const { return over_; }
+  std::size_t cap() const { return cap_; }
+  // The 2xx body (HttpResponse::body is empty then).
+  std::string& body() { return body_; }
+
+ private:
+  std::size_t cap_;
+  std::string body_;
+  bool over_ = false;
+};
+
+// "the <what> answer is larger than the N MiB hubget reads": kNotAHub.
+Error TooLargeAnswer(const std::string& what, std::size_t cap);
+
+}  // namespace hubget
