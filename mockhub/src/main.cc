@@ -137,7 +137,7 @@ int Run(const RunArgs& args) {
   if (!args.adapter.empty()) {
     auto a = mockhub::LoadAdapter(args.adapter);
     if (!a) {
-      std::cerr << "mockhub: bad adapter: " << a.error().ToString() << "\n";
+      std::cerr << "mockhub: bad adapter: " << mockhub::TerminalText(a.error().ToString()) << "\n";
       return 2;
     }
     opts.adapter = a.value();
@@ -155,7 +155,7 @@ int Run(const RunArgs& args) {
   }
   auto collected = mockhub::CollectScenarioFiles(args.paths);
   if (!collected) {
-    std::cerr << "mockhub: " << collected.status().message() << "\n";
+    std::cerr << "mockhub: " << mockhub::TerminalText(collected.status().message()) << "\n";
     return 2;
   }
   // Bad set-up is one error up front, not one failure per scenario.
@@ -179,11 +179,10 @@ int Run(const RunArgs& args) {
   }
   const auto results =
       mockhub::RunScenarioFiles(files, opts, args.jobs, [&](const mockhub::ScenarioResult& r) {
-        std::cerr << mockhub::StatusName(r.status) << " " << r.name
-                  << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
-        if (!Passed(r) || args.verbose) std::cerr << r.details;
+        std::cerr << mockhub::FormatProgress(r, !Passed(r) || args.verbose);
       });
-  std::cout << "client: " << opts.adapter.name << "\n" << mockhub::FormatTable(results);
+  std::cout << "client: " << mockhub::TerminalText(opts.adapter.name) << "\n"
+            << mockhub::FormatTable(results);
   const std::string suite = "mockhub-" + opts.adapter.name;
   bool written = true;
   auto write = [&](const std::string& path, const std::string& text) {
@@ -208,7 +207,7 @@ int Validate(const std::vector<std::string>& paths, bool worlds) {
   auto collected = worlds ? mockhub::StatusOr<std::vector<std::string>>(paths)
                           : mockhub::CollectScenarioFiles(paths);
   if (!collected) {
-    std::cerr << "mockhub: " << collected.status().message() << "\n";
+    std::cerr << "mockhub: " << mockhub::TerminalText(collected.status().message()) << "\n";
     return 2;
   }
   const std::vector<std::string>& files = *collected;
@@ -222,10 +221,11 @@ int Validate(const std::vector<std::string>& paths, bool worlds) {
       // Every error of the file, one line each, so one run shows them all.
       for (const auto& e : mockhub::ScenarioErrors(f)) why += "error " + e.ToString() + "\n";
     }
+    // File names and what a file holds are shown, never obeyed by the terminal.
     if (why.empty()) {
-      std::cout << "ok " << f << "\n";
+      std::cout << "ok " << mockhub::TerminalText(f) << "\n";
     } else {
-      std::cout << (worlds ? "error " + why + "\n" : why);
+      std::cout << mockhub::TerminalText(worlds ? "error " + why + "\n" : why, true);
       ++bad;
     }
   }
