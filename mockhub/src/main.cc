@@ -3,13 +3,17 @@
 //   run       run scenario files against a downloader
 //   validate  check scenario (and world) files without running them
 // Exit codes: 0 success, 1 failure at run time, 2 bad input (arguments, world).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include <fstream>
 
@@ -53,7 +57,23 @@ struct ServeArgs {
   std::string world_file, scenario_file, cdn;
   mockhub::ServerOptions opts;
   mockhub::StartupOptions startup;
+  bool exit_with_stdin = false;
 };
+
+// --exit-with-stdin: a parent that holds the write end of a pipe on our
+// stdin takes the server with it when it dies, even by SIGKILL (the kernel
+// closes its end): end of file stops the server as SIGTERM does, so it
+// cleans up as on SIGTERM. What is written to the pipe is ignored.
+void StopAtEndOfStdin() {
+  char buf[256];
+  for (;;) {
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n > 0 || (n < 0 && errno == EINTR)) continue;
+    break;
+  }
+  std::fprintf(stderr, "mockhub: stdin closed (--exit-with-stdin)\n");
+  ::kill(::getpid(), SIGTERM);
+}
 
 int Serve(ServeArgs args) {
   const std::string& scenario_file = args.scenario_file;
@@ -80,6 +100,7 @@ int Serve(ServeArgs args) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  if (args.exit_with_stdin) std::thread(StopAtEndOfStdin).detach();
   auto started = mockhub::MockServer::Start(std::move(loaded.value()), std::move(opts));
   if (!started) {
     std::cerr << "mockhub: " << started.status().message() << "\n";
@@ -274,6 +295,11 @@ CLI::App* AddServeCommand(CLI::App& app, ServeArgs& a) {
       ->add_option("--log-file", a.startup.log_file,
                    "With --background: append the request log here (default: /dev/null)")
       ->needs(background);
+  serve
+      ->add_flag("--exit-with-stdin", a.exit_with_stdin,
+                 "Stop (as on SIGTERM) when stdin reaches its end: a parent holding a pipe to it "
+                 "takes the server with it when it dies, even by SIGKILL")
+      ->excludes(background);
   return serve;
 }
 
