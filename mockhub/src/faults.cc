@@ -66,7 +66,10 @@ bool ParseStatus(Ctx& c, const json& p, const std::string& ptr, FaultPlan& plan)
   if (!c.Keys(p, ptr, {"code", "headers", "body", "body_base64"})) return false;
   std::uint64_t code = 0;
   if (!c.Uint(p, ptr, "code", code, true)) return false;
-  if (code < 100 || code > 599) return c.Fail(ptr + "/code", "must be an HTTP status (100-599)");
+  // A 1xx is an interim answer: the response it stands for never comes, and
+  // clients wait for it (or treat 101 as a protocol switch).
+  if (code < 200 || code > 599)
+    return c.Fail(ptr + "/code", "must be a final HTTP status (200-599): 1xx is an interim answer");
   HttpResponse res;
   res.status = static_cast<int>(code);
   if (p.contains("headers") && !c.Headers(p.at("headers"), ptr + "/headers", res.headers))

@@ -91,7 +91,7 @@ void Journal::Add(JournalEntry e) {
                              [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
   entries_.insert(it, std::move(e));
   ++recorded_;
-  while (entries_.size() > kMaxEntries || (bytes_ > kMaxBytes && entries_.size() > 1)) {
+  while (entries_.size() > max_entries_ || (bytes_ > max_bytes_ && entries_.size() > 1)) {
     bytes_ -= Footprint(entries_.front());
     entries_.pop_front();
     ++dropped_;
@@ -121,6 +121,44 @@ std::vector<JournalEntry> Journal::EntriesAfter(std::uint64_t after, std::size_t
   std::vector<JournalEntry> out;
   for (; it != entries_.end() && out.size() < max; ++it) out.push_back(*it);
   return out;
+}
+
+Journal::Mark Journal::Now() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {seq_, recorded_};
+}
+
+// Every request gets a seq on arrival and exactly one entry when its answer
+// is done, so the entries recorded since the mark, less those of the
+// requests still in flight at the mark (which arrived before it), are this
+// window's; whichever of them is not held any more was dropped or cleared.
+Journal::Since Journal::EntriesSince(const Mark& mark) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Since out;
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), mark.seq,
+                             [](std::uint64_t s, const JournalEntry& x) { return s < x.seq; });
+  out.entries.assign(it, entries_.end());
+  const std::uint64_t in_flight_then = mark.seq > mark.recorded ? mark.seq - mark.recorded : 0;
+  const std::uint64_t recorded_since = recorded_ - mark.recorded;
+  const std::uint64_t ours = recorded_since > in_flight_then ? recorded_since - in_flight_then : 0;
+  if (ours > out.entries.size()) out.missing = ours - out.entries.size();
+  return out;
+}
+
+void Journal::SetBound(std::size_t max_entries, std::size_t max_bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  max_entries_ = std::max<std::size_t>(1, max_entries);
+  max_bytes_ = max_bytes;
+}
+
+std::size_t Journal::max_entries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return max_entries_;
+}
+
+std::size_t Journal::max_bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return max_bytes_;
 }
 
 std::uint64_t Journal::dropped() const {

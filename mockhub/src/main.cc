@@ -3,13 +3,17 @@
 //   run       run scenario files against a downloader
 //   validate  check scenario (and world) files without running them
 // Exit codes: 0 success, 1 failure at run time, 2 bad input (arguments, world).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include <fstream>
 
@@ -53,7 +57,23 @@ struct ServeArgs {
   std::string world_file, scenario_file, cdn;
   mockhub::ServerOptions opts;
   mockhub::StartupOptions startup;
+  bool exit_with_stdin = false;
 };
+
+// --exit-with-stdin: a parent that holds the write end of a pipe on our
+// stdin takes the server with it when it dies, even by SIGKILL (the kernel
+// closes its end): end of file stops the server as SIGTERM does, so it
+// cleans up as on SIGTERM. What is written to the pipe is ignored.
+void StopAtEndOfStdin() {
+  char buf[256];
+  for (;;) {
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n > 0 || (n < 0 && errno == EINTR)) continue;
+    break;
+  }
+  std::fprintf(stderr, "mockhub: stdin closed (--exit-with-stdin)\n");
+  ::kill(::getpid(), SIGTERM);
+}
 
 int Serve(ServeArgs args) {
   const std::string& scenario_file = args.scenario_file;
@@ -80,6 +100,7 @@ int Serve(ServeArgs args) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  if (args.exit_with_stdin) std::thread(StopAtEndOfStdin).detach();
   auto started = mockhub::MockServer::Start(std::move(loaded.value()), std::move(opts));
   if (!started) {
     std::cerr << "mockhub: " << started.status().message() << "\n";
@@ -139,7 +160,7 @@ int Run(const RunArgs& args) {
   if (!args.adapter.empty()) {
     auto a = mockhub::LoadAdapter(args.adapter);
     if (!a) {
-      std::cerr << "mockhub: bad adapter: " << a.error().ToString() << "\n";
+      std::cerr << "mockhub: bad adapter: " << mockhub::TerminalText(a.error().ToString()) << "\n";
       return 2;
     }
     opts.adapter = a.value();
@@ -157,7 +178,7 @@ int Run(const RunArgs& args) {
   }
   auto collected = mockhub::CollectScenarioFiles(args.paths);
   if (!collected) {
-    std::cerr << "mockhub: " << collected.status().message() << "\n";
+    std::cerr << "mockhub: " << mockhub::TerminalText(collected.status().message()) << "\n";
     return 2;
   }
   // Bad set-up is one error up front, not one failure per scenario.
@@ -181,14 +202,13 @@ int Run(const RunArgs& args) {
   }
   const auto results =
       mockhub::RunScenarioFiles(files, opts, args.jobs, [&](const mockhub::ScenarioResult& r) {
-        std::cerr << mockhub::StatusName(r.status) << " " << r.name
-                  << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
-        if (!Passed(r) || args.verbose) std::cerr << r.details;
+        std::cerr << mockhub::FormatProgress(r, !Passed(r) || args.verbose);
       });
   // Said once per run, in every report: what the client could not do, or
   // what it could because this kernel (or --no-containment) did not stop it.
   const mockhub::ContainmentSummary containment = mockhub::DescribeContainment(opts);
-  std::cout << "client: " << opts.adapter.name << "\ncontainment: " << containment.text << "\n"
+  std::cout << "client: " << mockhub::TerminalText(opts.adapter.name)
+            << "\ncontainment: " << containment.text << "\n"
             << mockhub::FormatTable(results);
   const std::string suite = "mockhub-" + opts.adapter.name;
   bool written = true;
@@ -217,7 +237,7 @@ int Validate(const std::vector<std::string>& paths, bool worlds) {
   auto collected = worlds ? mockhub::StatusOr<std::vector<std::string>>(paths)
                           : mockhub::CollectScenarioFiles(paths);
   if (!collected) {
-    std::cerr << "mockhub: " << collected.status().message() << "\n";
+    std::cerr << "mockhub: " << mockhub::TerminalText(collected.status().message()) << "\n";
     return 2;
   }
   const std::vector<std::string>& files = *collected;
@@ -231,10 +251,11 @@ int Validate(const std::vector<std::string>& paths, bool worlds) {
       // Every error of the file, one line each, so one run shows them all.
       for (const auto& e : mockhub::ScenarioErrors(f)) why += "error " + e.ToString() + "\n";
     }
+    // File names and what a file holds are shown, never obeyed by the terminal.
     if (why.empty()) {
-      std::cout << "ok " << f << "\n";
+      std::cout << "ok " << mockhub::TerminalText(f) << "\n";
     } else {
-      std::cout << (worlds ? "error " + why + "\n" : why);
+      std::cout << mockhub::TerminalText(worlds ? "error " + why + "\n" : why, true);
       ++bad;
     }
   }
@@ -283,6 +304,11 @@ CLI::App* AddServeCommand(CLI::App& app, ServeArgs& a) {
       ->add_option("--log-file", a.startup.log_file,
                    "With --background: append the request log here (default: /dev/null)")
       ->needs(background);
+  serve
+      ->add_flag("--exit-with-stdin", a.exit_with_stdin,
+                 "Stop (as on SIGTERM) when stdin reaches its end: a parent holding a pipe to it "
+                 "takes the server with it when it dies, even by SIGKILL")
+      ->excludes(background);
   return serve;
 }
 

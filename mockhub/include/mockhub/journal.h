@@ -50,16 +50,39 @@ class Journal {
  public:
   // A long-running `mockhub serve` under load must not grow without bound:
   // each text field is clipped (kMaxField bytes, the target kMaxTarget), and
-  // beyond kMaxEntries entries or kMaxBytes in all the oldest are dropped
-  // (and counted).
+  // beyond kMaxEntries entries or kMaxBytes in all (the default bound; see
+  // SetBound) the oldest are dropped (and counted).
   static constexpr std::size_t kMaxEntries = 20000;
   static constexpr std::size_t kMaxBytes = 32u << 20;
   static constexpr std::size_t kMaxTarget = 4096;
   static constexpr std::size_t kMaxField = 1024;
   static constexpr std::size_t kMaxFlags = 16;
 
+  // Where the journal stands: the last seq handed out and how many entries
+  // were ever recorded (dropped and cleared ones included).
+  struct Mark {
+    std::uint64_t seq = 0;
+    std::uint64_t recorded = 0;
+  };
+  // The requests that arrived after a Mark: the entries still held, in
+  // order, and how many of theirs are gone (dropped by the bound, or
+  // cleared). `missing` is exact when no response was in flight at the mark;
+  // otherwise it is a lower bound.
+  struct Since {
+    std::vector<JournalEntry> entries;
+    std::uint64_t missing = 0;
+  };
+
   std::uint64_t NextSeq();
   void Add(JournalEntry e);
+  Mark Now() const;
+  Since EntriesSince(const Mark& mark) const;
+  // Replaces the bound (kMaxEntries, kMaxBytes): tests lower it to show what
+  // a reader does once the oldest entries are gone. Takes effect at the next
+  // Add.
+  void SetBound(std::size_t max_entries, std::size_t max_bytes);
+  std::size_t max_entries() const;
+  std::size_t max_bytes() const;
   std::vector<JournalEntry> Entries() const;
   // Up to `max` entries with a seq above `after`, in order: a reader pages
   // through a large journal without copying all of it.
@@ -83,6 +106,8 @@ class Journal {
   std::deque<JournalEntry> entries_;
   std::size_t bytes_ = 0;  // sum of the entries' Footprint()
   std::uint64_t dropped_ = 0;
+  std::size_t max_entries_ = kMaxEntries;
+  std::size_t max_bytes_ = kMaxBytes;
 };
 
 nlohmann::json ToJson(const JournalEntry& e);

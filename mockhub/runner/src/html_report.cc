@@ -18,6 +18,7 @@
 
 #include "escape.h"
 #include "mockhub/runner/runner.h"
+#include "step_report.h"
 
 namespace mockhub {
 
@@ -385,8 +386,13 @@ std::string FormatHtml(const std::vector<ScenarioResult>& results, const std::st
          "mock's journal: the solid arrow is the request (method, path with signed query values "
          "cut, Range, Authorization as the journal redacts it), the dashed one the answer "
          "(status, Location, Content-Range, bytes sent, time). Red badges are token flags, "
-         "amber ones faults that fired; a red row is a request a failed expectation is about."
-         "</p>\n";
+         "amber ones faults that fired; a red row is a request a failed expectation is about.";
+  if (const std::string bound = runner::RunJournalBound(results); !bound.empty()) {
+    out << " Each scenario's mock keeps its last " << EscapeMarkup(bound)
+        << " in its journal; a step that makes more fails (" << runner::kJournalDroppedCheck
+        << ") rather than be checked on part of its requests.";
+  }
+  out << "</p>\n";
   for (std::size_t i = 0; i < results.size(); ++i) ScenarioSection(results[i], i, out);
   out << "</main></body></html>\n";
   return out.str();

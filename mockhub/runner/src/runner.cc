@@ -11,10 +11,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "cache_seed.h"
+#include "env_values.h"
 #include "expect.h"
 #include "hub_change.h"
 #include "mockhub/faults.h"
@@ -217,7 +219,9 @@ StepReport& BeginStep(const Step& step, Run& run) {
 
 void RunClientStep(const Step& step, Run& run) {
   MockServer& server = run.server;
-  const std::size_t before = server.journal().Entries().size();
+  // The step's requests are those with a seq after this mark: by position
+  // they would be lost once the journal's bound drops its oldest entries.
+  const Journal::Mark before = server.journal().Now();
   const auto world_then = server.state().Snapshot();
   server.faults().BeginRun(++run.runs);
   PlaceTokenFiles(run.setup, run.home);
@@ -232,24 +236,39 @@ void RunClientStep(const Step& step, Run& run) {
     report.action += (report.action.empty() ? "" : " ") + a;
   }
   const int timeout = run.opts.step_timeout_seconds;
-  const auto proc = runner::RunProcess(
-      argv, ClientEnv(run.setup, server, run.home), run.cwd, std::chrono::seconds(timeout),
-      runner::ContainmentFor(run.opts.contain, run.cwd, server.urls()));
-  // Responses are journaled once written: wait for those still in flight.
   std::vector<runner::CheckFailure> step_failures;
+  // The loader checked the scenario's env values; checked again here, where
+  // the folder they name exists (a symlink in it could lead out).
+  const Status env_ok = runner::CheckClientEnv(run.setup.env, run.cwd);
+  if (!env_ok.ok()) step_failures.push_back({env_ok.message(), {}, "env"});
+  const auto proc =
+      env_ok.ok()
+          ? runner::RunProcess(argv, ClientEnv(run.setup, server, run.home), run.cwd,
+                               std::chrono::seconds(timeout),
+                               runner::ContainmentFor(run.opts.contain, run.cwd, server.urls()))
+          : StatusOr<runner::ProcessResult>(env_ok);
+  // Responses are journaled once written: wait for those still in flight.
   if (!server.journal().WaitForIdle(std::chrono::seconds(10))) {
     step_failures.push_back(
         {"the mock still had responses in flight 10 s after the client ended", {}, "mock"});
   }
-  auto all = server.journal().Entries();
+  Journal::Since since = server.journal().EntriesSince(before);
   runner::Observation seen;
-  seen.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(std::min(before, all.size())),
-                      all.end());
+  seen.entries = std::move(since.entries);
   seen.world = world_then.get();
   seen.hub_cache = run.home + "/hf/hub";
   ReadOutcome(proc, timeout, seen);
   const Adapter& adapter = run.opts.adapter;
-  for (auto& f : runner::CheckStep(step, seen,
+  // A partial view would pass any wire expectation (no token seen, no range
+  // twice): the step fails instead, and the wire is not checked.
+  Step checked = step;
+  if (since.missing > 0) {
+    step_failures.push_back({runner::JournalDroppedText(since.missing, server.journal()),
+                             {},
+                             std::string(runner::kJournalDroppedCheck)});
+    if (checked.expect) checked.expect->wire.reset();
+  }
+  for (auto& f : runner::CheckStep(checked, seen,
                                    runner::Caps{adapter.messages, adapter.cache_layout,
                                                 adapter.metadata_by_head, adapter.resume}))
     step_failures.push_back(std::move(f));
@@ -262,7 +281,10 @@ void RunClientStep(const Step& step, Run& run) {
   run.verdict.used.resize(adapter.expected_failures.size());
   for (auto& f : step_failures) {
     StepReport::Failure shown{f.text, f.seqs, f.check, ""};
-    if (auto i = runner::FindWaiver(adapter, run.sc.name, step.name, f.check)) {
+    // A dropped journal is the run's limit, not the client's: never waived.
+    const bool waivable = f.check != runner::kJournalDroppedCheck;
+    if (auto i = waivable ? runner::FindWaiver(adapter, run.sc.name, step.name, f.check)
+                          : std::nullopt) {
       shown.waived = adapter.expected_failures[*i].reason;
       run.verdict.used[*i] = true;
       run.verdict.waived.push_back({step.name, f.check, f.text, shown.waived});
@@ -333,6 +355,9 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
   fs::create_directories(home + "/hf/hub", ec);
   auto server = StartMock(sc, tmp.path());
   if (!server) return finish(ScenarioResult::Status::kError, server.status().message());
+  (*server)->journal().SetBound(opts.journal_max_entries, opts.journal_max_bytes);
+  result.journal_max_entries = opts.journal_max_entries;
+  result.journal_max_bytes = opts.journal_max_bytes;
   if (Status seeded = runner::SeedCache(home + "/hf/hub", sc.world, sc.client.cache);
       !seeded.ok()) {
     return finish(ScenarioResult::Status::kError, seeded.message());

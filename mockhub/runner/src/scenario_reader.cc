@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "env_values.h"
+
 namespace mockhub::runner {
 
 using nlohmann::json;
@@ -110,7 +112,7 @@ bool ScenarioReader::Token(const json& v, const std::string& ptr, std::vector<To
 
 namespace {
 
-// CA bundles: files the client only reads, so any path may be named.
+// CA bundles: their paths follow env_values.h's rule, not LeavesTheTempDir.
 const std::set<std::string>& CaFileVariables() {
   static const std::set<std::string> kNames = {"CURL_CA_BUNDLE",      "SSL_CERT_FILE",
                                                "SSL_CERT_DIR",        "REQUESTS_CA_BUNDLE",
@@ -175,6 +177,7 @@ bool ScenarioReader::EnvVariable(const std::string& name, const json& v, const s
                 "the proxy variables and the CA bundle variables may be set");
   }
   const std::string value = v.get<std::string>();
+  if (const std::string why = EnvValueProblem(name, value); !why.empty()) return Fail(eptr, why);
   if (!CaFileVariables().count(name) && LeavesTheTempDir(value)) {
     return Fail(eptr, "names a path outside the scenario's temporary folder (absolute, ~ or ..)");
   }

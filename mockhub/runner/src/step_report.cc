@@ -5,6 +5,30 @@
 
 namespace mockhub::runner {
 
+std::string JournalBoundText(std::size_t max_entries, std::size_t max_bytes) {
+  std::ostringstream out;
+  out << max_entries << " requests or ";
+  if (max_bytes % (1u << 20) == 0)
+    out << (max_bytes >> 20) << " MiB";
+  else
+    out << max_bytes << " bytes";
+  return out.str();
+}
+
+std::string RunJournalBound(const std::vector<ScenarioResult>& results) {
+  for (const ScenarioResult& r : results) {
+    if (r.journal_max_entries > 0)
+      return JournalBoundText(r.journal_max_entries, r.journal_max_bytes);
+  }
+  return "";
+}
+
+std::string JournalDroppedText(std::uint64_t missing, const Journal& journal) {
+  return "the journal dropped " + std::to_string(missing) + " of this step's requests (it keeps " +
+         JournalBoundText(journal.max_entries(), journal.max_bytes()) +
+         "): the wire expectations were not checked against a partial view";
+}
+
 std::string HubChangeText(const Step& s) {
   switch (s.kind) {
     case Step::Kind::kAdvanceClock: {

@@ -4,6 +4,8 @@
 // tokens from everything the runner reports.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,19 @@
 #include "mockhub/runner/runner.h"
 
 namespace mockhub::runner {
+
+// The check a step fails when the journal no longer holds all of its
+// requests (its bound dropped the oldest): the wire checks would see a
+// partial view and pass. Never waived by an adapter's declarations.
+inline constexpr const char* kJournalDroppedCheck = "journal.dropped";
+std::string JournalDroppedText(std::uint64_t missing, const Journal& journal);
+
+// The journal's bound in words: "20000 requests or 32 MiB".
+std::string JournalBoundText(std::size_t max_entries, std::size_t max_bytes);
+
+// The bound of a run's journals in words ("" when no mock started): every
+// report says it, so a reader knows how many requests a step may make.
+std::string RunJournalBound(const std::vector<ScenarioResult>& results);
 
 // What a hub-change (or client-setup) step did, in words; a token shown as
 // the journal shows one.

@@ -14,13 +14,19 @@ Without either, the demo world. The fixture yields a mockhub.MockHub
 (`endpoint`, `cdn`, `env`, `journal()`, `add_fault(dict)`, `clear_faults()`,
 `step(dict)`, `clear_journal()`) and, for the test's duration, removes every
 HF_* and HUGGING_FACE_HUB_* variable of the user's and sets HF_ENDPOINT,
-HF_HOME and HF_HUB_CACHE (under tmp_path), MOCKHUB_CDN and, with TLS, the CA
-variables. huggingface_hub reads HF_ENDPOINT and the cache paths when it is
-first imported (into huggingface_hub.constants): if it is already imported
-when the fixture starts, the fixture also patches those constants (ENDPOINT,
+MOCKHUB_CDN and, with TLS, the CA variables, and points every cache and token
+path huggingface_hub has at the test's tmp_path: HF_HOME, HF_HUB_CACHE,
+HF_XET_CACHE, HF_ASSETS_CACHE, HF_TOKEN_PATH, HF_STORED_TOKENS_PATH (under
+tmp_path/hf-home) and XDG_CACHE_HOME (tmp_path/xdg-cache, where
+huggingface_hub and other libraries put what has no variable of its own), so
+a test never reads the developer's token nor writes their caches.
+huggingface_hub reads HF_ENDPOINT and these paths when it is first imported
+(into huggingface_hub.constants): if it is already imported when the fixture
+starts, the fixture also patches those constants (ENDPOINT,
 HUGGINGFACE_CO_URL_TEMPLATE, HF_HOME, HF_HUB_CACHE, HUGGINGFACE_HUB_CACHE,
-HF_TOKEN_PATH, HF_HUB_OFFLINE) for the test; code that copied them into its
-own globals at import time must be imported inside the test instead.
+HF_XET_CACHE, HF_ASSETS_CACHE, HUGGINGFACE_ASSETS_CACHE, HF_TOKEN_PATH,
+HF_STORED_TOKENS_PATH, HF_HUB_OFFLINE) for the test; code that copied them
+into its own globals at import time must be imported inside the test instead.
 """
 
 import os
@@ -57,17 +63,36 @@ def _options(request):
     return options
 
 
-def _patch_huggingface_hub(monkeypatch, endpoint, hf_home, hub_cache):
+def _paths(tmp_path):
+    """Every cache and token path of huggingface_hub, under the test's folder:
+    the environment variable and its value."""
+    hf_home = str(tmp_path / "hf-home")
+    return {
+        "HF_HOME": hf_home,
+        "HF_HUB_CACHE": os.path.join(hf_home, "hub"),
+        "HF_XET_CACHE": os.path.join(hf_home, "xet"),
+        "HF_ASSETS_CACHE": os.path.join(hf_home, "assets"),
+        "HF_TOKEN_PATH": os.path.join(hf_home, "token"),
+        "HF_STORED_TOKENS_PATH": os.path.join(hf_home, "stored_tokens"),
+        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+    }
+
+
+def _patch_huggingface_hub(monkeypatch, endpoint, paths):
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is None:
         return
     values = {
         "ENDPOINT": endpoint,
         "HUGGINGFACE_CO_URL_TEMPLATE": endpoint + "/{repo_id}/resolve/{revision}/{filename}",
-        "HF_HOME": hf_home,
-        "HF_HUB_CACHE": hub_cache,
-        "HUGGINGFACE_HUB_CACHE": hub_cache,
-        "HF_TOKEN_PATH": os.path.join(hf_home, "token"),
+        "HF_HOME": paths["HF_HOME"],
+        "HF_HUB_CACHE": paths["HF_HUB_CACHE"],
+        "HUGGINGFACE_HUB_CACHE": paths["HF_HUB_CACHE"],
+        "HF_XET_CACHE": paths["HF_XET_CACHE"],
+        "HF_ASSETS_CACHE": paths["HF_ASSETS_CACHE"],
+        "HUGGINGFACE_ASSETS_CACHE": paths["HF_ASSETS_CACHE"],
+        "HF_TOKEN_PATH": paths["HF_TOKEN_PATH"],
+        "HF_STORED_TOKENS_PATH": paths["HF_STORED_TOKENS_PATH"],
         "HF_HUB_OFFLINE": False,
     }
     for name, value in values.items():
@@ -83,12 +108,12 @@ def mockhub(request, tmp_path, monkeypatch):
             monkeypatch.delenv(name)
     hub = MockHub.start(**options)
     try:
-        hf_home = str(tmp_path / "hf-home")
-        hub_cache = os.path.join(hf_home, "hub")
-        os.makedirs(hub_cache, exist_ok=True)
+        paths = _paths(tmp_path)
+        os.makedirs(paths["HF_HUB_CACHE"], exist_ok=True)
+        os.makedirs(paths["XDG_CACHE_HOME"], exist_ok=True)
         monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
-        monkeypatch.setenv("HF_HOME", hf_home)
-        monkeypatch.setenv("HF_HUB_CACHE", hub_cache)
+        for name, value in paths.items():
+            monkeypatch.setenv(name, value)
         monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
         for name, value in hub.env.items():
             if name.startswith("MOCKHUB_"):
@@ -96,7 +121,7 @@ def mockhub(request, tmp_path, monkeypatch):
         if "MOCKHUB_CA" in hub.env:
             for name in _CA_VARIABLES:
                 monkeypatch.setenv(name, hub.env["MOCKHUB_CA"])
-        _patch_huggingface_hub(monkeypatch, hub.endpoint, hf_home, hub_cache)
+        _patch_huggingface_hub(monkeypatch, hub.endpoint, paths)
         yield hub
     finally:
         hub.stop()

@@ -4,6 +4,11 @@ The binary is MOCKHUB_BIN if set, else `mockhub` on PATH. The server listens
 on free loopback ports (`--port 0`) and writes its variables to an env file
 once every site accepts connections (`--env-file`): MockHub.start returns
 only then, so a test never races the server's start-up.
+
+The server's stdin is a pipe whose other end only this process holds, and
+the server stops when it reads end of file (`--exit-with-stdin`): when the
+test process dies, even by SIGKILL, the kernel closes that end and the
+server goes with it instead of being orphaned on its ports.
 """
 
 import os
@@ -71,7 +76,7 @@ class MockHub:
         binary = find_mockhub()
         workdir = tempfile.mkdtemp(prefix="mockhub-py-")
         env_file = os.path.join(workdir, "mockhub.env")
-        args = [binary, "serve", "--port", "0", "--env-file", env_file]
+        args = [binary, "serve", "--port", "0", "--env-file", env_file, "--exit-with-stdin"]
         if world:
             args += ["--world", os.fspath(world)]
         if scenario:
@@ -81,14 +86,16 @@ class MockHub:
         args += list(extra_args)
         log = open(os.path.join(workdir, "mockhub.log"), "wb")
         try:
+            # The write end is close-on-exec: no other child of ours inherits it.
             process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+                args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log
             )
         finally:
             log.close()
         deadline = time.monotonic() + timeout
         while not os.path.exists(env_file):
             if process.poll() is not None:
+                process.stdin.close()
                 err = cls._log_text(workdir)
                 shutil.rmtree(workdir, ignore_errors=True)
                 raise MockHubStartError(
@@ -97,6 +104,7 @@ class MockHub:
             if time.monotonic() > deadline:
                 process.kill()
                 process.wait()
+                process.stdin.close()
                 err = cls._log_text(workdir)
                 shutil.rmtree(workdir, ignore_errors=True)
                 raise MockHubStartError(f"mockhub serve not ready within {timeout} s: {err}")
@@ -146,6 +154,8 @@ class MockHub:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        if not self._process.stdin.closed:
+            self._process.stdin.close()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     @property

@@ -54,6 +54,11 @@ struct RunOptions {
   // folder, TCP only to the mock (scenarios/README.md, "Containment").
   // false only for debugging (--no-containment).
   bool contain = true;
+  // Each scenario's mock keeps this many requests (and bytes) in its
+  // journal; a step whose requests outgrow it fails (journal.dropped).
+  // Tests lower it rather than make 20,000 requests.
+  std::size_t journal_max_entries = Journal::kMaxEntries;
+  std::size_t journal_max_bytes = Journal::kMaxBytes;
 };
 
 // How client steps are contained with these options on this kernel: one
@@ -98,6 +103,10 @@ struct ScenarioResult {
     std::string step, check, text, reason;
   };
   std::vector<Waived> waived;
+  // The bound of the journal the steps were checked against (0: no mock
+  // started), so a report says how many requests a step may make.
+  std::size_t journal_max_entries = 0;
+  std::size_t journal_max_bytes = 0;
 };
 const char* StatusName(ScenarioResult::Status s);
 
@@ -130,6 +139,14 @@ Status CheckClient(const Adapter& adapter);
 // A path that does not exist is a kNotFound naming it.
 StatusOr<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths);
 
+// Text bound for the terminal: scenario and file names, reasons and client
+// output come from files and programs nobody controls, so their control
+// characters are shown escaped, never obeyed (escape.h). `lines` keeps
+// newlines (a client's output).
+std::string TerminalText(const std::string& text, bool lines = false);
+// The line `mockhub run` prints as each scenario ends ("FAIL name: reason"),
+// and with `with_details` its failures, journal and client output.
+std::string FormatProgress(const ScenarioResult& result, bool with_details);
 std::string FormatTable(const std::vector<ScenarioResult>& results);
 // `properties` go on the <testsuite> (name, value): the run's containment.
 std::string FormatJUnit(const std::vector<ScenarioResult>& results, const std::string& suite,
