@@ -12,7 +12,10 @@ network). Checked:
     hubget went to huggingface.co with the token);
   * the download gets the mock's 401 for the revoked token;
   * the background server is gone once the script ends;
-  * when the server fails to start, the script stops before any client runs.
+  * when the server fails to start, the script stops before any client runs;
+  * every sh block of a tracked README that starts `mockhub serve --background`
+    has `set -e` and a `${HF_ENDPOINT:?...}` guard between the start and its
+    next line, so none can reach huggingface.co after a failed start.
 
 Usage: readme_session_test.py README.md MOCKHUB_BIN HUBGET_BIN
 """
@@ -133,6 +136,29 @@ exit 97
         self.assertNotEqual(run.returncode, 0, run.stdout + run.stderr)
         self.assertEqual(self.clients(), [], "a client ran without the mock")
         self.assertIn("mockhub did not start", run.stderr)
+
+
+class EveryBackgroundExampleIsGuardedTest(unittest.TestCase):
+    def test_set_e_and_the_endpoint_guard_come_before_any_client(self):
+        root = os.path.dirname(os.path.abspath(README))
+        readmes = subprocess.run(["git", "-C", root, "ls-files", "*.md"], capture_output=True,
+                                 text=True, timeout=60, check=True).stdout.split()
+        starts = 0
+        for rel in readmes:
+            with open(os.path.join(root, rel), encoding="utf-8") as f:
+                text = f.read()
+            for block in re.findall(r"^\s*```sh\n(.*?)^\s*```", text, re.S | re.M):
+                lines = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+                lines = [line for line in lines if line]
+                for i, line in enumerate(lines):
+                    if "serve --background" not in line:
+                        continue
+                    starts += 1
+                    where = "%s: the block of `%s`" % (rel, line)
+                    self.assertIn("set -e", lines[:i], where + " has no `set -e` before it")
+                    self.assertTrue(i + 1 < len(lines) and lines[i + 1].startswith(': "${HF_ENDPOINT:?'),
+                                    where + ": the next line must be the HF_ENDPOINT guard")
+        self.assertGreaterEqual(starts, 2, "the README and mockhub/README.md both show one")
 
 
 if __name__ == "__main__":
