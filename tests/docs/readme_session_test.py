@@ -93,9 +93,10 @@ exit 97
     def run_block(self, mockhub):
         for path in (MOCKHUB_PATH, HUBGET_PATH):
             self.assertIn(path, self.block, "the README's session no longer runs " + path)
+        rest = self.block.replace(MOCKHUB_PATH, "").replace(HUBGET_PATH, "")
+        self.assertNotIn("build/", rest, "a path of the README's session that the test does not map")
         script = self.block.replace(MOCKHUB_PATH, shlex.quote(mockhub))
         script = script.replace(HUBGET_PATH, shlex.quote(self.stand_in_hubget()))
-        self.assertNotIn("build/", script)
         env = {"PATH": "/usr/bin:/bin", "HOME": os.path.join(self.dir, "home"),
                "TMPDIR": self.dir, "LC_ALL": "C.UTF-8"}
         return subprocess.run(["/bin/sh", "-c", script], cwd=self.dir, env=env,
