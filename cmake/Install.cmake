@@ -34,7 +34,10 @@ set(CPACK_PACKAGE_VENDOR "mockhub")
 set(CPACK_PACKAGE_CONTACT "mockhub maintainers <maintainers@mockhub.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "mock Hugging Face Hub, reference downloader and scenario runner")
-set(CPACK_PACKAGE_DESCRIPTION
+# One string: set() with several arguments makes a CMake list, whose `;`
+# separators CPackDeb wrote at the start of the Description's lines. CPackDeb
+# indents each line after the first (Debian's continuation lines).
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
     "mockhub serves the Hugging Face Hub's download path (hub, CDN, Xet CAS) offline with\n"
     "fault injection and a request journal; hubget is a reference downloader; `mockhub run`\n"
     "runs JSON scenarios against any downloader through an adapter.")

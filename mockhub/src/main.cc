@@ -1,5 +1,5 @@
 // `mockhub`: parses the command line and calls the library. Subcommands:
-//   serve     run the mock hub and CDN until SIGINT/SIGTERM
+//   serve     run the mock hub and CDN until SIGINT/SIGTERM/SIGHUP
 //   run       run scenario files against a downloader
 //   validate  check scenario (and world) files without running them
 // Exit codes: 0 success, 1 failure at run time, 2 bad input (arguments, world).
@@ -95,10 +95,7 @@ int Serve(ServeArgs args) {
     std::fprintf(stderr, "%s\n", line.c_str());
   };
   // Block the stop signals in every thread; the main thread waits for them.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
+  sigset_t stop = mockhub::StopSignals();
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   if (args.exit_with_stdin) std::thread(StopAtEndOfStdin).detach();
   auto started = mockhub::MockServer::Start(std::move(loaded.value()), std::move(opts));
@@ -115,7 +112,7 @@ int Serve(ServeArgs args) {
   }
   int sig = 0;
   sigwait(&stop, &sig);
-  std::fprintf(stderr, "mockhub: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fprintf(stderr, "mockhub: %s, stopping\n", mockhub::StopSignalName(sig));
   server->Stop();
   return 0;
 }
@@ -298,8 +295,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeArgs& a) {
                     "(atomically: temp file + rename)");
   auto* background = serve->add_flag(
       "--background", a.startup.background,
-      "Once every site listens, print the variables and MOCKHUB_PID and exit 0; the server "
-      "keeps running detached until SIGTERM (exit 2 if it fails to start)");
+      "Once every site listens, print `export NAME='value'` lines (the variables and "
+      "MOCKHUB_PID, for eval) and exit 0; the server keeps running detached until SIGTERM, "
+      "SIGINT or SIGHUP (exit 2 if it fails to start)");
   serve
       ->add_option("--log-file", a.startup.log_file,
                    "With --background: append the request log here (default: /dev/null)")

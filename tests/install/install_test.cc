@@ -142,8 +142,9 @@ TEST_F(InstallTest, ABuildTreeMockhubUsesItsBuildTreesHubget) {
 }
 
 // The Debian package, unpacked with dpkg-deb (no root needed): its control
-// fields, its files under /usr, and its binaries at work.
-TEST(DebPackageTest, DependsOnTheRuntimeLibrariesAndItsMockhubPassesAScenario) {
+// fields (a Description whose lines once started with the `;` of a CMake
+// list), its files under /usr, and its binaries at work.
+TEST(DebPackageTest, DescribesItselfDependsOnTheRuntimeLibrariesAndItsMockhubPassesAScenario) {
   char tmpl[] = "/tmp/mockhub-deb-XXXXXX";
   ASSERT_TRUE(::mkdtemp(tmpl));
   const std::string root = tmpl;
@@ -156,6 +157,22 @@ TEST(DebPackageTest, DependsOnTheRuntimeLibrariesAndItsMockhubPassesAScenario) {
   ASSERT_TRUE(ExitedWith(find, 0));
   ASSERT_FALSE(find.out.empty()) << "no .deb in " << root << "/pkg";
   const std::string deb = find.out.substr(0, find.out.find('\n'));
+
+  BoundedRun description = RunBounded({"/usr/bin/dpkg-deb", "--field", deb, "Description"});
+  ASSERT_TRUE(ExitedWith(description, 0));
+  EXPECT_EQ(description.out.rfind(
+                "mock Hugging Face Hub, reference downloader and scenario runner\n mockhub serves "
+                "the Hugging Face Hub's download path",
+                0),
+            0u)
+      << description.out;
+  for (const char* list_separator : {"\n;", "\n ;"}) {
+    EXPECT_EQ(description.out.find(list_separator), std::string::npos)
+        << "a line starts with a CMake list's `;`:\n"
+        << description.out;
+  }
+  EXPECT_NE(description.out.find("\n fault injection and a request journal"), std::string::npos)
+      << description.out;
 
   BoundedRun depends = RunBounded({"/usr/bin/dpkg-deb", "--field", deb, "Depends"});
   ASSERT_TRUE(ExitedWith(depends, 0));

@@ -1,9 +1,10 @@
 // `mockhub serve` started by a script: --env-file (whole once every site
-// listens, never half-written), --background (the lines and MOCKHUB_PID on
-// stdout, the caller's pipes released, the server answering until killed;
-// the README's `eval` and `export ... | grep =` forms through /bin/sh), and a
-// port already in use, which is exit 2 with the bind error in the foreground
-// and in the background.
+// listens, never half-written, `NAME=value`), --background (`export
+// NAME='value'` lines and MOCKHUB_PID on stdout, the caller's pipes released,
+// the server answering until killed; `eval` through /bin/sh exports them to
+// the processes that shell starts, quoting included; SIGHUP stops it as
+// SIGTERM does, its TLS folder removed), and a port already in use, which is
+// exit 2 with the bind error in the foreground and in the background.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -58,6 +59,28 @@ std::map<std::string, std::string> ParseEnv(const std::string& text) {
       continue;
     }
     vars[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return vars;
+}
+
+// What --background prints: `export NAME='value'` lines, each value in
+// single quotes with `'` written as `'\''`. A line of any other shape is
+// kept under "" so a test sees it.
+std::map<std::string, std::string> ParseExports(const std::string& text) {
+  std::map<std::string, std::string> vars;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t eq = line.find('=');
+    const bool shaped = line.rfind("export ", 0) == 0 && eq != std::string::npos &&
+                        eq + 2 <= line.size() - 1 && line[eq + 1] == '\'' && line.back() == '\'';
+    if (!shaped) {
+      vars[""] += line;
+      continue;
+    }
+    std::string value = line.substr(eq + 2, line.size() - eq - 3);
+    for (std::size_t at = 0; (at = value.find("'\\''", at)) != std::string::npos; ++at)
+      value.replace(at, 4, "'");
+    vars[line.substr(7, eq - 7)] = value;
   }
   return vars;
 }
@@ -159,7 +182,7 @@ TEST_F(ServeStartupTest, BackgroundPrintsTheLinesAndPidExitsAndKeepsServing) {
   BoundedRun r = RunBounded(
       {MOCKHUB_BIN, "serve", "--background", "--tls", "--log-file", log, "--env-file", env},
       Within(std::chrono::seconds(20)));
-  const auto vars = ParseEnv(r.out);
+  const auto vars = ParseExports(r.out);
   const pid_t pid = Adopt(vars);
   ASSERT_TRUE(ExitedWith(r, 0));
   EXPECT_GT(pid, 1) << r.out;
@@ -169,7 +192,7 @@ TEST_F(ServeStartupTest, BackgroundPrintsTheLinesAndPidExitsAndKeepsServing) {
   EXPECT_EQ(vars.at("MOCKHUB_CDN").rfind("https://127.0.0.2:", 0), 0u) << r.out;
   ASSERT_EQ(vars.count("MOCKHUB_CA"), 1u) << r.out;
   EXPECT_TRUE(Exists(vars.at("MOCKHUB_CA"))) << vars.at("MOCKHUB_CA");
-  EXPECT_EQ(ParseEnv(Slurp(env)), vars) << "the env file holds the same lines";
+  EXPECT_EQ(ParseEnv(Slurp(env)), vars) << "the env file holds the same variables, unquoted";
   EXPECT_FALSE(Gone(pid)) << "the background server is gone";
   // It answers (TLS: a plain request to the HTTPS port still reaches it, so
   // the raw client's view is enough to see it accept).
@@ -182,31 +205,62 @@ TEST_F(ServeStartupTest, BackgroundPrintsTheLinesAndPidExitsAndKeepsServing) {
       "the stop in the --log-file", std::chrono::seconds(10)));
 }
 
-// The README's one-liners, as a shell runs them.
-TEST_F(ServeStartupTest, EvalAndExportGrepFormsSetTheVariables) {
-  const std::string m = MOCKHUB_BIN;
+// `eval "$(mockhub serve --background)"` as /bin/sh runs it: the variables
+// reach a process that shell starts (plain assignments would not: issue 20),
+// with their values exact even when a path holds a space, quotes, `$` and a
+// backquote.
+TEST_F(ServeStartupTest, EvalExportsEveryVariableToChildProcessesWhateverItHolds) {
+  const std::string tls_dir = dir_ + "/it's a \"$HOME\" `x` \\ dir";
   const std::string script =
-      "eval \"$('" + m + "' serve --background)\" && echo \"A $MOCKHUB_PID $HF_ENDPOINT\" && " +
-      "export $('" + m + "' serve --background | grep =) && echo \"B $MOCKHUB_PID $HF_ENDPOINT\"";
-  BoundedRun r = RunBounded({"/bin/sh", "-c", script}, Within(std::chrono::seconds(30)));
+      "eval \"$(\"$0\" serve --background --tls --tls-dir \"$1\")\" && "
+      "sh -c 'printf \"%s\\n\" \"$MOCKHUB_PID\" \"$HF_ENDPOINT\" \"$MOCKHUB_CDN\" \"$MOCKHUB_CA\"'";
+  BoundedRun r =
+      RunBounded({"/bin/sh", "-c", script, MOCKHUB_BIN, tls_dir}, Within(std::chrono::seconds(30)));
   std::istringstream in(r.out);
-  std::map<std::string, std::pair<std::string, std::string>> got;
-  for (std::string tag, pid, url; in >> tag >> pid >> url;) {
-    got[tag] = {pid, url};
-    pids_.push_back(static_cast<pid_t>(std::stol(pid)));
-  }
+  std::vector<std::string> seen;
+  for (std::string line; std::getline(in, line);) seen.push_back(line);
+  if (!seen.empty() && std::atol(seen[0].c_str()) > 1)
+    pids_.push_back(static_cast<pid_t>(std::atol(seen[0].c_str())));
   ASSERT_TRUE(ExitedWith(r, 0));
-  ASSERT_EQ(got.size(), 2u) << r.out;
-  EXPECT_NE(got["A"].first, got["B"].first) << "two servers, two pids";
-  for (const auto& [tag, server] : got) {
-    EXPECT_EQ(testsupport::Request(server.second, "GET", "/_mockhub/health").status, 200)
-        << tag << ": " << server.second;
-  }
+  ASSERT_EQ(seen.size(), 4u) << r.out;
+  EXPECT_GT(std::atol(seen[0].c_str()), 1) << "the child sees no MOCKHUB_PID";
+  EXPECT_EQ(seen[1].rfind("https://127.0.0.1:", 0), 0u) << "the child's HF_ENDPOINT: " << seen[1];
+  EXPECT_EQ(seen[2].rfind("https://127.0.0.2:", 0), 0u) << "the child's MOCKHUB_CDN: " << seen[2];
+  EXPECT_EQ(seen[3], tls_dir + "/ca.pem");
+  EXPECT_TRUE(Exists(seen[3])) << seen[3];
+  // What the server answers at that address (TLS: a connection is enough).
+  const int fd = testsupport::Connect("http://" + seen[1].substr(8));
+  EXPECT_GE(fd, 0) << "nothing accepts on " << seen[1];
+  if (fd >= 0) ::close(fd);
+}
+
+// SIGHUP (a `kill -HUP`, or a terminal closing on a foreground server) stops
+// the server as SIGTERM does: exit through Stop(), the TLS folder it created
+// removed, the stop logged. Before, SIGHUP's default action ended the process
+// and left the folder with the CA's key behind (issue 25, N15).
+TEST_F(ServeStartupTest, BackgroundServerStopsOnSighupAndRemovesItsTlsFolder) {
+  const std::string log = dir_ + "/serve.log";
+  BoundedRun r = RunBounded({MOCKHUB_BIN, "serve", "--background", "--tls", "--log-file", log},
+                            Within(std::chrono::seconds(20)));
+  const auto vars = ParseExports(r.out);
+  const pid_t pid = Adopt(vars);
+  ASSERT_TRUE(ExitedWith(r, 0));
+  ASSERT_GT(pid, 1) << r.out;
+  ASSERT_EQ(vars.count("MOCKHUB_CA"), 1u) << r.out;
+  const std::string ca = vars.at("MOCKHUB_CA");
+  const std::string folder = ca.substr(0, ca.rfind('/'));
+  ASSERT_TRUE(Exists(ca)) << ca;
+  ASSERT_EQ(::kill(pid, SIGHUP), 0);
+  EXPECT_TRUE(testsupport::WaitFor([&] { return Gone(pid); }, "the server to stop on SIGHUP",
+                                   std::chrono::seconds(10)));
+  EXPECT_NE(Slurp(log).find("SIGHUP, stopping"), std::string::npos) << Slurp(log);
+  EXPECT_FALSE(Exists(ca)) << "the CA is left behind";
+  EXPECT_FALSE(Exists(folder)) << "the TLS folder is left behind: " << folder;
 }
 
 TEST_F(ServeStartupTest, APortInUseIsExit2InTheForegroundAndTheBackground) {
   BoundedRun first = RunBounded({MOCKHUB_BIN, "serve", "--background"});
-  const auto vars = ParseEnv(first.out);
+  const auto vars = ParseExports(first.out);
   Adopt(vars);
   ASSERT_TRUE(ExitedWith(first, 0));
   const std::string endpoint = vars.at("HF_ENDPOINT");

@@ -31,6 +31,14 @@ std::string Joined(const std::vector<std::string>& lines) {
 
 std::string PidLine(pid_t pid) { return "MOCKHUB_PID=" + std::to_string(pid); }
 
+// `NAME=value` as `export NAME='value'`: eval sets and exports it in any
+// POSIX shell, whatever the value holds (a --tls-dir may hold spaces, `$`,
+// quotes).
+std::string ExportLine(const std::string& name_value) {
+  const std::size_t eq = name_value.find('=');
+  return "export " + name_value.substr(0, eq) + "=" + ShellQuote(name_value.substr(eq + 1));
+}
+
 bool WriteAll(int fd, const std::string& bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -101,6 +109,36 @@ int WaitForChild(pid_t pid, int fd, std::chrono::milliseconds timeout) {
 }
 
 }  // namespace
+
+std::string ShellQuote(const std::string& value) {
+  std::string out = "'";
+  for (char ch : value) {
+    if (ch == '\'') {
+      out += "'\\''";  // close, an escaped quote, reopen
+    } else {
+      out += ch;
+    }
+  }
+  return out + "'";
+}
+
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+  return set;
+}
+
+const char* StopSignalName(int sig) {
+  switch (sig) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return "SIGTERM";
+  }
+}
 
 std::vector<std::string> EnvLines(const MockServer& server) {
   std::vector<std::string> lines;
@@ -191,7 +229,9 @@ Status ServeStartup::Ready(const MockServer& server) {
   ::close(log_fd_);
   log_fd_ = -1;
   lines.push_back(PidLine(::getpid()));
-  const bool told = WriteAll(ready_fd_, kReady + Joined(lines));
+  std::vector<std::string> exports;
+  for (const auto& line : lines) exports.push_back(ExportLine(line));
+  const bool told = WriteAll(ready_fd_, kReady + Joined(exports));
   ::close(ready_fd_);
   ready_fd_ = -1;
   if (!told) return Unavailable("the waiting parent is gone");
