@@ -3,6 +3,9 @@
 #   ./quickstart.sh demo   build, then run the main job on the embedded demo world
 #   ./quickstart.sh test   build and run every test (what .ci/run and CI call)
 #   ./quickstart.sh deps   only install what is missing (CI's sanitizer jobs)
+#   ./quickstart.sh sanitizers [DEADLINE]
+#                          build the asan and tsan presets, run their tests by priority
+#                          until DEADLINE (unix seconds; tools/sanitizers.sh); .ci/run calls it
 #   ./quickstart.sh fuzz   build the fuzz preset (clang, libFuzzer) and run each fuzzer for
 #                          FUZZ_SECONDS (default 60) over its seed corpus (tests/fuzz)
 # Each installs the Debian packages it is missing first (as root, or via sudo).
@@ -15,10 +18,12 @@ cd "$(dirname "$0")"
 # python3-pytest, python3-requests, python3-setuptools: the Python package (python/tests) and
 # its example downloader (examples/requests_downloader, ctest adapter.requests).
 # tmux: tests/client/tmux_progress_test.cc runs hubget in a real terminal.
+# ccache: a second build of the same sources (another preset's objects are not shared, but a
+# rebuilt checkout's are) takes a fraction of the first; see use_ccache.
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
           chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools
-          tmux)
+          tmux ccache)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
@@ -36,6 +41,16 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# Compiles through ccache when the caller has not chosen a launcher: paths are taken relative
+# to this checkout and the build folder is not hashed, so another clone of the same commit
+# (CI's) reuses the objects of this one.
+use_ccache() {
+  command -v ccache >/dev/null 2>&1 || return 0
+  export CMAKE_CXX_COMPILER_LAUNCHER="${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}"
+  export CMAKE_C_COMPILER_LAUNCHER="${CMAKE_C_COMPILER_LAUNCHER:-ccache}"
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+}
+
 # The JavaScript conformance check needs Node.js and the pinned npm packages.
 prepare_js() {
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || install_missing nodejs npm
@@ -51,6 +66,7 @@ case "${1:-}" in
     ;;
   demo)
     install_missing "${PACKAGES[@]}"
+    use_ccache
     cmake --preset release >/dev/null
     cmake --build --preset release --target mockhub hubget_cli
     exec tools/demo.sh build/release
@@ -58,14 +74,21 @@ case "${1:-}" in
   test)
     install_missing "${PACKAGES[@]}"
     prepare_js
+    use_ccache
     cmake --workflow --preset ci
+    ;;
+  sanitizers)
+    install_missing "${PACKAGES[@]}"
+    prepare_js
+    use_ccache
+    exec tools/sanitizers.sh "${@:2}"
     ;;
   fuzz)
     install_missing "${PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
     exec tools/fuzz.sh "${FUZZ_SECONDS:-60}" "${@:2}"
     ;;
   *)
-    echo "usage: $0 demo|test|deps|fuzz" >&2
+    echo "usage: $0 demo|test|deps|sanitizers|fuzz" >&2
     exit 2
     ;;
 esac
