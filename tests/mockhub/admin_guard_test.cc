@@ -100,9 +100,9 @@ TEST_F(AdminGuardTest, APostOrDeleteThatIsNotJsonIs415AndChangesNothing) {
 }
 
 TEST_F(AdminGuardTest, ARequestFromAnotherOriginIsRefused) {
-  for (const std::string origin :
-       {"http://evil.example", "null", "http://127.0.0.1:1", "https://" + Authority(),
-        "http://localhost:" + Port() + ".evil.example", "http://" + Authority() + "/"}) {
+  for (const std::string& origin : std::vector<std::string>{
+           "http://evil.example", "null", "http://127.0.0.1:1", "https://" + Authority(),
+           "http://localhost:" + Port() + ".evil.example", "http://" + Authority() + "/"}) {
     RawResponse post = Send(
         "POST", "/_mockhub/faults",
         {{"Host", Authority()}, {"Origin", origin}, {"Content-Type", "application/json"}}, kFault);
@@ -114,8 +114,8 @@ TEST_F(AdminGuardTest, ARequestFromAnotherOriginIsRefused) {
   }
   EXPECT_EQ(FaultCount(), 0u) << "a cross-origin POST added a fault";
   // The server's own origin, under any of its loopback names, is fine.
-  for (const std::string origin :
-       {"http://" + Authority(), "http://localhost:" + Port(), "http://[::1]:" + Port()}) {
+  for (const std::string& origin : std::vector<std::string>{
+           "http://" + Authority(), "http://localhost:" + Port(), "http://[::1]:" + Port()}) {
     RawResponse r =
         Send("POST", "/_mockhub/faults",
              {{"Host", Authority()}, {"Origin", origin}, {"Content-Type", "application/json"}},
@@ -126,9 +126,10 @@ TEST_F(AdminGuardTest, ARequestFromAnotherOriginIsRefused) {
 
 TEST_F(AdminGuardTest, AHostThatIsNotLoopbackIsRefusedAndTheJournalNotReturned) {
   ASSERT_EQ(Request(hub(), "GET", kConfig, kAlice).status, 200);
-  for (const std::string h : {"evil.example:" + Port(), "evil.example", "127.0.0.1:1", "127.0.0.1",
-                              "localhost.evil.example:" + Port(), "10.1.2.3:" + Port(),
-                              "[::2]:" + Port(), "127.0.0.1:" + Port() + "0", ""}) {
+  for (const std::string& h : std::vector<std::string>{
+           "evil.example:" + Port(), "evil.example", "127.0.0.1:1", "127.0.0.1",
+           "localhost.evil.example:" + Port(), "10.1.2.3:" + Port(), "[::2]:" + Port(),
+           "127.0.0.1:" + Port() + "0", ""}) {
     RawResponse journal = Send("GET", "/_mockhub/requests", {{"Host", h}});
     EXPECT_EQ(journal.status, 421) << "Host " << h;
     EXPECT_EQ(journal.body.find("config.json"), std::string::npos) << "the journal was returned";
@@ -147,8 +148,9 @@ TEST_F(AdminGuardTest, AHostThatIsNotLoopbackIsRefusedAndTheJournalNotReturned) 
       400);
   // Every loopback spelling of this site, and no Host at all (HTTP/1.0
   // clients; browsers always send one), are answered.
-  for (const std::string h : {Authority(), "localhost:" + Port(), "LocalHost:" + Port(),
-                              "127.9.8.7:" + Port(), "[::1]:" + Port()}) {
+  for (const std::string& h :
+       std::vector<std::string>{Authority(), "localhost:" + Port(), "LocalHost:" + Port(),
+                                "127.9.8.7:" + Port(), "[::1]:" + Port()}) {
     RawResponse r = Send("GET", "/_mockhub/requests", {{"Host", h}});
     EXPECT_EQ(r.status, 200) << "Host " << h << ": " << r.body;
     EXPECT_NE(r.body.find("config.json"), std::string::npos) << "Host " << h;

@@ -350,8 +350,8 @@ TEST(WireTest, ABodyThatDripsIsCutWith408AtItsDeadline) {
   auto server = StartServer(opts);
   ASSERT_TRUE(server);
   const std::string hub = server->hub_url();
-  for (const std::string target :
-       {std::string("/_mockhub/faults"), "/api/models" + kClip + "/paths-info/main"}) {
+  for (const std::string& target : std::vector<std::string>{
+           std::string("/_mockhub/faults"), "/api/models" + kClip + "/paths-info/main"}) {
     const int fd = Connect(hub);
     ASSERT_GE(fd, 0);
     const std::string head = "POST " + target + " HTTP/1.1\r\nHost: " + hub.substr(7) +
