@@ -120,6 +120,10 @@ AdminAnswer AnswerAdmin(const HttpRequest& req, const AdminContext& ctx) {
   const std::string path = req.target.substr(0, req.target.find('?'));
   const bool read = req.method == "GET" || req.method == "HEAD";
   AdminAnswer out;
+  if (auto refused = GuardAdmin(req, ctx.site)) {
+    out.response = std::move(*refused);
+    return out;
+  }
   if (path == "/_mockhub/health") {
     out.response = AdminJson(200, {{"status", "ok"}});
   } else if (path == "/_mockhub/requests" && req.method == "DELETE") {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "mockhub/admin_reply.h"
@@ -18,7 +19,15 @@
 
 namespace mockhub {
 
+// The site an admin request arrived at, for the checks of admin_guard.cc.
+struct AdminSite {
+  std::string scheme;    // "http" or "https"
+  int port = 0;          // the site's listening port
+  std::string local_ip;  // the address this connection arrived on
+};
+
 struct AdminContext {
+  const AdminSite& site;
   Journal& journal;
   FaultSet& faults;
   HubState& state;
@@ -34,6 +43,12 @@ struct AdminAnswer {
 // /_mockhub/hop/ are not: they are served as their original target).
 bool IsAdminPath(const std::string& path);
 
+// The refusal of a request a web page could have sent (another Origin, a
+// rebound DNS name in Host, a POST or DELETE that is not JSON), or nullopt.
+// admin_guard.cc says why each check is there.
+std::optional<HttpResponse> GuardAdmin(const HttpRequest& request, const AdminSite& site);
+
+// GuardAdmin, then the route.
 AdminAnswer AnswerAdmin(const HttpRequest& request, const AdminContext& context);
 
 }  // namespace mockhub

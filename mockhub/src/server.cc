@@ -11,7 +11,9 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -42,6 +44,10 @@ constexpr milliseconds kIdleTimeout{2000};    // a kept-alive connection with no
 constexpr milliseconds kReadTimeout{30000};   // a request body that stops arriving
 constexpr milliseconds kWriteTimeout{30000};  // a client that stops reading
 constexpr std::size_t kMaxRequestsPerConnection = 10000;
+// A connection on a slot reserved for the admin API (ServerOptions::
+// admin_connections) must send its head at once: an admin client does, and
+// idle clients cannot sit on the reserve.
+constexpr milliseconds kReservedHeadTimeout{2000};
 
 // httplib's server, driven one request at a time by mockhub's connection
 // loop instead of its own accept loop and thread pool.
@@ -57,14 +63,17 @@ class Front final : public httplib::Server {
 
 // httplib's view of one request on a connection: the head mockhub wrote for
 // it, then the bytes already read past the real head (the body, pipelined
-// requests), then the socket.
+// requests), then the socket, until the body's deadline.
 class WireStream final : public httplib::Stream {
  public:
-  WireStream(Transport& t, Inbox& inbox, std::string shim)
-      : t_(t), inbox_(inbox), shim_(std::move(shim)) {}
+  WireStream(Transport& t, Inbox& inbox, std::string shim, milliseconds body_timeout)
+      : t_(t),
+        inbox_(inbox),
+        shim_(std::move(shim)),
+        body_deadline_(std::chrono::steady_clock::now() + body_timeout) {}
 
   bool is_readable() const override {
-    return shim_off_ < shim_.size() || inbox_.size() > 0 || t_.WaitReadable(kReadTimeout);
+    return shim_off_ < shim_.size() || inbox_.size() > 0 || t_.WaitReadable(BodyTimeLeft());
   }
   bool is_writable() const override { return t_.WaitWritable(kWriteTimeout); }
   ssize_t read(char* ptr, std::size_t size) override {
@@ -73,12 +82,24 @@ class WireStream final : public httplib::Stream {
                   [&](std::size_t n) { shim_off_ += n; });
     if (inbox_.size() > 0)
       return Take(inbox_.view(), ptr, size, [&](std::size_t n) { inbox_.Consume(n); });
-    return t_.Read(ptr, size, kReadTimeout);
+    // A body dripping a byte at a time gets no more than its deadline in
+    // total; the connection loop then answers 408 (httplib's 400 for the
+    // failed read goes nowhere).
+    const milliseconds left = BodyTimeLeft();
+    const ssize_t n = left.count() > 0 ? t_.Read(ptr, size, left) : -1;
+    if (left.count() <= 0 || (n < 0 && errno == ETIMEDOUT)) {
+      timed_out_ = true;
+      errno = ETIMEDOUT;
+      return -1;
+    }
+    return n;
   }
   ssize_t write(const char* ptr, std::size_t size) override {
-    if (refused_) return static_cast<ssize_t>(size);  // the answer goes nowhere
+    if (refused_ || timed_out_) return static_cast<ssize_t>(size);  // the answer goes nowhere
     return t_.Write(ptr, size, kWriteTimeout);
   }
+  // The body did not arrive by its deadline.
+  bool timed_out() const { return timed_out_; }
   // The refuse fault: nothing of this answer reaches the wire, and the
   // connection loop drops the connection after it.
   void Refuse(bool reset) {
@@ -106,11 +127,18 @@ class WireStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  milliseconds BodyTimeLeft() const {
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(body_deadline_ - std::chrono::steady_clock::now());
+    return std::min(left, kReadTimeout);
+  }
+
   Transport& t_;
   Inbox& inbox_;
   std::string shim_;
   std::size_t shim_off_ = 0;
-  bool refused_ = false, reset_ = false;
+  std::chrono::steady_clock::time_point body_deadline_;
+  bool refused_ = false, reset_ = false, timed_out_ = false;
 };
 
 // The stream of the request this thread is serving (one thread per
@@ -165,6 +193,8 @@ HttpRequest ToRequest(const httplib::Request& hreq) {
   return req;
 }
 
+std::string PathOf(const RequestHead& head) { return head.target.substr(0, head.target.find('?')); }
+
 std::string HostPart(const std::string& h) {
   return h.find(':') != std::string::npos ? "[" + h + "]" : h;
 }
@@ -200,10 +230,11 @@ struct MockServer::Impl {
         faults(options.faults ? options.faults : std::make_shared<FaultSet>()),
         state(std::move(world)) {}
 
-  bool Admin(const httplib::Request& hreq, httplib::Response& hres) {
+  bool Admin(const SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
     if (!IsAdminPath(hreq.path)) return false;
-    AdminAnswer a =
-        AnswerAdmin(ToRequest(hreq), AdminContext{journal, *faults, state, options.step_handler});
+    const AdminSite site{options.tls ? "https" : "http", l.port, hreq.local_addr};
+    AdminAnswer a = AnswerAdmin(ToRequest(hreq),
+                                AdminContext{site, journal, *faults, state, options.step_handler});
     const std::string content_type = CopyHead(a.response, hres);
     if (!a.response.body.empty()) hres.set_content(a.response.body, content_type);
     if (!a.stream_journal) return true;
@@ -220,7 +251,7 @@ struct MockServer::Impl {
   }
 
   void Handle(SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
-    if (Admin(hreq, hres)) return;
+    if (Admin(l, hreq, hres)) return;
     const auto started = std::chrono::steady_clock::now();
     HttpRequest req = ToRequest(hreq);
     // A hop of the relative_redirect fault is served as the original target,
@@ -296,6 +327,9 @@ struct MockServer::Impl {
   void Refuse(SiteServer& l, Transport& t, const HeadRead& read) {
     const auto now = static_cast<std::int64_t>(state.Now());
     WriteRefusal(t, read.refusal, FormatHttpDate(now), kWriteTimeout);
+    // A head that never parsed may be anything; a parsed admin request is
+    // not journaled (README, "Journal and admin API").
+    if (read.kind == HeadRead::kHead && IsAdminPath(PathOf(read.head))) return;
     JournalEntry e =
         RefusalEntry(l.site->name, read.head.method, read.head.target, read.refusal.status,
                      read.refusal.message, t.remote_port(), journal.NextSeq(), state.Now());
@@ -304,30 +338,43 @@ struct MockServer::Impl {
   }
 
   // One connection, request after request (pipelined ones too: the bytes
-  // past a head stay in the inbox for the next).
-  void ServeConnection(SiteServer& l, int fd) {
-    std::unique_ptr<Transport> t =
-        l.tls ? l.tls->Accept(fd, options.head_timeout) : PlainTransport(fd);
+  // past a head stay in the inbox for the next). A connection on a reserved
+  // slot (beyond max_connections) serves one admin request and nothing else.
+  void ServeConnection(SiteServer& l, int fd, bool reserved) {
+    const milliseconds head_timeout =
+        reserved ? std::min(options.head_timeout, kReservedHeadTimeout) : options.head_timeout;
+    std::unique_ptr<Transport> t = l.tls ? l.tls->Accept(fd, head_timeout) : PlainTransport(fd);
     if (!t) return;
     Inbox in;
     for (std::size_t n = 0; n < kMaxRequestsPerConnection && !stopped.load(); ++n) {
-      const HeadRead read = ReadRequestHead(
-          *t, in, {n == 0 ? options.head_timeout : kIdleTimeout, options.head_timeout}, stopped);
+      HeadRead read =
+          ReadRequestHead(*t, in, {n == 0 ? head_timeout : kIdleTimeout, head_timeout}, stopped);
       if (read.kind == HeadRead::kRefused) Refuse(l, *t, read);
       if (read.kind != HeadRead::kHead) return;
       const RequestHead& head = read.head;
-      WireStream strm(*t, in, ShimHead(head));
+      if (reserved && !IsAdminPath(PathOf(head))) {
+        const auto now = static_cast<std::int64_t>(state.Now());
+        WriteRefusal(*t, TooManyConnections(), FormatHttpDate(now), kWriteTimeout);
+        return;
+      }
+      WireStream strm(*t, in, ShimHead(head), options.body_timeout);
       bool closed = false;
-      const bool last = n + 1 == kMaxRequestsPerConnection || stopped.load();
+      const bool last = reserved || n + 1 == kMaxRequestsPerConnection || stopped.load();
       tl_stream = &strm;
       const bool ok = l.front->ServeOne(strm, last, closed, [&head](httplib::Request& r) {
         r.target = head.target;
-        r.path = head.target.substr(0, head.target.find('?'));
+        r.path = PathOf(head);
         r.params.clear();
         r.headers.clear();
         for (const auto& [name, value] : head.fields) r.headers.emplace(name, value);
       });
       tl_stream = nullptr;
+      if (strm.timed_out()) {
+        read.refusal = {408, "the request body did not arrive within " +
+                                 std::to_string(options.body_timeout.count()) + " ms"};
+        Refuse(l, *t, read);
+        return;
+      }
       if (strm.refused() && strm.reset()) ResetNow(t->fd());
       if (!ok || closed || strm.refused()) return;
     }
@@ -364,7 +411,8 @@ struct MockServer::Impl {
   }
 
   Status Bind(SiteServer& l, const std::string& scheme) {
-    l.listener = std::make_unique<Listener>(options.max_connections, !l.tls);
+    l.listener =
+        std::make_unique<Listener>(options.max_connections, options.admin_connections, !l.tls);
     StatusOr<int> port = l.listener->Bind(l.host, l.port);
     if (!port.ok()) {
       return Unavailable("cannot bind the " + l.site->name + " site to " + l.host + ":" +
@@ -408,7 +456,8 @@ struct MockServer::Impl {
     // so the sites are ready as soon as Start returns.
     for (auto& l : listeners) {
       SiteServer* raw = l.get();
-      l->listener->Start([this, raw](int fd) { ServeConnection(*raw, fd); });
+      l->listener->Start(
+          [this, raw](int fd, bool reserved) { ServeConnection(*raw, fd, reserved); });
     }
     return Status::Ok();
   }

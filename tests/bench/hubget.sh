@@ -301,7 +301,7 @@ done
 
 # ---------------------------------------------------------------- figure 3: snapshot (before the 4 GiB run)
 log "snapshot of 1,000 small files"
-curl -s -X DELETE "$HUB/_mockhub/requests" >/dev/null
+curl -s -X DELETE -H 'Content-Type: application/json' "$HUB/_mockhub/requests" >/dev/null
 hubget_home snap
 # After the deletes of the 1 GiB rounds: let their writeback and the file
 # system's discards settle (ext4 mounted with `discard` delays the journal

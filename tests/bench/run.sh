@@ -581,7 +581,7 @@ startup_once() {
   local _
   for _ in $(seq 1 500); do
     if exec 5<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
-      printf 'GET /_mockhub/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&5
+      printf 'GET /_mockhub/health HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$port" >&5
       IFS= read -r -t 5 status <&5 || true
       exec 5<&-
       [[ "$status" == "HTTP/1.1 200"* ]] && break

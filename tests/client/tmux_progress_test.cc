@@ -89,11 +89,11 @@ class TmuxProgressTest : public ::testing::TestWithParam<int> {
     // Slow enough to see the bars move, fast enough for a short test.
     const std::string fault =
         R"([{"server":"cdn","method":"GET","do":{"throttle":{"bytes_per_second":16777216}}}])";
-    const auto r =
-        testsupport::SendRaw(endpoint_,
-                             "POST /_mockhub/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                             "Content-Type: application/json\r\nContent-Length: " +
-                                 std::to_string(fault.size()) + "\r\n\r\n" + fault);
+    const auto r = testsupport::SendRaw(
+        endpoint_, "POST /_mockhub/faults HTTP/1.1\r\nHost: " + endpoint_.substr(7) +
+                       "\r\nConnection: close\r\n"
+                       "Content-Type: application/json\r\nContent-Length: " +
+                       std::to_string(fault.size()) + "\r\n\r\n" + fault);
     ASSERT_EQ(r.status, 201) << r.error << r.body;
   }
   void TearDown() override {

@@ -158,7 +158,10 @@ export function journal(server) {
 }
 
 export async function clearJournal(server) {
-  const res = await hubRequest(server, "DELETE", "/_mockhub/requests");
+  // Admin POST and DELETE must say they are JSON (mockhub/README.md).
+  const res = await hubRequest(server, "DELETE", "/_mockhub/requests", {
+    headers: { "Content-Type": "application/json" },
+  });
   if (Math.floor(res.status / 100) !== 2) throw new Error(`DELETE /_mockhub/requests: status ${res.status}`);
 }
 

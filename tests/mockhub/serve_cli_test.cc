@@ -140,8 +140,9 @@ TEST(ServeCliScenarioTest, ServesTheScenariosWorldAndFaultsAndTakesSteps) {
       << "the scenario's world (its patch added the token)";
   const std::string step = R"({"revoke_token": "hf_carol"})";
   EXPECT_EQ(testsupport::SendRaw(endpoint,
-                                 "POST /_mockhub/steps HTTP/1.1\r\nHost: x\r\n"
-                                 "Connection: close\r\nContent-Length: " +
+                                 "POST /_mockhub/steps HTTP/1.1\r\nHost: " + endpoint.substr(7) +
+                                     "\r\nContent-Type: application/json\r\n"
+                                     "Connection: close\r\nContent-Length: " +
                                      std::to_string(step.size()) + "\r\n\r\n" + step)
                 .status,
             200);

@@ -103,7 +103,9 @@ TEST_F(ServerTest, JournalRecordsRequestsWithRedactedTokensAndFlagsCdnLeaks) {
   auto json = nlohmann::json::parse(admin.body);
   EXPECT_EQ(json.size(), 2u);
   EXPECT_EQ(json[1]["flags"][0], "token_leak");
-  EXPECT_EQ(Request(hub(), "DELETE", "/_mockhub/requests").status, 204);
+  EXPECT_EQ(
+      Request(hub(), "DELETE", "/_mockhub/requests", {{"Content-Type", "application/json"}}).status,
+      204);
   EXPECT_TRUE(server_->journal().Entries().empty());
 }
 

@@ -2,7 +2,9 @@
 // heads read by mockhub, not rewritten by cpp-httplib (W1-W3), bounded in
 // size (H2) and time, pipelining (H7), a connection limit that leaves health
 // and downloads answering while hundreds of clients hang (H1), the journal's
-// byte bound and streamed JSON (H3), and a port that is already taken.
+// byte bound and streamed JSON (H3), and a port that is already taken. Issue
+// 25, N13: the admin API still answers when every connection slot is held,
+// and a body that drips is cut at its deadline.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,8 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "mockhub/faults.h"
 #include "mockhub/server.h"
 #include "mockhub/world_json.h"
 #include "raw_http.h"
@@ -265,6 +270,7 @@ TEST(WireTest, SilentTlsHandshakesAreBoundedAndDoNotBlockOthers) {
 TEST(WireTest, ConnectionsBeyondTheLimitGetA503) {
   ServerOptions opts;
   opts.max_connections = 4;
+  opts.admin_connections = 0;  // no reserve: the admin API is refused too
   auto server = StartServer(opts);
   ASSERT_TRUE(server);
   std::vector<int> held;
@@ -284,6 +290,101 @@ TEST(WireTest, ConnectionsBeyondTheLimitGetA503) {
   EXPECT_TRUE(
       WaitFor([&] { return Request(server->hub_url(), "GET", "/_mockhub/health").status == 200; },
               "health once the held connections closed", std::chrono::seconds(10)));
+}
+
+// N13: 512 idle connections (the default limit) used to lock the admin API
+// out with the listener's 503. A few slots beyond the limit serve admin
+// requests only; an idle client on one of them is closed within seconds.
+TEST(WireTest, AdminRoutesAnswerWhileEveryConnectionSlotIsHeld) {
+  RaiseDescriptorLimit();
+  ServerOptions opts;
+  opts.head_timeout = std::chrono::seconds(60);  // the idle clients stay for the test
+  auto server = StartServer(opts);
+  ASSERT_TRUE(server);
+  const std::string hub = server->hub_url();
+  std::vector<int> held;
+  for (std::size_t i = 0; i < opts.max_connections; ++i) {
+    held.push_back(Connect(hub));
+    ASSERT_GE(held.back(), 0) << "connection " << i;
+  }
+  // Once the listener has counted them all, a download gets the 503...
+  RawResponse download;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        download =
+            Request(hub, "GET", kClip + "/resolve/main/config.json", {}, std::chrono::seconds(5));
+        return download.status == 503;
+      },
+      "a 503 for a download while every slot is held", std::chrono::seconds(20)));
+  EXPECT_EQ(download.Header("Connection"), "close");
+  EXPECT_EQ(download.Header("Retry-After"), "1");
+  // ...and the admin API answers on the reserve.
+  const std::vector<std::pair<std::string, std::string>> json = {
+      {"Content-Type", "application/json"}};
+  EXPECT_EQ(Request(hub, "GET", "/_mockhub/health", {}, std::chrono::seconds(5)).status, 200);
+  const std::string fault = R"({"path": "/nowhere", "do": {"refuse": {}}})";
+  const RawResponse added =
+      SendRaw(hub, "POST /_mockhub/faults HTTP/1.1\r\nHost: " + hub.substr(7) +
+                       "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                       "Content-Length: " +
+                       std::to_string(fault.size()) + "\r\n\r\n" + fault);
+  EXPECT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(Request(hub, "GET", "/_mockhub/faults", {}, std::chrono::seconds(5)).status, 200);
+  EXPECT_EQ(Request(hub, "DELETE", "/_mockhub/faults", json, std::chrono::seconds(5)).status, 204);
+  EXPECT_EQ(Request(hub, "GET", "/_mockhub/requests", {}, std::chrono::seconds(5)).status, 200);
+  // An idle client cannot sit on a reserved slot.
+  const int idle = Connect(hub);
+  ASSERT_GE(idle, 0);
+  bool closed = false;
+  EXPECT_EQ(ReadAll(idle, std::chrono::seconds(10), &closed), "");
+  EXPECT_TRUE(closed) << "an idle connection kept a reserved slot";
+  ::close(idle);
+  for (const int fd : held) ::close(fd);
+}
+
+// N13: a body dripping a byte every 100 ms (each read well within the 30 s a
+// read may wait) is cut at the body deadline, not held until it ends.
+TEST(WireTest, ABodyThatDripsIsCutWith408AtItsDeadline) {
+  ServerOptions opts;
+  opts.body_timeout = std::chrono::milliseconds(500);
+  auto server = StartServer(opts);
+  ASSERT_TRUE(server);
+  const std::string hub = server->hub_url();
+  for (const std::string& target : std::vector<std::string>{
+           std::string("/_mockhub/faults"), "/api/models" + kClip + "/paths-info/main"}) {
+    const int fd = Connect(hub);
+    ASSERT_GE(fd, 0);
+    const std::string head = "POST " + target + " HTTP/1.1\r\nHost: " + hub.substr(7) +
+                             "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n[";
+    ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(head.size()));
+    std::atomic<bool> stop{false};
+    std::thread drip([&] {
+      for (int i = 0; i < 150 && !stop.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (::send(fd, " ", 1, MSG_NOSIGNAL) != 1) return;
+      }
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    bool closed = false;
+    const std::string answer = ReadAll(fd, std::chrono::seconds(10), &closed);
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    stop = true;
+    drip.join();
+    ::close(fd);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << target << ": " << answer;
+    EXPECT_NE(answer.find("the request body did not arrive within 500 ms"), std::string::npos);
+    EXPECT_EQ(Count(answer, "HTTP/1.1"), 1u) << "one answer only: " << answer;
+    EXPECT_TRUE(closed) << target;
+    EXPECT_LT(waited, std::chrono::seconds(5)) << target;
+  }
+  EXPECT_TRUE(server->faults().List().empty());
+  // The hub's request is journaled as refused; the admin one is not.
+  ASSERT_TRUE(server->journal().WaitForCount(1, std::chrono::seconds(5)));
+  const auto entries = server->journal().Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].status, 408);
+  EXPECT_EQ(entries[0].method, "POST");
 }
 
 TEST(WireTest, APortInUseIsRefusedNotShared) {

@@ -48,11 +48,19 @@ struct ServerOptions {
   std::shared_ptr<FaultSet> faults;
   StepHandler step_handler;  // optional; unset: POST /_mockhub/steps answers 501
   // Open connections per site; beyond them a new connection gets a 503 with
-  // Connection: close (plain HTTP) or is closed (TLS) at once.
+  // Connection: close (plain HTTP) or is closed (TLS) at once...
   std::size_t max_connections = 512;
+  // ...except on these few more, kept for the admin API: a connection taken
+  // beyond max_connections must send its head within 2 s, is served one
+  // request if that is for /_mockhub/, and gets the 503 otherwise.
+  std::size_t admin_connections = 8;
   // How long a client may take to send a request head (and a TLS handshake)
   // once it has started; then 408 and close.
   std::chrono::milliseconds head_timeout{10000};
+  // How long a client may take to send a request body once its head has
+  // arrived, in total (a body dripping a byte at a time included); then 408
+  // and close.
+  std::chrono::milliseconds body_timeout{30000};
 };
 
 class MockServer {

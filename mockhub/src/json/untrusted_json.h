@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,8 +27,12 @@ inline constexpr std::size_t kMaxJsonDepth = 64;  // arrays and objects, one ins
 // The bytes of a regular file of at most kMaxUntrustedFileBytes.
 Loaded<std::string> ReadUntrustedFile(const std::string& path);
 
-// Parses `text` under the rules above; `file` names it in errors.
-Loaded<nlohmann::json> ParseUntrustedJson(std::string_view text, const std::string& file);
+// Parses `text` under the rules above; `file` names it in errors. Linear in
+// the text: a checking pass (nlohmann's SAX parser), then a plain parse.
+// `work`, if set, receives the checking pass's SAX events and key
+// comparisons, for tests that show it grows with the text, not its square.
+Loaded<nlohmann::json> ParseUntrustedJson(std::string_view text, const std::string& file,
+                                          std::uint64_t* work = nullptr);
 
 // ReadUntrustedFile, then ParseUntrustedJson.
 Loaded<nlohmann::json> ReadUntrustedJsonFile(const std::string& path);

@@ -31,6 +31,8 @@ const char* Reason(int status) {
       return "Request Header Fields Too Large";
     case 501:
       return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
     case 505:
       return "HTTP Version Not Supported";
     default:
@@ -94,6 +96,10 @@ HeadRead ReadRequestHead(Transport& t, Inbox& in, const HeadDeadlines& deadlines
   }
 }
 
+HeadError TooManyConnections() {
+  return {503, "too many open connections on this site, retry later"};
+}
+
 void WriteRefusal(Transport& t, const HeadError& why, const std::string& http_date,
                   milliseconds timeout) {
   const std::string body = nlohmann::json{{"error", "mockhub: " + why.message}}.dump(
@@ -101,6 +107,7 @@ void WriteRefusal(Transport& t, const HeadError& why, const std::string& http_da
   const std::string text =
       "HTTP/1.1 " + std::to_string(why.status) + " " + Reason(why.status) +
       "\r\nContent-Type: application/json\r\nDate: " + http_date +
+      (why.status == 503 ? "\r\nRetry-After: 1" : "") +
       "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   for (std::size_t off = 0; off < text.size();) {
     const ssize_t n = t.Write(text.data() + off, text.size() - off, timeout);

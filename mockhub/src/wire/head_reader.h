@@ -41,8 +41,12 @@ struct HeadRead {
 HeadRead ReadRequestHead(Transport& t, Inbox& in, const HeadDeadlines& deadlines,
                          const std::atomic<bool>& stopped);
 
-// The refusal as an HTTP answer with Connection: close; best effort within
-// `timeout`.
+// The answer to a request on a connection the site has no room for (the
+// listener's canned 503, for a reserved slot that is not for the admin API).
+HeadError TooManyConnections();
+
+// The refusal as an HTTP answer with Connection: close (and Retry-After: 1
+// for a 503); best effort within `timeout`.
 void WriteRefusal(Transport& t, const HeadError& why, const std::string& http_date,
                   std::chrono::milliseconds timeout);
 

@@ -159,14 +159,15 @@ void Listener::AcceptLoop() {
     const int yes = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     std::lock_guard<std::mutex> lock(mu_);
-    if (open_fds_.size() >= max_connections_) {
+    if (open_fds_.size() >= max_connections_ + reserve_) {
       Refuse(fd);
       continue;
     }
+    const bool reserved = open_fds_.size() >= max_connections_;
     const std::uint64_t id = ++next_id_;
     open_fds_[id] = fd;
-    threads_[id] = std::thread([this, id, fd] {
-      serve_(fd);
+    threads_[id] = std::thread([this, id, fd, reserved] {
+      serve_(fd, reserved);
       // Closed under the lock, so Stop never shuts down a reused number.
       std::lock_guard<std::mutex> done(mu_);
       ::close(fd);

@@ -1,10 +1,12 @@
 // One site's listening socket and its connections: an accept loop that
-// gives each connection a thread of its own up to a limit, answers the
-// connections beyond it with a 503 (plain HTTP) or closes them (TLS) at
-// once, and on Stop wakes every connection and joins every thread. A slow or
-// silent client holds one thread and nothing else, so the health and admin
-// routes and other downloads go on (cpp-httplib's fixed pool of 32 threads
-// did not). No HTTP here beyond the canned refusal.
+// gives each connection a thread of its own up to a limit, then a few more
+// marked "reserved" (the glue serves those only for the admin API, so that
+// hundreds of idle clients cannot lock it out), answers the connections
+// beyond both with a 503 (plain HTTP) or closes them (TLS) at once, and on
+// Stop wakes every connection and joins every thread. A slow or silent client
+// holds one thread and nothing else, so the health and admin routes and
+// other downloads go on (cpp-httplib's fixed pool of 32 threads did not). No
+// HTTP here beyond the canned refusal.
 #pragma once
 
 #include <atomic>
@@ -25,11 +27,12 @@ namespace mockhub {
 class Listener {
  public:
   // Runs on the connection's own thread; the listener closes the descriptor
-  // after it returns.
-  using Serve = std::function<void(int fd)>;
+  // after it returns. `reserved`: accepted beyond max_connections, on one of
+  // the `reserve` slots.
+  using Serve = std::function<void(int fd, bool reserved)>;
 
-  Listener(std::size_t max_connections, bool plain_http)
-      : max_connections_(max_connections), plain_http_(plain_http) {}
+  Listener(std::size_t max_connections, std::size_t reserve, bool plain_http)
+      : max_connections_(max_connections), reserve_(reserve), plain_http_(plain_http) {}
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -57,6 +60,7 @@ class Listener {
   static constexpr std::size_t kMaxDraining = 256;
 
   const std::size_t max_connections_;
+  const std::size_t reserve_;
   const bool plain_http_;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};

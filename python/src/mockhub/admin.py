@@ -30,7 +30,9 @@ class AdminClient:
     def _call(self, method, path, payload=None):
         data = None if payload is None else json.dumps(payload).encode("utf-8")
         req = urllib.request.Request(self.base_url + path, data=data, method=method)
-        if data is not None:
+        if method in ("POST", "DELETE"):
+            # The admin API refuses a POST or DELETE that does not say it is
+            # JSON (no web page's form or simple fetch can say so).
             req.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as res:
