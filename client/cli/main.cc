@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "doctor_output.h"
 #include "download_args.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
@@ -261,7 +262,13 @@ int Download(const DownloadCmd& d) {
       c.quiet, c.json, hubget::IsTruthy(env.Get("HF_HUB_DISABLE_PROGRESS_BARS")),
       ::isatty(STDERR_FILENO) != 0, env.Get("TERM").value_or(""));
   const std::atomic<bool>* cancel = hubget::cli::CancelOnInterrupt();
-  hubget::cli::ProgressOutput progress(display);
+  hubget::cli::ProgressOutput progress(display, !c.quiet);
+  // A wait between retries is said, and Ctrl-C ends it at once (exit 130,
+  // the partial files kept and reported).
+  client.SetInterrupt(cancel);
+  client.SetRetryWaitCallback([&progress](const hubget::RetryWaitNotice& n) {
+    progress.Notice("hubget: " + EscapeControls(hubget::DescribeRetryWait(n)));
+  });
   json out = {{"ok", true}};
   json paths = json::array();
   json xet_paths = json::array();  // the entries of `paths` fetched through Xet in this run
@@ -319,8 +326,18 @@ int Download(const DownloadCmd& d) {
   return 0;
 }
 
+// Outside a download (info, whoami) a wait is said on stderr, where
+// nothing else is drawn.
+void SayWaits(hubget::Client& client, const Common& c) {
+  if (c.quiet) return;
+  client.SetRetryWaitCallback([](const hubget::RetryWaitNotice& n) {
+    std::cerr << "hubget: " << EscapeControls(hubget::DescribeRetryWait(n)) << std::endl;
+  });
+}
+
 int Info(const Common& c, const std::string& repo, const std::string& revision) {
   hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
+  SayWaits(client, c);
   auto r = client.Info(repo, c.Type(), revision);
   if (!r) return Fail(c, r.error());
   if (c.json) {
@@ -347,6 +364,7 @@ int Info(const Common& c, const std::string& repo, const std::string& revision) 
 
 int Whoami(const Common& c) {
   hubget::Client client = hubget::Client::FromEnvironment(c.Overrides());
+  SayWaits(client, c);
   auto r = client.Whoami();
   if (!r) return Fail(c, r.error());
   const std::string source = client.config().token.source.Name();
@@ -389,16 +407,7 @@ int Doctor(const Common& c, const std::string& repo, const std::string& file) {
                             {"findings", findings}}))
               << std::endl;
   } else {
-    // The verdict first, once; then the checklist.
-    std::cout << "conclusion: " << EscapeControls(report.conclusion) << "\n";
-    if (!report.conclusion_fix.empty()) {
-      std::cout << "       fix: " << EscapeControls(report.conclusion_fix) << "\n";
-    }
-    for (const auto& f : report.findings) {
-      std::cout << "[" << hubget::LevelName(f.level) << "] " << f.topic << ": "
-                << EscapeControls(f.text) << "\n";
-      if (!f.fix.empty()) std::cout << "       fix: " << EscapeControls(f.fix) << "\n";
-    }
+    std::cout << hubget::cli::DoctorText(report, hubget::cli::DoctorWidth());
   }
   return report.ok() ? 0 : 1;
 }

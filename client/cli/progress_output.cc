@@ -25,7 +25,8 @@ Display ChooseDisplay(bool quiet, bool json, bool disabled_by_env, bool stderr_i
   return Display::kTerminal;
 }
 
-ProgressOutput::ProgressOutput(Display display) : display_(display) {
+ProgressOutput::ProgressOutput(Display display, bool notices)
+    : display_(display), notices_(notices) {
   if (display_ == Display::kOff) return;
   const auto mode =
       display_ == Display::kTerminal ? progress::Mode::kTerminal : progress::Mode::kLog;
@@ -50,6 +51,16 @@ FileDoneCallback ProgressOutput::FileDone() {
   return [this](const std::string& path, std::uint64_t size, bool from_cache) {
     model_.FileDone(path, size, from_cache);
   };
+}
+
+void ProgressOutput::Notice(const std::string& line) {
+  if (!notices_) return;
+  if (renderer_) {
+    renderer_->Notice(line);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(notice_mu_);
+  progress::FdSink(STDERR_FILENO).write(line + "\n");
 }
 
 void ProgressOutput::Finish(bool ok) {

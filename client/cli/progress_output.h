@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "hubget/client.h"
@@ -27,13 +28,19 @@ Display ChooseDisplay(bool quiet, bool json, bool disabled_by_env, bool stderr_i
 
 class ProgressOutput {
  public:
-  explicit ProgressOutput(Display display);
+  // `notices`: whether Notice says anything (not with --quiet).
+  ProgressOutput(Display display, bool notices);
   ~ProgressOutput();
 
   // The callbacks report into the model whatever the display (Kept needs it).
   ProgressCallback Progress();
   PlanCallback Plan();
   FileDoneCallback FileDone();
+  // A line for the person watching ("hubget: retrying in 30 s (...)"):
+  // above the bars on a terminal, a plain line in a log, straight to stderr
+  // when no progress is shown (--json, HF_HUB_DISABLE_PROGRESS_BARS); not
+  // with --quiet. Any thread.
+  void Notice(const std::string& line);
   // Stops the renderer and draws its last frame (and, in a log, the
   // summary when `ok`). Idempotent.
   void Finish(bool ok);
@@ -43,6 +50,8 @@ class ProgressOutput {
 
  private:
   Display display_;
+  bool notices_;
+  std::mutex notice_mu_;  // whole lines on stderr when there is no renderer
   progress::Model model_;
   std::unique_ptr<progress::Renderer> renderer_;
   bool finished_ = false;

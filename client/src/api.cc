@@ -45,6 +45,14 @@ void Client::SetWarningCallback(WarningCallback callback) {
   impl_->warn = std::move(callback);
 }
 
+void Client::SetRetryWaitCallback(RetryWaitCallback callback) {
+  impl_->session.SetRetryWaitCallback(std::move(callback));
+}
+
+void Client::SetInterrupt(const std::atomic<bool>* interrupt) {
+  impl_->session.SetInterrupt(interrupt);
+}
+
 std::string Client::Impl::ApiBase(const RepoId& repo) const {
   return config.endpoint + "/api/" + RepoTypeName(repo.type) + "s/" + repo.id;
 }

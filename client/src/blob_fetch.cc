@@ -149,7 +149,15 @@ Status Fetch::Apply(const Verdict& v, const Attempt& a) {
     case Step::kRestart:
       return file_.Restart();
     case Step::kRetry:
-      session_.clock().Sleep(v.wait);
+      // Ctrl-C (the session's interrupt) or this download's cancel flags end
+      // the wait at once; the partial file keeps what it has.
+      if (auto s =
+              session_.WaitToRetry(v.wait, url_, a.result, [this] { return Cancelled(hooks_); });
+          !s) {
+        Error e = s.error();
+        e.detail = "download of " + ctx_.path + ", " + e.detail;
+        return Fail(std::move(e));
+      }
       return OkStatus();
     case Step::kResume:
       if (!v.url.empty()) url_ = v.url;  // NewRequest decides the credential

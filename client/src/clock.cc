@@ -1,6 +1,7 @@
 // The system clock and HTTP-date parsing.
 #include "hubget/clock.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -20,6 +21,30 @@ std::int64_t SystemClock::UnixNow() {
 
 void SystemClock::Sleep(std::chrono::milliseconds duration) {
   std::this_thread::sleep_for(duration);
+}
+
+bool Clock::SleepUnless(std::chrono::milliseconds duration,
+                        const std::function<bool()>& cancelled) {
+  if (cancelled && cancelled()) return false;
+  Sleep(duration);
+  return !(cancelled && cancelled());
+}
+
+bool SystemClock::SleepUnless(std::chrono::milliseconds duration,
+                              const std::function<bool()>& cancelled) {
+  if (!cancelled) {
+    Sleep(duration);
+    return true;
+  }
+  // A flag a signal handler sets cannot wake a condition variable: look at
+  // it often enough that Ctrl-C feels immediate.
+  constexpr std::chrono::milliseconds kSlice{20};
+  const auto end = Now() + duration;
+  for (auto now = Now(); now < end; now = Now()) {
+    if (cancelled()) return false;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kSlice, end - now));
+  }
+  return !cancelled();
 }
 
 std::int64_t ParseHttpDate(const std::string& text) {

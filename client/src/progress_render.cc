@@ -81,11 +81,15 @@ std::string Bar(double fraction, std::size_t width, bool unicode) {
 }
 
 // One tqdm-like line: "name: pct|bar| sizes [timing]", fitted to `usable`
-// columns by giving up, in this order, bar width, the name's tail, the
-// elapsed/eta part, the sizes and the bar.
+// columns by giving up, in this order, bar width, the elapsed/eta part, the
+// rate, a file's leading folders ("…/name"), the sizes and the bar's width
+// down to 3, then the middle of the file's name (with the sizes while 20
+// columns of it are left); its end (shard number, extension) stays as long
+// as anything does.
 struct Parts {
   std::string name;
-  std::string pct;  // " 45%"
+  bool path = false;  // a file's path: shortened by its folders, then its middle
+  std::string pct;    // " 45%"
   double fraction = 0;
   std::string sizes;   // "30.2MB/67.1MB"
   std::string timing;  // "[00:01<00:01, 28.0MB/s]"
@@ -94,32 +98,67 @@ struct Parts {
 
 std::string Layout(const Parts& p, std::size_t usable, const Style& style) {
   constexpr std::size_t kMaxBar = 50;
-  const std::size_t name_cols = DisplayWidth(p.name);
+  // A name cut in its middle keeps at least this many columns beside any
+  // detail; with none beside it, at least kMinName.
+  constexpr std::size_t kMinCutBesideDetail = 20;
+  constexpr std::size_t kMinName = 12;
+  const bool u = style.unicode;
   const std::string tails[] = {" " + p.sizes + " " + p.timing, " " + p.sizes + " " + p.rate,
                                " " + p.sizes, ""};
   struct Try {
     std::size_t tail;
     std::size_t bar_min;
   };
-  // The whole name with less detail first; a cut name only when even the
-  // shortest tail leaves no room for it.
-  for (const bool cut : {false, true}) {
-    for (const Try t : {Try{0, 10}, Try{0, 5}, Try{1, 10}, Try{1, 5}, Try{2, 5}}) {
-      const std::string& tail = tails[t.tail];
-      const std::size_t fixed = DisplayWidth(": " + p.pct + "||" + tail);
-      if (fixed + t.bar_min >= usable) continue;
-      const std::size_t room = usable - fixed - t.bar_min;
-      if (room < (cut ? std::min<std::size_t>(name_cols, 12) : name_cols)) continue;
-      const std::string name = FitColumns(p.name, std::min(name_cols, room), style.unicode);
-      const std::size_t bar = std::min(kMaxBar, usable - fixed - DisplayWidth(name));
-      return name + ": " + p.pct + "|" + Bar(p.fraction, bar, style.unicode) + "|" + tail;
+  static constexpr Try kDetailed[] = {{0, 10}, {0, 5}, {1, 10}, {1, 5}, {2, 5}};
+  static constexpr Try kBare[] = {{3, 3}};
+  using Fit = std::string (*)(const Parts&, std::size_t room, bool unicode);
+  // The line of `t` with the name `fit` makes for the room left, or "".
+  const auto line = [&](const Try& t, Fit fit) -> std::string {
+    const std::string& tail = tails[t.tail];
+    const std::size_t fixed = DisplayWidth(": " + p.pct + "||" + tail);
+    if (fixed + t.bar_min >= usable) return "";
+    const std::string name = fit(p, usable - fixed - t.bar_min, u);
+    if (name.empty()) return "";
+    const std::size_t bar = std::min(kMaxBar, usable - fixed - DisplayWidth(name));
+    return name + ": " + p.pct + "|" + Bar(p.fraction, bar, u) + "|" + tail;
+  };
+  const Fit whole = [](const Parts& q, std::size_t room, bool) {
+    return DisplayWidth(q.name) <= room ? q.name : std::string();
+  };
+  const Fit folders = [](const Parts& q, std::size_t room, bool uni) {
+    return q.path ? ShortenFolders(q.name, room, uni) : std::string();
+  };
+  const Fit cut_beside_detail = [](const Parts& q, std::size_t room, bool uni) {
+    if (room < kMinCutBesideDetail) return std::string();
+    return q.path ? ShortenName(q.name, room, uni) : FitColumns(q.name, room, uni);
+  };
+  const Fit cut = [](const Parts& q, std::size_t room, bool uni) {
+    if (room < kMinName) return std::string();
+    return q.path ? ShortenName(q.name, room, uni) : FitColumns(q.name, room, uni);
+  };
+  struct Pass {
+    Fit fit;
+    const Try* tries;
+    std::size_t count;
+  };
+  // A name cut without detail beside it has all the room there is: no
+  // detailed line could keep more of it.
+  const Pass passes[] = {
+      {whole, kDetailed, 5}, {folders, kDetailed, 5},           {whole, kBare, 1},
+      {folders, kBare, 1},   {cut_beside_detail, kDetailed, 5}, {cut, kBare, 1}};
+  for (const Pass& pass : passes) {
+    for (std::size_t i = 0; i < pass.count; ++i) {
+      std::string l = line(pass.tries[i], pass.fit);
+      if (!l.empty()) return l;
     }
   }
   for (std::size_t t = 1; t < 4; ++t) {
-    std::string line = p.name + ": " + p.pct + tails[t];
-    if (DisplayWidth(line) <= usable) return line;
+    std::string l = p.name + ": " + p.pct + tails[t];
+    if (DisplayWidth(l) <= usable) return l;
   }
-  return FitColumns(p.name + ":" + p.pct, usable, style.unicode);
+  const std::size_t fixed = DisplayWidth(":" + p.pct);
+  if (!p.path || usable <= fixed) return FitColumns(p.name + ":" + p.pct, usable, u);
+  return FitPath(p.name, usable - fixed, u) + ":" + p.pct;
 }
 
 std::string Pct(double fraction) {
@@ -139,6 +178,7 @@ Parts FileParts(const FileView& f, TimePoint now) {
   const double rate = Rate(f.done - std::min(f.done, f.resumed), elapsed);
   Parts p;
   p.name = EscapeControls(f.path);  // a name from the server: shown, never obeyed
+  p.path = true;
   p.fraction = f.total == 0 ? 1.0 : static_cast<double>(f.done) / static_cast<double>(f.total);
   p.pct = Pct(p.fraction);
   p.sizes = FormatSize(f.done) + "/" + FormatSize(f.total);

@@ -91,18 +91,34 @@ void Renderer::Frame() {
   }
 }
 
+void Renderer::Notice(const std::string& line) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_) {
+      sink_.write(line + "\n");
+      return;
+    }
+    notices_.push_back(line);
+  }
+  Frame();  // now, not at the next tick: a wait is what it announces
+}
+
 void Renderer::Finish(bool ok) {
   Stop();
   Frame();
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return;
   finished_ = true;
+  for (const std::string& line : notices_) sink_.write(line + "\n");  // since the last frame
+  notices_.clear();
   if (mode_ == Mode::kLog && ok) sink_.write(LogLines::Summary(model_.Take(), now_()) + "\n");
 }
 
 std::string Renderer::TerminalFrame(const View& view, int width) {
   const TimePoint now = now_();
   std::string body;
+  for (const std::string& line : notices_) body += line + kClearLine + "\n";
+  notices_.clear();
   // A single-file download leaves its finished line above the live area
   // (tqdm's leave=True); a snapshot's files make way for the next ones and
   // its total line stays.
@@ -129,6 +145,8 @@ std::string Renderer::TerminalFrame(const View& view, int width) {
 
 std::string Renderer::LogFrame(const View& view, TimePoint now) {
   std::string out;
+  for (const std::string& line : notices_) out += line + "\n";
+  notices_.clear();
   for (const std::string& line : log_.Update(view, now)) out += line + "\n";
   return out;
 }

@@ -1,4 +1,5 @@
-// Retry decisions: transient statuses, backoff delays, Retry-After.
+// Retry decisions: transient statuses, backoff delays, Retry-After, and
+// the words that say a wait.
 #include "hubget/retry.h"
 
 #include <algorithm>
@@ -36,6 +37,18 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& valu
   // nanoseconds or an int of seconds.
   constexpr long long kMaxSeconds = 999999999;
   return std::chrono::seconds(std::clamp<long long>(when - unix_now, 0, kMaxSeconds));
+}
+
+std::string DescribeRetryWait(const RetryWaitNotice& n) {
+  const auto seconds = (n.wait.count() + 999) / 1000;
+  std::string why;
+  if (n.status != 0) {
+    why = "HTTP " + std::to_string(n.status) + " from " + n.host;
+    if (n.server_asked) why += ", which asked for the wait";
+  } else {
+    why = (n.timeout ? "timeout reaching " : "network error reaching ") + n.host;
+  }
+  return "retrying in " + std::to_string(seconds) + " s (" + why + ")";
 }
 
 }  // namespace hubget

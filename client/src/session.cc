@@ -138,8 +138,30 @@ Result<HttpResponse> Session::SendWithRetry(const HttpRequest& request, const Re
     const auto wait = RetryWait(policy, retry + 1, res.ok() ? &res.value() : nullptr);
     // Past the cap or the deadline: give up now; ErrorFor reports the wait.
     if (wait > policy.max_server_wait || clock_.Now() + wait > deadline) return res;
-    clock_.Sleep(wait);
+    if (auto s = WaitToRetry(wait, request.url, res); !s) return s.error();
   }
+}
+
+Status Session::WaitToRetry(std::chrono::milliseconds wait, const std::string& url,
+                            const Result<HttpResponse>& answer,
+                            const std::function<bool()>& cancelled) {
+  RetryWaitNotice n;
+  n.wait = wait;
+  if (const auto u = ParseUrl(url)) n.host = u->host + ":" + std::to_string(u->port);
+  if (answer.ok()) {
+    n.status = answer->status;
+    n.server_asked = ServerWait(*answer, clock_.UnixNow()).has_value();
+  } else {
+    n.timeout = answer.error().kind == Kind::kTimeout;
+  }
+  if (on_wait_ && wait >= kSayWaitsFrom) on_wait_(n);
+  const auto ended = [&] {
+    return (interrupt_ != nullptr && interrupt_->load()) || (cancelled && cancelled());
+  };
+  if (clock_.SleepUnless(wait, ended)) return OkStatus();
+  // The notice without its "retrying in N s": the retry did not happen.
+  const std::string said = DescribeRetryWait(n);
+  return MakeError(Kind::kCancelled, "while waiting to retry" + said.substr(said.find(" (")));
 }
 
 Error Session::Decorate(Error e, const std::string& url, const CallContext& ctx) const {

@@ -5,6 +5,8 @@
 // Internal.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 
 #include "credentials.h"
@@ -46,9 +48,25 @@ class Session {
   // credential table holds for the URL's origin (none for any other).
   HttpRequest NewRequest(const std::string& method, const std::string& url) const;
 
+  // Said before each wait between retries of a second or more; called from
+  // the waiting thread. Set before any call.
+  void SetRetryWaitCallback(RetryWaitCallback callback) { on_wait_ = std::move(callback); }
+  // Once `*interrupt` is true (Ctrl-C), every wait between retries ends at
+  // once and its call fails as cancelled. Set before any call.
+  void SetInterrupt(const std::atomic<bool>* interrupt) { interrupt_ = interrupt; }
+
+  // The wait before retrying `url` after `answer` (an HTTP answer or a
+  // transport error): said (RetryWaitCallback), then slept unless the
+  // interrupt or `cancelled` ends it first. The kCancelled error when one
+  // did, OkStatus when the wait is over.
+  Status WaitToRetry(std::chrono::milliseconds wait, const std::string& url,
+                     const Result<HttpResponse>& answer,
+                     const std::function<bool()>& cancelled = nullptr);
+
   // Sends, retrying network errors, timeouts and 408/429/5xx per `policy`,
   // waiting Retry-After when given, never past the total deadline. Returns
-  // the last answer (any status) or the last transport error.
+  // the last answer (any status) or the last transport error; kCancelled
+  // when the interrupt ended a wait.
   Result<HttpResponse> SendWithRetry(const HttpRequest& request, const RetryPolicy& policy);
 
   // The wait before retry `retry` after `response`: Retry-After or backoff.
@@ -66,6 +84,8 @@ class Session {
   HttpTransport& transport_;
   Clock& clock_;
   CredentialTable credentials_;
+  RetryWaitCallback on_wait_;
+  const std::atomic<bool>* interrupt_ = nullptr;
 };
 
 // The wait before retry `retry` after `response` (may be null) at

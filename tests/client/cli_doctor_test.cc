@@ -3,10 +3,22 @@
 // every line that is not ok, [skip] for checks that do not apply, a rejected
 // token's error said once (the repo and file are looked at without it), and
 // a fine-grained token without the gated-repos permission named as the
-// cause, by doctor and by the download error alike.
+// cause, by doctor and by the download error alike. In a terminal (a
+// pseudo-terminal of a given width) its lines wrap under their text without
+// cutting a URL; elsewhere (a file, COLUMNS or not) they do not wrap.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,6 +52,101 @@ void ExpectAFixUnderEveryFailOrWarn(const std::string& out) {
   }
 }
 
+std::vector<std::string> Lines(const std::string& out) {
+  std::stringstream in(out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+// Columns of a line of ASCII and UTF-8 (no wide characters in these texts).
+std::size_t Columns(const std::string& s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// Runs `argv` with exactly `env` and stdin, stdout and stderr on a
+// pseudo-terminal of `columns` columns, as in a person's terminal; what it
+// printed ("\r\n" read as "\n") and its exit code. Bounded by 60 s.
+ProcessResult RunInTerminal(const std::vector<std::string>& argv, const testing::Env& env,
+                            int columns) {
+  ProcessResult r;
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    ADD_FAILURE() << "no pseudo-terminal: " << std::strerror(errno);
+    return r;
+  }
+  const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  winsize ws{};
+  ws.ws_row = 40;
+  ws.ws_col = static_cast<unsigned short>(columns);
+  if (slave < 0 || ::ioctl(slave, TIOCSWINSZ, &ws) != 0) {
+    ADD_FAILURE() << "cannot open or size the terminal: " << std::strerror(errno);
+    ::close(master);
+    return r;
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : env_strings) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls: the test has threads (the mock hub).
+    if (::setsid() < 0 || ::ioctl(slave, TIOCSCTTY, 0) != 0 || ::dup2(slave, 0) < 0 ||
+        ::dup2(slave, 1) < 0 || ::dup2(slave, 2) < 0) {
+      ::_exit(126);
+    }
+    ::execve(cargv[0], cargv.data(), cenv.data());
+    ::_exit(127);
+  }
+  ::close(slave);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {  // until the child's side closes (EIO) or the deadline
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{master, POLLIN, 0};
+    const int rc = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc <= 0) {
+      ADD_FAILURE() << "the child still ran after 60 s";
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    char buf[4096];
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] != '\r') r.out += buf[i];
+    }
+  }
+  ::close(master);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Wrapped lines joined back: a line indented under the text of the one
+// above continues it (a fix line, "       fix: ...", starts a new one).
+std::string Unwrap(const std::string& out) {
+  std::string joined;
+  for (const std::string& line : Lines(out)) {
+    const bool continues = line.rfind("  ", 0) == 0 && line.rfind("       fix: ", 0) != 0;
+    if (continues && !joined.empty()) {
+      joined.pop_back();  // the '\n'
+      joined += " " + line.substr(line.find_first_not_of(' ')) + "\n";
+      continue;
+    }
+    joined += line + "\n";
+  }
+  return joined;
+}
+
 class CliDoctorTest : public CliTest {
  protected:
   // alice's fine-grained token without "Read access to contents of all
@@ -67,6 +174,35 @@ TEST_F(CliDoctorTest, ExplainsAnExpiredToken) {
                                "/settings/tokens, or unset HF_TOKEN"));
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_expired")));
   ExpectAFixUnderEveryFailOrWarn(r.out);
+}
+
+// In a terminal of 60 columns every line fits under 60 columns, continues
+// under its text, and the URL of the fix is whole on one line; joined back,
+// the lines are what a log gets. A log (stdout a file) is never wrapped,
+// even with COLUMNS set.
+TEST_F(CliDoctorTest, WrapsToTheTerminalUnderTheTextWithoutCuttingAUrl) {
+  const ProcessResult log = Hubget({"doctor"}, {{"HF_TOKEN", "hf_expired"}, {"COLUMNS", "40"}});
+  EXPECT_THAT(log.out, HasSubstr("\n[fail] whoami: the Hub says the token has expired (HTTP 401: "
+                                 "User Access Token \"old-laptop\" is expired)\n"));
+  testing::Env env = BaseEnv();
+  env["HF_TOKEN"] = "hf_expired";
+  const ProcessResult term = RunInTerminal(Argv({"doctor"}), env, 60);
+  EXPECT_EQ(term.exit_code, 1) << term.out;
+  const std::vector<std::string> lines = Lines(term.out);
+  bool url_whole = false;
+  bool under_whoami = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    EXPECT_LT(Columns(l), 60u) << "'" << l << "' in\n" << term.out;
+    url_whole |= l.find(server->hub_url() + "/settings/tokens") != std::string::npos;
+    if (i > 0 && lines[i - 1].rfind("[fail] whoami: ", 0) == 0) {
+      under_whoami = l.rfind(std::string(15, ' '), 0) == 0 && l[15] != ' ';
+    }
+  }
+  EXPECT_TRUE(url_whole) << term.out;
+  EXPECT_TRUE(under_whoami) << "whoami's line does not continue under its text:\n" << term.out;
+  EXPECT_EQ(Unwrap(term.out), log.out);
+  EXPECT_THAT(term.out, Not(HasSubstr("hf_expired")));
 }
 
 // The InvokeAI 401: the conclusion first, once; the token's error once; the

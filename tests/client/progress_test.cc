@@ -71,6 +71,36 @@ TEST(ProgressFormatTest, FitColumnsCutsWithAnEllipsis) {
   EXPECT_EQ(DisplayWidth("█▏…"), 3u);
 }
 
+TEST(ProgressFormatTest, ShortenFoldersKeepsTheFileName) {
+  const std::string flux = "transformer/diffusion_pytorch_model.safetensors";
+  EXPECT_EQ(ShortenFolders(flux, 47, true), flux);
+  EXPECT_EQ(ShortenFolders(flux, 46, true), "…/diffusion_pytorch_model.safetensors");
+  EXPECT_EQ(ShortenFolders(flux, 39, false), ".../diffusion_pytorch_model.safetensors");
+  EXPECT_EQ(ShortenFolders("a/b/c/model.bin", 13, true),
+            "…/c/model.bin");  // as many folders as fit
+  EXPECT_EQ(ShortenFolders("a/b/c/model.bin", 12, true), "…/model.bin");
+  EXPECT_EQ(ShortenFolders(flux, 36, true), "");  // not even "…/" and the name
+  EXPECT_EQ(ShortenFolders("model.bin", 8, true), "");
+}
+
+TEST(ProgressFormatTest, ShortenNameCutsTheMiddleKeepingTheExtension) {
+  const std::string shard = "transformer/diffusion_pytorch_model-00001-of-00002.safetensors";
+  EXPECT_EQ(ShortenName(shard, 22, true), "diffu…0002.safetensors");  // the shard number stays
+  EXPECT_EQ(ShortenName("diffusion_pytorch_model.safetensors", 24, true),
+            "diffus…model.safetensors");
+  EXPECT_EQ(ShortenName("diffusion_pytorch_model.safetensors", 24, false),
+            "diffu...odel.safetensors");
+  EXPECT_EQ(ShortenName("a/model.bin", 20, true), "model.bin");  // fits: no folder, no cut
+  // Too narrow for the extension and a few columns beside it: cut as one.
+  EXPECT_EQ(ShortenName("diffusion_pytorch_model.safetensors", 12, true), "diffus…nsors");
+  // Wide characters are two columns each and never split.
+  const std::string wide = ShortenName("权重文件很长的名字.bin", 11, true);
+  EXPECT_LE(DisplayWidth(wide), 11u);
+  EXPECT_EQ(wide, "权…字.bin");
+  EXPECT_EQ(FitPath(shard, 60, true), "…/diffusion_pytorch_model-00001-of-00002.safetensors");
+  EXPECT_EQ(FitPath(shard, 22, true), "diffu…0002.safetensors");
+}
+
 TEST(ProgressModelTest, ResumedBytesAreNotCountedAsDownloaded) {
   FakeNow now;
   Model model(now.Fn());
@@ -122,6 +152,61 @@ TEST(ProgressRendererTest, LinesFitEveryWidth) {
       EXPECT_THAT(rows[2], StartsWith("Fetching 3 files:  46%|"));
     }
   }
+}
+
+// At a narrow width a file's line keeps the file's name and gives up its
+// folders ("…/name", not "transformer/diffu…"); narrower still, the name's
+// middle, never its extension.
+TEST(ProgressRendererTest, NarrowLinesKeepTheFileNameAndShortenItsFolders) {
+  struct Case {
+    int width;
+    std::string starts;
+  };
+  for (const Case& c : {Case{50, "…/diffusion_pytorch_model.safetensors:  45%|"},
+                        Case{40, "diffusio…h_model.safetensors:  45%|"},
+                        Case{120, "transformer/diffusion_pytorch_model.safetensors:  45%|"}}) {
+    FakeNow now;
+    Model model(now.Fn());
+    FakeTerminal term(c.width);
+    Renderer r(model, Mode::kTerminal, TerminalSink(term), {}, now.Fn());
+    model.Report("transformer/diffusion_pytorch_model.safetensors", 0, 67108864);
+    now.t += std::chrono::seconds(1);
+    model.Report("transformer/diffusion_pytorch_model.safetensors", 30200000, 67108864);
+    r.Frame();
+    const auto rows = term.NonEmptyRows();
+    ASSERT_EQ(rows.size(), 1u) << "width " << c.width << "\n" << Dump(term.Rows());
+    EXPECT_THAT(rows[0], StartsWith(c.starts)) << "width " << c.width;
+    EXPECT_FALSE(term.wrapped()) << "width " << c.width << "\n" << Dump(term.Rows());
+  }
+}
+
+// A retry wait's notice is one whole line above the bars, said once; in a
+// log, a plain line.
+TEST(ProgressRendererTest, NoticeIsOneWholeLineAboveTheBars) {
+  const std::string notice =
+      "hubget: retrying in 30 s (HTTP 503 from cdn.example:443, which asked for the wait)";
+  FakeNow now;
+  Model model(now.Fn());
+  FakeTerminal term(100);
+  Renderer r(model, Mode::kTerminal, TerminalSink(term), {}, now.Fn());
+  model.Report("model.safetensors", 0, 1000);
+  now.t += std::chrono::seconds(1);
+  model.Report("model.safetensors", 500, 1000);
+  r.Frame();
+  r.Notice(notice);  // drawn at once, not at the next tick
+  EXPECT_THAT(term.NonEmptyRows(), ElementsAre(notice, StartsWith("model.safetensors:  50%|")));
+  r.Frame();
+  r.Frame();
+  EXPECT_THAT(term.NonEmptyRows(), ElementsAre(notice, StartsWith("model.safetensors:  50%|")));
+
+  std::string log;
+  Model log_model(now.Fn());
+  Renderer l(log_model, Mode::kLog, {[&](const std::string& s) { log += s; }, nullptr}, {},
+             now.Fn());
+  l.Notice(notice);
+  l.Frame();
+  l.Finish(false);
+  EXPECT_EQ(log, notice + "\n");
 }
 
 // Workers report from their own threads while the renderer's thread draws:

@@ -68,6 +68,8 @@ Child::~Child() {
   }
 }
 
+bool Child::Signal(int signal) const { return pid_ > 0 && ::kill(pid_, signal) == 0; }
+
 ::testing::AssertionResult Child::Wait(std::chrono::milliseconds timeout, ProcessResult* result) {
   if (pid_ <= 0) return ::testing::AssertionFailure() << "the child did not start";
   // A pidfd becomes readable when the child exits: a deadline without polling.

@@ -36,6 +36,9 @@ class Child {
   bool started() const { return pid_ > 0; }
   // Where its stdout goes (a long-running child's first lines, read as they come).
   const std::string& out_path() const { return out_path_; }
+  const std::string& err_path() const { return err_path_; }
+  // Sends `signal` (SIGINT: a Ctrl-C) to the running child; false if it is not running.
+  bool Signal(int signal) const;
   // Waits up to `timeout`; on expiry kills the child and fails.
   ::testing::AssertionResult Wait(std::chrono::milliseconds timeout, ProcessResult* result);
 

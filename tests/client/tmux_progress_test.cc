@@ -4,7 +4,8 @@
 // pane must hold only whole progress lines (each file at most once, none
 // reaching the last column, which would make the terminal wrap it), the
 // snapshot path and the exit status: a duplicated, torn or wrapped line or
-// a stray character fails the test. Ctrl-C mid-file must say what was kept.
+// a stray character fails the test. At 50 columns a file in a folder keeps
+// its name and gives up the folder. Ctrl-C mid-file must say what was kept.
 // tmux is required (a Debian package, installed by quickstart.sh): without
 // it this test fails, it is never skipped.
 #include <gmock/gmock.h>
@@ -155,14 +156,22 @@ TEST_P(TmuxProgressTest, SnapshotBarsFitAndNeverRepeat) {
   const int width = GetParam();
   StartHubget(width, std::string("download ") + kRepo);
   std::string capture;
-  int moving = 0;  // captures with a file between 0% and 100%
+  int moving = 0;                     // captures with a file between 0% and 100%
+  std::set<std::string> transformer;  // how the file in a folder was named on screen
   const auto finished = testsupport::WaitFor(
       [&] {
         capture = Capture();
-        for (const auto& line : CheckCapture(capture, width, false)) {
+        const auto lines = CheckCapture(capture, width, false);
+        for (const auto& line : lines) {
           if (line.rfind("Fetching", 0) != 0 && line.find("100%|") == std::string::npos) {
             ++moving;
             break;
+          }
+        }
+        for (const auto& line : lines) {
+          if (line.find("transformer") != std::string::npos ||
+              line.find("diffu") != std::string::npos) {
+            transformer.insert(line.substr(0, line.find(": ")));
           }
         }
         return capture.find("EXIT=") != std::string::npos;
@@ -171,6 +180,12 @@ TEST_P(TmuxProgressTest, SnapshotBarsFitAndNeverRepeat) {
   ASSERT_TRUE(finished) << capture;
   EXPECT_THAT(capture, HasSubstr("EXIT=0"));
   EXPECT_GE(moving, 2) << "the bars were never seen moving";
+  // Too narrow for the whole path, the line keeps the file's name and gives
+  // up its folder: "…/diffusion_pytorch_model.safetensors", not
+  // "transformer/diffu…".
+  EXPECT_EQ(transformer,
+            (std::set<std::string>{width >= 120 ? "transformer/diffusion_pytorch_model.safetensors"
+                                                : "…/diffusion_pytorch_model.safetensors"}));
   const auto last = CheckCapture(capture, width, false);
   ASSERT_EQ(last.size(), 1u) << capture;
   EXPECT_EQ(last[0].rfind("Fetching 3 files: 100%|", 0), 0u) << capture;

@@ -173,6 +173,14 @@ class Client {
 
   const ClientConfig& config() const;
   void SetWarningCallback(WarningCallback callback);
+  // Said before each wait between retries of a second or more (a server's
+  // Retry-After or RateLimit, or backoff), from the thread that waits: a
+  // person sees why nothing moves. Set before any call.
+  void SetRetryWaitCallback(RetryWaitCallback callback);
+  // Once `*interrupt` is true (the CLI's Ctrl-C), a wait between retries
+  // ends at once and its call fails as cancelled, the partial file kept.
+  // Set before any call; the flag must outlive the client.
+  void SetInterrupt(const std::atomic<bool>* interrupt);
 
   Result<DownloadResult> Download(const std::string& repo, const std::string& path,
                                   const DownloadOptions& options = {});

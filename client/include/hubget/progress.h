@@ -74,6 +74,17 @@ std::size_t DisplayWidth(const std::string& utf8);
 // The longest prefix of `utf8` of at most `columns` columns, "…" (or "...")
 // at its end when something was cut.
 std::string FitColumns(const std::string& utf8, std::size_t columns, bool unicode);
+// A file's path in at most `columns` columns keeping the file's name whole:
+// the path itself, else with its leading folders given up for "…/"
+// ("…/diffusion_pytorch_model.safetensors"); "" when even "…/" and the
+// name do not fit.
+std::string ShortenFolders(const std::string& path, std::size_t columns, bool unicode);
+// The file's name alone (no folder) in at most `columns` columns: its
+// middle given up, its extension kept when a few columns of the rest fit
+// beside it ("diffu…0002.safetensors").
+std::string ShortenName(const std::string& path, std::size_t columns, bool unicode);
+// ShortenFolders, else ShortenName: what a progress line shows of a path.
+std::string FitPath(const std::string& path, std::size_t columns, bool unicode);
 
 struct Style {
   bool unicode = true;  // block characters for the bar (else '#')

@@ -52,6 +52,10 @@ class Renderer {
   void Start(std::chrono::milliseconds interval);
   // One frame, now (what the thread does; tests call it directly).
   void Frame();
+  // A line to show now, whole, above the live area on a terminal or as a
+  // plain line in a log ("retrying in 30 s (...)"); after Finish, written
+  // as it is. Any thread.
+  void Notice(const std::string& line);
   // Stops the thread and draws the last frame; `ok` adds the log's summary.
   void Finish(bool ok);
   void Stop();
@@ -66,9 +70,10 @@ class Renderer {
   Style style_;
   std::function<TimePoint()> now_;
 
-  std::mutex mu_;                   // one frame at a time
-  std::vector<std::size_t> drawn_;  // columns of each live line on screen
-  std::set<std::string> left_;      // finished files whose line was left above
+  std::mutex mu_;                     // one frame at a time
+  std::vector<std::size_t> drawn_;    // columns of each live line on screen
+  std::set<std::string> left_;        // finished files whose line was left above
+  std::vector<std::string> notices_;  // said at the next frame, before anything else
   LogLines log_;
   bool finished_ = false;
 

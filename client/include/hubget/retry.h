@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -40,5 +41,24 @@ std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry);
 // included); never negative; an HTTP-date further away gives 999999999 s.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(const std::string& value,
                                                          long long unix_now);
+
+// A wait between two attempts, said before it starts so a person sees why
+// nothing moves: how long, which answer caused it and from which host.
+struct RetryWaitNotice {
+  std::chrono::milliseconds wait{0};
+  int status = 0;             // the HTTP status; 0 for a network error or timeout
+  bool timeout = false;       // status 0: the request timed out (else: network error)
+  std::string host;           // "host:port" of the request, nothing of its path or query
+  bool server_asked = false;  // the wait is the server's (Retry-After, RateLimit), not backoff
+};
+using RetryWaitCallback = std::function<void(const RetryWaitNotice&)>;
+
+// Waits shorter than this are not said (backoff in tests, a quick retry).
+inline constexpr std::chrono::milliseconds kSayWaitsFrom{1000};
+
+// "retrying in 30 s (HTTP 503 from hub.example:443, which asked for the
+// wait)", "retrying in 2 s (network error reaching hub.example:443)".
+// Whole seconds, rounded up.
+std::string DescribeRetryWait(const RetryWaitNotice& notice);
 
 }  // namespace hubget
