@@ -221,8 +221,9 @@ TEST_F(HostileFilesTest, ACacheSeedCannotWriteOutsideTheTemporaryFolder) {
   const std::string adapter = Write("x.adapter.json", R"({"command": ["./client.sh"]})");
   const BoundedRun r =
       Mockhub({"run", "--adapter", adapter, sc}, dir_, {"TMPDIR=" + dir_ + "/tmp"});
-  EXPECT_TRUE(RefusedSaying(r, "invalid branch name"));
-  EXPECT_TRUE(RefusedSaying(r, "/client/cache/0/revision: invalid revision"));
+  EXPECT_TRUE(RefusedSaying(r, "/branches/..~1..~1..~1..~1..~1..~1escape: invalid branch name"));
+  EXPECT_TRUE(RefusedSaying(Mockhub({"validate", sc}),
+                            sc + ": /client/cache/0/revision: invalid revision"));
   EXPECT_FALSE(fs::exists(dir_ + "/tmp/escape")) << "the seed wrote outside its folder";
   EXPECT_FALSE(fs::exists(dir_ + "/escape"));
 }

@@ -59,8 +59,8 @@ std::optional<std::string> LexicallyBeneath(const fs::path& root, const std::str
 // (or a seccomp filter) has no openat2.
 int OpenAt2(int dirfd, const std::string& rel, int flags, std::uint64_t resolve) {
   open_how how{};
-  how.flags = static_cast<std::uint64_t>(flags) | O_CLOEXEC;
-  how.resolve = resolve | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  how.flags = static_cast<__u64>(static_cast<unsigned>(flags | O_CLOEXEC));
+  how.resolve = static_cast<__u64>(resolve) | __u64{RESOLVE_BENEATH} | __u64{RESOLVE_NO_MAGICLINKS};
   const long fd = ::syscall(SYS_openat2, dirfd, rel.c_str(), &how, sizeof(how));
   if (fd < 0 && errno == EPERM) errno = ENOSYS;  // an old seccomp profile
   return static_cast<int>(fd);
