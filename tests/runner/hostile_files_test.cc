@@ -271,6 +271,10 @@ TEST_F(LeftOnDiskTest, AReportedFileThatIsASymlinkOutOrAFifoFailsQuicklyUnread) 
   EXPECT_TRUE(FailedQuicklySaying(
       RunWith("ln -s /proc/self/environ config.json", R"({"files": {"config.json": "hub"}})"),
       "leads outside"));
+  // A sparse 1 TiB file where the hub has 2 bytes: compared by size, not hashed.
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith("truncate -s 1T config.json", R"({"files": {"config.json": "hub"}})"),
+      "config.json has 1099511627776 bytes, the hub's file 2"));
 }
 
 // Issue 25, N3: a ref file the client made a symlink to the runner's
