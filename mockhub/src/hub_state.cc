@@ -2,6 +2,7 @@
 #include "mockhub/hub_state.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "mockhub/object_store.h"
 #include "mockhub/xet.h"
@@ -52,6 +53,16 @@ void HubState::SetNow(std::int64_t unix_seconds) {
 void HubState::Advance(double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   offset_ += seconds;
+}
+
+Status HubState::AdvanceBounded(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0)
+    return InvalidArgument("the clock moves forward by a finite number of seconds");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (RealNow() + offset_ + seconds > static_cast<double>(kLatestTime))
+    return InvalidArgument("the server clock would pass 9999-12-31T23:59:59Z");
+  offset_ += seconds;
+  return Status::Ok();
 }
 
 Status HubState::RevokeToken(const std::string& token) {

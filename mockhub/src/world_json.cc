@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_checker.h"
+#include "mockhub/names.h"
 #include "mockhub/object_store.h"
 #include "mockhub/xet.h"
 #include "untrusted_json.h"
@@ -213,6 +214,10 @@ Loaded<bool> ParseRenames(const json& doc, const std::string& file, World& w) {
     if (!it.value().is_string()) return LoadError{file, ptr, "must be the new repo id"};
     auto [from_type, from_id] = SplitRepoKey(it.key());
     auto [to_type, to_id] = SplitRepoKey(it.value().get<std::string>());
+    if (Status st = names::RepoId(from_id); !st.ok())
+      return LoadError{file, ptr, "invalid old repo id: it " + st.message()};
+    if (Status st = names::RepoId(to_id); !st.ok())
+      return LoadError{file, ptr, "invalid new repo id: it " + st.message()};
     if (from_type != to_type) return LoadError{file, ptr, "a rename keeps the repo type"};
     if (!w.FindRepo(to_type, to_id))
       return LoadError{file, ptr, "no repo \"" + to_id + "\" to rename to"};

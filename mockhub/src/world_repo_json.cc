@@ -1,13 +1,12 @@
 // One repo of a world file: its flags, files, commits and refs. See
 // world_json_parts.h.
-#include <cctype>
 #include <map>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "mockhub/dates.h"
 #include "mockhub/digest.h"
+#include "mockhub/names.h"
 #include "world_json_parts.h"
 
 namespace mockhub::world_json {
@@ -84,34 +83,13 @@ bool ParseFile(JsonChecker& ck, const json& spec, const std::string& ptr,
   return ParseStorage(ck, spec, ptr, defaults, out);
 }
 
-bool ValidRepoPath(const std::string& p) {
-  if (p.empty() || p.front() == '/' || p.back() == '/' || p.find('\\') != std::string::npos) {
-    return false;
-  }
-  // Control characters cannot travel in a header (Content-Disposition) or a
-  // journal line, so the mock refuses them.
-  for (char c : p) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
-  }
-  std::stringstream ss(p);
-  std::string seg;
-  while (std::getline(ss, seg, '/')) {
-    if (seg.empty() || seg == "." || seg == "..") return false;
-  }
-  return true;
-}
-
 bool ParseFiles(JsonChecker& ck, const json& files, const std::string& ptr,
                 const FileDefaults& defaults, std::map<std::string, RepoFile>& out) {
   if (!files.is_object()) return ck.Fail(ptr, "expected an object of path -> file");
   for (auto it = files.begin(); it != files.end(); ++it) {
     const std::string fptr = ptr + "/" + PointerToken(it.key());
-    if (!ValidRepoPath(it.key())) {
-      return ck.Fail(
-          fptr,
-          "invalid file path (empty segment, '.', '..', backslash, a control character or "
-          "leading '/')");
-    }
+    if (Status st = names::RepoPath(it.key()); !st.ok())
+      return ck.Fail(fptr, "invalid file path: it " + st.message());
     if (it.value().is_null()) {  // deletes an inherited file
       out.erase(it.key());
       continue;
@@ -123,28 +101,14 @@ bool ParseFiles(JsonChecker& ck, const json& files, const std::string& ptr,
   return true;
 }
 
-bool ValidRepoId(const std::string& id) {
-  if (id.empty() || id.size() > 96) return false;
-  int slashes = 0;
-  for (char c : id) {
-    if (c == '/') {
-      ++slashes;
-      continue;
-    }
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
-      return false;
-    }
-  }
-  return slashes <= 1 && id.front() != '/' && id.back() != '/' &&
-         id.find("..") == std::string::npos;
-}
-
 bool ParseRepoFlags(JsonChecker& ck, const json& spec, const std::string& ptr, Repo& repo) {
   if (!ck.Get(spec, ptr, "private", repo.is_private) || !ck.Get(spec, ptr, "owner", repo.owner) ||
       !ck.Get(spec, ptr, "disabled", repo.disabled) ||
       !ck.Get(spec, ptr, "default_branch", repo.default_branch)) {
     return false;
   }
+  if (Status st = names::BranchName(repo.default_branch); !st.ok())
+    return ck.Fail(ptr + "/default_branch", "invalid branch name: it " + st.message());
   if (spec.contains("gated")) {
     const json& g = spec.at("gated");
     if (g.is_boolean() && !g.get<bool>())
@@ -263,9 +227,8 @@ bool ParseBranches(JsonChecker& ck, const json& spec, const CommitReader& cr) {
   }
   for (auto it = branches.begin(); it != branches.end(); ++it) {
     const std::string bptr = ptr + "/branches/" + PointerToken(it.key());
-    if (it.key().empty() || it.key().rfind("refs/", 0) == 0 || IsCommitSha(it.key())) {
-      return ck.Fail(bptr, "invalid branch name");
-    }
+    if (Status st = names::BranchName(it.key()); !st.ok())
+      return ck.Fail(bptr, "invalid branch name: it " + st.message());
     if (!RefTarget(ck, cr, branches, bptr, it.key(), repo.branches[it.key()])) return false;
   }
   return true;
@@ -277,10 +240,10 @@ bool ParseTagsAndPrs(JsonChecker& ck, const json& spec, const CommitReader& cr) 
   const json tags = spec.value("tags", json::object());
   if (!tags.is_object()) return ck.Fail(ptr + "/tags", "expected an object");
   for (auto it = tags.begin(); it != tags.end(); ++it) {
-    if (!RefTarget(ck, cr, tags, ptr + "/tags/" + PointerToken(it.key()), it.key(),
-                   repo.tags[it.key()])) {
-      return false;
-    }
+    const std::string tptr = ptr + "/tags/" + PointerToken(it.key());
+    if (Status st = names::BranchName(it.key()); !st.ok())
+      return ck.Fail(tptr, "invalid tag name: it " + st.message());
+    if (!RefTarget(ck, cr, tags, tptr, it.key(), repo.tags[it.key()])) return false;
   }
   const json prs = spec.value("prs", json::object());
   if (!prs.is_object()) return ck.Fail(ptr + "/prs", "expected an object of number -> commit");
@@ -341,7 +304,8 @@ bool ParseRepo(JsonChecker& ck, const std::string& key, const json& spec, const 
     defaults.xet = storage == "xet";
   }
   auto [type, id] = SplitRepoKey(key);
-  if (!ValidRepoId(id)) return ck.Fail(ptr, "invalid repo id \"" + id + "\"");
+  if (Status st = names::RepoId(id); !st.ok())
+    return ck.Fail(ptr, "invalid repo id: it " + st.message());
   repo.type = type;
   repo.id = id;
   repo.owner = id.find('/') == std::string::npos ? id : id.substr(0, id.find('/'));

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "mockhub/digest.h"
 #include "mockhub/world_json.h"
@@ -143,6 +145,45 @@ TEST(WorldLoadTest, WrongTypesAndValuesAreRefused) {
   EXPECT_EQ(LoadFails(R"({"version": 2})").pointer, "/version");
   EXPECT_EQ(LoadFails(R"([1, 2])").pointer, "");
   EXPECT_EQ(LoadFails(R"({"repos": {"a/b/c": {"files": {"x": "y"}}}})").pointer, "/repos/a~1b~1c");
+}
+
+// Issue 25, R1: branch, tag and default-branch names are ref names (names.h),
+// so none can climb out of refs/ when a client or the runner's cache seeding
+// writes refs/<name>, or read as an option.
+TEST(WorldLoadTest, RefNamesThatLeaveTheirFolderOrReadAsOptionsAreRefusedAtTheirPointer) {
+  const std::string repo = R"({"repos": {"a/b": {"files": {"x": "y"}, )";
+  for (const std::string& name :
+       {std::string("../../x"), std::string("a/../b"), std::string("/abs"), std::string("a\\b"),
+        std::string("-x"), std::string("a\0b", 3), std::string("refs/heads/x"),
+        std::string("x.lock"), std::string("a b"), std::string("@")}) {
+    const std::string key = json(name).dump();  // the name as a JSON string
+    const std::string token = PointerToken(name);
+    const LoadError branch =
+        LoadFails(repo + R"("branches": {"main": "initial", )" + key + R"(: "initial"}}}})");
+    EXPECT_EQ(branch.file, "w.json");
+    EXPECT_EQ(branch.pointer, "/repos/a~1b/branches/" + token) << key;
+    EXPECT_NE(branch.reason.find("invalid branch name"), std::string::npos) << branch.reason;
+    const LoadError tag = LoadFails(repo + R"("tags": {)" + key + R"(: "initial"}}}})");
+    EXPECT_EQ(tag.pointer, "/repos/a~1b/tags/" + token) << key;
+    EXPECT_NE(tag.reason.find("invalid tag name"), std::string::npos) << tag.reason;
+    const LoadError def = LoadFails(repo + R"("default_branch": )" + key + "}}}");
+    EXPECT_EQ(def.pointer, "/repos/a~1b/default_branch") << key;
+    EXPECT_NE(def.reason.find("invalid branch name"), std::string::npos) << def.reason;
+  }
+}
+
+TEST(WorldLoadTest, RepoIdsAndRenamesFollowTheHubsRules) {
+  for (const char* id : {"-a/b", "a/.b", "a--b/c", "a/b.git", "..", "a/b\\c"}) {
+    const LoadError e =
+        LoadFails(R"({"repos": {)" + json(id).dump() + R"(: {"files": {"x": "y"}}}})");
+    EXPECT_NE(e.reason.find("invalid repo id"), std::string::npos) << id << ": " << e.reason;
+  }
+  const LoadError e =
+      LoadFails(R"({"repos": {"a/b": {"files": {"x": "y"}}}, "renames": {"../../etc": "a/b"}})");
+  EXPECT_EQ(e.pointer, "/renames/..~1..~1etc");
+  EXPECT_NE(e.reason.find("invalid old repo id"), std::string::npos) << e.reason;
+  EXPECT_EQ(LoadFails(R"({"repos": {"a/b": {"files": {"-x": "y"}}}})").pointer,
+            "/repos/a~1b/files/-x");
 }
 
 TEST(WorldLoadTest, CommitsInheritFromTheirParent) {

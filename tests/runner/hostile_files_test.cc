@@ -4,7 +4,9 @@
 // symlink to one inside a scenario folder, a file over the size cap. Each
 // must end in a clear error naming the file (and the pointer where there is
 // one) with the exit code of bad input, 2, within a bound: never an abort, a
-// crash, a hang or unbounded memory.
+// crash, a hang or unbounded memory. Issue 25 (N1, N3, N11, R1): names that
+// read as options or climb out of a folder are refused at their pointer, and
+// what a client leaves on disk (a symlink out, a FIFO) is never read.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,8 +38,12 @@ class HostileFilesTest : public testsupport::TempDirTest {
     std::ofstream(path) << text;
     return path;
   }
-  static BoundedRun Mockhub(std::vector<std::string> args, const std::string& cwd = "") {
+  // `env`: NAME=value settings for the mockhub process (through env(1)).
+  static BoundedRun Mockhub(std::vector<std::string> args, const std::string& cwd = "",
+                            const std::vector<std::string>& env = {}) {
     args.insert(args.begin(), MOCKHUB_BIN);
+    args.insert(args.begin(), env.begin(), env.end());
+    args.insert(args.begin(), "/usr/bin/env");
     testsupport::BoundedRunOptions o;
     o.timeout = std::chrono::seconds(30);
     o.cwd = cwd;
@@ -145,6 +151,152 @@ TEST_F(HostileFilesTest, AnAdapterFileNamedWithoutAFolderIsFoundBesideItsCommand
   const BoundedRun r = Mockhub({"run", "--adapter", "bare.adapter.json", sc}, dir_);
   EXPECT_TRUE(ExitedWith(r, 0));
   EXPECT_NE(r.out.find("1 passed, 0 failed"), std::string::npos) << r.Describe();
+}
+
+// Issue 25, N1: a step's names go on a client's command line, so a name
+// that reads as an option (or climbs out of a folder) is refused by
+// `validate` at its pointer, whatever outcome the step expects.
+TEST_F(HostileFilesTest, StepNamesThatReadAsOptionsOrClimbOutAreRefusedAtTheirPointer) {
+  const std::string head = R"({"about": {"description": "d"}, "steps": [)";
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder",
+                        "files": ["--local-dir", "/x", "authorized_keys"]}})",
+       "/steps/0/download/files/0: invalid file path: it begins with '-'"},
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder",
+                        "files": ["config.json", "/x"]}, "expect": {"outcome": "not_found"}})",
+       "/steps/0/download/files/1: invalid file path: it begins with '/'"},
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder", "files": "../x"}})",
+       "/steps/0/download/files: invalid file path: it has a '..' component"},
+      {R"({"download": {"repo": "--local-dir=/x"}})", "/steps/0/download/repo: invalid repo id"},
+      {R"({"info": {"repo": "InvokeAI/ip_adapter_sd_image_encoder", "revision": "--help"}})",
+       "/steps/0/info/revision: invalid revision: it begins with '-'"},
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder", "include": ["-x"]}})",
+       "/steps/0/download/include/0: invalid pattern: it begins with '-'"},
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder", "exclude": "a/../../*"}})",
+       "/steps/0/download/exclude: invalid pattern: it has a '..' component"},
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder"},
+           "expect": {"files": {"../../etc/passwd": "hub"}}})",
+       "/steps/0/expect/files/..~1..~1etc~1passwd: invalid file path"},
+      {R"({"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder"},
+           "expect": {"cache": {"snapshot": ["/etc/passwd"], "absent": "ok.json"}}})",
+       "/steps/0/expect/cache/snapshot/0: invalid file path: it begins with '/'"}};
+  for (const auto& [step, expected] : cases) {
+    const std::string sc = Write("s.json", head + step + "]}");
+    EXPECT_TRUE(RefusedSaying(Mockhub({"validate", sc}), sc + ": " + expected)) << step;
+  }
+}
+
+// Issue 25, N3: an expect.cache.refs key names refs/<key>: one that climbs
+// out is refused at load with its pointer, so the runner never reads it.
+TEST_F(HostileFilesTest, RefKeysThatClimbOutAreRefusedAtLoadAndNeverRead) {
+  const std::string sc = Write("s.json", R"({"about": {"description": "d"}, "steps": [
+      {"download": {"repo": "InvokeAI/ip_adapter_sd_image_encoder"},
+       "expect": {"cache": {"refs": {"../../../../../../../../proc/self/environ": "hub"}}}}]})");
+  const std::string pointer =
+      "/steps/0/expect/cache/refs/..~1..~1..~1..~1..~1..~1..~1..~1proc~1self~1environ";
+  EXPECT_TRUE(RefusedSaying(Mockhub({"validate", sc}), sc + ": " + pointer + ": invalid ref name"));
+  const std::string client = Write("client.sh", "#!/bin/sh\necho '{\"ok\":true}'\n");
+  ::chmod(client.c_str(), 0755);
+  const std::string adapter = Write("x.adapter.json", R"({"command": ["./client.sh"]})");
+  const BoundedRun r = Mockhub({"run", "--adapter", adapter, sc}, dir_, {"CANARY=c4n4ry-v4lue"});
+  EXPECT_TRUE(RefusedSaying(r, pointer));
+  EXPECT_EQ((r.out + r.err).find("c4n4ry-v4lue"), std::string::npos) << r.Describe();
+}
+
+// Issue 25, R1: seeding writes refs/<revision> in the scenario's cache; a
+// branch (and so a revision) that climbs out is refused before anything is
+// written, so nothing appears beside the scenario's temporary folder.
+TEST_F(HostileFilesTest, ACacheSeedCannotWriteOutsideTheTemporaryFolder) {
+  fs::create_directories(dir_ + "/tmp");
+  const std::string up = "../../../../../../escape";  // refs/ -> ... -> $TMPDIR
+  const std::string sc = Write("s.json", R"({"about": {"description": "d"},
+      "hub": {"patch": {"repos": {"a/b": {"files": {"x": "1"},
+                                          "branches": {"main": "initial", ")" +
+                                             up + R"(": "initial"}}}}},
+      "client": {"cache": [{"repo": "a/b", "revision": ")" +
+                                             up + R"(", "path": "x"}]},
+      "steps": [{"whoami": {}}]})");
+  const std::string client = Write("client.sh", "#!/bin/sh\necho '{\"ok\":true}'\n");
+  ::chmod(client.c_str(), 0755);
+  const std::string adapter = Write("x.adapter.json", R"({"command": ["./client.sh"]})");
+  const BoundedRun r =
+      Mockhub({"run", "--adapter", adapter, sc}, dir_, {"TMPDIR=" + dir_ + "/tmp"});
+  EXPECT_TRUE(RefusedSaying(r, "/branches/..~1..~1..~1..~1..~1..~1escape: invalid branch name"));
+  EXPECT_TRUE(RefusedSaying(Mockhub({"validate", sc}),
+                            sc + ": /client/cache/0/revision: invalid revision"));
+  EXPECT_FALSE(fs::exists(dir_ + "/tmp/escape")) << "the seed wrote outside its folder";
+  EXPECT_FALSE(fs::exists(dir_ + "/escape"));
+}
+
+// A stand-in client that leaves `setup` (sh, run in the scenario's folder)
+// and reports `paths`; the scenario downloads config.json of a/b.
+class LeftOnDiskTest : public HostileFilesTest {
+ protected:
+  BoundedRun RunWith(const std::string& setup, const std::string& expect) {
+    const std::string client =
+        Write("client.sh",
+              "#!/bin/sh\n" + setup +
+                  "\necho \"{\\\"ok\\\": true, \\\"paths\\\": [\\\"$PWD/config.json\\\"]}\"\n");
+    ::chmod(client.c_str(), 0755);
+    const std::string adapter = Write("x.adapter.json", R"({"command": ["./client.sh"]})");
+    const std::string sc = Write("s.json", R"({"about": {"description": "d"},
+        "hub": {"patch": {"repos": {"a/b": {"files": {"config.json": "{}"}}}}},
+        "steps": [{"download": {"repo": "a/b", "files": ["config.json"]},
+                   "expect": )" + expect + "}]}");
+    return Mockhub({"run", "--adapter", adapter, sc}, dir_, {"CANARY=c4n4ry-v4lue"});
+  }
+  // The run failed (exit 1) within a few seconds saying `why`, and showed
+  // nothing of the runner's environment.
+  static ::testing::AssertionResult FailedQuicklySaying(const BoundedRun& r,
+                                                        const std::string& why) {
+    if (auto code = ExitedWith(r, 1); !code) return code;
+    if (r.seconds > 20) return ::testing::AssertionFailure() << "took " << r.seconds << " s";
+    if ((r.out + r.err).find(why) == std::string::npos)
+      return ::testing::AssertionFailure() << "no \"" << why << "\" in:\n" << r.Describe();
+    if ((r.out + r.err).find("c4n4ry-v4lue") != std::string::npos)
+      return ::testing::AssertionFailure() << "the environment leaked:\n" << r.Describe();
+    return ::testing::AssertionSuccess();
+  }
+};
+
+// Issue 25, N11: a reported file that is a symlink to /dev/zero, or a FIFO,
+// is neither hashed for ever nor waited on.
+TEST_F(LeftOnDiskTest, AReportedFileThatIsASymlinkOutOrAFifoFailsQuicklyUnread) {
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith("ln -s /dev/zero config.json", R"({"files": {"config.json": "hub"}})"),
+      "leads outside"));
+  EXPECT_TRUE(
+      FailedQuicklySaying(RunWith("mkfifo config.json", R"({"files": {"config.json": "hub"}})"),
+                          "config.json is not a regular file (not read)"));
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith("ln -s /proc/self/environ config.json", R"({"files": {"config.json": "hub"}})"),
+      "leads outside"));
+  // A sparse 1 TiB file where the hub has 2 bytes: compared by size, not hashed.
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith("truncate -s 1T config.json", R"({"files": {"config.json": "hub"}})"),
+      "config.json has 1099511627776 bytes, the hub's file 2"));
+}
+
+// Issue 25, N3: a ref file the client made a symlink to the runner's
+// environment (or a FIFO) is not read, and nothing of it is shown.
+TEST_F(LeftOnDiskTest, ARefThatIsASymlinkOutOrAFifoIsNeverReadOrShown) {
+  const std::string refs = "mkdir -p \"$HF_HUB_CACHE/models--a--b/refs\" && ";
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith(refs + "ln -s /proc/self/environ \"$HF_HUB_CACHE/models--a--b/refs/main\"",
+              R"({"cache": {"refs": {"main": "hub"}}})"),
+      "refs/main is not a regular file inside the cache"));
+  EXPECT_TRUE(FailedQuicklySaying(RunWith(refs + "mkfifo \"$HF_HUB_CACHE/models--a--b/refs/main\"",
+                                          R"({"cache": {"refs": {"main": "hub"}}})"),
+                                  "refs/main is not a regular file inside the cache"));
+  // A regular file holding something else: its size, not its bytes.
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith(refs + "echo c4n4ry-v4lue > \"$HF_HUB_CACHE/models--a--b/refs/main\"",
+              R"({"cache": {"refs": {"main": "hub"}}})"),
+      "refs/main holds 13 bytes that are no commit sha (not shown)"));
+  EXPECT_TRUE(FailedQuicklySaying(
+      RunWith(refs + "head -c 100000 /dev/zero > \"$HF_HUB_CACHE/models--a--b/refs/main\"",
+              R"({"cache": {"refs": {"main": "hub"}}})"),
+      "refs/main holds more than 64 bytes"));
 }
 
 }  // namespace

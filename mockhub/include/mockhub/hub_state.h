@@ -27,6 +27,11 @@ class HubState {
   double Now() const;
   void SetNow(std::int64_t unix_seconds);
   void Advance(double seconds);
+  // Advance for steps: refuses (kInvalidArgument, nothing changes) a
+  // negative or non-finite advance and one that would take the clock past
+  // kLatestTime, checked and applied under one lock.
+  Status AdvanceBounded(double seconds);
+  static constexpr std::int64_t kLatestTime = 253402300799;  // 9999-12-31T23:59:59Z
 
   // Scenario verbs; each returns ok or why it could not apply (kNotFound,
   // kAlreadyExists).

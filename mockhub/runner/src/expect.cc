@@ -1,16 +1,20 @@
 // See expect.h. The wire checks read only the journal: they hold whatever
-// client ran.
+// client ran. Files are read only beneath the scenario's folder or its hub
+// cache (beneath.h), only regular ones, capped by what is expected there, and
+// under the step's deadline; bytes read are never shown unless they are the
+// sha that was expected there.
 #include "expect.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "beneath.h"
 #include "cache_seed.h"
-#include "mockhub/digest.h"
 #include "mockhub/faults.h"
+#include "mockhub/names.h"
 
 namespace mockhub::runner {
 
@@ -28,19 +32,6 @@ std::string ReportedOutcome(const json& o) {
 }
 
 namespace {
-
-std::string FileSha256(const fs::path& p, bool& ok) {
-  std::ifstream in(p, std::ios::binary);
-  ok = static_cast<bool>(in);
-  if (!ok) return "";
-  Digest d(DigestKind::kSha256);
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    d.Update(buf.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  return d.HexFinal();
-}
 
 std::string Messages(const json& o) {
   std::string text;
@@ -97,61 +88,112 @@ void CheckIncomplete(const CacheExpectation& c, const std::vector<std::uint64_t>
                  "cache.incomplete"});
 }
 
+// The cache's refs/<name>: at most 64 bytes are read (a ref holds a 40-hex
+// sha), and only a sha is ever shown: anything else read from disk could be
+// a secret the file was made to point at.
+void CheckRef(const std::string& cache, const std::string& folder, const std::string& name,
+              const std::string& expected, std::vector<CheckFailure>& out) {
+  constexpr std::size_t kMaxRefBytes = 64;
+  const std::string shown = "refs/" + name;
+  if (Status st = names::RefName(name); !st.ok()) {
+    out.push_back({"a ref name that " + st.message() + " is not read", {}, "cache.refs"});
+    return;
+  }
+  auto file = OpenRegularBeneath(cache, folder + "/refs/" + name);
+  if (!file.ok()) {
+    const bool missing = file.status().code() == StatusCode::kNotFound;
+    out.push_back({shown + (missing ? " is missing" : " is not a regular file inside the cache") +
+                       " (expected " + expected + ")",
+                   {},
+                   "cache.refs"});
+    return;
+  }
+  bool more = false;
+  auto got = ReadCapped(*file, kMaxRefBytes, more);
+  if (!got.ok() || more) {
+    out.push_back({shown + (more ? " holds more than 64 bytes" : " cannot be read") +
+                       " (expected " + expected + "; not shown)",
+                   {},
+                   "cache.refs"});
+    return;
+  }
+  if (*got == expected) return;
+  const std::string what = names::IsFullSha(*got) ? "holds \"" + *got + "\""
+                                                  : "holds " + std::to_string(got->size()) +
+                                                        " bytes that are no commit sha (not shown)";
+  out.push_back({shown + " " + what + ", expected \"" + expected + "\" (no trailing newline)",
+                 {},
+                 "cache.refs"});
+}
+
+// Every path below is read beneath the hub cache (beneath.h): a symlink the
+// client left that leads out of it counts as a failure, never as a file.
 void CheckCache(const Step& step, const CacheExpectation& c, const Observation& seen,
                 const Caps& caps, std::vector<CheckFailure>& out) {
-  const fs::path root = fs::path(seen.hub_cache) / RepoFolder(step.type, step.repo);
+  const std::string& cache = seen.hub_cache;
+  const std::string folder = RepoFolder(step.type, step.repo);
+  const std::string shown = cache + "/" + folder;
   const Repo* repo = StepRepo(step, *seen.world);
   const std::string rev = step.revision.empty() ? "main" : step.revision;
   const Commit* commit = repo ? repo->Resolve(rev) : nullptr;
-  std::error_code ec;
   std::uint64_t blobs = 0;
   std::vector<std::uint64_t> incomplete;  // their sizes
-  for (const auto& entry : fs::directory_iterator(root / "blobs", ec)) {
-    const std::string name = entry.path().filename().string();
+  for (const DirEntry& entry : ListBeneath(cache, folder + "/blobs")) {
+    const std::string& name = entry.name;
     if (name.size() > 11 && name.compare(name.size() - 11, 11, ".incomplete") == 0) {
-      std::error_code size_ec;
-      const std::uintmax_t size = fs::file_size(entry.path(), size_ec);
-      incomplete.push_back(size_ec ? 0 : static_cast<std::uint64_t>(size));
+      incomplete.push_back(entry.size);
     } else {
       ++blobs;
     }
   }
   if (c.blobs && blobs != *c.blobs) {
-    out.push_back({"expected " + std::to_string(*c.blobs) + " blob(s) in " +
-                       (root / "blobs").string() + ", found " + std::to_string(blobs),
+    out.push_back({"expected " + std::to_string(*c.blobs) + " blob(s) in " + shown +
+                       "/blobs, found " + std::to_string(blobs),
                    {},
                    "cache.blobs"});
   }
   // A partial kept for the next run describes a resuming client.
-  if (caps.resume || c.incomplete == false) CheckIncomplete(c, incomplete, root / "blobs", out);
+  if (caps.resume || c.incomplete == false)
+    CheckIncomplete(c, incomplete, fs::path(shown) / "blobs", out);
   for (const auto& [name, want] : c.refs) {
-    std::ifstream in(root / "refs" / name, std::ios::binary);
-    const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::string expected = want;
     if (want == "hub") {
       const Commit* at = repo ? repo->Resolve(name) : nullptr;
       expected = at ? at->sha : "?";
     }
-    if (!in && got.empty())
-      out.push_back({"refs/" + name + " is missing (expected " + expected + ")", {}, "cache.refs"});
-    else if (got != expected)
-      out.push_back({"refs/" + name + " holds \"" + got + "\", expected \"" + expected +
-                         "\" (no trailing newline)",
-                     {},
-                     "cache.refs"});
+    CheckRef(cache, folder, name, expected, out);
   }
+  const std::string snapshot = folder + "/snapshots/" + (commit ? commit->sha : "?");
   for (const auto& p : c.snapshot) {
-    const fs::path f = root / "snapshots" / (commit ? commit->sha : "?") / p;
-    if (!fs::exists(f, ec))
-      out.push_back({"missing from the snapshot: " + f.string(), {}, "cache.snapshot"});
-    else if (!fs::is_symlink(f, ec))
-      out.push_back({f.string() + " is not a symlink into blobs/", {}, "cache.snapshot"});
+    if (Status st = names::RepoPath(p); !st.ok()) {
+      out.push_back(
+          {"a snapshot path that " + st.message() + " is not looked at", {}, "cache.snapshot"});
+      continue;
+    }
+    const std::string f = shown + "/snapshots/" + (commit ? commit->sha : "?") + "/" + p;
+    const EntryKind target = TargetBeneath(cache, snapshot + "/" + p);
+    if (target == EntryKind::kOutside)
+      out.push_back({f + " leads outside the cache", {}, "cache.snapshot"});
+    else if (target == EntryKind::kMissing)
+      out.push_back({"missing from the snapshot: " + f, {}, "cache.snapshot"});
+    else if (EntryBeneath(cache, snapshot + "/" + p) != EntryKind::kSymlink)
+      out.push_back({f + " is not a symlink into blobs/", {}, "cache.snapshot"});
   }
   for (const auto& p : c.absent) {
-    for (const auto& snap : fs::directory_iterator(root / "snapshots", ec)) {
-      if (fs::exists(snap.path() / p, ec))
-        out.push_back(
-            {"should not be in the cache: " + (snap.path() / p).string(), {}, "cache.absent"});
+    if (Status st = names::RepoPath(p); !st.ok()) {
+      out.push_back(
+          {"an absent path that " + st.message() + " is not looked at", {}, "cache.absent"});
+      continue;
+    }
+    for (const DirEntry& snap : ListBeneath(cache, folder + "/snapshots")) {
+      const std::string rel = folder + "/snapshots/" + snap.name + "/" + p;
+      const EntryKind there = TargetBeneath(cache, rel);
+      if (there == EntryKind::kMissing) continue;
+      out.push_back(
+          {"should not be in the cache: " + cache + "/" + rel +
+               (there == EntryKind::kOutside ? " (a link leading outside the cache)" : ""),
+           {},
+           "cache.absent"});
     }
   }
 }
@@ -183,12 +225,63 @@ std::vector<fs::path> CandidatePaths(const std::string& path, const Step& step,
   return candidates;
 }
 
+// The scenario's temporary folder: given, or the one holding home/hf/hub.
+std::string ScenarioDir(const Observation& seen) {
+  if (!seen.scenario_dir.empty()) return seen.scenario_dir;
+  const fs::path cache = fs::path(seen.hub_cache).lexically_normal();
+  const std::string tail = "/home/hf/hub";
+  const std::string s = cache.generic_string();
+  if (s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0)
+    return s.substr(0, s.size() - tail.size());
+  return seen.hub_cache;
+}
+
+// One candidate: "" when it matches, else why not; `found` when it is a
+// file of the scenario's folder (then its verdict counts).
+std::string CheckCandidate(const std::string& root, const fs::path& c, const std::string& want,
+                           std::optional<std::uint64_t> want_size,
+                           std::chrono::steady_clock::time_point deadline, bool& found,
+                           std::string& skipped) {
+  found = false;
+  const auto rel = RelativeBeneath(root, c.string());
+  if (!rel) {
+    skipped += "; " + c.string() + " is outside the scenario's folder (not read)";
+    return "";
+  }
+  auto file = OpenRegularBeneath(root, *rel);
+  if (!file.ok()) {
+    if (file.status().code() != StatusCode::kNotFound)
+      skipped += "; " + c.string() + ": " + file.status().message() + " (not read)";
+    return "";
+  }
+  found = true;
+  if (want_size && file->size != *want_size) {
+    return c.string() + " has " + std::to_string(file->size) + " bytes, the hub's file " +
+           std::to_string(*want_size);
+  }
+  bool more = false;
+  constexpr std::uint64_t kNoCap = std::uint64_t{1} << 62;
+  auto got = Sha256Capped(*file, want_size.value_or(kNoCap), deadline, more);
+  if (!got.ok()) return "checking " + c.string() + ": " + got.status().message();
+  if (more)
+    return c.string() + " is larger than the hub's " + std::to_string(*want_size) + " bytes";
+  if (*got != want) return c.string() + " has sha256 " + *got + ", expected " + want;
+  return "";
+}
+
 void CheckFiles(const Step& step, const Observation& seen, std::vector<CheckFailure>& out) {
   const Repo* repo = seen.world ? StepRepo(step, *seen.world) : nullptr;
   const std::string rev = step.revision.empty() ? "main" : step.revision;
   const Commit* commit = repo ? repo->Resolve(rev) : nullptr;
+  const std::string root = ScenarioDir(seen);
   for (const auto& f : step.expect->files) {
+    if (Status st = names::RepoPath(f.path); !st.ok()) {
+      out.push_back(
+          {"an expected file path that " + st.message() + " is not looked at", {}, "files"});
+      continue;
+    }
     std::string want = f.sha256;
+    std::optional<std::uint64_t> want_size;
     if (f.from_hub) {
       if (!commit || !commit->files.count(f.path)) {
         out.push_back(
@@ -196,21 +289,22 @@ void CheckFiles(const Step& step, const Observation& seen, std::vector<CheckFail
         continue;
       }
       want = commit->files.at(f.path).content->Sha256();
+      want_size = commit->files.at(f.path).content->size();
     }
     bool found = false;
+    std::string skipped;
     for (const auto& c : CandidatePaths(f.path, step, seen, commit)) {
-      bool ok = false;
-      const std::string got = FileSha256(c, ok);
-      if (!ok) continue;
-      found = true;
-      if (got != want)
-        out.push_back({c.string() + " has sha256 " + got + ", expected " + want, {}, "files"});
+      const std::string why =
+          CheckCandidate(root, c, want, want_size, seen.deadline, found, skipped);
+      if (!found) continue;
+      if (!why.empty()) out.push_back({why, {}, "files"});
       break;
     }
     if (!found)
-      out.push_back({"no file " + f.path + " on disk (looked at the reported paths and the cache)",
-                     {},
-                     "files"});
+      out.push_back(
+          {"no file " + f.path + " on disk (looked at the reported paths and the cache)" + skipped,
+           {},
+           "files"});
   }
 }
 

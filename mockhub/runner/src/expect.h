@@ -3,6 +3,7 @@
 // is a sentence saying what was expected and what was seen.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,12 +15,24 @@
 
 namespace mockhub::runner {
 
+// How long a step's checks may take when the runner sets no deadline: they
+// read only files the client wrote, capped by the hub's sizes, so this is
+// room for hashing a large download, not a wait.
+inline constexpr std::chrono::seconds kDefaultCheckTime{60};
+
 struct Observation {
   nlohmann::json outcome;             // the client's last stdout line, parsed
   std::string outcome_error;          // why there is no outcome ("" if there is)
   std::vector<JournalEntry> entries;  // requests made during the step
   const World* world = nullptr;       // the hub as it was during the step
   std::string hub_cache;
+  // The scenario's temporary folder (the client's working directory): files
+  // the client reports are read only beneath it. "" = the folder that holds
+  // home/hf/hub, as the runner lays it out.
+  std::string scenario_dir;
+  // The checks stop here with a failure (a file still being hashed).
+  std::chrono::steady_clock::time_point deadline =
+      std::chrono::steady_clock::now() + kDefaultCheckTime;
 };
 
 // What the client's adapter declares it does (scenarios/README.md, "The

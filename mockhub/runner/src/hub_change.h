@@ -9,8 +9,9 @@
 
 namespace mockhub::runner {
 
-// Ok, or why it could not apply (kNotFound, kAlreadyExists); steps that are
-// not hub changes do nothing.
+// Ok, or why it could not apply: kInvalidArgument (a branch or repo id the
+// world loader would refuse, a clock past 9999-12-31), kNotFound,
+// kAlreadyExists. Steps that are not hub changes do nothing.
 Status HubChange(const Step& step, HubState& state);
 
 }  // namespace mockhub::runner

@@ -54,6 +54,7 @@ bool ScenarioReader::ExpectFiles(const json& f, const std::string& ptr, Expectat
   if (!f.is_object()) return Fail(ptr, "expected an object of path -> \"hub\" or \"sha256:<hex>\"");
   for (auto it = f.begin(); it != f.end(); ++it) {
     const std::string fptr = ptr + "/" + PointerToken(it.key());
+    if (!Name(names::RepoPath, "file path", it.key(), fptr)) return false;
     FileExpectation fe;
     fe.path = it.key();
     const std::string v = it.value().is_string() ? it.value().get<std::string>() : "";
@@ -73,16 +74,23 @@ bool ScenarioReader::ExpectCache(const json& c, const std::string& ptr, Expectat
   CacheExpectation ce;
   if (!Keys(c, ptr, {"blobs", "incomplete", "no_incomplete", "refs", "snapshot", "absent"}) ||
       !Uint(c, ptr, "blobs", ce.blobs) || !Incomplete(c, ptr, ce) ||
-      !Strs(c, ptr, "snapshot", ce.snapshot) || !Strs(c, ptr, "absent", ce.absent)) {
+      !NamedStrs(c, ptr, "snapshot", names::RepoPath, "file path", ce.snapshot) ||
+      !NamedStrs(c, ptr, "absent", names::RepoPath, "file path", ce.absent)) {
     return false;
   }
   if (c.contains("refs")) {
     if (!c.at("refs").is_object())
       return Fail(ptr + "/refs", "expected an object of revision -> sha or \"hub\"");
     for (auto it = c.at("refs").begin(); it != c.at("refs").end(); ++it) {
-      if (!it.value().is_string())
-        return Fail(ptr + "/refs/" + PointerToken(it.key()), "must be a string");
-      ce.refs[it.key()] = it.value().get<std::string>();
+      const std::string rptr = ptr + "/refs/" + PointerToken(it.key());
+      // The key names the file refs/<key> of the cache: a ref name, so it
+      // cannot climb out of refs/.
+      if (!Name(names::RefName, "ref name", it.key(), rptr)) return false;
+      if (!it.value().is_string()) return Fail(rptr, "must be a string");
+      const std::string want = it.value().get<std::string>();
+      if (want != "hub" && !names::IsFullSha(want))
+        return Fail(rptr, "must be \"hub\" (the hub's commit) or a commit sha (40 hex digits)");
+      ce.refs[it.key()] = want;
     }
   }
   out.cache = ce;

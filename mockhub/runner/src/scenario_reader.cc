@@ -68,6 +68,31 @@ bool ScenarioReader::Type(const json& o, const std::string& ptr, const char* key
   return true;
 }
 
+bool ScenarioReader::Name(NameRule rule, const char* what, const std::string& value,
+                          const std::string& ptr) {
+  if (Status st = rule(value); !st.ok())
+    return Fail(ptr, std::string("invalid ") + what + ": it " + st.message());
+  return true;
+}
+
+bool ScenarioReader::NamedStr(const json& o, const std::string& ptr, const char* key, NameRule rule,
+                              const char* what, std::string& out, bool required) {
+  if (!Str(o, ptr, key, out, required)) return false;
+  return !o.contains(key) || Name(rule, what, out, ptr + "/" + key);
+}
+
+bool ScenarioReader::NamedStrs(const json& o, const std::string& ptr, const char* key,
+                               NameRule rule, const char* what, std::vector<std::string>& out) {
+  const std::size_t first = out.size();
+  if (!Strs(o, ptr, key, out)) return false;
+  const bool one = o.contains(key) && o.at(key).is_string();
+  for (std::size_t i = first; i < out.size(); ++i) {
+    const std::string at = ptr + "/" + key + (one ? "" : "/" + std::to_string(i - first));
+    if (!Name(rule, what, out[i], at)) return false;
+  }
+  return true;
+}
+
 bool ScenarioReader::Token(const json& v, const std::string& ptr, std::vector<TokenSetup>& out) {
   out.clear();
   if (v.is_string() && v == "none") return true;
@@ -191,20 +216,22 @@ bool ScenarioReader::Cache(const json& cache, const std::string& ptr, ClientSetu
   for (std::size_t i = 0; i < cache.size(); ++i) {
     const std::string cptr = ptr + "/" + std::to_string(i);
     ok =
-        Part(cptr,
-             [&](ScenarioReader& r) {
-               CachedFile f;
-               if (!r.Keys(cache[i], cptr, {"repo", "type", "revision", "path", "partial_bytes"}) ||
-                   !r.Str(cache[i], cptr, "repo", f.repo, true) ||
-                   !r.Type(cache[i], cptr, "type", f.type) ||
-                   !r.Str(cache[i], cptr, "revision", f.revision) ||
-                   !r.Str(cache[i], cptr, "path", f.path, true) ||
-                   !r.Uint(cache[i], cptr, "partial_bytes", f.partial_bytes)) {
-                 return false;
-               }
-               out.cache.push_back(f);
-               return true;
-             }) &&
+        Part(
+            cptr,
+            [&](ScenarioReader& r) {
+              CachedFile f;
+              if (!r.Keys(cache[i], cptr, {"repo", "type", "revision", "path", "partial_bytes"}) ||
+                  !r.NamedStr(cache[i], cptr, "repo", names::RepoId, "repo id", f.repo, true) ||
+                  !r.Type(cache[i], cptr, "type", f.type) ||
+                  !r.NamedStr(cache[i], cptr, "revision", names::Revision, "revision",
+                              f.revision) ||
+                  !r.NamedStr(cache[i], cptr, "path", names::RepoPath, "file path", f.path, true) ||
+                  !r.Uint(cache[i], cptr, "partial_bytes", f.partial_bytes)) {
+                return false;
+              }
+              out.cache.push_back(f);
+              return true;
+            }) &&
         ok;
   }
   return ok;

@@ -13,13 +13,16 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "json_checker.h"
+#include "mockhub/names.h"
 #include "mockhub/runner/scenario.h"
+#include "mockhub/status.h"
 
 namespace mockhub::runner {
 
@@ -60,6 +63,15 @@ class ScenarioReader : public JsonChecker {
   bool Uint(const nlohmann::json& o, const std::string& ptr, const char* key,
             std::optional<std::uint64_t>& out);
   bool Type(const nlohmann::json& o, const std::string& ptr, const char* key, RepoType& out);
+  // A name checked by one of names.h's rules; the failure is at `ptr` and
+  // says what the name is ("a file path") and what is wrong with it.
+  using NameRule = Status (*)(std::string_view);
+  bool Name(NameRule rule, const char* what, const std::string& value, const std::string& ptr);
+  // Str() or Strs() of o[key], then each value checked by `rule`.
+  bool NamedStr(const nlohmann::json& o, const std::string& ptr, const char* key, NameRule rule,
+                const char* what, std::string& out, bool required = false);
+  bool NamedStrs(const nlohmann::json& o, const std::string& ptr, const char* key, NameRule rule,
+                 const char* what, std::vector<std::string>& out);
   bool Token(const nlohmann::json& v, const std::string& ptr, std::vector<TokenSetup>& out);
   // `step`: a `client` step, which may change only the token and env.
   bool Client(const nlohmann::json& c, const std::string& ptr, ClientSetup& out, bool step);
@@ -79,6 +91,7 @@ class ScenarioReader : public JsonChecker {
   bool ExpectWire(const nlohmann::json& w, const std::string& ptr, Expectation& out);
   bool WireRequest(const nlohmann::json& r, const std::string& ptr, CountExpectation& out);
   bool StepAction(const nlohmann::json& a, const std::string& ptr, Step& out);
+  bool RepoAndType(const nlohmann::json& a, const std::string& ptr, Step& out);
 
   std::string file_;
   std::vector<LoadError> errors_;  // the collected parts' failures

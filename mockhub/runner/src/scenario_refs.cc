@@ -2,6 +2,10 @@
 // exist in its own world, and an "ok" must be possible. See scenario_reader.h.
 #include "scenario_reader.h"
 
+#include <chrono>
+
+#include "mockhub/hub_state.h"
+
 namespace mockhub::runner {
 
 namespace {
@@ -90,6 +94,25 @@ bool CheckHubChange(ScenarioReader& r, const World& w, const Step& s) {
   }
 }
 
+// The clock starts at the world's "clock" (else now) and only moves
+// forward: the step whose advance would take it past the year 9999 is
+// refused here, as the live state refuses it (HubState::AdvanceBounded).
+bool CheckClock(ScenarioReader& r, const Scenario& sc) {
+  using std::chrono::system_clock;
+  double now = sc.world.clock_start
+                   ? static_cast<double>(*sc.world.clock_start)
+                   : std::chrono::duration<double>(system_clock::now().time_since_epoch()).count();
+  for (const Step& s : sc.steps) {
+    if (s.kind != Step::Kind::kAdvanceClock) continue;
+    now += s.seconds;
+    if (now > static_cast<double>(HubState::kLatestTime)) {
+      return r.Fail(s.pointer + "/advance_clock",
+                    "the server clock would pass 9999-12-31T23:59:59Z");
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool CheckReferences(ScenarioReader& r, const Scenario& sc, bool branches_move) {
@@ -100,6 +123,7 @@ bool CheckReferences(ScenarioReader& r, const Scenario& sc, bool branches_move) 
       return CheckCachedFile(p, sc.world, sc.client.cache[i], ptr);
     }) && ok;
   }
+  ok = r.Part("/steps", [&](ScenarioReader& p) { return CheckClock(p, sc); }) && ok;
   for (const Step& s : sc.steps) {
     const bool client_step = s.kind == Step::Kind::kDownload || s.kind == Step::Kind::kInfo;
     ok = r.Part(s.pointer, [&](ScenarioReader& p) {

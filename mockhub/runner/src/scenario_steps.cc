@@ -27,6 +27,11 @@ const std::map<std::string, Step::Kind>& Actions() {
 
 }  // namespace
 
+bool ScenarioReader::RepoAndType(const json& a, const std::string& aptr, Step& out) {
+  return NamedStr(a, aptr, "repo", names::RepoId, "repo id", out.repo, true) &&
+         Type(a, aptr, "type", out.type);
+}
+
 bool ScenarioReader::ParseStep(const json& s, const std::string& ptr, Step& out) {
   if (!s.is_object()) return Fail(ptr, "expected an object");
   std::string action;
@@ -62,17 +67,20 @@ bool ScenarioReader::StepAction(const json& a, const std::string& aptr, Step& ou
   switch (out.kind) {
     case Step::Kind::kDownload:
       return Keys(a, aptr, {"repo", "type", "revision", "files", "include", "exclude"}) &&
-             Str(a, aptr, "repo", out.repo, true) && Type(a, aptr, "type", out.type) &&
-             Str(a, aptr, "revision", out.revision) && Strs(a, aptr, "files", out.files) &&
-             Strs(a, aptr, "include", out.include) && Strs(a, aptr, "exclude", out.exclude);
+             RepoAndType(a, aptr, out) &&
+             NamedStr(a, aptr, "revision", names::Revision, "revision", out.revision) &&
+             NamedStrs(a, aptr, "files", names::RepoPath, "file path", out.files) &&
+             NamedStrs(a, aptr, "include", names::Pattern, "pattern", out.include) &&
+             NamedStrs(a, aptr, "exclude", names::Pattern, "pattern", out.exclude);
     case Step::Kind::kInfo:
-      return Keys(a, aptr, {"repo", "type", "revision"}) && Str(a, aptr, "repo", out.repo, true) &&
-             Type(a, aptr, "type", out.type) && Str(a, aptr, "revision", out.revision);
+      return Keys(a, aptr, {"repo", "type", "revision"}) && RepoAndType(a, aptr, out) &&
+             NamedStr(a, aptr, "revision", names::Revision, "revision", out.revision);
     case Step::Kind::kWhoami:
       return Keys(a, aptr, {});
     case Step::Kind::kAdvanceClock:
-      // At most a hundred years a step, so the clock stays far from overflow.
-      if (!a.is_number() || !(a.get<double>() >= 0 && a.get<double>() <= 3155760000.0))
+      // At most a hundred years a step, so the clock stays far from overflow;
+      // where the clock may go at all is HubChange's check (year 9999).
+      if (!a.is_number() || !(a.get<double>() >= 0 && a.get<double>() <= kMaxAdvanceSeconds))
         return Fail(aptr, "seconds to advance the server clock (0 to 3155760000, 100 years)");
       out.seconds = a.get<double>();
       return true;
@@ -82,15 +90,15 @@ bool ScenarioReader::StepAction(const json& a, const std::string& aptr, Step& ou
       out.token = a.get<std::string>();
       return true;
     case Step::Kind::kMoveBranch:
-      return Keys(a, aptr, {"repo", "type", "branch", "to"}) &&
-             Str(a, aptr, "repo", out.repo, true) && Type(a, aptr, "type", out.type) &&
-             Str(a, aptr, "branch", out.branch, true) && Str(a, aptr, "to", out.to, true);
+      return Keys(a, aptr, {"repo", "type", "branch", "to"}) && RepoAndType(a, aptr, out) &&
+             NamedStr(a, aptr, "branch", names::BranchName, "branch name", out.branch, true) &&
+             Str(a, aptr, "to", out.to, true);
     case Step::Kind::kApprove:
-      return Keys(a, aptr, {"repo", "type", "user"}) && Str(a, aptr, "repo", out.repo, true) &&
-             Type(a, aptr, "type", out.type) && Str(a, aptr, "user", out.user, true);
+      return Keys(a, aptr, {"repo", "type", "user"}) && RepoAndType(a, aptr, out) &&
+             Str(a, aptr, "user", out.user, true);
     case Step::Kind::kRename:
-      return Keys(a, aptr, {"repo", "type", "to"}) && Str(a, aptr, "repo", out.repo, true) &&
-             Type(a, aptr, "type", out.type) && Str(a, aptr, "to", out.to, true);
+      return Keys(a, aptr, {"repo", "type", "to"}) && RepoAndType(a, aptr, out) &&
+             NamedStr(a, aptr, "to", names::RepoId, "repo id", out.to, true);
     case Step::Kind::kClient:
       out.client.emplace();
       return Client(a, aptr, *out.client, true);

@@ -50,7 +50,9 @@ HttpResponse AnswerStepRequest(const HttpRequest& req, HubState& state) {
                    "/" + PointerToken(action));
   }
   if (Status st = runner::HubChange(step, state); !st.ok()) {
-    const int status = st.code() == StatusCode::kNotFound ? 404 : 409;
+    const int status = st.code() == StatusCode::kNotFound          ? 404
+                       : st.code() == StatusCode::kInvalidArgument ? 400
+                                                                   : 409;
     return Refused(status, st.message(), "/" + PointerToken(action));
   }
   return AdminJson(200, {{"step", action}, {"clock", state.Now()}});

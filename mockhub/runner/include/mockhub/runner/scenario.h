@@ -95,6 +95,10 @@ struct Expectation {
   std::optional<WireExpectation> wire;
 };
 
+// The most an advance_clock step may move the clock at once (100 years);
+// and the clock never passes 9999-12-31T23:59:59Z (hub_change.cc).
+inline constexpr double kMaxAdvanceSeconds = 3155760000.0;
+
 struct Step {
   enum class Kind {
     kDownload,
