@@ -236,6 +236,7 @@ void RunClientStep(const Step& step, Run& run) {
     report.action += (report.action.empty() ? "" : " ") + a;
   }
   const int timeout = run.opts.step_timeout_seconds;
+  const auto step_started = std::chrono::steady_clock::now();
   std::vector<runner::CheckFailure> step_failures;
   // The loader checked the scenario's env values; checked again here, where
   // the folder they name exists (a symlink in it could lead out).
@@ -257,6 +258,11 @@ void RunClientStep(const Step& step, Run& run) {
   seen.entries = std::move(since.entries);
   seen.world = world_then.get();
   seen.hub_cache = run.home + "/hf/hub";
+  seen.scenario_dir = run.cwd;
+  // The checks share the step's deadline (hashing what the client left is
+  // part of the step), with a little room when the client used it all.
+  seen.deadline = std::max(step_started + std::chrono::seconds(timeout),
+                           std::chrono::steady_clock::now() + std::chrono::seconds(10));
   ReadOutcome(proc, timeout, seen);
   const Adapter& adapter = run.opts.adapter;
   // A partial view would pass any wire expectation (no token seen, no range
