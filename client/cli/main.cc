@@ -164,7 +164,12 @@ int Fail(const Common& c, const hubget::Error& e) {
   if (c.json) {
     std::cout << Dump(ErrorJson(e)) << std::endl;
   } else {
-    std::cerr << "hubget: " << hubget::KindName(e.kind) << ": " << e.Message() << std::endl;
+    // The kind first, unless the message already begins with it
+    // ("cancelled: download of ..." would read "cancelled: cancelled: ...").
+    const std::string kind = hubget::KindName(e.kind);
+    const std::string message = e.Message();
+    const bool says_kind = message.rfind(kind + ":", 0) == 0 || message == kind;
+    std::cerr << "hubget: " << (says_kind ? "" : kind + ": ") << message << std::endl;
   }
   return ExitCode(e.kind);
 }

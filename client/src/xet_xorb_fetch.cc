@@ -151,7 +151,11 @@ std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDe
     const bool progressed = delivered_ > before;
     stalls_ = progressed ? 0 : stalls_ + 1;
     if (stalls_ > policy.max_stalls) return Result<UnitOutcome>(Fail(s.result.error()));
-    session_.clock().Sleep(progressed ? policy.base_wait : BackoffDelay(policy, stalls_));
+    // Said and ended by Ctrl-C as every other wait between retries.
+    const auto delay = progressed ? policy.base_wait : BackoffDelay(policy, stalls_);
+    if (auto w = session_.WaitToRetry(delay, url_, s.result); !w) {
+      return Result<UnitOutcome>(Fail(w.error()));
+    }
     return std::nullopt;
   }
   const HttpResponse& r = s.result.value();
@@ -173,7 +177,9 @@ std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDe
     if (WaitWithinBudget(policy, wait, waited_)) {
       ++status_retries_;
       waited_ += wait;
-      session_.clock().Sleep(wait);
+      if (auto w = session_.WaitToRetry(wait, url_, s.result); !w) {
+        return Result<UnitOutcome>(Fail(w.error()));
+      }
       return std::nullopt;
     }
   }

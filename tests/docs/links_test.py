@@ -141,7 +141,8 @@ class Checker:
 
     def check_url(self, where, url):
         host = re.sub(r"^https?://", "", url, flags=re.I).split("/", 1)[0].split("?")[0]
-        host = host.split("#")[0].rsplit("@", 1)[-1]
+        # A URL quoted in a sentence may end in its punctuation ("...:9:").
+        host = host.split("#")[0].rsplit("@", 1)[-1].rstrip(".,:;")
         if host and not LOOPBACK.match(host):
             return ["%s: a URL that leaves the repository: %s (cite it as text)" % (where, url)]
         return []
