@@ -12,10 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "admin_fixture.h"
 #include "mockhub/faults.h"
-#include "mockhub/runner/step_request.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
 #include "raw_http.h"
 
 namespace mockhub {
@@ -32,18 +30,8 @@ const std::string kFault = R"({"server": "hub", "do": {"status": {"code": 503}}}
 const Headers kAlice = {{"Authorization", "Bearer hf_alice"}};
 const Headers kJson = {{"Content-Type", "application/json"}};
 
-class AdminGuardTest : public ::testing::Test {
+class AdminGuardTest : public AdminServerTest {
  protected:
-  void SetUp() override {
-    ServerOptions opts;
-    opts.step_handler = AnswerStepRequest;
-    auto started = MockServer::Start(DemoWorld(), opts);
-    ASSERT_TRUE(started) << started.status().message();
-    server_ = std::move(*started);
-  }
-  const std::string& hub() { return server_->hub_url(); }
-  // "127.0.0.1:PORT"
-  std::string Authority() { return hub().substr(std::string("http://").size()); }
   std::string Port() { return Authority().substr(Authority().find(':') + 1); }
   // A request with exactly these fields (Host included only if given).
   RawResponse Send(const std::string& method, const std::string& target, const Headers& fields,
@@ -59,7 +47,6 @@ class AdminGuardTest : public ::testing::Test {
     const json j = json::parse(r.body, nullptr, false);
     return j.is_object() ? j.value("error", "") : "";
   }
-  std::unique_ptr<MockServer> server_;
 };
 
 TEST_F(AdminGuardTest, APostOrDeleteThatIsNotJsonIs415AndChangesNothing) {

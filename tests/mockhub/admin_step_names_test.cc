@@ -8,10 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "admin_fixture.h"
 #include "mockhub/hub_state.h"
-#include "mockhub/runner/step_request.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
 #include "raw_http.h"
 
 namespace mockhub {
@@ -23,34 +21,15 @@ using testsupport::SendRaw;
 
 const std::string kRepo = "InvokeAI/ip_adapter_sd_image_encoder";
 
-class AdminStepNamesTest : public ::testing::Test {
+class AdminStepNamesTest : public AdminServerTest {
  protected:
-  void SetUp() override {
-    ServerOptions opts;
-    opts.step_handler = AnswerStepRequest;
-    auto started = MockServer::Start(DemoWorld(), opts);
-    ASSERT_TRUE(started) << started.status().message();
-    server_ = std::move(*started);
-  }
-  // A POST as a well-behaved admin client sends it: a loopback Host and a
-  // JSON content type.
   RawResponse Post(const json& body) {
-    const std::string text = body.dump();
-    const std::string host = server_->hub_url().substr(std::string("http://").size());
-    return SendRaw(server_->hub_url(), "POST /_mockhub/steps HTTP/1.1\r\nHost: " + host +
-                                           "\r\nConnection: close\r\n"
-                                           "Content-Type: application/json\r\nContent-Length: " +
-                                           std::to_string(text.size()) + "\r\n\r\n" + text);
-  }
-  static json Body(const RawResponse& r) {
-    json j = json::parse(r.body, nullptr, false);
-    return j.is_discarded() ? json::object() : j;
+    return AdminServerTest::Post("/_mockhub/steps", body.dump());
   }
   const Repo& TheRepo() {
     world_ = server_->state().Snapshot();
     return *world_->FindRepo(RepoType::kModel, kRepo);
   }
-  std::unique_ptr<MockServer> server_;
   std::shared_ptr<const World> world_;
 };
 

@@ -10,11 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "admin_fixture.h"
 #include "mockhub/faults.h"
-#include "mockhub/runner/step_request.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
-#include "raw_http.h"
 
 namespace mockhub {
 namespace {
@@ -33,26 +30,12 @@ const std::vector<std::pair<std::string, std::string>> kAlice = {
 const std::vector<std::pair<std::string, std::string>> kJson = {
     {"Content-Type", "application/json"}};
 
-class AdminTest : public ::testing::Test {
+class AdminTest : public AdminServerTest {
  protected:
-  void SetUp() override {
-    ServerOptions opts;
-    opts.step_handler = AnswerStepRequest;
-    auto started = MockServer::Start(DemoWorld(), opts);
-    ASSERT_TRUE(started) << started.status().message();
-    server_ = std::move(*started);
-  }
-  const std::string& hub() { return server_->hub_url(); }
-  RawResponse Post(const std::string& target, const std::string& body) {
-    return SendRaw(hub(), "POST " + target + " HTTP/1.1\r\nHost: " + hub().substr(7) +
-                              "\r\nConnection: close\r\n" +
-                              "Content-Type: application/json\r\nContent-Length: " +
-                              std::to_string(body.size()) + "\r\n\r\n" + body);
-  }
   json Body(const RawResponse& r) {
-    json j = json::parse(r.body, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << "not JSON: " << r.body << " " << r.error;
-    return j.is_discarded() ? json::object() : j;
+    EXPECT_FALSE(json::parse(r.body, nullptr, false).is_discarded())
+        << "not JSON: " << r.body << " " << r.error;
+    return AdminServerTest::Body(r);
   }
   // The ids a 201 names; a failure shows the answer.
   std::vector<std::string> AddFaults(const std::string& body) {
@@ -61,7 +44,6 @@ class AdminTest : public ::testing::Test {
     return Body(r).value("ids", std::vector<std::string>{});
   }
   json Listed() { return Body(Request(hub(), "GET", "/_mockhub/faults"))["faults"]; }
-  std::unique_ptr<MockServer> server_;
 };
 
 TEST_F(AdminTest, AFaultAddedAtRunTimeFiresOnTheNextRequestCountingFromItsAddition) {
