@@ -68,7 +68,7 @@ std::string ShortenFolders(const std::string& path, std::size_t columns, bool un
 }
 
 std::string ShortenName(const std::string& path, std::size_t columns, bool unicode) {
-  const std::string name = path.substr(path.rfind('/') + 1);  // npos + 1: the whole path
+  std::string name = path.substr(path.rfind('/') + 1);  // npos + 1: the whole path
   if (DisplayWidth(name) <= columns) return name;
   const std::string ellipsis = Ellipsis(unicode);
   const std::size_t ellipsis_cols = DisplayWidth(ellipsis);

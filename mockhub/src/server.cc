@@ -383,6 +383,13 @@ struct MockServer::Impl {
   std::unique_ptr<Front> MakeServer(SiteServer& l) {
     auto srv = std::make_unique<Front>();
     srv->set_keep_alive_max_count(kMaxRequestsPerConnection);
+    // Keep-Alive: timeout= says what the connection loop does (kIdleTimeout):
+    // a client that trusts the hint (Node's agent keeps a socket until one
+    // second before it) never reuses a connection the mock is closing; with
+    // httplib's default of 5 s, @huggingface/hub's XetBlob met "socket hang
+    // up" when it sent a request as the mock closed the idle connection.
+    srv->set_keep_alive_timeout(
+        std::chrono::duration_cast<std::chrono::seconds>(kIdleTimeout).count());
     srv->set_payload_max_length(1 << 20);
     auto handler = [this, &l](const httplib::Request& req, httplib::Response& res) {
       try {

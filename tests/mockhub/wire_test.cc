@@ -92,6 +92,35 @@ TEST(WireTest, PipelinedRequestsAreAllAnswered) {
   EXPECT_EQ(Count(in, "HTTP/1.1 401"), 1u) << "the third pipelined request was not answered";
 }
 
+// A client that trusts the Keep-Alive hint (Node's agent reuses a socket
+// until a second before it) must never send on a connection the mock is
+// already closing: the hint is what the connection loop applies.
+TEST(WireTest, TheAnnouncedKeepAliveTimeoutIsTheOneApplied) {
+  auto server = StartServer();
+  ASSERT_TRUE(server);
+  const int fd = Connect(server->hub_url());
+  ASSERT_GE(fd, 0);
+  const std::string get = "GET " + kClip + "/resolve/main/config.json HTTP/1.1\r\nHost: h\r\n\r\n";
+  ASSERT_EQ(::send(fd, get.data(), get.size(), MSG_NOSIGNAL), static_cast<ssize_t>(get.size()));
+  bool closed = false;
+  const std::string first = ReadAll(fd, std::chrono::milliseconds(500), &closed);
+  ASSERT_FALSE(closed) << first.substr(0, 400);
+  const auto at = first.find("Keep-Alive: timeout=");
+  ASSERT_NE(at, std::string::npos) << first.substr(0, 400);
+  const int announced = std::atoi(first.c_str() + at + std::string("Keep-Alive: timeout=").size());
+  ASSERT_GE(announced, 1) << first.substr(0, 400);
+  // Idle for a second less than announced: still served.
+  std::this_thread::sleep_for(std::chrono::seconds(announced - 1));
+  ASSERT_EQ(::send(fd, get.data(), get.size(), MSG_NOSIGNAL), static_cast<ssize_t>(get.size()));
+  const std::string second = ReadAll(fd, std::chrono::milliseconds(500), &closed);
+  EXPECT_EQ(Count(second, "HTTP/1.1 200 OK"), 1u)
+      << "closed before the announced " << announced << " s: " << second.substr(0, 200);
+  // And closed once the announced time has passed (with a second of slack).
+  ReadAll(fd, std::chrono::seconds(announced + 1), &closed);
+  EXPECT_TRUE(closed) << "still open " << announced + 1 << " s after the announced timeout";
+  ::close(fd);
+}
+
 TEST(WireTest, AMalformedRangeIsIgnoredAndTheWholeBodyServed) {
   auto server = StartServer();
   ASSERT_TRUE(server);

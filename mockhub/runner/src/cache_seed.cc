@@ -57,8 +57,8 @@ Status WriteText(const std::string& hub_cache, const std::string& rel, const std
 // them first) so that seeding never depends on the reader alone.
 Status CheckNames(const CachedFile& f) {
   for (const auto& [rule, value] :
-       {std::pair{names::RepoId, &f.repo}, std::pair{names::Revision, &f.revision},
-        std::pair{names::RepoPath, &f.path}}) {
+       {std::pair{&names::RepoId, &f.repo}, std::pair{&names::Revision, &f.revision},
+        std::pair{&names::RepoPath, &f.path}}) {
     if (Status st = rule(*value); !st.ok())
       return InvalidArgument("cannot seed the cache: a name " + st.message());
   }

@@ -217,6 +217,21 @@ StepReport& BeginStep(const Step& step, Run& run) {
   return report;
 }
 
+// The client's command line: the adapter's command, a token given as an
+// argument, then the action (ActionArgs), which the report shows too.
+std::vector<std::string> ClientArgv(const Step& step, const Run& run, StepReport& report) {
+  std::vector<std::string> argv = run.opts.adapter.command;
+  for (const TokenSetup& token : run.setup.tokens) {
+    if (token.source == TokenSetup::Source::kArgument)
+      argv.push_back("--token=" + token.value);  // one argument, as ActionArgs' options
+  }
+  for (const auto& a : ActionArgs(step)) {
+    argv.push_back(a);
+    report.action += (report.action.empty() ? "" : " ") + a;
+  }
+  return argv;
+}
+
 void RunClientStep(const Step& step, Run& run) {
   MockServer& server = run.server;
   // The step's requests are those with a seq after this mark: by position
@@ -225,16 +240,8 @@ void RunClientStep(const Step& step, Run& run) {
   const auto world_then = server.state().Snapshot();
   server.faults().BeginRun(++run.runs);
   PlaceTokenFiles(run.setup, run.home);
-  std::vector<std::string> argv = run.opts.adapter.command;
-  for (const TokenSetup& token : run.setup.tokens) {
-    if (token.source == TokenSetup::Source::kArgument)
-      argv.push_back("--token=" + token.value);  // one argument, as ActionArgs' options
-  }
   StepReport& report = BeginStep(step, run);
-  for (const auto& a : ActionArgs(step)) {
-    argv.push_back(a);
-    report.action += (report.action.empty() ? "" : " ") + a;
-  }
+  const std::vector<std::string> argv = ClientArgv(step, run, report);
   const int timeout = run.opts.step_timeout_seconds;
   const auto step_started = std::chrono::steady_clock::now();
   std::vector<runner::CheckFailure> step_failures;
