@@ -7,7 +7,7 @@
 #   P/share/doc/mockhub/               LICENSE, README.md
 # The layout under share/ mirrors the repository, so a path that works in a
 # checkout works in an installation. An installed mockhub finds the hubget
-# installed beside it (mockhub/src/cli/default_client.h).
+# installed beside it (mockhub/cli/default_client.h).
 include(GNUInstallDirs)
 
 install(TARGETS mockhub hubget_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

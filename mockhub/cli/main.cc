@@ -17,8 +17,7 @@
 
 #include <fstream>
 
-#include "cli/default_client.h"
-#include "cli/serve_startup.h"
+#include "default_client.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
 #include "mockhub/runner/step_request.h"
@@ -26,6 +25,7 @@
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"
 #include "mockhub_version.h"
+#include "serve_startup.h"
 
 namespace {
 
