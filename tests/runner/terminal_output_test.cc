@@ -11,20 +11,13 @@
 
 #include "bounded_run.h"
 #include "mockhub/runner/runner.h"
-#include "temp_dir_test.h"
+#include "runner_fixture.h"
 
 namespace mockhub {
 namespace {
 
-class TerminalOutputTest : public testsupport::TempDirTest {
- protected:
-  std::string Write(const std::string& name, const std::string& text, bool executable = false) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    if (executable) ::chmod(path.c_str(), 0755);
-    return path;
-  }
-};
+// The runner tests' fixture, for its Write.
+using TerminalOutputTest = RunnerTest;
 
 // A name a terminal would obey: OSC "set the title", then "clear the screen".
 const std::string kHostile = "\x1b]0;pwned\x07\x1b[2J";
