@@ -1,4 +1,10 @@
 # All third-party code comes from Debian packages, found the CMake way.
+# The portable build (static binaries for any Linux) finds the same targets elsewhere.
+option(MOCKHUB_PORTABLE "Link mockhub and hubget -static-pie (cmake/Portable.cmake)" OFF)
+if(MOCKHUB_PORTABLE)
+  include(${CMAKE_CURRENT_LIST_DIR}/Portable.cmake)
+  return()
+endif()
 find_package(PkgConfig REQUIRED)
 # Debian's cpp-httplib 0.11.4 ships a shared library and no CMake config: the
 # pkg-config IMPORTED_TARGET carries the CPPHTTPLIB_* defines that the shared

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "idle_watch.h"
+#include "system_ca.h"
 
 namespace hubget {
 namespace {
@@ -179,7 +180,9 @@ bool SetOptions(CURL* h, const HttpRequest& request, CallState* st, curl_slist* 
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, st);
   curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
-  if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
+  // An explicit bundle (HUBGET_CA_FILE and friends), else the running system's.
+  const std::string& ca = request.ca_file.empty() ? SystemCaBundle() : request.ca_file;
+  if (!ca.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
   if (request.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {
@@ -239,8 +242,11 @@ class CurlTransport final : public HttpTransport {
         e.tls_problem = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
                         rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
         if (e.tls_problem) {
-          e.detail += request.ca_file.empty() ? " (checked against the system's CA certificates)"
-                                              : " (checked against " + request.ca_file + ")";
+          e.detail +=
+              !request.ca_file.empty() ? " (checked against " + request.ca_file + ")"
+              : SystemCaBundle().empty()
+                  ? " (checked against the system's CA certificates)"
+                  : " (checked against the system's CA certificates, " + SystemCaBundle() + ")";
         }
       }
       if (e.kind == Kind::kTimeout) e.timeout_setting = request.timeout_setting;

@@ -271,7 +271,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeArgs& a) {
       ->check(CLI::ExistingFile)
       ->excludes(world_opt);
   serve->add_option("--host", a.opts.bind[mockhub::kHubSite].host,
-                    "Hub address (loopback by default)");
+                    "Hub address: an IP address or localhost (loopback by default)");
   serve->add_option("--port", a.opts.bind[mockhub::kHubSite].port, "Hub port; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
   serve->add_option("--cdn-host", a.opts.bind[mockhub::kCdnSite].host,

@@ -287,4 +287,21 @@ TEST_F(ServeStartupTest, ABackgroundServerThatFailsBeforeReadyIsExit2WithItsErro
   EXPECT_EQ(r.out, "");
 }
 
+// Sites bind addresses: "localhost" is 127.0.0.1 and a host name is refused
+// rather than looked up (the static portable build has no NSS to look it up
+// with, and a name could resolve beyond loopback).
+TEST_F(ServeStartupTest, HostLocalhostBindsLoopbackAndAHostNameIsRefused) {
+  BoundedRun ok = RunBounded({MOCKHUB_BIN, "serve", "--background", "--host", "localhost"});
+  const auto vars = ParseExports(ok.out);
+  Adopt(vars);
+  ASSERT_TRUE(ExitedWith(ok, 0)) << ok.err;
+  EXPECT_EQ(testsupport::Request(vars.at("HF_ENDPOINT"), "GET", "/_mockhub/health").status, 200);
+  BoundedRun named = RunBounded({MOCKHUB_BIN, "serve", "--host", "ip6-localhost.invalid"});
+  EXPECT_TRUE(ExitedWith(named, 2));
+  EXPECT_NE(named.err.find("cannot bind the hub site to ip6-localhost.invalid:0: not an IP "
+                           "address (give one, or localhost)"),
+            std::string::npos)
+      << named.err;
+}
+
 }  // namespace

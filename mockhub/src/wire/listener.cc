@@ -29,15 +29,20 @@ const std::string& Refusal() {
   return text;
 }
 
+// Sites bind addresses, never names looked up: "localhost" is the loopback address, and
+// anything else must be numeric. Name lookup goes through glibc's NSS modules, which the
+// static portable build cannot load soundly (cmake/Portable.cmake), and a mock that binds
+// whatever a name resolves to could end up listening beyond loopback.
 int OpenListening(const std::string& host, int port, std::string& why) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_NUMERICHOST;
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
-  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
-    why = ::gai_strerror(rc);
+  const std::string address = host == "localhost" ? "127.0.0.1" : host;
+  if (const int rc = ::getaddrinfo(address.c_str(), service.c_str(), &hints, &found); rc != 0) {
+    why = rc == EAI_NONAME ? "not an IP address (give one, or localhost)" : ::gai_strerror(rc);
     return -1;
   }
   int fd = -1;
