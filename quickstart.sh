@@ -18,12 +18,15 @@ cd "$(dirname "$0")"
 # python3-pytest, python3-requests, python3-setuptools: the Python package (python/tests) and
 # its example downloader (examples/requests_downloader, ctest adapter.requests).
 # tmux: tests/client/tmux_progress_test.cc runs hubget in a real terminal.
+# python3-build, python3-venv, libc-ares-dev, zlib1g-dev, file: the release the portable tests
+# check (tests/portable: tools/release.sh builds the static binaries, the wheel, the tarball;
+# the wheel is installed into a fresh venv).
 # ccache: a second build of the same sources (another preset's objects are not shared, but a
 # rebuilt checkout's are) takes a fraction of the first; see use_ccache.
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
           chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools
-          tmux ccache)
+          tmux ccache python3-build python3-venv libc-ares-dev zlib1g-dev file)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
