@@ -7,7 +7,8 @@ demo world and `hubget download` fetches an LFS file and a Xet file through it; 
 are compared with what the mock serves (read from outside the root), the LFS file with its
 X-Linked-Etag (its sha256), and the journal shows that the Xet file came through the CAS.
 A second root adds only Fedora's CA bundle path, holding the mock's CA: hubget then
-downloads over HTTPS with no CA variable set, finding the bundle by itself.
+downloads over HTTPS with no CA variable set, finding the bundle by itself. A third adds
+only /etc/hosts: hubget reaches the hub by a host name it lists (c-ares, not glibc's NSS).
 
   empty_root_test.py --dist DIR --work DIR
 Needs root (chroot, mknod); without it the test fails and says so.
@@ -224,6 +225,23 @@ def check_fedora_ca(work, archive):
         print("ok: https in a root whose only CA bundle is at Fedora's path, no CA variable set")
 
 
+def check_hosts_file(work, archive):
+    """A host name, resolved by the static hubget from /etc/hosts (c-ares, no NSS)."""
+    root = make_root(work, "root-hosts", archive)
+    os.makedirs(os.path.join(root, "etc"))
+    with open(os.path.join(root, "etc", "hosts"), "w") as f:
+        f.write("127.0.0.1 hub.mockhub.test\n")
+    with Served(root, []) as served:
+        endpoint = served.vars.get("HF_ENDPOINT", "")
+        port = endpoint.rsplit(":", 1)[-1]
+        served.vars["HF_ENDPOINT"] = "http://hub.mockhub.test:" + port
+        path = hubget(root, served, *LFS)
+        want, _ = served_bytes(endpoint, *LFS)
+        if sha256_file(path) != want:
+            fail("the LFS file fetched through hub.mockhub.test differs from what the mock serves")
+        print("ok: a host name from the root's /etc/hosts (hub.mockhub.test) resolved by hubget")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dist", required=True)
@@ -236,6 +254,7 @@ def main():
     archive = tarball(args.dist)
     check_plain_root(args.work, archive)
     check_fedora_ca(args.work, archive)
+    check_hosts_file(args.work, archive)
 
 
 if __name__ == "__main__":
