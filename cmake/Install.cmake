@@ -29,6 +29,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/README.md
 # when it is there; otherwise from the list below, which is what
 # dpkg-shlibdeps gives on Debian 12 for the libraries the two binaries link
 # (cpp-httplib and lz4 for mockhub; libcurl for hubget; OpenSSL, libstdc++).
+# The portable build's binaries (cmake/Portable.cmake, the release's .deb) are
+# static: they need no library, so the package depends on nothing.
 set(CPACK_PACKAGE_NAME mockhub)
 set(CPACK_PACKAGE_VENDOR "mockhub")
 set(CPACK_PACKAGE_CONTACT "mockhub maintainers <maintainers@mockhub.invalid>")
@@ -50,7 +52,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "curl")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nodejs")
 find_program(MOCKHUB_DPKG_SHLIBDEPS dpkg-shlibdeps)
-if(MOCKHUB_DPKG_SHLIBDEPS)
+if(MOCKHUB_PORTABLE)
+  # No Depends.
+elseif(MOCKHUB_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
