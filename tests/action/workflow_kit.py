@@ -72,13 +72,17 @@ def write_sums(folder, names):
 
 def make_tarball(folder, version, mockhub, hubget, root):
     """The release tarball's layout around two binaries (those of this build
-    when no release.sh dist is at hand): top folder, bin/, LICENSE, README.md."""
+    when no release.sh dist is at hand): top folder, bin/, LICENSE, README.md
+    (the share/ tree is release.sh's to test, not the action's)."""
     top = tarball_name(version)
     stage = os.path.join(folder, "stage", top)
     shutil.rmtree(os.path.join(folder, "stage"), ignore_errors=True)
     os.makedirs(os.path.join(stage, "bin"))
-    shutil.copy2(mockhub, os.path.join(stage, "bin", "mockhub"))
-    shutil.copy2(hubget, os.path.join(stage, "bin", "hubget"))
+    for src, name in ((mockhub, "mockhub"), (hubget, "hubget")):
+        # Without debug sections (a RelWithDebInfo build's are ~90 MB): the
+        # tarball is made and unpacked several times per run.
+        subprocess.run(["strip", "--strip-debug", "-o", os.path.join(stage, "bin", name), src],
+                       check=True, timeout=60)
     for doc in ("LICENSE", "README.md"):
         shutil.copy2(os.path.join(root, doc), os.path.join(stage, doc))
     with tarfile.open(os.path.join(folder, top + ".tar.gz"), "w:gz") as tar:
