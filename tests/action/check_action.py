@@ -60,6 +60,7 @@ def script_lines(script):
 def main():
     root, mockhub, hubget, work = sys.argv[1:5]
     version, slug = kit.cmake_version(root), kit.cmake_slug(root)
+    os.makedirs(work, exist_ok=True)
     action_path = os.path.join(root, "action.yml")
     example_path = os.path.join(root, "examples/github-actions/mockhub.yml")
     action = load(action_path)
