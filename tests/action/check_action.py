@@ -144,7 +144,8 @@ def main():
     with open(os.path.join(root, "CMakeLists.txt"), encoding="utf-8") as f:
         cmakelists = f.read()
     for opt in re.findall(r"-D(MOCKHUB_[A-Z_]+)=", install):
-        check(f"option({opt} " in cmakelists, f"install: -D{opt} is not an option of CMakeLists.txt")
+        check(f"option({opt} " in cmakelists,
+              f"install: -D{opt} is not an option of CMakeLists.txt")
 
     # The options the run step passes are mockhub run's.
     help_text = subprocess.run([mockhub, "run", "--help"], capture_output=True, text=True,

@@ -66,7 +66,8 @@ def expand(pattern, dist, env):
     """A `with:` path of the workflow, its ${{ env.X }} replaced, globbed in dist."""
     text = re.sub(r"\$\{\{\s*env\.(\w+)\s*\}\}", lambda m: env.get(m.group(1), "?"), pattern)
     check(text.startswith(env["DIST"] + "/"), f"release: {pattern} is not under $DIST")
-    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(dist, text[len(env["DIST"]) + 1:])))
+    inside = text[len(env["DIST"]) + 1:]
+    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(dist, inside)))
 
 
 def check_shape(doc, dist, version):
@@ -97,7 +98,8 @@ def check_shape(doc, dist, version):
     upload = kit.step(steps, "Attach the assets to the tag's GitHub release") or {}
     check(re.fullmatch(r"softprops/action-gh-release@v\d+", upload.get("uses", "")),
           f"release: the upload uses {upload.get('uses')}, not softprops/action-gh-release@vN")
-    files = [l.strip() for l in (upload.get("with") or {}).get("files", "").splitlines() if l.strip()]
+    files = (upload.get("with") or {}).get("files", "")
+    files = [line.strip() for line in files.splitlines() if line.strip()]
     check((upload.get("with") or {}).get("fail_on_unmatched_files") is True,
           "release: the upload does not fail on an unmatched file")
     attached = []
@@ -110,7 +112,8 @@ def check_shape(doc, dist, version):
 
     keep = kit.step(steps, "Keep the wheel for the PyPI job") or {}
     kept = expand((keep.get("with") or {}).get("path", ""), dist, env)
-    check(keep.get("uses", "").startswith("actions/upload-artifact@") and kept == [assets(version)[2]],
+    check(keep.get("uses", "").startswith("actions/upload-artifact@")
+          and kept == [assets(version)[2]],
           f"release: the artifact for PyPI holds {kept}, not the wheel")
 
     check(pypi.get("needs") == "dist", "release: the pypi job does not wait for dist")
@@ -120,7 +123,8 @@ def check_shape(doc, dist, version):
     check(pypi.get("permissions") == {"id-token": "write"},
           f"release: the pypi job's permissions are {pypi.get('permissions')}, not id-token: write")
     psteps = pypi.get("steps", [])
-    fetch = next((s for s in psteps if s.get("uses", "").startswith("actions/download-artifact@")), {})
+    fetch = next((s for s in psteps
+                  if s.get("uses", "").startswith("actions/download-artifact@")), {})
     check((fetch.get("with") or {}).get("name") == (keep.get("with") or {}).get("name"),
           "release: the pypi job does not download the wheel's artifact")
     publish = next((s for s in psteps
@@ -128,7 +132,8 @@ def check_shape(doc, dist, version):
     if check(publish, "release: no pypa/gh-action-pypi-publish step"):
         given = publish.get("with") or {}
         check(not [k for k in given if re.search(r"password|token|user", k)],
-              f"release: the publish step passes credentials ({sorted(given)}): use trusted publishing")
+              f"release: the publish step passes credentials ({sorted(given)}): "
+              "use trusted publishing")
         check(given.get("packages-dir", "dist/").rstrip("/") ==
               (fetch.get("with") or {}).get("path", "").rstrip("/"),
               "release: the publish step does not read the downloaded wheel's folder")
@@ -171,8 +176,8 @@ def tamper(folder, name):
 def run_sums_step(script, root, dist, work, version):
     deb = assets(version)[1]
     cases = [("dist", dist, True),
-             ("a tampered .deb", dist_variant(work, dist, "dist-tampered", lambda f: tamper(f, deb)),
-              False),
+             ("a tampered .deb",
+              dist_variant(work, dist, "dist-tampered", lambda f: tamper(f, deb)), False),
              ("no .deb", dist_variant(work, dist, "dist-missing",
                                       lambda f: os.remove(os.path.join(f, deb))), False),
              ("a stray file", dist_variant(work, dist, "dist-stray",

@@ -2,7 +2,7 @@
 (a dist/ as tools/release.sh writes it, or check_action.py's tarball of this
 build's binaries): served over loopback http and as file://, with the version
 from the action's tag, from its checkout path, from the input; a checksum
-mismatch, a branch ref and a malformed version fail it. Used by
+mismatch, a branch ref, an unreleased and a malformed version fail it. Used by
 check_action.py and check_release.py; each case reports through `check`."""
 import os
 import shutil
@@ -94,6 +94,13 @@ def run_cases(script, dist, version, slug, work, check):
               f"branch ref: the message does not say to pin a tag or set version: source: "
               f"{run.output()}")
         check(not seen, f"branch ref: downloaded {seen}")
+
+    # A version that was never released: said, nothing installed.
+    run = kit.InstallRun(script, work, "install-unreleased",
+                         dict(tagged, MOCKHUB_VERSION="9.9.9",
+                              MOCKHUB_RELEASE_BASE="file://" + top))
+    check(run.done.returncode != 0 and "release v9.9.9 has no" in run.done.stderr
+          and not run.lines(run.path_file), f"unreleased version: not refused: {run.output()}")
 
     # A version that is neither x.y.z nor source never reaches a URL.
     run = kit.InstallRun(script, work, "install-bad-version",

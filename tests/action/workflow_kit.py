@@ -34,7 +34,8 @@ def cmake_version(root):
 
 def cmake_slug(root):
     """OWNER/REPO of CMakeLists.txt's HOMEPAGE_URL https://github.com/OWNER/REPO."""
-    url = re.search(r"HOMEPAGE_URL\s+(https?://\S+)", read(os.path.join(root, "CMakeLists.txt"))).group(1)
+    text = read(os.path.join(root, "CMakeLists.txt"))
+    url = re.search(r"HOMEPAGE_URL\s+(https?://\S+)", text).group(1)
     return re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url).group(1)
 
 
