@@ -1,21 +1,29 @@
 #!/usr/bin/python3
 """Checks the composite action (action.yml) against the consumer example
 (examples/github-actions/mockhub.yml): both parse as YAML, the action's steps
-are the example's last steps with the same names, shell, condition, action and
-script text (inputs only replace the example's literal env values and `with`
-values), every input is declared once and used, the build dependencies are
-among quickstart.sh's, the options the scripts pass exist in `mockhub run
---help`, and the "Run the scenarios" script, run for real with bash against
-this build's mockhub, writes the JUnit and HTML reports.
+are the example's last steps with the same names, shell, condition (the
+action's adds `inputs.scenarios != ''` to the run and upload steps: empty
+scenarios only installs), action and script text (inputs only replace the
+example's literal env values and `with` values), every input is declared once
+and used, the example runs on ubuntu-latest without a container and checks
+mockhub out before building it, the build dependencies are among
+quickstart.sh's, and the options the scripts pass exist in `mockhub run
+--help`. Then, for real with bash: the install step against a release folder
+made of this build's binaries (install_cases.py: the action's tag, a checksum
+mismatch, a branch ref...), and the "Run the scenarios" script with the
+mockhub that install put on GITHUB_PATH, which writes the JUnit and HTML
+reports.
 
-Usage: check_action.py REPO_ROOT MOCKHUB_BIN WORK_DIR
+Usage: check_action.py REPO_ROOT MOCKHUB_BIN HUBGET_BIN WORK_DIR
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 
-import yaml
+import install_cases
+import workflow_kit as kit
 
 failures = []
 
@@ -27,8 +35,15 @@ def check(ok, what):
 
 
 def load(path):
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return kit.load(path)
+
+
+def without_scenarios_clause(condition):
+    """An action step's `if` less the clause that skips it with no scenarios."""
+    if condition is None:
+        return None
+    rest = re.sub(r"\s*&&\s*inputs\.scenarios != ''|^inputs\.scenarios != ''$", "", condition)
+    return rest or None
 
 
 def input_refs(text):
@@ -43,7 +58,9 @@ def script_lines(script):
 
 
 def main():
-    root, mockhub, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    root, mockhub, hubget, work = sys.argv[1:5]
+    version, slug = kit.cmake_version(root), kit.cmake_slug(root)
+    os.makedirs(work, exist_ok=True)
     action_path = os.path.join(root, "action.yml")
     example_path = os.path.join(root, "examples/github-actions/mockhub.yml")
     action = load(action_path)
@@ -69,8 +86,18 @@ def main():
     for name in used - set(inputs):
         check(False, f"action.yml: ${{{{ inputs.{name} }}}} is not declared")
 
+    check(not inputs.get("scenarios", {}).get("required") and
+          inputs.get("scenarios", {}).get("default") == "",
+          "action.yml: scenarios is optional and empty by default (install only)")
+    for name in ("Run the scenarios", "Upload the JUnit and HTML reports"):
+        cond = (kit.step(steps, name) or {}).get("if") or ""
+        check("inputs.scenarios != ''" in cond, f"action.yml: step {name!r} runs with no scenarios")
+    check("if" not in (kit.step(steps, "Install mockhub") or {}),
+          "action.yml: the install step is conditional")
+
     job = example.get("jobs", {}).get("scenarios", {})
-    check(job.get("container") == "debian:12", "example: the job runs in a debian:12 container")
+    check(job.get("runs-on") == "ubuntu-latest" and "container" not in job,
+          "example: the job runs on ubuntu-latest, no container")
     job_steps = job.get("steps", [])
     tail = job_steps[len(job_steps) - len(steps):] if len(job_steps) >= len(steps) else []
     check([s.get("name") for s in tail] == [s.get("name") for s in steps],
@@ -78,13 +105,25 @@ def main():
           f"{[s.get('name') for s in steps]} vs {[s.get('name') for s in tail]}")
     for mine, theirs in zip(steps, tail):
         name = mine.get("name")
-        for key in ("run", "shell", "if", "uses"):
+        for key in ("run", "shell", "uses"):
             check(mine.get(key) == theirs.get(key), f"step {name!r}: {key} differs")
+        check(without_scenarios_clause(mine.get("if")) == theirs.get("if"),
+              f"step {name!r}: if differs ({mine.get('if')!r} vs {theirs.get('if')!r})")
         if "run" in mine:
             check(mine.get("shell") == "bash", f"step {name!r}: a composite run step needs shell")
         for key in ("env", "with"):
             check(set(mine.get(key, {})) == set(theirs.get(key, {})),
                   f"step {name!r}: the {key} names differ")
+
+    # version: source builds the checkout the example makes before installing.
+    names = [s.get("name") for s in job_steps]
+    install_at = names.index("Install mockhub") if "Install mockhub" in names else 0
+    source = (kit.step(job_steps, "Install mockhub") or {}).get("env", {}).get("MOCKHUB_SOURCE")
+    checkouts = [s for s in job_steps[:install_at]
+                 if str(s.get("uses", "")).startswith("actions/checkout@")
+                 and (s.get("with") or {}).get("repository") == slug]
+    check(len(checkouts) == 1 and checkouts[0]["with"].get("path") == source,
+          f"example: no step checks {slug} out into {source!r} before 'Install mockhub'")
 
     by_name = {s.get("name"): s for s in steps}
     install = by_name.get("Install mockhub", {}).get("run", "")
@@ -105,7 +144,8 @@ def main():
     with open(os.path.join(root, "CMakeLists.txt"), encoding="utf-8") as f:
         cmakelists = f.read()
     for opt in re.findall(r"-D(MOCKHUB_[A-Z_]+)=", install):
-        check(f"option({opt} " in cmakelists, f"install: -D{opt} is not an option of CMakeLists.txt")
+        check(f"option({opt} " in cmakelists,
+              f"install: -D{opt} is not an option of CMakeLists.txt")
 
     # The options the run step passes are mockhub run's.
     help_text = subprocess.run([mockhub, "run", "--help"], capture_output=True, text=True,
@@ -121,8 +161,18 @@ def main():
     for opt in ("--junit", "--html"):
         check(opt in opts, f"run: the step writes {opt}")
 
-    # The run step's script for real: with the curl adapter, then hubget.
-    bindir = os.path.dirname(mockhub)
+    # The install step for real, against a release of this build's binaries.
+    dist = os.path.join(work, "dist")
+    shutil.rmtree(dist, ignore_errors=True)
+    os.makedirs(dist)
+    kit.write_sums(dist, [kit.make_tarball(dist, version, mockhub, hubget, root)])
+    bindir = install_cases.run_cases(install, dist, version, slug, work, check)
+
+    # The run step's script for real, with what install put on GITHUB_PATH
+    # (that mockhub drives the hubget beside it): the curl adapter, then hubget.
+    if not bindir:
+        check(False, "run step: not run, the install failed")
+        bindir = os.path.dirname(mockhub)
     scenario = os.path.join(root, "scenarios/s05-missing-repo-401-vs-404.json")
     for adapter in (os.path.join(root, "scenarios/adapters/curl.adapter.json"), ""):
         junit = os.path.join(work, "junit.xml")
@@ -130,18 +180,16 @@ def main():
         for f in (junit, html):
             if os.path.exists(f):
                 os.remove(f)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "MOCKHUB_"))}
-        env.update(PATH=bindir + ":/usr/bin:/bin", MOCKHUB_SCENARIOS=scenario,
-                   MOCKHUB_ADAPTER=adapter, MOCKHUB_JOBS="0", MOCKHUB_JUNIT=junit,
-                   MOCKHUB_HTML=html)
-        done = subprocess.run(["/bin/bash", "-c", run_step.get("run", "")], env=env, cwd=work,
-                              capture_output=True, text=True, timeout=240)
+        env = kit.scrubbed_env(PATH=bindir + ":/usr/bin:/bin", MOCKHUB_SCENARIOS=scenario,
+                               MOCKHUB_ADAPTER=adapter, MOCKHUB_JOBS="0", MOCKHUB_JUNIT=junit,
+                               MOCKHUB_HTML=html)
+        done = kit.run_bash(run_step.get("run", ""), env, work, timeout=240)
         who = adapter or "hubget"
         check(done.returncode == 0,
               f"run step with {who}: exit {done.returncode}\n{done.stdout}\n{done.stderr}")
-        check(os.path.exists(junit) and "<testsuite" in open(junit, encoding="utf-8").read(),
+        check(os.path.exists(junit) and "<testsuite" in kit.read(junit),
               f"run step with {who}: no JUnit at {junit}")
-        check(os.path.exists(html) and "<html" in open(html, encoding="utf-8").read().lower(),
+        check(os.path.exists(html) and "<html" in kit.read(html).lower(),
               f"run step with {who}: no HTML report at {html}")
 
     for f in failures:
