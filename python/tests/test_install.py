@@ -109,6 +109,17 @@ def test_a_bundled_wheel_puts_commands_on_the_venvs_bin_that_exec_the_bundled_bi
         os.path.join(bundled, "share", "mockhub"), os.path.join(bundled, "bin", "mockhub")]
 
 
+def test_an_editable_install_imports_the_checkouts_sources(tmp_path):
+    venv = make_venv(tmp_path)
+    done = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-index", "-e",
+                PACKAGE], clean_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run([str(venv / "bin" / "python"), "-c", "import mockhub; print(mockhub.__file__)"],
+               clean_env(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == os.path.join(PACKAGE, "src", "mockhub", "__init__.py")
+
+
 @pytest.mark.parametrize("name", sorted(FAKE_EXIT_CODES))
 def test_a_launcher_without_its_bundled_binary_says_so(tmp_path, name):
     """What a pure installation's launcher module does if called: no exec, a message."""
