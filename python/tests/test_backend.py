@@ -235,3 +235,16 @@ def test_the_sdist_builds_the_same_wheel_as_the_checkout(tmp_path, pure_env):
     assert done.returncode == 0, done.stderr
     name = done.stdout.strip()
     assert (out / name).read_bytes() == build(tmp_path).read_bytes()
+
+
+def test_python3_build_without_isolation_gives_the_same_bundled_wheel(tmp_path, bundle_env):
+    """The command tools/release.sh runs (Debian's python3-build), in a process of its own."""
+    out = tmp_path / "frontend"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(["/usr/bin/python3", "-m", "build", "--wheel", "--no-isolation",
+                           "--outdir", str(out), PACKAGE], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n(needs Debian's python3-build)"
+    built = build(tmp_path)
+    assert [p.name for p in out.iterdir()] == [built.name]
+    assert (out / built.name).read_bytes() == built.read_bytes()
