@@ -87,8 +87,8 @@ def test_a_bundled_wheel_puts_commands_on_the_venvs_bin_that_exec_the_bundled_bi
     wheel = tmp_path / "dist" / mockhub_backend.build_wheel(str(tmp_path / "dist"))
     venv = make_venv(tmp_path)
     pip_install(venv, wheel)
-    site = run([str(venv / "bin" / "python"), "-c",
-                "import sysconfig; print(sysconfig.get_path('platlib'))"], clean_env()).stdout.strip()
+    platlib = "import sysconfig; print(sysconfig.get_path('platlib'))"
+    site = run([str(venv / "bin" / "python"), "-c", platlib], clean_env()).stdout.strip()
     bundled = os.path.join(site, "mockhub", "_prefix")
 
     path = f"{venv / 'bin'}:/usr/bin:/bin"

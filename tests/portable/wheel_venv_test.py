@@ -3,9 +3,11 @@
 `pip install --no-index` into a fresh `python3 -m venv --system-site-packages`
 and, with PATH reduced to the venv's bin, /usr/bin and /bin and no
 MOCKHUB_BIN, (1) `mockhub --version` and `hubget --version` from the venv
-print the version, (2) a pytest file using the `mockhub` fixture (found
-through the wheel's pytest11 entry point, serving from the bundled binary)
-reproduces the stale-token 401 on a public repo and checks it in the journal.
+print the version, (2) the bundled mockhub runs the bundled scenario of a
+stale HF_TOKEN on a public repo with the bundled hubget, (3) a pytest file
+using the `mockhub` fixture (found through the wheel's pytest11 entry point,
+serving from the bundled binary) reproduces the stale-token 401 on a public
+repo and checks it in the journal.
 
     wheel_venv_test.py --dist DIR --source DIR --work DIR
 
@@ -138,8 +140,9 @@ def main():
     version = cmake_version(args.source)
     wheels = glob.glob(os.path.join(args.dist, f"mockhub-{version}-py3-none-manylinux*.whl"))
     if len(wheels) != 1:
+        held = sorted(os.listdir(args.dist)) if os.path.isdir(args.dist) else "no such folder"
         print(f"FAILED: {args.dist} holds {len(wheels)} mockhub-{version}-py3-none-manylinux*.whl "
-              f"(expected one): {sorted(os.listdir(args.dist)) if os.path.isdir(args.dist) else 'no folder'}")
+              f"(expected one): {held}")
         return 1
     work = os.path.abspath(args.work)
     shutil.rmtree(work, ignore_errors=True)
@@ -162,6 +165,15 @@ def main():
         done = run([name, "--version"], env, timeout=30)
         check(f"{name} --version prints {name} {version}",
               done.returncode == 0 and done.stdout.strip() == f"{name} {version}", output(done))
+
+    # The bundled mockhub runs a scenario of the bundled library with the
+    # hubget installed beside it: the prefix is whole inside the package.
+    done = run([f"{venv}/bin/python", "-c", "import mockhub; print(mockhub.share_dir())"], env,
+               cwd=work)
+    scenario = os.path.join(done.stdout.strip(), "scenarios", "s02-stale-hf-token-env-public.json")
+    done = run(["mockhub", "run", scenario], env, cwd=work)
+    check("mockhub run of the bundled s02-stale-hf-token-env-public.json passes",
+          done.returncode == 0 and "1 passed, 0 failed" in done.stdout, output(done))
 
     tests = os.path.join(work, "tests")
     os.makedirs(tests)
