@@ -77,15 +77,19 @@ def _bundle():
                          "platform tag the bundled binaries are true for (for instance "
                          "manylinux_2_17_x86_64.manylinux2014_x86_64)")
     if platform == "any" or not _PLATFORM_TAG.fullmatch(platform):
-        raise BuildError(f"MOCKHUB_WHEEL_PLATFORM={platform!r} is not a platform tag "
-                         "for binaries")
+        raise BuildError("MOCKHUB_WHEEL_PLATFORM is not a platform tag for binaries "
+                         "(lowercase letters, digits, '_' and '.', and not 'any')")
+    if not os.path.isabs(prefix):
+        # A frontend runs the backend in the source folder, not where the
+        # command was typed: a relative path would name another folder.
+        raise BuildError("MOCKHUB_WHEEL_PREFIX is a relative path; give an absolute one")
     if not os.path.isdir(prefix):
-        raise BuildError(f"MOCKHUB_WHEEL_PREFIX={prefix} is not a directory")
+        raise BuildError("MOCKHUB_WHEEL_PREFIX is not a directory")
     for name in BINARIES:
         binary = os.path.join(prefix, "bin", name)
         if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-            raise BuildError(f"MOCKHUB_WHEEL_PREFIX has no executable bin/{name} ({binary})")
-    return os.path.abspath(prefix), platform
+            raise BuildError(f"MOCKHUB_WHEEL_PREFIX has no executable bin/{name}")
+    return prefix, platform
 
 
 def _readme():
@@ -163,7 +167,9 @@ def _tree(folder, archive_prefix, keep=lambda name: True):
         for name in dirs + files:
             path = os.path.join(parent, name)
             if os.path.islink(path):
-                raise BuildError(f"{path} is a symbolic link; a wheel cannot hold one")
+                relative = os.path.relpath(path, folder)
+                raise BuildError(f"{relative} (in {archive_prefix}) is a symbolic link; "
+                                 "a wheel cannot hold one")
         for name in files:
             path = os.path.join(parent, name)
             relative = os.path.relpath(path, folder).replace(os.sep, "/")

@@ -151,14 +151,14 @@ def test_a_bundled_wheel_is_platform_tagged_and_has_the_two_console_scripts(
 @pytest.mark.parametrize("missing", ["mockhub", "hubget"])
 def test_a_prefix_without_a_binary_is_refused_naming_it(tmp_path, bundle_env, missing):
     os.remove(bundle_env / "bin" / missing)
-    with pytest.raises(mockhub_backend.BuildError, match=f"no executable bin/{missing} "):
+    with pytest.raises(mockhub_backend.BuildError, match=f"no executable bin/{missing}$"):
         build(tmp_path)
     assert not list((tmp_path / "dist").iterdir())
 
 
 def test_a_binary_that_is_not_executable_is_refused(tmp_path, bundle_env):
     os.chmod(bundle_env / "bin" / "hubget", 0o644)
-    with pytest.raises(mockhub_backend.BuildError, match="no executable bin/hubget "):
+    with pytest.raises(mockhub_backend.BuildError, match="no executable bin/hubget$"):
         build(tmp_path)
 
 
@@ -178,9 +178,17 @@ def test_the_backend_refuses_to_guess_a_platform(tmp_path, bundle_env, monkeypat
         build(tmp_path)
 
 
+def test_a_relative_prefix_is_refused(tmp_path, bundle_env, monkeypatch):
+    monkeypatch.chdir(bundle_env.parent)
+    monkeypatch.setenv("MOCKHUB_WHEEL_PREFIX", bundle_env.name)
+    with pytest.raises(mockhub_backend.BuildError, match="is a relative path"):
+        build(tmp_path)
+
+
 def test_a_symbolic_link_in_the_prefix_is_refused(tmp_path, bundle_env):
     os.symlink("mockhub", bundle_env / "bin" / "mockhub-link")
-    with pytest.raises(mockhub_backend.BuildError, match="mockhub-link is a symbolic link"):
+    refusal = r"^bin/mockhub-link \(in mockhub/_prefix\) is a symbolic link"
+    with pytest.raises(mockhub_backend.BuildError, match=refusal):
         build(tmp_path)
 
 
