@@ -1,6 +1,7 @@
 """Start and stop `mockhub serve` from Python.
 
-The binary is MOCKHUB_BIN if set, else `mockhub` on PATH. The server listens
+The binary is MOCKHUB_BIN if set, else the one a wheel bundles
+(mockhub/_prefix/bin/mockhub), else `mockhub` on PATH. The server listens
 on free loopback ports (`--port 0`) and writes its variables to an env file
 once every site accepts connections (`--env-file`): MockHub.start returns
 only then, so a test never races the server's start-up.
@@ -18,6 +19,7 @@ import subprocess
 import tempfile
 import time
 
+from mockhub._bundle import bundled_binary
 from mockhub.admin import AdminClient
 
 
@@ -26,17 +28,24 @@ class MockHubStartError(RuntimeError):
 
 
 def find_mockhub():
-    """The mockhub binary: MOCKHUB_BIN, then PATH. Raises if neither."""
+    """The mockhub binary: MOCKHUB_BIN, then the bundled one, then PATH.
+    Raises if none."""
     explicit = os.environ.get("MOCKHUB_BIN")
     if explicit:
         if not (os.path.isfile(explicit) and os.access(explicit, os.X_OK)):
             raise MockHubStartError(f"MOCKHUB_BIN={explicit} is not an executable file")
         return explicit
+    bundled = bundled_binary("mockhub")
+    if bundled:
+        return bundled
     found = shutil.which("mockhub")
     if not found:
         raise MockHubStartError(
-            "mockhub not found: install it (see the README's Install section) "
-            "or set MOCKHUB_BIN to the binary"
+            "mockhub not found: MOCKHUB_BIN is not set, this installation of the mockhub "
+            "package bundles no binary (a pure wheel or a checkout), and there is no mockhub "
+            "on PATH. Install the wheel that carries the binaries (python/README.md, "
+            "\"Install\"), install mockhub (the README's Install section), or set MOCKHUB_BIN "
+            "to the binary"
         )
     return found
 
