@@ -87,7 +87,6 @@ cp "$tree"/cpack/mockhub_"$version"_amd64.deb "$out/"
 MOCKHUB_WHEEL_PREFIX="$stage" \
 MOCKHUB_WHEEL_PLATFORM=manylinux_2_17_x86_64.manylinux2014_x86_64 \
   /usr/bin/python3 -m build --wheel --no-isolation --outdir "$out" python >/dev/null
-rm -rf python/build python/src/*.egg-info
 
 # 6. The checksums the action verifies.
 (cd "$out" && sha256sum -- *.tar.gz *.deb *.whl >SHA256SUMS)
