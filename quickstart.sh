@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 # chromium: tests/runner/report_browser_test.cc renders the HTML report in it (headless).
 # python3-yaml: tests/action/check_action.py parses action.yml. dpkg-dev: dpkg-shlibdeps, the
 # .deb's Depends (tests/install).
-# python3-pytest, python3-requests, python3-setuptools: the Python package (python/tests) and
+# python3-pytest, python3-requests: the Python package (python/tests) and
 # its example downloader (examples/requests_downloader, ctest adapter.requests).
 # tmux: tests/client/tmux_progress_test.cc runs hubget in a real terminal.
 # python3-build, python3-venv, libc-ares-dev, zlib1g-dev, file: the release the portable tests
@@ -25,7 +25,7 @@ cd "$(dirname "$0")"
 # rebuilt checkout's are) takes a fraction of the first; see use_ccache.
 PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
           libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libcli11-dev liblz4-dev curl
-          chromium python3-yaml dpkg-dev python3-pytest python3-requests python3-setuptools
+          chromium python3-yaml dpkg-dev python3-pytest python3-requests
           tmux ccache python3-build python3-venv libc-ares-dev zlib1g-dev file)
 
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
