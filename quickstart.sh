@@ -31,18 +31,7 @@ PACKAGES=(cmake ninja-build pkg-config g++ libcpp-httplib-dev nlohmann-json3-dev
 # The fuzz preset's compiler; libFuzzer's runtime is only a Recommends of clang-14.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
-install_missing() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "quickstart: installing ${missing[*]}" >&2
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
+install_missing() { tools/install-missing.sh "$@"; }
 
 # Compiles through ccache when the caller has not chosen a launcher: paths are taken relative
 # to this checkout and the build folder is not hashed, so another clone of the same commit

@@ -24,17 +24,6 @@ PACKAGES=(build-essential dpkg-dev libssl-dev liblz4-dev libc-ares-dev zlib1g-de
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-install_missing() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "portable-deps: installing ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >&2
-}
 
 # A deb-src twin of every deb822 "Types: deb" stanza (Debian 12's format), so `apt-get source`
 # fetches from the same archive the binaries come from.
@@ -89,7 +78,7 @@ build_curl() {
   make -C "$build/include" -s install >>"$build/make.log" 2>&1
 }
 
-install_missing "${PACKAGES[@]}"
+tools/install-missing.sh "${PACKAGES[@]}"
 ensure_deb_src
 mkdir -p "$dir/src" "$prefix/include" "$prefix/lib"
 

@@ -29,16 +29,7 @@ done
 # python3-build: the wheel (python/, its own stdlib-only backend, no build isolation).
 PACKAGES=(cmake ninja-build pkg-config g++ nlohmann-json3-dev libcli11-dev dpkg-dev
           python3-build file)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "release: installing ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+tools/install-missing.sh "${PACKAGES[@]}"
 
 if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
   echo "release: warning: the checkout has uncommitted changes; a release is built from a clean clone" >&2
