@@ -3,7 +3,7 @@
 HOMEPAGE_URL (https://github.com/OWNER/REPO). Everywhere else it appears (the
 action, the example workflow, the READMEs, docs/) it must be that slug, and a
 release it names (uses: OWNER/REPO@vX.Y.Z, .../releases/download/vX.Y.Z,
-mockhub==X.Y.Z) must be the project's VERSION, so a fork or a version bump
+mockhub==X.Y.Z, gh release download vX.Y.Z --repo OWNER/REPO) must be the project's VERSION, so a fork or a version bump
 cannot leave a copy behind. The check also proves it would notice: a
 mismatching line of each kind must be reported (self_check).
 
@@ -41,6 +41,7 @@ def patterns(repo):
         ("uses:", re.compile(r"uses:\s*([\w.-]+)/" + name + r"@([\w.-]+)")),
         ("a GitHub URL", re.compile(r"github\.com/([\w.-]+)/" + name + tail)),
         ("a checkout", re.compile(r"repository:\s*([\w.-]+)/" + name + tail)),
+        ("gh --repo", re.compile(r"--repo[ =]([\w.-]+)/" + name + tail)),
     ]
 
 
@@ -57,9 +58,11 @@ def problems(path, text, slug, version):
                                  f"not {slug} (CMakeLists.txt's HOMEPAGE_URL)")
                 if what == "uses:" and m.group(2) != "v" + version:
                     found.append(f"{path}:{lineno}: uses {slug}@{m.group(2)}, not v{version}")
-        for m in re.finditer(r"releases/download/v([\w.-]+?)/|mockhub==([\w.]+)", line):
-            if (m.group(1) or m.group(2)) != version:
-                found.append(f"{path}:{lineno}: names release {m.group(1) or m.group(2)}, "
+        for m in re.finditer(r"releases/download/v([\w.-]+?)/|mockhub==([\w.]+)|"
+                             r"gh release download v([\w.-]+)", line):
+            named_version = m.group(1) or m.group(2) or m.group(3)
+            if named_version != version:
+                found.append(f"{path}:{lineno}: names release {named_version}, "
                              f"not {version} (CMakeLists.txt's VERSION)")
     return found, named
 
@@ -73,14 +76,16 @@ def self_check(slug, version):
              f"repository: someone-else/{repo}",
              f"- uses: {slug}@v{version}.9",
              f"https://github.com/{slug}/releases/download/v9.9.9/x",
-             "pip install mockhub==9.9.9"]
+             "pip install mockhub==9.9.9",
+             f"gh release download v{version} --repo someone-else/{repo}",
+             f"gh release download v9.9.9 --repo {slug}"]
     right = (f"- uses: {slug}@v{version}\nhttps://github.com/{slug}/releases/download/"
-             f"v{version}/x\nrepository: {slug}\n")
+             f"v{version}/x\nrepository: {slug}\ngh release download v{version} --repo {slug}\n")
     failures = [f"check_slug.py: does not notice {line!r}" for line in wrong
                 if not problems("self-check", line, slug, version)[0]]
     found, named = problems("self-check", right, slug, version)
-    if found or named != 3:
-        failures.append(f"check_slug.py: on the right names: {found}, {named} of 3 seen")
+    if found or named != 4:
+        failures.append(f"check_slug.py: on the right names: {found}, {named} of 4 seen")
     return failures
 
 
