@@ -112,8 +112,8 @@ std::string Doc(const TokenPair& p) {
            "`); `true`: one did";
   }
   if (TakesNoCredential(p)) {
-    return "`false`: no request to " + site + " carried `Authorization` (flag `" + kLeakFlag +
-           "`); `true`: one did";
+    return "`false`: no request to " + site + " carried `Authorization` (journal flag `" +
+           kLeakFlag + "`); `true`: one did";
   }
   return "`true`: some request to " + site + " carried `Authorization`; `false`: none did";
 }

@@ -248,19 +248,20 @@ std::vector<WireCheck> Rows() {
       "requests", &ReadCounts, &CheckCounts, nullptr,
       "request counts by `server`, `method`, `path` glob, `status`: `\"count\"` | "
       "`\"at_least\"` | `\"at_most\"` (combinable)"));
-  rows.push_back(MakeWireCheck<std::vector<std::string>>("ranges", &ReadStrings, &CheckRanges,
-                                                         &Caps::resume,
-                                                         "some request had exactly this `Range`"));
+  rows.push_back(MakeWireCheck<std::vector<std::string>>(
+      "ranges", &ReadStrings, &CheckRanges, &Caps::resume,
+      "each is some request's exact `Range` (e.g. `bytes=1048576-`)"));
   rows.push_back(Switch("no_range_twice", &CheckNoRangeTwice, nullptr,
-                        "no byte of an object was sent twice (bytes the mock sent: after a `cut` "
-                        "with `\"mode\": \"reset\"` some may be lost, so asking again is "
-                        "legitimate there)"));
+                        "`true`: no byte of an object was sent twice (bytes the mock sent: after "
+                        "a `cut` with `\"mode\": \"reset\"` some may be lost, so asking again "
+                        "is legitimate there)"));
   rows.push_back(Switch("retry_after_respected", &CheckRetryAfter, nullptr,
-                        "no retry came before the `Retry-After` it was given"));
+                        "`true`: no retry came before the `Retry-After` it was given"));
   rows.push_back(Switch("head_before_get", &CheckHeadBeforeGet, &Caps::metadata_by_head,
-                        "every GET of a resolve URL had a HEAD before it"));
+                        "`true`: every GET of a resolve URL had a HEAD before it"));
   rows.push_back(MakeWireCheck<std::uint64_t>("max_connections", &ReadUint, &CheckMaxConnections,
-                                              nullptr, "connections busy at once, at most"));
+                                              nullptr,
+                                              "at most this many connections busy at once"));
   return rows;
 }
 
