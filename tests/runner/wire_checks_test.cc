@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -21,6 +20,7 @@
 #include "mockhub/hub.h"
 #include "mockhub/site.h"
 #include "mockhub/world_json.h"
+#include "source_text.h"
 #include "wire_checks.h"
 
 namespace mockhub::runner {
@@ -28,12 +28,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReadSource(const std::string& relative) {
-  std::ifstream in(std::string(MOCKHUB_SOURCE_DIR) + "/" + relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testsupport::ReadSource;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
