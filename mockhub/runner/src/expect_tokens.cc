@@ -52,8 +52,9 @@ std::string SiteText(const std::string& site) {
   return "the " + site;
 }
 
-// A site that takes the bearer is not checked for it; at a CAS-token site
-// anything else is flagged, so "a Hub token" there is any other bearer.
+// How failures name a bearer of the kind a site does not take. A site that
+// takes CAS tokens flags anything else, so "a Hub token" there is any
+// other bearer too.
 std::string BearerText(Credential bearer) {
   return bearer == Credential::kCasToken ? "a CAS token" : "a Hub token (or another bearer)";
 }
