@@ -16,17 +16,13 @@
 #include "mockhub/runner/outcomes.h"
 #include "mockhub/runner/scenario.h"
 #include "mockhub/site.h"
+#include "source_text.h"
 
 namespace {
 
 using nlohmann::json;
 
-std::string ReadSource(const std::string& relative) {
-  std::ifstream in(std::string(MOCKHUB_SOURCE_DIR) + "/" + relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using mockhub::testsupport::ReadSource;
 
 json Schema() { return json::parse(ReadSource("scenarios/schema.json")); }
 

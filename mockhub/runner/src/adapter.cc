@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "check_names.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/world_json.h"
 
@@ -57,6 +58,33 @@ std::optional<LoadError> ReadString(const json& o, const char* key, bool require
   return std::nullopt;
 }
 
+// "check": one name or a list; each is a declaration of its own, so each
+// must still fail. Each is a check's name or a glob that names at least one
+// (check_names.h): the types first, so a bad entry is reported where it is.
+std::optional<LoadError> ReadChecks(const json& x, const std::string& ptr, const std::string& path,
+                                    std::vector<std::string>& out) {
+  if (!x.contains("check")) return LoadError{path, ptr, "\"check\" is required"};
+  const json& c = x["check"];
+  std::vector<std::pair<json, std::string>> names;  // each with its pointer
+  if (c.is_array()) {
+    if (c.empty()) return LoadError{path, ptr + "/check", "name at least one check"};
+    for (std::size_t k = 0; k < c.size(); ++k)
+      names.emplace_back(c[k], ptr + "/check/" + std::to_string(k));
+  } else {
+    names.emplace_back(c, ptr + "/check");
+  }
+  for (const auto& [name, at] : names) {
+    if (!name.is_string() || name.get<std::string>().empty())
+      return LoadError{path, at, "must be a non-empty string (a check such as \"outcome\")"};
+  }
+  for (const auto& [name, at] : names) {
+    if (Status known = runner::CheckDeclarable(name.get<std::string>()); !known.ok())
+      return LoadError{path, at, known.message()};
+    out.push_back(name.get<std::string>());
+  }
+  return std::nullopt;
+}
+
 // "expected_failures": [{"scenarios", "step"?, "check", "reason"}, ...].
 std::optional<LoadError> ReadExpectedFailures(const json& d, const std::string& path, Adapter& a) {
   if (!d.contains("expected_failures")) return std::nullopt;
@@ -84,22 +112,10 @@ std::optional<LoadError> ReadExpectedFailures(const json& d, const std::string& 
     for (const auto& [key, required, out] : kFields) {
       if (auto bad = ReadString(x[i], key, required, ptr, path, *out)) return bad;
     }
-    // "check": one name or a list; each is a declaration of its own, so
-    // each must still fail.
-    if (!x[i].contains("check")) return LoadError{path, ptr, "\"check\" is required"};
-    const json& c = x[i]["check"];
-    std::vector<std::pair<json, std::string>> names;  // each with its pointer
-    if (c.is_array()) {
-      if (c.empty()) return LoadError{path, ptr + "/check", "name at least one check"};
-      for (std::size_t k = 0; k < c.size(); ++k)
-        names.emplace_back(c[k], ptr + "/check/" + std::to_string(k));
-    } else {
-      names.emplace_back(c, ptr + "/check");
-    }
-    for (const auto& [name, at] : names) {
-      if (!name.is_string() || name.get<std::string>().empty())
-        return LoadError{path, at, "must be a non-empty string (a check such as \"outcome\")"};
-      f.check = name.get<std::string>();
+    std::vector<std::string> checks;
+    if (auto bad = ReadChecks(x[i], ptr, path, checks)) return bad;
+    for (const std::string& check : checks) {
+      f.check = check;
       a.expected_failures.push_back(f);
     }
   }

@@ -1,23 +1,39 @@
-// The "wire" expectations of a step (scenarios/README.md): tokens by site,
-// request counts, ranges, no byte fetched twice, Retry-After respected, HEAD
-// before GET, connections busy at once. They read only the step's journal.
-// Each failure keeps the seq of the requests it is about.
+// The "wire" expectations of a step (scenarios/README.md): request counts,
+// ranges, no byte fetched twice, Retry-After respected, HEAD before GET,
+// connections busy at once, and the tokens by site (expect_tokens.cc). They
+// read only the step's journal. Each failure keeps the seq of the requests
+// it is about. WireChecks() at the end is the registry (wire_checks.h): a
+// new check is a row there with its reader and its check, above.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
 
-#include "expect.h"
 #include "mockhub/faults.h"
+#include "mockhub/site.h"
+#include "wire_checks.h"
 
 namespace mockhub::runner {
 
 namespace {
 
-using Entries = std::vector<JournalEntry>;
-using Failures = std::vector<CheckFailure>;
+using Entries = WireEntries;
+using Failures = WireFailures;
 using Seqs = std::vector<std::uint64_t>;
+
+// One entry of "requests": the requests selected by site, method, path glob
+// and status, counted.
+struct CountExpectation {
+  std::string server;  // "" (any) or a site name (SiteNames())
+  std::string method;  // "" = any
+  std::string path = "*";
+  std::optional<int> status;
+  std::optional<std::uint64_t> exactly, at_least, at_most;
+  std::string pointer;  // where it was written, for failure messages
+};
+using Counts = std::vector<CountExpectation>;
 
 std::string PathOf(const JournalEntry& e) { return e.target.substr(0, e.target.find('?')); }
 
@@ -33,63 +49,44 @@ std::string Describe(const CountExpectation& c) {
   return d;
 }
 
-void CheckTokens(const WireExpectation& w, const Entries& entries, Failures& out) {
-  if (w.token_to_cdn) {
-    Seqs leaks;
-    for (const auto& e : entries) {
-      if (e.server == "cdn" && (!e.authorization.empty() || e.HasFlag("token_leak")))
-        leaks.push_back(e.seq);
-    }
-    if (*w.token_to_cdn && leaks.empty())
-      out.push_back({"expected a token to reach the CDN, none did", {}, "wire.token_to_cdn"});
-    if (!*w.token_to_cdn && !leaks.empty()) {
-      out.push_back({"a token reached the CDN in " + std::to_string(leaks.size()) +
-                         " request(s) (token_leak)",
-                     leaks, "wire.token_to_cdn"});
-    }
+bool ReadCountEntry(ScenarioReader& r, const nlohmann::json& j, const std::string& ptr,
+                    CountExpectation& out) {
+  out.pointer = ptr;
+  std::optional<std::uint64_t> status;
+  if (!r.Keys(j, ptr, {"server", "method", "path", "status", "count", "at_least", "at_most"}) ||
+      !r.Str(j, ptr, "server", out.server) || !r.Str(j, ptr, "method", out.method) ||
+      !r.Str(j, ptr, "path", out.path) || !r.Uint(j, ptr, "status", status) ||
+      !r.Uint(j, ptr, "count", out.exactly) || !r.Uint(j, ptr, "at_least", out.at_least) ||
+      !r.Uint(j, ptr, "at_most", out.at_most)) {
+    return false;
   }
-  if (w.token_to_hub) {
-    Seqs sent;
-    for (const auto& e : entries) {
-      if (e.server == "hub" && !e.authorization.empty()) sent.push_back(e.seq);
-    }
-    if (sent.empty() == *w.token_to_hub) {
-      out.push_back({std::string("expected ") + (*w.token_to_hub ? "a token" : "no token") +
-                         " sent to the hub, " + (sent.empty() ? "none was" : "one was"),
-                     sent, "wire.token_to_hub"});
-    }
+  if (!out.server.empty() && !IsSiteName(out.server)) {
+    return r.Fail(ptr + "/server", "must be one of " + QuotedSiteNames());
   }
+  if (status) out.status = static_cast<int>(*status);
+  if (!out.exactly && !out.at_least && !out.at_most) {
+    return r.Fail(ptr, "needs \"count\", \"at_least\" or \"at_most\"");
+  }
+  return true;
 }
 
-// The Xet credential rules: each is a journal flag the sites raise.
-void CheckXetTokens(const WireExpectation& w, const Entries& entries, Failures& out) {
-  const std::tuple<const std::optional<bool>*, const char*, const char*> kRules[] = {
-      {&w.hub_token_to_cas, "hub_token_to_cas", "a Hub token (or another bearer) reached the CAS"},
-      {&w.cas_token_to_hub, "cas_token_to_hub", "a CAS token reached the hub"},
-      {&w.cas_token_to_cdn, "cas_token_to_cdn", "a CAS token reached the CDN"}};
-  for (const auto& [want, flag_name, what] : kRules) {
-    if (!*want) continue;
-    const std::string flag = flag_name;  // a lambda may not capture a structured binding (C++17)
-    Seqs flagged;
-    for (const auto& e : entries) {
-      if (e.HasFlag(flag)) flagged.push_back(e.seq);
-    }
-    if (**want && flagged.empty())
-      out.push_back(
-          {std::string("expected ") + flag + ", no request was flagged", {}, "wire." + flag});
-    if (!**want && !flagged.empty()) {
-      out.push_back({std::string(what) + " in " + std::to_string(flagged.size()) + " request(s) (" +
-                         flag + ")",
-                     flagged, "wire." + flag});
-    }
+bool ReadCounts(ScenarioReader& r, const nlohmann::json& w, const std::string& ptr, const char* key,
+                Counts& out) {
+  const nlohmann::json& list = w.at(key);
+  const std::string at = ptr + "/" + key;
+  if (!list.is_array()) return r.Fail(at, "expected an array of request counts");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    CountExpectation c;
+    if (!ReadCountEntry(r, list[i], at + "/" + std::to_string(i), c)) return false;
+    out.push_back(c);
   }
+  return true;
 }
 
 // A count of HEAD requests describes huggingface_hub's way of asking for
 // metadata: it applies to clients that ask the same way.
-void CheckCounts(const WireExpectation& w, const Entries& entries, const Caps& caps,
-                 Failures& out) {
-  for (const auto& c : w.requests) {
+void CheckCounts(const Counts& counts, const Entries& entries, const Caps& caps, Failures& out) {
+  for (const auto& c : counts) {
     if (c.method == "HEAD" && !caps.metadata_by_head) continue;
     Seqs matched;
     for (const auto& e : entries) {
@@ -105,19 +102,20 @@ void CheckCounts(const WireExpectation& w, const Entries& entries, const Caps& c
                                       : "at most " + std::to_string(*c.at_most);
       out.push_back({c.pointer + ": expected " + want + " request(s) " + Describe(c) + ", saw " +
                          std::to_string(n),
-                     matched, "wire.requests"});
+                     matched,
+                     {}});
     }
   }
 }
 
 // Which Range a resume sends describes huggingface_hub's resume (from the
 // partial's size): it applies to clients that resume.
-void CheckRanges(const WireExpectation& w, const Entries& entries, Failures& out) {
-  for (const auto& range : w.ranges) {
+void CheckRanges(const std::vector<std::string>& ranges, const Entries& entries, const Caps&,
+                 Failures& out) {
+  for (const auto& range : ranges) {
     if (std::none_of(entries.begin(), entries.end(),
                      [&](const JournalEntry& e) { return e.range == range; })) {
-      out.push_back(
-          {"expected a request with \"Range: " + range + "\", none had it", {}, "wire.ranges"});
+      out.push_back({"expected a request with \"Range: " + range + "\", none had it", {}, {}});
     }
   }
 }
@@ -146,7 +144,7 @@ void CheckNoRangeTwice(const Entries& entries, Failures& out) {
                            std::to_string(spans[i - 1].end - 1) + " of " + path +
                            " were fetched twice",
                        {spans[i - 1].seq, spans[i].seq},
-                       "wire.no_range_twice"});
+                       {}});
         break;
       }
     }
@@ -169,7 +167,7 @@ void CheckRetryAfter(const Entries& entries, Failures& out) {
                            std::to_string(due - next.time) + " s before Retry-After: " +
                            e.retry_after + " of #" + std::to_string(e.seq) + " allowed",
                        {e.seq, next.seq},
-                       "wire.retry_after_respected"});
+                       {}});
       }
       break;
     }
@@ -185,14 +183,15 @@ void CheckHeadBeforeGet(const Entries& entries, Failures& out) {
       out.push_back(
           {"GET " + PathOf(e) + " (#" + std::to_string(e.seq) + ") without a HEAD before it",
            {e.seq},
-           "wire.head_before_get"});
+           {}});
     }
   }
 }
 
 // A connection is busy from its first request's arrival to its last answer's
 // end; connection ids are per site, so the key is (site, connection).
-void CheckMaxConnections(std::uint64_t max, const Entries& entries, Failures& out) {
+void CheckMaxConnections(const std::uint64_t& max, const Entries& entries, const Caps&,
+                         Failures& out) {
   std::map<std::pair<std::string, std::uint64_t>, std::pair<double, double>> spans;
   for (const auto& e : entries) {
     const double end = e.time + e.duration_ms / 1000.0;
@@ -215,21 +214,86 @@ void CheckMaxConnections(std::uint64_t max, const Entries& entries, Failures& ou
     out.push_back({"up to " + std::to_string(peak) +
                        " connections were busy at once, expected at most " + std::to_string(max),
                    {},
-                   "wire.max_connections"});
+                   {}});
   }
+}
+
+bool ReadStrings(ScenarioReader& r, const nlohmann::json& w, const std::string& ptr,
+                 const char* key, std::vector<std::string>& out) {
+  return r.Strs(w, ptr, key, out);
+}
+
+bool ReadUint(ScenarioReader& r, const nlohmann::json& w, const std::string& ptr, const char* key,
+              std::uint64_t& out) {
+  std::optional<std::uint64_t> n;
+  if (!r.Uint(w, ptr, key, n)) return false;
+  out = *n;
+  return true;
+}
+
+// A check that is asked for with `true` and has no parameter.
+WireCheck Switch(const char* name, void (*check)(const Entries&, Failures&), bool Caps::*gate,
+                 const char* doc) {
+  return MakeWireCheck<bool>(
+      name, &ReadWireBool,
+      [check](const bool& on, const Entries& entries, const Caps&, Failures& out) {
+        if (on) check(entries, out);
+      },
+      gate, doc);
+}
+
+std::vector<WireCheck> Rows() {
+  std::vector<WireCheck> rows = TokenChecks();
+  rows.push_back(MakeWireCheck<Counts>(
+      "requests", &ReadCounts, &CheckCounts, nullptr,
+      "request counts by `server`, `method`, `path` glob, `status`: `\"count\"` | "
+      "`\"at_least\"` | `\"at_most\"` (combinable)"));
+  rows.push_back(MakeWireCheck<std::vector<std::string>>(
+      "ranges", &ReadStrings, &CheckRanges, &Caps::resume,
+      "each is some request's exact `Range` (e.g. `bytes=1048576-`)"));
+  rows.push_back(Switch("no_range_twice", &CheckNoRangeTwice, nullptr,
+                        "`true`: no byte of an object was sent twice (bytes the mock sent: after "
+                        "a `cut` with `\"mode\": \"reset\"` some may be lost, so asking again "
+                        "is legitimate there)"));
+  rows.push_back(Switch("retry_after_respected", &CheckRetryAfter, nullptr,
+                        "`true`: no retry came before the `Retry-After` it was given"));
+  rows.push_back(Switch("head_before_get", &CheckHeadBeforeGet, &Caps::metadata_by_head,
+                        "`true`: every GET of a resolve URL had a HEAD before it"));
+  rows.push_back(MakeWireCheck<std::uint64_t>("max_connections", &ReadUint, &CheckMaxConnections,
+                                              nullptr,
+                                              "at most this many connections busy at once"));
+  return rows;
 }
 
 }  // namespace
 
+bool ReadWireBool(ScenarioReader& r, const nlohmann::json& wire, const std::string& ptr,
+                  const char* key, bool& out) {
+  return r.Bool(wire, ptr, key, out);
+}
+
+const std::vector<WireCheck>& WireChecks() {
+  static const std::vector<WireCheck> kChecks = Rows();
+  return kChecks;
+}
+
+const WireCheck* FindWireCheck(const std::string& name) {
+  for (const WireCheck& c : WireChecks()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// Each failure is named after its check here, so no check spells its own
+// name.
 void CheckWire(const WireExpectation& w, const Entries& entries, const Caps& caps, Failures& out) {
-  CheckTokens(w, entries, out);
-  CheckXetTokens(w, entries, out);
-  CheckCounts(w, entries, caps, out);
-  if (caps.resume) CheckRanges(w, entries, out);
-  if (w.no_range_twice) CheckNoRangeTwice(entries, out);
-  if (w.retry_after_respected) CheckRetryAfter(entries, out);
-  if (w.head_before_get && caps.metadata_by_head) CheckHeadBeforeGet(entries, out);
-  if (w.max_connections) CheckMaxConnections(*w.max_connections, entries, out);
+  for (const WireValue& v : w.checks) {
+    const WireCheck& c = *v.check;
+    if (c.gate && !(caps.*c.gate)) continue;
+    const std::size_t first = out.size();
+    c.check(v.value, entries, caps, out);
+    for (std::size_t i = first; i < out.size(); ++i) out[i].check = "wire." + c.name;
+  }
 }
 
 }  // namespace mockhub::runner

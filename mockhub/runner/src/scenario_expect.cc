@@ -1,8 +1,8 @@
 // The "expect" object of a client step: outcome, files, message fragments,
 // the cache layout and the wire. See scenario_reader.h.
 #include "mockhub/runner/outcomes.h"
-#include "mockhub/site.h"
 #include "scenario_reader.h"
+#include "wire_checks.h"
 
 namespace mockhub::runner {
 
@@ -128,62 +128,20 @@ bool ScenarioReader::Incomplete(const json& c, const std::string& ptr, CacheExpe
   return true;
 }
 
+// Which keys exist and how each is read come from the registry
+// (wire_checks.h); the values are kept in its order, the order of checking.
 bool ScenarioReader::ExpectWire(const json& w, const std::string& ptr, Expectation& out) {
+  std::set<std::string> keys;
+  for (const WireCheck& c : WireChecks()) keys.insert(c.name);
+  if (!Keys(w, ptr, keys)) return false;
   WireExpectation we;
-  if (!Keys(w, ptr,
-            {"token_to_cdn", "token_to_hub", "hub_token_to_cas", "cas_token_to_hub",
-             "cas_token_to_cdn", "requests", "ranges", "no_range_twice", "retry_after_respected",
-             "head_before_get", "max_connections"})) {
-    return false;
-  }
-  const std::pair<const char*, std::optional<bool>*> kTokens[] = {
-      {"token_to_cdn", &we.token_to_cdn},
-      {"token_to_hub", &we.token_to_hub},
-      {"hub_token_to_cas", &we.hub_token_to_cas},
-      {"cas_token_to_hub", &we.cas_token_to_hub},
-      {"cas_token_to_cdn", &we.cas_token_to_cdn}};
-  for (const auto& [k, slot] : kTokens) {
-    if (!w.contains(k)) continue;
-    bool b = false;
-    if (!Bool(w, ptr, k, b)) return false;
-    *slot = b;
-  }
-  if (!Strs(w, ptr, "ranges", we.ranges) || !Bool(w, ptr, "no_range_twice", we.no_range_twice) ||
-      !Bool(w, ptr, "retry_after_respected", we.retry_after_respected) ||
-      !Bool(w, ptr, "head_before_get", we.head_before_get) ||
-      !Uint(w, ptr, "max_connections", we.max_connections)) {
-    return false;
-  }
-  if (w.contains("requests")) {
-    const json& r = w.at("requests");
-    if (!r.is_array()) return Fail(ptr + "/requests", "expected an array of request counts");
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      CountExpectation ce;
-      if (!WireRequest(r[i], ptr + "/requests/" + std::to_string(i), ce)) return false;
-      we.requests.push_back(ce);
-    }
+  for (const WireCheck& c : WireChecks()) {
+    if (!w.contains(c.name)) continue;
+    std::any value;
+    if (!c.parse(*this, w, ptr, value)) return false;
+    we.checks.push_back({&c, std::move(value)});
   }
   out.wire = we;
-  return true;
-}
-
-bool ScenarioReader::WireRequest(const json& r, const std::string& ptr, CountExpectation& out) {
-  out.pointer = ptr;
-  std::optional<std::uint64_t> status;
-  if (!Keys(r, ptr, {"server", "method", "path", "status", "count", "at_least", "at_most"}) ||
-      !Str(r, ptr, "server", out.server) || !Str(r, ptr, "method", out.method) ||
-      !Str(r, ptr, "path", out.path) || !Uint(r, ptr, "status", status) ||
-      !Uint(r, ptr, "count", out.exactly) || !Uint(r, ptr, "at_least", out.at_least) ||
-      !Uint(r, ptr, "at_most", out.at_most)) {
-    return false;
-  }
-  if (!out.server.empty() && !IsSiteName(out.server)) {
-    return Fail(ptr + "/server", "must be one of " + QuotedSiteNames());
-  }
-  if (status) out.status = static_cast<int>(*status);
-  if (!out.exactly && !out.at_least && !out.at_most) {
-    return Fail(ptr, "needs \"count\", \"at_least\" or \"at_most\"");
-  }
   return true;
 }
 

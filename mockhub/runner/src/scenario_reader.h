@@ -89,7 +89,6 @@ class ScenarioReader : public JsonChecker {
   bool ExpectFiles(const nlohmann::json& f, const std::string& ptr, Expectation& out);
   bool ExpectCache(const nlohmann::json& c, const std::string& ptr, Expectation& out);
   bool ExpectWire(const nlohmann::json& w, const std::string& ptr, Expectation& out);
-  bool WireRequest(const nlohmann::json& r, const std::string& ptr, CountExpectation& out);
   bool StepAction(const nlohmann::json& a, const std::string& ptr, Step& out);
   bool RepoAndType(const nlohmann::json& a, const std::string& ptr, Step& out);
 

@@ -6,6 +6,7 @@
 // JSON pointers in errors) and runner.cc executes it.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,27 +53,21 @@ struct FileExpectation {
   bool from_hub = false;
 };
 
-struct CountExpectation {
-  std::string server;  // "" (any) or a site name (SiteNames())
-  std::string method;  // "" = any
-  std::string path = "*";
-  std::optional<int> status;
-  std::optional<std::uint64_t> exactly, at_least, at_most;
-  std::string pointer;  // where it was written, for failure messages
+namespace runner {
+struct WireCheck;  // a row of the wire check registry (runner/src/wire_checks.h)
+}  // namespace runner
+
+// One key under "wire", as read: its check and the value that check parsed
+// (a bool, a count, a list of request counts...: the row's own type).
+struct WireValue {
+  const runner::WireCheck* check = nullptr;
+  std::any value;
 };
 
+// The "wire" expectations of a step, in the registry's order (the order
+// they are checked in); the keys the step does not name are absent.
 struct WireExpectation {
-  std::optional<bool> token_to_cdn;  // false: no CDN request carried Authorization
-  std::optional<bool> token_to_hub;
-  // Xet credential rules (site.h's journal flags): false = no request was
-  // flagged, true = at least one was.
-  std::optional<bool> hub_token_to_cas, cas_token_to_hub, cas_token_to_cdn;
-  std::vector<CountExpectation> requests;
-  std::vector<std::string> ranges;  // each some request's exact Range header
-  bool no_range_twice = false;
-  bool retry_after_respected = false;
-  bool head_before_get = false;
-  std::optional<std::uint64_t> max_connections;
+  std::vector<WireValue> checks;
 };
 
 struct CacheExpectation {
