@@ -103,10 +103,16 @@ void RouteServer::Start(Handler handler) {
 }
 
 RouteServer::~RouteServer() {
+  Stop();
+  ::close(listen_fd_);
+}
+
+void RouteServer::Stop() {
   stop_ = true;
   if (acceptor_.joinable()) acceptor_.join();
-  for (auto& t : connections_) t.join();
-  ::close(listen_fd_);
+  for (auto& t : connections_) {
+    if (t.joinable()) t.join();
+  }
 }
 
 std::string RouteServer::url() const { return "http://" + address_ + ":" + std::to_string(port_); }

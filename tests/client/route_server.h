@@ -48,6 +48,10 @@ class RouteServer {
   explicit RouteServer(const std::string& address);
   void Start(Handler handler);
   ~RouteServer();
+  // Stops accepting and joins every connection's thread; the destructor calls it too.
+  // A fixture holding several servers whose handlers read one another stops them all
+  // before any is destroyed.
+  void Stop();
   RouteServer(const RouteServer&) = delete;
   RouteServer& operator=(const RouteServer&) = delete;
 

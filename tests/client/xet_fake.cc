@@ -216,6 +216,12 @@ RouteReply XetFake::Reconstruction(std::uint64_t start, std::uint64_t end, bool 
   return reply;
 }
 
+XetFake::~XetFake() {
+  for (RouteServer* server : {hub_.get(), cas_.get(), cdn_.get()}) {
+    if (server) server->Stop();
+  }
+}
+
 RouteReply XetFake::Cdn(const RouteRequest& r) {
   if (r.Path().rfind("/xet-bridge/", 0) == 0) return Bridge(r);
   const int index = XorbIndex(r);

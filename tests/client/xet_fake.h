@@ -34,6 +34,9 @@ struct XetFakeOptions {
 class XetFake {
  public:
   XetFake(std::string content, XetFakeOptions options, TestClock& clock);
+  // The three servers' handlers read one another (URLs, counters): all stop before any
+  // is freed, or a connection still being served reads a freed server.
+  ~XetFake();
 
   std::string TokenPath() const;
   std::size_t xorb_count() const { return xorbs_.size(); }

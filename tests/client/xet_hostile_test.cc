@@ -39,6 +39,9 @@ class XetHostileTest : public ::testing::Test {
     c.cache_dir = dir.path() + "/hub";
     c.retry.base_wait = std::chrono::milliseconds(1);
     c.retry.max_wait = std::chrono::milliseconds(4);
+    // The fake builds answers of tens of MiB; under a sanitizer on a loaded machine that
+    // takes longer than the 10 s default idle timeout, which these tests are not about.
+    c.idle_timeout = std::chrono::seconds(120);
     c.token.value = fake.hub_token;
     c.token.source.where = TokenSource::Where::kHfToken;
     return c;
