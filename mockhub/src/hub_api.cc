@@ -37,8 +37,11 @@ json SiblingJson(const std::string& path, const RepoFile& f, bool blobs) {
 
 }  // namespace
 
-HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
-                      const HubContext& ctx) {
+HttpResponse RepoInfo(const HubCall& call) {
+  const Target& t = call.target;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const HubContext& ctx = call.ctx;
   const bool blobs = QueryFlag(t, "blobs");
   if (blobs) {
     ListedFiles listed;
@@ -151,8 +154,12 @@ json LastCommitJson(const Commit& c) {
 // POST /api/{type}s/{repo}/paths-info/{rev}: the entries of the given paths
 // (missing ones are left out). huggingface_hub posts a form
 // (paths=a&paths=b&expand=true), @huggingface/hub posts JSON.
-HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
-                       const World& world, const HubContext& ctx) {
+HttpResponse PathsInfo(const HubCall& call) {
+  const HttpRequest& req = call.request;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const World& world = call.world;
+  const HubContext& ctx = call.ctx;
   std::vector<std::string> paths;
   bool expand = false;
   if (req.Header("Content-Type").find("json") != std::string::npos) {
@@ -209,11 +216,17 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
   return res;
 }
 
-HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const Commit& commit,
-                  const World& world, const HubContext& ctx) {
+HttpResponse Tree(const HubCall& call) {
+  const Target& t = call.target;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const World& world = call.world;
+  const HubContext& ctx = call.ctx;
   const bool recursive = QueryFlag(t, "recursive");
   const bool expand = QueryFlag(t, "expand");
-  const std::string& prefix = route.path;
+  // The folder to list; "sub/" is "sub".
+  std::string prefix = call.route.path;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   if (prefix.find("..") != std::string::npos || prefix.find('\\') != std::string::npos) {
     return ErrorReply(400, "", "Invalid path", true, ctx);
   }
@@ -288,7 +301,10 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
   return res;
 }
 
-HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx) {
+HttpResponse Whoami(const HubCall& call) {
+  const Caller& caller = call.access.caller;
+  const World& world = call.world;
+  const HubContext& ctx = call.ctx;
   if (!caller.token) return ErrorReply(401, "", messages::kInvalidUsernamePassword, true, ctx);
   const User* u = world.FindUser(caller.user);
   json orgs = json::array();
