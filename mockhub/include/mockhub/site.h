@@ -59,7 +59,7 @@ struct Site {
   DecideFn decide = nullptr;
   // The Hub stamps X-Request-Id on every answer, a fault's or a proxy's too.
   bool stamps_request_id = false;
-  SiteFlags flags;
+  SiteFlags flags = {};
 };
 
 // Every site a mock runs, in start-up (and `mockhub serve` output) order.
