@@ -7,6 +7,7 @@
 #include "hub_reply.h"
 #include "mockhub/dates.h"
 #include "mockhub/digest.h"
+#include "mockhub/text_parse.h"
 #include "mockhub/url.h"
 #include "mockhub/xet.h"
 #include "untrusted_json.h"
@@ -260,11 +261,9 @@ HttpResponse Tree(const HubCall& call) {
   std::size_t start = 0;
   if (auto cursor = t.Param("cursor")) {
     std::string decoded;
-    if (!Base64Decode(*cursor, decoded) || decoded.empty() ||
-        decoded.find_first_not_of("0123456789") != std::string::npos || decoded.size() > 12) {
-      return ErrorReply(400, "", "Invalid cursor", true, ctx);
-    }
-    start = static_cast<std::size_t>(std::stoull(decoded));
+    const auto n = Base64Decode(*cursor, decoded) ? ParseDigits(decoded, 12) : std::nullopt;
+    if (!n) return ErrorReply(400, "", "Invalid cursor", true, ctx);
+    start = static_cast<std::size_t>(*n);
   }
   const std::size_t page = world.options.tree_page_size;
   ListedFiles listed, files;  // the page, and its files
