@@ -146,6 +146,19 @@ const Commit& LastCommitTouching(const Repo& repo, const Commit& commit, const s
   return *c;
 }
 
+// The Link header of a /tree page that has a next one: the same query with
+// the cursor of entry `next`.
+std::string NextPageLink(const Target& t, std::size_t next, const HubContext& ctx) {
+  std::string query;
+  for (const auto& [k, v] : t.query) {
+    if (k == "cursor") continue;
+    query += (query.empty() ? "" : "&") + PercentEncode(k, false) + "=" + PercentEncode(v, false);
+  }
+  query += (query.empty() ? "" : "&") + std::string("cursor=") +
+           PercentEncode(Base64Encode(std::to_string(next)), false);
+  return "<" + ctx.endpoint + t.raw_path + "?" + query + ">; rel=\"next\"";
+}
+
 json LastCommitJson(const Commit& c) {
   return {{"id", c.sha}, {"title", c.title}, {"date", FormatIso8601(c.date)}};
 }
@@ -287,16 +300,7 @@ HttpResponse Tree(const HubCall& call) {
   HttpResponse res;
   Common(res, ctx);
   JsonBody(res, out);
-  if (start + page < entries.size()) {
-    std::string query;
-    for (const auto& [k, v] : t.query) {
-      if (k == "cursor") continue;
-      query += (query.empty() ? "" : "&") + PercentEncode(k, false) + "=" + PercentEncode(v, false);
-    }
-    query += (query.empty() ? "" : "&") + std::string("cursor=") +
-             PercentEncode(Base64Encode(std::to_string(start + page)), false);
-    res.Set("Link", "<" + ctx.endpoint + t.raw_path + "?" + query + ">; rel=\"next\"");
-  }
+  if (start + page < entries.size()) res.Set("Link", NextPageLink(t, start + page, ctx));
   return res;
 }
 

@@ -150,6 +150,12 @@ std::vector<Case> FileCases() {
       {"GET", "//gpt2/resolve/main/config.json", {}, ""},
       {"GET", "/gpt2//resolve/main/config.json", {}, ""},
       {"GET", "/gpt2/resolve//config.json", {}, ""},
+  };
+}
+
+// Auth, renames, repo types and prefixes, methods.
+std::vector<Case> FileAuthAndPrefixCases() {
+  return {
       {"GET", "/org/name/resolve/main/config.json", {}, ""},
       {"GET", "/org/name/resolve/main/config.json", kAlice, ""},
       {"GET", "/org/name/resolve/main/config.json", kBob, ""},
@@ -478,8 +484,8 @@ std::map<std::string, std::string> ReadGolden(const std::string& path) {
 TEST_F(HubRoutesGoldenTest, EveryTargetAnswersAsRecorded) {
   std::vector<std::string> transcript;
   Start(false);
-  for (const auto& group :
-       {FileCases(), ApiCases(), TreeCases(), PathsInfoCases(), OtherApiCases()}) {
+  for (const auto& group : {FileCases(), FileAuthAndPrefixCases(), ApiCases(), TreeCases(),
+                            PathsInfoCases(), OtherApiCases()}) {
     for (const Case& c : group) transcript.push_back(Record(c));
   }
   server_->Stop();
