@@ -172,7 +172,6 @@ HttpResponse PathsInfo(const HubCall& call) {
   const HttpRequest& req = call.request;
   const Repo& repo = *call.access.repo;
   const Commit& commit = *call.access.commit;
-  const World& world = call.world;
   const HubContext& ctx = call.ctx;
   std::vector<std::string> paths;
   bool expand = false;
@@ -209,7 +208,7 @@ HttpResponse PathsInfo(const HubCall& call) {
   json out = json::array();
   for (const std::string& p : paths) {
     if (auto f = commit.files.find(p); f != commit.files.end()) {
-      json e = FileEntry(p, f->second, world);
+      json e = FileEntry(p, f->second, call.world);
       if (expand) e["lastCommit"] = LastCommitJson(LastCommitTouching(repo, commit, p));
       out.push_back(e);
       continue;
@@ -234,7 +233,6 @@ HttpResponse Tree(const HubCall& call) {
   const Target& t = call.target;
   const Repo& repo = *call.access.repo;
   const Commit& commit = *call.access.commit;
-  const World& world = call.world;
   const HubContext& ctx = call.ctx;
   const bool recursive = QueryFlag(t, "recursive");
   const bool expand = QueryFlag(t, "expand");
@@ -278,7 +276,7 @@ HttpResponse Tree(const HubCall& call) {
     if (!n) return ErrorReply(400, "", "Invalid cursor", true, ctx);
     start = static_cast<std::size_t>(*n);
   }
-  const std::size_t page = world.options.tree_page_size;
+  const std::size_t page = call.world.options.tree_page_size;
   ListedFiles listed, files;  // the page, and its files
   std::size_t i = 0;
   for (const auto& [p, f] : entries) {
@@ -293,7 +291,7 @@ HttpResponse Tree(const HubCall& call) {
   }
   json out = json::array();
   for (const auto& [p, f] : listed) {
-    json e = f ? FileEntry(p, *f, world) : DirEntry(commit, p);
+    json e = f ? FileEntry(p, *f, call.world) : DirEntry(commit, p);
     if (expand) e["lastCommit"] = LastCommitJson(f ? LastCommitTouching(repo, commit, p) : commit);
     out.push_back(std::move(e));
   }
