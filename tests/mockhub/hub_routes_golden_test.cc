@@ -4,13 +4,15 @@
 // refs/pr/N plain and encoded, encoded slashes in revisions and paths,
 // one- and two-segment repo ids, datasets/ and spaces/. It pins the hub's
 // URL grammar while that grammar is refactored (issue 21): status, every
-// header and the body must stay byte for byte what they were.
+// header and the body must stay byte for byte what they were. The world is
+// hub_routes_golden_world.json, served twice: as is, then with
+// hub.resolve_cache_redirect.
 //
 // The clock is set before each request and the signing key is fixed, so the
 // only thing that differs between runs is the sites' ports: their base URLs
 // are written as {hub}, {cdn} and {cas} (Content-Length still counts the
-// port: Linux's ephemeral ports all have five digits). The transcript of the run is also
-// written to the build folder (hub_routes_actual.txt): after a deliberate
+// port: Linux's ephemeral ports all have five digits). The transcript of the
+// run is also written to the build folder (hub_routes_actual.txt): after a deliberate
 // change of the hub's answers, that file is the new golden file.
 #include <gtest/gtest.h>
 
@@ -35,53 +37,6 @@ namespace {
 using testsupport::RawResponse;
 
 constexpr std::int64_t kClock = 1767225600;  // 2026-01-01T00:00:00Z
-
-// One-segment and two-segment repos, every repo type, every auth case, a
-// branch with a slash, a tag, a pull request, a folder tree longer than a
-// page, LFS and Xet files small enough to hash at once.
-const char* const kWorld = R"json({
-  "version": 1,
-  "hub": {"tree_page_size": 3, "resolve_cache_redirect": @REDIRECT@},
-  "users": {"alice": {"fullname": "Alice", "orgs": ["org"]}, "bob": {"fullname": "Bob"},
-            "carol": {"fullname": "Carol"}},
-  "tokens": {
-    "hf_alice": {"user": "alice", "name": "laptop", "role": "read"},
-    "hf_bob": {"user": "bob", "name": "ci", "role": "read"},
-    "hf_carol": {"user": "carol", "name": "scoped", "role": "fineGrained", "gated_scope": false},
-    "hf_expired": {"user": "alice", "name": "old", "role": "read", "state": "expired"},
-    "hf_revoked": {"user": "bob", "name": "leaked", "role": "read", "state": "revoked"}
-  },
-  "repos": {
-    "gpt2": {
-      "commits": {
-        "c1": {"title": "first", "files": {"config.json": "{\"v\": 1}\n", "old.txt": "bye\n"}},
-        "c2": {"parent": "c1", "title": "second", "files": {
-          "config.json": "{\"v\": 2}\n",
-          "old.txt": null,
-          "small.bin": {"text": "0123456789", "lfs": true},
-          "xet.bin": {"size": 4096, "seed": 7, "storage": "xet", "compression": "lz4"},
-          "sub/a.txt": "a\n",
-          "sub/deep/b.txt": "b\n",
-          "sub/c.txt": "c\n",
-          "sub/d.txt": "d\n",
-          "with space.txt": "space\n"}}
-      },
-      "branches": {"main": "c2", "feature/x": "c1"},
-      "tags": {"v1.0": "c1"},
-      "prs": {"1": "c1"}
-    },
-    "org/name": {
-      "gated": "manual", "approved": ["bob", "carol"],
-      "files": {"config.json": "{\"gated\": true}\n", "w.bin": {"text": "weights", "lfs": true}}
-    },
-    "org/private": {"private": true, "owner": "alice", "files": {"config.json": "{}\n"}},
-    "org/disabled": {"disabled": true, "files": {"config.json": "{}\n"}},
-    "datasets/org/data": {"files": {"train.csv": "a,b\n1,2\n", "sub/x.csv": "x\n"}},
-    "datasets/squad": {"files": {"train.csv": "q,a\n"}},
-    "spaces/org/space": {"files": {"app.py": "print(1)\n", "README.md": "# space\n"}}
-  },
-  "renames": {"old-org/name": "org/name", "oldgpt": "gpt2"}
-})json";
 
 struct Case {
   std::string method;
@@ -410,9 +365,10 @@ std::string BodyLine(const std::string& body) {
 class HubRoutesGoldenTest : public ::testing::Test {
  protected:
   void Start(bool redirect) {
-    auto world = WorldFromJson(
-        nlohmann::json::parse(Replace(kWorld, "@REDIRECT@", redirect ? "true" : "false")),
-        "golden-world.json");
+    auto doc = ReadJsonFile(MOCKHUB_GOLDEN_WORLD);
+    ASSERT_TRUE(doc) << doc.error().ToString();
+    (*doc)["hub"]["resolve_cache_redirect"] = redirect;
+    auto world = WorldFromJson(*doc, MOCKHUB_GOLDEN_WORLD);
     ASSERT_TRUE(world) << world.error().ToString();
     ServerOptions opts;
     opts.signing_key = "golden-signing-key";
