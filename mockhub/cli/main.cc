@@ -270,22 +270,15 @@ CLI::App* AddServeCommand(CLI::App& app, ServeArgs& a) {
                    "steps are not run (post them to /_mockhub/steps)")
       ->check(CLI::ExistingFile)
       ->excludes(world_opt);
-  serve->add_option("--host", a.opts.bind[mockhub::kHubSite].host,
-                    "Hub address: an IP address or localhost (loopback by default)");
-  serve->add_option("--port", a.opts.bind[mockhub::kHubSite].port, "Hub port; 0 picks a free one")
-      ->check(CLI::Range(0, 65535));
-  serve->add_option("--cdn-host", a.opts.bind[mockhub::kCdnSite].host,
-                    "CDN address: another host, not only another port");
-  serve
-      ->add_option("--cdn-port", a.opts.bind[mockhub::kCdnSite].port,
-                   "CDN port; 0 picks a free one")
-      ->check(CLI::Range(0, 65535));
-  serve->add_option("--cas-host", a.opts.bind[mockhub::kCasSite].host,
-                    "Xet CAS address: another host, not only another port");
-  serve
-      ->add_option("--cas-port", a.opts.bind[mockhub::kCasSite].port,
-                   "Xet CAS port; 0 picks a free one")
-      ->check(CLI::Range(0, 65535));
+  // --host/--port, --cdn-host/--cdn-port, ...: one pair per site, from its row.
+  for (const mockhub::Site& site : mockhub::Sites()) {
+    mockhub::SiteBinding& bind = a.opts.bind[site.name];
+    const std::string flag = std::string("--") + site.flags.prefix;
+    const std::string label = site.flags.label;
+    serve->add_option(flag + "host", bind.host, label + " address: " + site.flags.host_note);
+    serve->add_option(flag + "port", bind.port, label + " port; 0 picks a free one")
+        ->check(CLI::Range(0, 65535));
+  }
   serve->add_option("--cdn", a.cdn, "CDN flavour (overrides the world's)")
       ->check(CLI::IsMember({"cloudfront", "s3"}));
   serve->add_flag("--tls", a.opts.tls, "Serve HTTPS with a CA generated at start-up");

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "admin.h"
+#include "mockhub/text_parse.h"
 
 namespace mockhub {
 
@@ -69,9 +70,9 @@ bool AllowedAuthority(const std::string& authority, const AdminSite& site) {
     if (colon != std::string::npos) port = authority.substr(colon + 1);
   }
   if (port.empty()) port = site.scheme == "https" ? "443" : "80";
-  const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(),
-                                                      [](char c) { return c >= '0' && c <= '9'; });
-  return digits && std::stoi(port) == site.port && AllowedHost(host, site.local_ip);
+  const auto number = ParseDigits(port, 5);
+  return number && *number == static_cast<std::uint64_t>(site.port) &&
+         AllowedHost(host, site.local_ip);
 }
 
 // The media type of a Content-Type value, without parameters, lower case.

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "hub_reply.h"
+#include "mockhub/text_parse.h"
 
 namespace mockhub {
 namespace {
@@ -14,11 +15,7 @@ bool IsAsciiPrintable(const std::string& s) {
   });
 }
 
-std::string TrimWs(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
+std::string TrimWs(const std::string& s) { return std::string(Trim(s, " \t\r\n")); }
 
 // A header that is present but not "Bearer <known token>" is invalid
 // credentials, as on the Hub: the scheme is matched case-insensitively

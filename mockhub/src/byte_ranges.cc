@@ -3,9 +3,78 @@
 
 #include <algorithm>
 
+#include "mockhub/text_parse.h"
 #include "mockhub/url.h"
 
 namespace mockhub {
+namespace {
+
+std::optional<RangeSpec> ParseSpec(std::string_view part, RangeSyntax syntax) {
+  const bool ows = syntax.blanks == RangeSyntax::Blanks::kOws;
+  if (ows) part = Trim(part);
+  if (syntax.blanks == RangeSyntax::Blanks::kBeforeSpecs) part = TrimStart(part, " ");
+  const auto dash = part.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  std::string_view a = part.substr(0, dash), b = part.substr(dash + 1);
+  if (ows) a = Trim(a), b = Trim(b);
+  RangeSpec spec;
+  if (!a.empty() && !(spec.first = ParseDigits(a, syntax.max_digits))) return std::nullopt;
+  if (!b.empty() && !(spec.last = ParseDigits(b, syntax.max_digits))) return std::nullopt;
+  if (!spec.first && !spec.last) return std::nullopt;
+  return spec;
+}
+
+}  // namespace
+
+std::optional<std::vector<RangeSpec>> ParseRangeSpecs(const std::string& header,
+                                                      RangeSyntax syntax) {
+  std::string_view value = header;
+  if (syntax.blanks == RangeSyntax::Blanks::kOws) value = Trim(value);
+  constexpr std::string_view kUnit = "bytes=";
+  if (value.substr(0, kUnit.size()) != kUnit) return std::nullopt;
+  value.remove_prefix(kUnit.size());
+  std::vector<RangeSpec> specs;
+  for (;;) {
+    const auto comma = value.find(',');
+    auto spec = ParseSpec(value.substr(0, comma), syntax);
+    if (!spec) return std::nullopt;
+    specs.push_back(*spec);
+    if (comma == std::string_view::npos) return specs;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+ByteRange ParseRange(const std::string& header, std::uint64_t size) {
+  ByteRange r;
+  const auto specs = ParseRangeSpecs(header, kRangeSyntaxOws);
+  if (!specs || specs->size() != 1) return r;  // malformed or multi-range: serve whole
+  const RangeSpec& spec = specs->front();
+  if (!spec.first) {  // suffix: the last N bytes
+    const std::uint64_t n = *spec.last;
+    if (n == 0 || size == 0) {
+      r.kind = ByteRange::Kind::kUnsatisfiable;
+      return r;
+    }
+    r.kind = ByteRange::Kind::kSatisfiable;
+    r.first = n >= size ? 0 : size - n;
+    r.last = size - 1;
+    return r;
+  }
+  const std::uint64_t first = *spec.first;
+  std::uint64_t last = size == 0 ? 0 : size - 1;
+  if (spec.last) {
+    if (*spec.last < first) return r;  // invalid: ignored
+    last = std::min(*spec.last, last);
+  }
+  if (first >= size) {
+    r.kind = ByteRange::Kind::kUnsatisfiable;
+    return r;
+  }
+  r.kind = ByteRange::Kind::kSatisfiable;
+  r.first = first;
+  r.last = last;
+  return r;
+}
 
 ByteRange DecideRange(const HttpRequest& req, std::uint64_t size,
                       const std::vector<std::string>& validators) {

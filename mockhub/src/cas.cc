@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mockhub/byte_ranges.h"
 #include "mockhub/cdn.h"
 #include "mockhub/dates.h"
 #include "mockhub/url.h"
@@ -33,20 +34,10 @@ bool ParseFileRange(const std::string& h, std::uint64_t& first, std::uint64_t& l
   first = 0;
   last = UINT64_MAX;
   if (h.empty()) return true;
-  if (h.rfind("bytes=", 0) != 0) return false;
-  const auto dash = h.find('-', 6);
-  if (dash == std::string::npos) return false;
-  const std::string a = h.substr(6, dash - 6), b = h.substr(dash + 1);
-  auto digits = [](const std::string& s) {
-    return !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
-  };
-  if (!digits(a) || (!b.empty() && !digits(b))) return false;
-  try {
-    first = std::stoull(a);
-    if (!b.empty()) last = std::stoull(b);
-  } catch (const std::exception&) {
-    return false;
-  }
+  const auto specs = ParseRangeSpecs(h, kRangeSyntaxCas);
+  if (!specs || specs->size() != 1 || !specs->front().first) return false;
+  first = *specs->front().first;
+  if (specs->front().last) last = *specs->front().last;
   return last >= first;
 }
 

@@ -15,6 +15,7 @@
 #include "mockhub/digest.h"
 #include "mockhub/object_store.h"
 #include "mockhub/signer.h"
+#include "mockhub/text_parse.h"
 #include "mockhub/url.h"
 #include "mockhub/world_json.h"
 
@@ -41,10 +42,9 @@ bool ParseAmzDate(const std::string& s, std::int64_t& out) {
 }
 
 bool ParseInt(const std::string& s, std::int64_t& out) {
-  if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  out = std::stoll(s);
-  return true;
+  const auto n = ParseDigits(s, 15);
+  if (n) out = static_cast<std::int64_t>(*n);
+  return n.has_value();
 }
 
 std::string XmlError(const std::string& code, const std::string& message, const std::string& extra,

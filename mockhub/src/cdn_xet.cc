@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cdn_detail.h"
+#include "mockhub/byte_ranges.h"
 #include "mockhub/digest.h"
 #include "mockhub/signer.h"
 #include "mockhub/xet.h"
@@ -18,32 +19,14 @@ namespace {
 
 using Ranges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;  // inclusive
 
-bool ParseU64(const std::string& s, std::uint64_t& out) {
-  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  out = std::stoull(s);
-  return true;
-}
-
 // "bytes=a-b" or "bytes=a-b, c-d": explicit ranges only, as Xet clients send.
 std::optional<Ranges> ParseRanges(const std::string& header) {
-  if (header.rfind("bytes=", 0) != 0) return std::nullopt;
+  const auto specs = ParseRangeSpecs(header, kRangeSyntaxXorbs);
+  if (!specs) return std::nullopt;
   Ranges out;
-  std::size_t at = 6;
-  while (at <= header.size()) {
-    auto comma = header.find(',', at);
-    std::string part =
-        header.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
-    const auto dash = part.find('-');
-    std::uint64_t a = 0, b = 0;
-    if (dash == std::string::npos || !ParseU64(part.substr(0, dash), a) ||
-        !ParseU64(part.substr(dash + 1), b) || b < a) {
-      return std::nullopt;
-    }
-    out.emplace_back(a, b);
-    if (comma == std::string::npos) break;
-    at = comma + 1;
+  for (const RangeSpec& spec : *specs) {
+    if (!spec.first || !spec.last || *spec.last < *spec.first) return std::nullopt;
+    out.emplace_back(*spec.first, *spec.last);
   }
   return out;
 }

@@ -1,11 +1,12 @@
-// The hub's request -> response decision: route, then Authorize (auth.h:
-// credentials, renames, visibility, disabled, gating, revision), then the
-// file or API answer. The parts live in hub_routes, auth, hub_files and
-// hub_api.
+// The hub's request -> response decision: the route table (one row per
+// route), then Authorize (auth.h: credentials, renames, visibility,
+// disabled, gating, revision) for the row's ask, then the row's handler.
+// The parts live in hub_routes, auth, hub_files, hub_api and hub_xet.
 #include "mockhub/hub.h"
 
 #include "hub_answers.h"
 #include "hub_reply.h"
+#include "hub_routes.h"
 #include "mockhub/auth.h"
 
 namespace mockhub {
@@ -31,19 +32,37 @@ std::string GatedNotAuthorized(RepoType type, const std::string& repo,
 
 namespace {
 
-bool ValidFilePath(const std::string& p) {
-  if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos) return false;
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    auto slash = p.find('/', start);
-    const std::string seg =
-        p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (seg.empty() || seg == "." || seg == "..") return false;
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return true;
+// The hub's routes, one row each (hub_routes.h has the pattern language).
+// A route that serves file contents asks for kContents, so gating applies
+// to it; the Xet token opens file contents on the CAS, so it does too
+// (mockhub/README.md, "Xet").
+const RouteTable& HubRoutes() {
+  using W = Ask::What;
+  static const RouteTable kRoutes({
+      {RouteKind::kWhoami, "GET, HEAD", "api/whoami-v2", true, W::kCaller, &Whoami},
+      {RouteKind::kResolveCache, "GET, HEAD", "api/resolve-cache/{type}s/{repo}/{sha}/{path+}",
+       true, W::kContents, &ResolveFile},
+      {RouteKind::kApiRepo, "GET, HEAD", "api/{type}s/{repo}", true, W::kMetadata, &RepoInfo},
+      {RouteKind::kApiRepo, "GET, HEAD", "api/{type}s/{repo}/revision/{rev}", true, W::kMetadata,
+       &RepoInfo},
+      {RouteKind::kApiTree, "GET, HEAD", "api/{type}s/{repo}/tree/{rev}/{path*}", true,
+       W::kMetadata, &Tree},
+      {RouteKind::kPathsInfo, "POST", "api/{type}s/{repo}/paths-info", true, W::kMetadata,
+       &PathsInfo},
+      {RouteKind::kPathsInfo, "POST", "api/{type}s/{repo}/paths-info/{rev}", true, W::kMetadata,
+       &PathsInfo},
+      {RouteKind::kXetReadToken, "GET, HEAD", "api/{type}s/{repo}/xet-read-token/{rev}", true,
+       W::kContents, &XetReadToken},
+      {RouteKind::kResolve, "GET, HEAD", "{prefix}{repo}/resolve/{rev}/{path+}", false,
+       W::kContents, &ResolveFile},
+      {RouteKind::kRaw, "GET, HEAD", "{prefix}{repo}/raw/{rev}/{path+}", false, W::kContents,
+       &ResolveFile},
+  });
+  return kRoutes;
 }
+
+// What a target no row matches accepts before its 404.
+constexpr const char* kUnroutedMethods = "GET, HEAD";
 
 // The same URL under the repo's new id: a relative 307 without metadata
 // headers, as the Hub answers an old id.
@@ -64,11 +83,11 @@ HttpResponse RenameRedirect(const Target& t, const Route& route, const std::stri
 
 Ask AskFor(const Route& route) {
   Ask ask;
-  ask.what = IsFileRoute(route) ? Ask::What::kContents : Ask::What::kMetadata;
+  ask.what = route.row->ask;
   ask.type = route.type;
   ask.repo = route.repo;
-  if (route.has_revision) ask.revision = route.revision;
-  ask.json_errors = IsApi(route);
+  ask.revision = route.revision;
+  ask.json_errors = route.row->json_errors;
   return ask;
 }
 
@@ -76,44 +95,27 @@ Ask AskFor(const Route& route) {
 
 HttpResponse HandleHub(const HttpRequest& req, const World& world, const HubContext& ctx) {
   const Target t = ParseTarget(req.target);
-  const Route route = ParseRoute(t);
-  const bool json_body = IsApi(route) || route.kind == RouteKind::kUnknown;
-
   // A bad token fails everywhere, before any routing answer.
   const Authorization who = Authorize(req, world, ctx, Ask{});
   if (who.denied) return *who.denied;
 
-  const bool post_route = route.kind == RouteKind::kPathsInfo;
-  if (post_route ? req.method != "POST" : (req.method != "GET" && req.method != "HEAD")) {
+  const std::optional<Route> route = HubRoutes().Find(t);
+  const char* methods = route ? route->row->methods : kUnroutedMethods;
+  if (!AllowsMethod(methods, req.method)) {
     HttpResponse res = ErrorReply(405, "", "Method not allowed", true, ctx);
-    res.Set("Allow", post_route ? "POST" : "GET, HEAD");
+    res.Set("Allow", methods);
     return res;
   }
-  if (route.kind == RouteKind::kUnknown) return ErrorReply(404, "", "Not Found", true, ctx);
-  if (route.kind == RouteKind::kWhoami) return Whoami(who.access.caller, world, ctx);
-  if (route.bad_encoding) {
-    return ErrorReply(400, "", "Invalid percent-encoding in URL", json_body, ctx);
+  if (!route) return ErrorReply(404, "", "Not Found", true, ctx);
+  const HubRoute& row = *route->row;
+  if (route->bad_encoding) {
+    return ErrorReply(400, "", "Invalid percent-encoding in URL", row.json_errors, ctx);
   }
-
-  const Authorization auth = Authorize(req, world, ctx, AskFor(route));
+  const Authorization auth =
+      row.ask == Ask::What::kCaller ? who : Authorize(req, world, ctx, AskFor(*route));
   if (auth.denied) return *auth.denied;
-  if (auth.renamed_to) return RenameRedirect(t, route, *auth.renamed_to, ctx);
-  const Repo& repo = *auth.access.repo;
-  const Commit& commit = *auth.access.commit;
-  switch (route.kind) {
-    case RouteKind::kApiRepo:
-      return RepoInfo(t, repo, commit, ctx);
-    case RouteKind::kApiTree:
-      return Tree(t, route, repo, commit, world, ctx);
-    case RouteKind::kPathsInfo:
-      return PathsInfo(req, repo, commit, world, ctx);
-    case RouteKind::kXetReadToken:
-      return XetReadToken(repo, commit, world, ctx);
-    default:
-      break;
-  }
-  if (!ValidFilePath(route.path)) return ErrorReply(400, "", "Invalid file path", json_body, ctx);
-  return ResolveFile(req, route, repo, commit, world, ctx);
+  if (auth.renamed_to) return RenameRedirect(t, *route, *auth.renamed_to, ctx);
+  return row.handler(HubCall{req, t, *route, auth.access, world, ctx});
 }
 
 }  // namespace mockhub

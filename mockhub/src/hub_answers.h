@@ -1,6 +1,6 @@
-// The hub's answers once a route is authorized: files (hub_files.cc) and
-// the API (hub_api.cc). Internal to the hub; HandleHub (hub.cc) routes to
-// them after Authorize.
+// The hub's answers once a route is authorized: files (hub_files.cc), the
+// API (hub_api.cc) and Xet (hub_xet.cc). Internal to the hub; the handlers
+// are the rows of HandleHub's route table (hub.cc), called after Authorize.
 #pragma once
 
 #include <chrono>
@@ -15,18 +15,20 @@
 
 namespace mockhub {
 
-HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo& repo,
-                         const Commit& commit, const World& world, const HubContext& ctx);
-HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
-                      const HubContext& ctx);
-HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
-                       const World& world, const HubContext& ctx);
-HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const Commit& commit,
-                  const World& world, const HubContext& ctx);
+// Route handlers (see HubCall, hub_routes.h).
+// /resolve, /raw and /api/resolve-cache: a file of the commit.
+HttpResponse ResolveFile(const HubCall& call);
+// /api/{type}s/{repo}[/revision/{rev}]
+HttpResponse RepoInfo(const HubCall& call);
+// POST /api/{type}s/{repo}/paths-info[/{rev}]
+HttpResponse PathsInfo(const HubCall& call);
+// /api/{type}s/{repo}/tree/{rev}[/{path}]
+HttpResponse Tree(const HubCall& call);
 // GET /api/{type}s/{repo}/xet-read-token/{rev}: a CAS token for the repo
 // (hub_xet.cc).
-HttpResponse XetReadToken(const Repo& repo, const Commit& commit, const World& world,
-                          const HubContext& ctx);
+HttpResponse XetReadToken(const HubCall& call);
+// /api/whoami-v2
+HttpResponse Whoami(const HubCall& call);
 // The Xet headers of a Xet-backed file's resolve answer (302 or fileinfo).
 void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit,
                        const RepoFile& file, const World& world, const HubContext& ctx);
@@ -44,6 +46,5 @@ HttpResponse Sha256Pending(const Content& content, const std::string& path, bool
 // then be built without blocking.
 using ListedFiles = std::vector<std::pair<std::string, const RepoFile*>>;
 const ListedFiles::value_type* FirstHashPending(const ListedFiles& files);
-HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx);
 
 }  // namespace mockhub

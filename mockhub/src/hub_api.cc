@@ -7,6 +7,7 @@
 #include "hub_reply.h"
 #include "mockhub/dates.h"
 #include "mockhub/digest.h"
+#include "mockhub/text_parse.h"
 #include "mockhub/url.h"
 #include "mockhub/xet.h"
 #include "untrusted_json.h"
@@ -37,8 +38,11 @@ json SiblingJson(const std::string& path, const RepoFile& f, bool blobs) {
 
 }  // namespace
 
-HttpResponse RepoInfo(const Target& t, const Repo& repo, const Commit& commit,
-                      const HubContext& ctx) {
+HttpResponse RepoInfo(const HubCall& call) {
+  const Target& t = call.target;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const HubContext& ctx = call.ctx;
   const bool blobs = QueryFlag(t, "blobs");
   if (blobs) {
     ListedFiles listed;
@@ -142,6 +146,19 @@ const Commit& LastCommitTouching(const Repo& repo, const Commit& commit, const s
   return *c;
 }
 
+// The Link header of a /tree page that has a next one: the same query with
+// the cursor of entry `next`.
+std::string NextPageLink(const Target& t, std::size_t next, const HubContext& ctx) {
+  std::string query;
+  for (const auto& [k, v] : t.query) {
+    if (k == "cursor") continue;
+    query += (query.empty() ? "" : "&") + PercentEncode(k, false) + "=" + PercentEncode(v, false);
+  }
+  query += (query.empty() ? "" : "&") + std::string("cursor=") +
+           PercentEncode(Base64Encode(std::to_string(next)), false);
+  return "<" + ctx.endpoint + t.raw_path + "?" + query + ">; rel=\"next\"";
+}
+
 json LastCommitJson(const Commit& c) {
   return {{"id", c.sha}, {"title", c.title}, {"date", FormatIso8601(c.date)}};
 }
@@ -151,8 +168,11 @@ json LastCommitJson(const Commit& c) {
 // POST /api/{type}s/{repo}/paths-info/{rev}: the entries of the given paths
 // (missing ones are left out). huggingface_hub posts a form
 // (paths=a&paths=b&expand=true), @huggingface/hub posts JSON.
-HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& commit,
-                       const World& world, const HubContext& ctx) {
+HttpResponse PathsInfo(const HubCall& call) {
+  const HttpRequest& req = call.request;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const HubContext& ctx = call.ctx;
   std::vector<std::string> paths;
   bool expand = false;
   if (req.Header("Content-Type").find("json") != std::string::npos) {
@@ -188,7 +208,7 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
   json out = json::array();
   for (const std::string& p : paths) {
     if (auto f = commit.files.find(p); f != commit.files.end()) {
-      json e = FileEntry(p, f->second, world);
+      json e = FileEntry(p, f->second, call.world);
       if (expand) e["lastCommit"] = LastCommitJson(LastCommitTouching(repo, commit, p));
       out.push_back(e);
       continue;
@@ -209,11 +229,16 @@ HttpResponse PathsInfo(const HttpRequest& req, const Repo& repo, const Commit& c
   return res;
 }
 
-HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const Commit& commit,
-                  const World& world, const HubContext& ctx) {
+HttpResponse Tree(const HubCall& call) {
+  const Target& t = call.target;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const HubContext& ctx = call.ctx;
   const bool recursive = QueryFlag(t, "recursive");
   const bool expand = QueryFlag(t, "expand");
-  const std::string& prefix = route.path;
+  // The folder to list; "sub/" is "sub".
+  std::string prefix = call.route.path;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   if (prefix.find("..") != std::string::npos || prefix.find('\\') != std::string::npos) {
     return ErrorReply(400, "", "Invalid path", true, ctx);
   }
@@ -247,13 +272,11 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
   std::size_t start = 0;
   if (auto cursor = t.Param("cursor")) {
     std::string decoded;
-    if (!Base64Decode(*cursor, decoded) || decoded.empty() ||
-        decoded.find_first_not_of("0123456789") != std::string::npos || decoded.size() > 12) {
-      return ErrorReply(400, "", "Invalid cursor", true, ctx);
-    }
-    start = static_cast<std::size_t>(std::stoull(decoded));
+    const auto n = Base64Decode(*cursor, decoded) ? ParseDigits(decoded, 12) : std::nullopt;
+    if (!n) return ErrorReply(400, "", "Invalid cursor", true, ctx);
+    start = static_cast<std::size_t>(*n);
   }
-  const std::size_t page = world.options.tree_page_size;
+  const std::size_t page = call.world.options.tree_page_size;
   ListedFiles listed, files;  // the page, and its files
   std::size_t i = 0;
   for (const auto& [p, f] : entries) {
@@ -268,27 +291,21 @@ HttpResponse Tree(const Target& t, const Route& route, const Repo& repo, const C
   }
   json out = json::array();
   for (const auto& [p, f] : listed) {
-    json e = f ? FileEntry(p, *f, world) : DirEntry(commit, p);
+    json e = f ? FileEntry(p, *f, call.world) : DirEntry(commit, p);
     if (expand) e["lastCommit"] = LastCommitJson(f ? LastCommitTouching(repo, commit, p) : commit);
     out.push_back(std::move(e));
   }
   HttpResponse res;
   Common(res, ctx);
   JsonBody(res, out);
-  if (start + page < entries.size()) {
-    std::string query;
-    for (const auto& [k, v] : t.query) {
-      if (k == "cursor") continue;
-      query += (query.empty() ? "" : "&") + PercentEncode(k, false) + "=" + PercentEncode(v, false);
-    }
-    query += (query.empty() ? "" : "&") + std::string("cursor=") +
-             PercentEncode(Base64Encode(std::to_string(start + page)), false);
-    res.Set("Link", "<" + ctx.endpoint + t.raw_path + "?" + query + ">; rel=\"next\"");
-  }
+  if (start + page < entries.size()) res.Set("Link", NextPageLink(t, start + page, ctx));
   return res;
 }
 
-HttpResponse Whoami(const Caller& caller, const World& world, const HubContext& ctx) {
+HttpResponse Whoami(const HubCall& call) {
+  const Caller& caller = call.access.caller;
+  const World& world = call.world;
+  const HubContext& ctx = call.ctx;
   if (!caller.token) return ErrorReply(401, "", messages::kInvalidUsernamePassword, true, ctx);
   const User* u = world.FindUser(caller.user);
   json orgs = json::array();

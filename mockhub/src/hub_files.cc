@@ -15,6 +15,21 @@
 namespace mockhub {
 namespace {
 
+// A relative path of non-empty segments, none "." or "..", no '\\'.
+bool ValidFilePath(const std::string& p) {
+  if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos) return false;
+  std::size_t start = 0;
+  while (start <= p.size()) {
+    auto slash = p.find('/', start);
+    const std::string seg =
+        p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (seg.empty() || seg == "." || seg == "..") return false;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
 std::string ContentTypeFor(const std::string& path) {
   const std::string name = Basename(path);
   const auto dot = name.rfind('.');
@@ -83,17 +98,26 @@ const ListedFiles::value_type* FirstHashPending(const ListedFiles& files) {
   return nullptr;
 }
 
-HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo& repo,
-                         const Commit& commit, const World& world, const HubContext& ctx) {
+HttpResponse ResolveFile(const HubCall& call) {
+  const HttpRequest& req = call.request;
+  const Route& route = call.route;
+  const RouteKind kind = route.row->kind;
+  const Repo& repo = *call.access.repo;
+  const Commit& commit = *call.access.commit;
+  const World& world = call.world;
+  const HubContext& ctx = call.ctx;
+  if (!ValidFilePath(route.path)) {
+    return ErrorReply(400, "", "Invalid file path", route.row->json_errors, ctx);
+  }
   auto it = commit.files.find(route.path);
   if (it == commit.files.end()) {
-    HttpResponse res = ErrorReply(404, "EntryNotFound", messages::kEntryNotFound,
-                                  route.kind == RouteKind::kResolveCache, ctx);
+    HttpResponse res =
+        ErrorReply(404, "EntryNotFound", messages::kEntryNotFound, route.row->json_errors, ctx);
     res.Set("X-Repo-Commit", commit.sha);
     return res;
   }
   const RepoFile& f = it->second;
-  if (route.kind == RouteKind::kRaw) {
+  if (kind == RouteKind::kRaw) {
     // /raw serves what git stores: an LFS file's pointer, not its content,
     // which names the sha256.
     if (f.lfs && !f.content->Sha256Within(kSha256Wait)) {
@@ -128,9 +152,9 @@ HttpResponse ResolveFile(const HttpRequest& req, const Route& route, const Repo&
     return res;
   }
   const std::string& sha1 = f.content->GitBlobSha1();
-  if (route.kind == RouteKind::kResolve && world.options.resolve_cache_redirect) {
+  if (kind == RouteKind::kResolve && world.options.resolve_cache_redirect) {
     HttpResponse res =
-        Redirect(307, ResolveCacheLocation(repo, commit, route.revision, route.path, sha1), ctx);
+        Redirect(307, ResolveCacheLocation(repo, commit, *route.revision, route.path, sha1), ctx);
     res.Set("X-Repo-Commit", commit.sha);
     res.Set("X-Linked-Etag", "\"" + sha1 + "\"");
     res.Set("X-Linked-Size", std::to_string(f.content->size()));

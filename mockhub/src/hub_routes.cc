@@ -1,22 +1,86 @@
 // See hub_routes.h.
 #include "hub_routes.h"
 
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <utility>
+
 namespace mockhub {
-
-bool IsApi(const Route& r) {
-  return r.kind == RouteKind::kApiRepo || r.kind == RouteKind::kApiTree ||
-         r.kind == RouteKind::kPathsInfo || r.kind == RouteKind::kWhoami ||
-         r.kind == RouteKind::kResolveCache || r.kind == RouteKind::kXetReadToken;
-}
-
-bool IsFileRoute(const Route& r) {
-  // The Xet token opens the file contents on the CAS: gating applies, as the
-  // file routes answer (mockhub/README.md, "Xet").
-  return r.kind == RouteKind::kResolve || r.kind == RouteKind::kRaw ||
-         r.kind == RouteKind::kResolveCache || r.kind == RouteKind::kXetReadToken;
-}
-
 namespace {
+
+using Kind = RoutePart::Kind;
+
+// The placeholders a pattern part may be; any other part is a word.
+const std::map<std::string, std::vector<Kind>>& Placeholders() {
+  static const std::map<std::string, std::vector<Kind>> kPlaceholders = {
+      {"{type}s", {Kind::kType}},     {"{prefix}{repo}", {Kind::kPrefix, Kind::kRepo}},
+      {"{repo}", {Kind::kRepo}},      {"{rev}", {Kind::kRev}},
+      {"{sha}", {Kind::kSha}},        {"{path*}", {Kind::kPathStar}},
+      {"{path+}", {Kind::kPathPlus}},
+  };
+  return kPlaceholders;
+}
+
+std::vector<RoutePart> Compile(const std::string& pattern) {
+  std::vector<RoutePart> parts;
+  std::size_t start = 0;
+  while (start <= pattern.size()) {
+    const auto slash = std::min(pattern.find('/', start), pattern.size());
+    const std::string token = pattern.substr(start, slash - start);
+    start = slash + 1;
+    if (auto it = Placeholders().find(token); it != Placeholders().end()) {
+      for (Kind k : it->second) parts.push_back({k, ""});
+      continue;
+    }
+    if (token.empty() || token.find_first_of("{}") != std::string::npos) {
+      throw std::logic_error("hub route pattern \"" + pattern + "\": bad part \"" + token + "\"");
+    }
+    parts.push_back({Kind::kWord, token});
+  }
+  return parts;
+}
+
+bool SamePart(const RoutePart& a, const RoutePart& b) {
+  return a.kind == b.kind && a.word == b.word;
+}
+
+std::size_t RepoIndex(const std::vector<RoutePart>& parts) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].kind == Kind::kRepo) return i;
+  }
+  return parts.size();
+}
+
+// What rows with the same parts before {repo} expect right after it.
+std::vector<RoutePart> RepoStops(const std::vector<RoutePart>& mine,
+                                 const std::vector<std::vector<RoutePart>>& all) {
+  std::vector<RoutePart> stops;
+  const std::size_t at = RepoIndex(mine);
+  if (at == mine.size()) return stops;
+  for (const auto& other : all) {
+    if (RepoIndex(other) != at || other.size() <= at + 1) continue;
+    if (std::equal(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(at), other.begin(),
+                   SamePart)) {
+      stops.push_back(other[at + 1]);
+    }
+  }
+  return stops;
+}
+
+// Whether `part` could take `segment` as its first.
+bool Accepts(const RoutePart& part, const std::string& segment) {
+  switch (part.kind) {
+    case Kind::kWord:
+      return segment == part.word;
+    case Kind::kType:
+      return ParseRepoTypePlural(segment).has_value();
+    case Kind::kSha:
+      return IsCommitSha(segment);
+    default:
+      return true;
+  }
+}
 
 std::string Decode(const std::string& s, bool& bad) {
   auto d = PercentDecode(s);
@@ -27,120 +91,141 @@ std::string Decode(const std::string& s, bool& bad) {
   return *d;
 }
 
-// Joins decoded segments [from, end) with '/'.
-std::string JoinDecoded(const std::vector<std::string>& segs, std::size_t from, bool& bad) {
+// Segments [from, to) decoded, joined with '/'.
+std::string JoinDecoded(const std::vector<std::string>& segs, std::size_t from, std::size_t to,
+                        bool& bad) {
   std::string out;
-  for (std::size_t i = from; i < segs.size(); ++i) {
+  for (std::size_t i = from; i < to; ++i) {
     if (i > from) out += '/';
     out += Decode(segs[i], bad);
   }
   return out;
 }
 
-// Reads a revision starting at segs[i]; an unencoded "refs/pr/N" spans three
-// segments. Returns the index after the revision.
-std::size_t ReadRevision(const std::vector<std::string>& segs, std::size_t i, Route& r) {
-  r.has_revision = true;
-  r.revision = Decode(segs[i], r.bad_encoding);
-  if (r.revision == "refs" && i + 2 < segs.size() && segs[i + 1] == "pr") {
-    r.revision = "refs/pr/" + Decode(segs[i + 2], r.bad_encoding);
-    return i + 3;
-  }
-  return i + 1;
-}
+// One row's parts against one target, left to right; no part looks back.
+struct Matcher {
+  const std::vector<std::string>& segs;
+  const std::vector<RoutePart>& repo_stops;
+  const std::vector<std::string>& leading_words;
+  Route& route;
+  std::size_t k = 0;  // the next segment
 
-// /api/{types}/{repo...}[/revision/{rev} | /paths-info[/{rev}] |
-// /xet-read-token/{rev} | /tree/{rev}[/{path}]]. False: no such API route.
-bool ParseApiRoute(const std::vector<std::string>& s, Route& r) {
-  auto type = ParseRepoTypePlural(s[1]);
-  if (!type) return false;
-  r.type = *type;
-  std::size_t n = (s.size() >= 4 && (s[3] == "revision" || s[3] == "tree" || s[3] == "paths-info" ||
-                                     s[3] == "xet-read-token"))
-                      ? 1
-                      : 2;
-  if (2 + n > s.size()) return false;
-  r.repo_first = 2;
-  r.repo_count = n;
-  std::size_t i = 2 + n;
-  if (i == s.size()) {
-    r.kind = RouteKind::kApiRepo;
-  } else if (s[i] == "revision" && i + 1 < s.size()) {
-    r.kind = RouteKind::kApiRepo;
-    if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
-  } else if (s[i] == "paths-info") {
-    r.kind = RouteKind::kPathsInfo;
-    if (i + 1 < s.size() && ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
-  } else if (s[i] == "xet-read-token" && i + 1 < s.size()) {
-    r.kind = RouteKind::kXetReadToken;
-    if (ReadRevision(s, i + 1, r) != s.size()) r.kind = RouteKind::kUnknown;
-  } else if (s[i] == "tree" && i + 1 < s.size()) {
-    r.kind = RouteKind::kApiTree;
-    std::size_t next = ReadRevision(s, i + 1, r);
-    r.path = JoinDecoded(s, next, r.bad_encoding);
-    while (!r.path.empty() && r.path.back() == '/') r.path.pop_back();
-  } else {
+  bool Left(std::size_t n) const { return k + n <= segs.size(); }
+
+  bool Prefix() {
+    if (!Left(1)) return true;
+    const std::string& s = segs[k];
+    if (std::find(leading_words.begin(), leading_words.end(), s) != leading_words.end()) {
+      return false;
+    }
+    auto type = ParseRepoTypePlural(s);
+    if (!type || *RepoTypeUrlPrefix(*type) == '\0') return true;  // a model: no prefix
+    route.type = *type;
+    ++k;
+    return true;
+  }
+
+  bool Repo() {
+    const bool one =
+        Left(2) && std::any_of(repo_stops.begin(), repo_stops.end(),
+                               [&](const RoutePart& p) { return Accepts(p, segs[k + 1]); });
+    const std::size_t n = one ? 1 : 2;
+    if (!Left(n)) return false;
+    route.repo_first = k;
+    route.repo_count = n;
+    route.repo = JoinDecoded(segs, k, k + n, route.bad_encoding);
+    k += n;
+    return true;
+  }
+
+  bool Rev() {
+    if (!Left(1)) return false;
+    std::string rev = Decode(segs[k], route.bad_encoding);
+    if (rev == "refs" && Left(3) && segs[k + 1] == "pr") {
+      rev = "refs/pr/" + Decode(segs[k + 2], route.bad_encoding);
+      k += 2;
+    }
+    ++k;
+    route.revision = std::move(rev);
+    return true;
+  }
+
+  bool Take(const RoutePart& part) {
+    switch (part.kind) {
+      case Kind::kWord:
+        if (!Left(1) || segs[k] != part.word) return false;
+        ++k;
+        return true;
+      case Kind::kType: {
+        auto type = Left(1) ? ParseRepoTypePlural(segs[k]) : std::nullopt;
+        if (type) route.type = *type, ++k;
+        return type.has_value();
+      }
+      case Kind::kPrefix:
+        return Prefix();
+      case Kind::kRepo:
+        return Repo();
+      case Kind::kRev:
+        return Rev();
+      case Kind::kSha:
+        if (!Left(1) || !IsCommitSha(segs[k])) return false;
+        route.revision = segs[k++];
+        return true;
+      case Kind::kPathPlus:
+        if (!Left(1)) return false;
+        [[fallthrough]];
+      case Kind::kPathStar:
+        route.path = JoinDecoded(segs, k, segs.size(), route.bad_encoding);
+        k = segs.size();
+        return true;
+    }
     return false;
   }
-  return true;
-}
+};
 
 }  // namespace
 
-Route ParseRoute(const Target& t) {
-  const auto& s = t.raw_segments;
-  Route r;
-  if (s.size() >= 2 && s[0] == "api" && s[1] == "whoami-v2" && s.size() == 2) {
-    r.kind = RouteKind::kWhoami;
-    return r;
-  }
-  if (s.size() >= 3 && s[0] == "api" && s[1] == "resolve-cache") {
-    // /api/resolve-cache/{types}/{repo...}/{commit}/{path...}
-    auto type = ParseRepoTypePlural(s[2]);
-    if (!type || s.size() < 6) return r;
-    r.type = *type;
-    std::size_t n = IsCommitSha(s[4]) ? 1 : 2;  // one- or two-segment repo id
-    if (3 + n + 1 >= s.size() || !IsCommitSha(s[3 + n])) return r;
-    r.kind = RouteKind::kResolveCache;
-    r.repo_first = 3;
-    r.repo_count = n;
-    r.has_revision = true;
-    r.revision = s[3 + n];
-    r.path = JoinDecoded(s, 3 + n + 1, r.bad_encoding);
-  } else if (s.size() >= 3 && s[0] == "api") {
-    if (!ParseApiRoute(s, r)) return r;
-  } else {
-    // /{prefix}{repo}/(resolve|raw)/{rev}/{path...}
-    std::size_t first = 0;
-    if (!s.empty()) {
-      if (s[0] == "datasets")
-        r.type = RepoType::kDataset, first = 1;
-      else if (s[0] == "spaces")
-        r.type = RepoType::kSpace, first = 1;
+RouteTable::RouteTable(std::vector<HubRoute> rows) : rows_(std::move(rows)) {
+  std::vector<std::vector<RoutePart>> all;
+  for (const HubRoute& row : rows_) all.push_back(Compile(row.pattern));
+  for (const auto& parts : all) {
+    compiled_.push_back({parts, RepoStops(parts, all)});
+    const RoutePart& first = parts.front();
+    if (first.kind == Kind::kWord && std::find(leading_words_.begin(), leading_words_.end(),
+                                               first.word) == leading_words_.end()) {
+      leading_words_.push_back(first.word);
     }
-    std::size_t verb = 0;
-    for (std::size_t n = 1; n <= 2; ++n) {
-      if (first + n < s.size() && (s[first + n] == "resolve" || s[first + n] == "raw")) {
-        verb = first + n;
-        break;
-      }
-    }
-    if (verb == 0 || verb + 2 >= s.size()) return r;
-    r.kind = s[verb] == "resolve" ? RouteKind::kResolve : RouteKind::kRaw;
-    r.repo_first = first;
-    r.repo_count = verb - first;
-    std::size_t next = ReadRevision(s, verb + 1, r);
-    if (next >= s.size()) {
-      r.kind = RouteKind::kUnknown;
-      return r;
-    }
-    r.path = JoinDecoded(s, next, r.bad_encoding);
   }
-  for (std::size_t k = 0; k < r.repo_count; ++k) {
-    if (k) r.repo += '/';
-    r.repo += Decode(s[r.repo_first + k], r.bad_encoding);
+}
+
+std::optional<Route> RouteTable::Match(std::size_t row,
+                                       const std::vector<std::string>& segments) const {
+  Route route;
+  route.row = &rows_[row];
+  Matcher m{segments, compiled_[row].repo_stops, leading_words_, route};
+  for (const RoutePart& part : compiled_[row].parts) {
+    if (!m.Take(part)) return std::nullopt;
   }
-  return r;
+  if (m.k != segments.size()) return std::nullopt;
+  return route;
+}
+
+std::optional<Route> RouteTable::Find(const Target& target) const {
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (auto route = Match(i, target.raw_segments)) return route;
+  }
+  return std::nullopt;
+}
+
+bool AllowsMethod(const char* methods, const std::string& method) {
+  const std::string list = methods;
+  for (std::size_t start = 0; start < list.size();) {
+    const auto comma = std::min(list.find(',', start), list.size());
+    if (list.compare(start, comma - start, method) == 0) return true;
+    start = list.find_first_not_of(' ', comma + 1);
+    if (start == std::string::npos) break;
+  }
+  return false;
 }
 
 }  // namespace mockhub

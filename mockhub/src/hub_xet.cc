@@ -62,9 +62,11 @@ HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::stri
   return res;
 }
 
-HttpResponse XetReadToken(const Repo& repo, const Commit& commit, const World& world,
-                          const HubContext& ctx) {
-  (void)commit;  // the token opens the repo's Xet files; the revision was checked
+// The token opens the repo's Xet files; Authorize checked the revision.
+HttpResponse XetReadToken(const HubCall& call) {
+  const Repo& repo = *call.access.repo;
+  const World& world = call.world;
+  const HubContext& ctx = call.ctx;
   const std::int64_t exp = ctx.now + world.options.xet.token_ttl;
   const std::string token = xet::MakeCasToken({repo.type, repo.id, exp}, ctx.signing_key);
   HttpResponse res;

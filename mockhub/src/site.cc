@@ -46,9 +46,24 @@ std::string Bearer(const HttpRequest& req) {
 
 const std::vector<Site>& Sites() {
   static const std::vector<Site> kSites = {
-      {kHubSite, "127.0.0.1", Credential::kHubToken, &DecideHub, true},
-      {kCdnSite, "127.0.0.2", Credential::kNone, &DecideCdn, false},
-      {kCasSite, "127.0.0.3", Credential::kCasToken, &DecideCas, false},
+      {kHubSite,
+       "127.0.0.1",
+       Credential::kHubToken,
+       &DecideHub,
+       true,
+       {"", "Hub", "an IP address or localhost (loopback by default)"}},
+      {kCdnSite,
+       "127.0.0.2",
+       Credential::kNone,
+       &DecideCdn,
+       false,
+       {"cdn-", "CDN", "another host, not only another port"}},
+      {kCasSite,
+       "127.0.0.3",
+       Credential::kCasToken,
+       &DecideCas,
+       false,
+       {"cas-", "Xet CAS", "another host, not only another port"}},
   };
   return kSites;
 }

@@ -47,14 +47,4 @@ struct HttpResponse {
   std::string Get(const std::string& name) const;
 };
 
-// Single byte range of "Range: bytes=..." resolved against a size.
-struct ByteRange {
-  enum class Kind { kNone, kSatisfiable, kUnsatisfiable } kind = Kind::kNone;
-  std::uint64_t first = 0;
-  std::uint64_t last = 0;  // inclusive
-};
-// Multi-range and malformed headers are ignored (Kind::kNone): the whole body
-// is served with 200, which RFC 9110 allows and S3 does.
-ByteRange ParseRange(const std::string& header, std::uint64_t size);
-
 }  // namespace mockhub

@@ -3,8 +3,9 @@
 // loopback address, a decision function and a credential rule. The HTTP glue
 // (server.cc) starts one listener per site and knows nothing else about
 // them. Everything that names a site (faults, the journal, wire
-// expectations, scenario files, schema.json) validates the name here, so
-// adding a site is one entry of Sites().
+// expectations, scenario files, schema.json, `mockhub serve`'s flags)
+// validates the name or reads the row here, so adding a site is one entry
+// of Sites().
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,14 @@ struct SiteContext {
 
 using DecideFn = HttpResponse (*)(const HttpRequest&, const World&, const SiteContext&);
 
+// How `mockhub serve` names and explains the flags that bind the site:
+// --{prefix}host and --{prefix}port.
+struct SiteFlags {
+  const char* prefix = "";     // "" for the hub (--host, --port), "cdn-" (--cdn-host)
+  const char* label = "";      // "CDN": "CDN address: ...", "CDN port; 0 picks a free one"
+  const char* host_note = "";  // the address flag's help after "address: "
+};
+
 struct Site {
   std::string name;
   std::string default_host;  // loopback; sites differ by host, not only port
@@ -50,6 +59,7 @@ struct Site {
   DecideFn decide = nullptr;
   // The Hub stamps X-Request-Id on every answer, a fault's or a proxy's too.
   bool stamps_request_id = false;
+  SiteFlags flags = {};
 };
 
 // Every site a mock runs, in start-up (and `mockhub serve` output) order.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "mockhub/text_parse.h"
+
 namespace mockhub {
 
 namespace {
@@ -25,12 +27,6 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string_view TrimWhitespace(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 HeadError Refuse(int status, std::string message) { return {status, std::move(message)}; }
@@ -77,7 +73,7 @@ HeadError ParseField(std::string_view line, RequestHead& out) {
   if (colon == std::string_view::npos) return Refuse(400, "a header line has no ':'");
   const auto name = line.substr(0, colon);
   if (!IsToken(name)) return Refuse(400, "a header name is empty or holds a space or separator");
-  const auto value = TrimWhitespace(line.substr(colon + 1));
+  const auto value = Trim(line.substr(colon + 1));
   if (std::any_of(value.begin(), value.end(), [](char c) { return c == '\0' || c == '\r'; }))
     return Refuse(400, "a header value holds a NUL or CR");
   out.fields.emplace_back(std::string(name), std::string(value));
@@ -91,10 +87,7 @@ HeadError CheckFraming(const RequestHead& head) {
   bool chunked = false;
   for (const auto& [name, value] : head.fields) {
     if (EqualsNoCase(name, "Content-Length")) {
-      if (value.empty() || value.size() > 18 ||
-          !std::all_of(value.begin(), value.end(),
-                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-        return Refuse(400, "Content-Length is not a number");
+      if (!ParseDigits(value, 18)) return Refuse(400, "Content-Length is not a number");
       if (length && *length != value) return Refuse(400, "two different Content-Length values");
       length = &value;
     } else if (EqualsNoCase(name, "Transfer-Encoding")) {
