@@ -29,24 +29,28 @@ bool RequestFlow::Wait(std::uint64_t ms, const std::function<bool()>& stop_early
 }
 
 HttpResponse RequestFlow::Decide(const Site& site, ServedPaths& served, HttpRequest& req,
-                                 const FaultPlan& plan, const JournalEntry& entry) const {
-  ApplyFaultPlanToRequest(plan, req);
+                                 const FaultPlan& plan, FaultInjector& injector,
+                                 const JournalEntry& entry) const {
   auto world = state.Snapshot();
   const auto now = static_cast<std::int64_t>(state.Now());
-  if (plan.delay_ms) Wait(std::min(plan.delay_ms, kMaxStallMs), [] { return false; });
+  Decision d;
+  ApplyRequestFaults(plan, req, injector, d.changes);
   const std::string path = req.target.substr(0, req.target.find('?'));
-  HttpResponse res;
   if (auto replaced = FaultAnswer(plan, req)) {
-    res = std::move(*replaced);
+    d.answer = std::move(*replaced);
   } else {
     SiteContext ctx{urls, signing_key, now, entry.request_id, served.Contains(path)};
-    res = AnswerAt(site, req, *world, ctx);
-    if (res.status / 100 == 2) served.Add(path);
+    d.answer = AnswerAt(site, req, *world, ctx);
+    if (d.answer.status / 100 == 2) served.Add(path);
   }
+  for (const HubChange& change : d.changes) {
+    if (!ApplyHubChange(change, state).ok()) d.answer.flags.push_back("step_failed");
+  }
+  HttpResponse& res = d.answer;
   if (site.stamps_request_id && !res.Has("X-Request-Id")) res.Set("X-Request-Id", entry.request_id);
   if (!res.Has("Date")) res.Set("Date", FormatHttpDate(now));
   ApplyFaultPlan(plan, res);
-  return res;
+  return std::move(d.answer);
 }
 
 void RequestFlow::Finish(JournalEntry e, std::uint64_t sent,

@@ -1,7 +1,8 @@
 // One request's way from its head to its decided answer, without any HTTP
-// library: the fault plan's request-side effects and delay, the site's (or a
-// fault's) answer, the header-level effects, and the journal entry when the
-// answer has been written. server.cc moves the bytes around it.
+// library: the fault plan's request stage, the site's (or a fault's) answer,
+// the hub changes the request makes (applied once its answer is decided:
+// the write seam), the headers stage, and the journal entry when the answer
+// has been written. server.cc moves the bytes around it.
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,7 @@
 
 #include "mockhub/faults.h"
 #include "mockhub/http_types.h"
+#include "mockhub/hub_change.h"
 #include "mockhub/hub_state.h"
 #include "mockhub/journal.h"
 #include "mockhub/server.h"
@@ -34,6 +36,16 @@ class ServedPaths {
   std::set<std::string> paths_;
 };
 
+// A request's decision: its answer, and the hub changes it makes beside it
+// (a "step" fault's; a site's decision may return some the same way). The
+// request flow applies the changes once the answer is decided, each with
+// ApplyHubChange, the mechanism the runner's steps and POST /_mockhub/steps
+// use: the answer itself is the one the state before the change gave.
+struct Decision {
+  HttpResponse answer;
+  std::vector<HubChange> changes;
+};
+
 // What every site of one server shares; references into the server.
 struct RequestFlow {
   const ServerOptions& options;
@@ -46,9 +58,12 @@ struct RequestFlow {
   // Sleeps up to ms, in slices, giving up early when the server stops or
   // `stop_early` says so. Returns false if the server is stopping.
   bool Wait(std::uint64_t ms, const std::function<bool()>& stop_early) const;
-  // Every decision about this request, before any byte is written.
+  // Every decision about this request, before any byte is written, and the
+  // hub changes it makes, applied (a change that cannot apply is flagged
+  // "step_failed" in the journal, and the answer stays as decided).
   HttpResponse Decide(const Site& site, ServedPaths& served, HttpRequest& request,
-                      const FaultPlan& plan, const JournalEntry& entry) const;
+                      const FaultPlan& plan, FaultInjector& injector,
+                      const JournalEntry& entry) const;
   // Records the entry once its answer is written (or given up).
   void Finish(JournalEntry entry, std::uint64_t sent,
               std::chrono::steady_clock::time_point started) const;
