@@ -24,6 +24,7 @@ bool BodyWriter::Write(std::uint64_t offset, std::uint64_t left, const SinkFn& s
   c.phase = BodyChunk::Phase::kBefore;
   c.offset = offset;
   c.n = std::min<std::uint64_t>(left, kChunk);
+  c.end = false;
   if (!ApplyBodyFaults(plan_, c, *injector_)) return false;
   thread_local std::vector<char> buf(kChunk);
   content_->Read(base_ + offset, buf.data(), static_cast<std::size_t>(c.n));
