@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "admin.h"
 #include "mockhub/dates.h"
 
 namespace mockhub {
@@ -17,6 +18,17 @@ bool ServedPaths::Contains(const std::string& path) const {
 void ServedPaths::Add(const std::string& path) {
   std::lock_guard<std::mutex> lock(mu_);
   paths_.insert(path);
+}
+
+bool IsHop(const std::string& target) {
+  return target.rfind(std::string(kHopPrefix) + "/", 0) == 0;
+}
+
+FaultPlan RequestFlow::PlanFor(const Site& site, const std::string& method,
+                               const std::string& target, const HeaderList& headers) const {
+  const std::string path = target.substr(0, target.find('?'));
+  if (IsAdminPath(path) || IsHop(target)) return {};
+  return faults.Plan(site.name, method, path, headers);
 }
 
 bool RequestFlow::Wait(std::uint64_t ms, const std::function<bool()>& stop_early) const {

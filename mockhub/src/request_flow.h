@@ -54,6 +54,12 @@ struct RequestFlow {
   const std::map<std::string, std::string>& urls;  // site name -> base URL
   const std::string& signing_key;
   const std::atomic<bool>& stopped;
+  FaultSet& faults;
+
+  // The fault plan of a request whose head was just read (none for the
+  // admin API and for hops); its attempt is counted now.
+  FaultPlan PlanFor(const Site& site, const std::string& method, const std::string& target,
+                    const HeaderList& headers) const;
 
   // Sleeps up to ms, in slices, giving up early when the server stops or
   // `stop_early` says so. Returns false if the server is stopping.
@@ -68,6 +74,10 @@ struct RequestFlow {
   void Finish(JournalEntry entry, std::uint64_t sent,
               std::chrono::steady_clock::time_point started) const;
 };
+
+// A hop of the relative_redirect fault (a target under kHopPrefix): served
+// as the original target, and no fault applies to it again.
+bool IsHop(const std::string& target);
 
 // A bug, answered (500, JSON) and journaled rather than crashing the server.
 HttpResponse InternalErrorAnswer(const std::exception& e);

@@ -220,7 +220,7 @@ struct MockServer::Impl {
   std::string owned_tls_dir;  // created by us, removed on Stop()
   std::string signing_key;
   std::atomic<bool> stopped{false};
-  RequestFlow flow{options, state, journal, urls, signing_key, stopped};
+  RequestFlow flow{options, state, journal, urls, signing_key, stopped, *faults};
 
   Impl(World world, ServerOptions opts)
       : options(std::move(opts)),
@@ -245,21 +245,6 @@ struct MockServer::Impl {
       return true;
     });
     return true;
-  }
-
-  // A hop of the relative_redirect fault is served as the original target,
-  // and no fault applies to it again.
-  static bool IsHop(const std::string& target) {
-    return target.rfind(std::string(kHopPrefix) + "/", 0) == 0;
-  }
-
-  // The fault plan of a request whose head was just read (the admin API and
-  // hops have none); its attempt is counted now.
-  FaultPlan PlanFor(const SiteServer& l, const RequestHead& head) {
-    const std::string path = PathOf(head);
-    if (IsAdminPath(path) || IsHop(head.target)) return {};
-    return faults->Plan(l.site->name, head.method, path,
-                        HeaderList(head.fields.begin(), head.fields.end()));
   }
 
   void Handle(SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
@@ -358,7 +343,9 @@ struct MockServer::Impl {
         return;
       }
       WireStream strm(*t, in, ShimHead(head), options.body_timeout);
-      Call call{PlanFor(l, head), std::make_shared<WireInjector>(strm.refusal(), t->fd(), flow)};
+      Call call{flow.PlanFor(*l.site, head.method, head.target,
+                             HeaderList(head.fields.begin(), head.fields.end())),
+                std::make_shared<WireInjector>(strm.refusal(), t->fd(), flow)};
       bool closed = false;
       const bool last = reserved || n + 1 == kMaxRequestsPerConnection || stopped.load();
       const httplib::Request* served = nullptr;
