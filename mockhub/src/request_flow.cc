@@ -45,16 +45,18 @@ HttpResponse RequestFlow::Decide(const Site& site, ServedPaths& served, HttpRequ
                                  const JournalEntry& entry) const {
   auto world = state.Snapshot();
   const auto now = static_cast<std::int64_t>(state.Now());
-  Decision d;
-  ApplyRequestFaults(plan, req, injector, d.changes);
+  std::vector<HubChange> fault_changes;
+  ApplyRequestFaults(plan, req, injector, fault_changes);
   const std::string path = req.target.substr(0, req.target.find('?'));
+  Decision d;
   if (auto replaced = FaultAnswer(plan, req)) {
     d.answer = std::move(*replaced);
   } else {
     SiteContext ctx{urls, signing_key, now, entry.request_id, served.Contains(path)};
-    d.answer = AnswerAt(site, req, *world, ctx);
+    d = DecideAt(site, req, *world, ctx);
     if (d.answer.status / 100 == 2) served.Add(path);
   }
+  d.changes.insert(d.changes.end(), fault_changes.begin(), fault_changes.end());
   for (const HubChange& change : d.changes) {
     if (!ApplyHubChange(change, state).ok()) d.answer.flags.push_back("step_failed");
   }

@@ -36,16 +36,6 @@ class ServedPaths {
   std::set<std::string> paths_;
 };
 
-// A request's decision: its answer, and the hub changes it makes beside it
-// (a "step" fault's; a site's decision may return some the same way). The
-// request flow applies the changes once the answer is decided, each with
-// ApplyHubChange, the mechanism the runner's steps and POST /_mockhub/steps
-// use: the answer itself is the one the state before the change gave.
-struct Decision {
-  HttpResponse answer;
-  std::vector<HubChange> changes;
-};
-
 // What every site of one server shares; references into the server.
 struct RequestFlow {
   const ServerOptions& options;
@@ -65,8 +55,10 @@ struct RequestFlow {
   // `stop_early` says so. Returns false if the server is stopping.
   bool Wait(std::uint64_t ms, const std::function<bool()>& stop_early) const;
   // Every decision about this request, before any byte is written, and the
-  // hub changes it makes, applied (a change that cannot apply is flagged
-  // "step_failed" in the journal, and the answer stays as decided).
+  // hub changes it makes (the site's decision's, then its faults' in fault
+  // order), applied once the answer is decided (Decision, site.h): a change
+  // that cannot apply is flagged "step_failed" in the journal, and the
+  // answer stays as decided.
   HttpResponse Decide(const Site& site, ServedPaths& served, HttpRequest& request,
                       const FaultPlan& plan, FaultInjector& injector,
                       const JournalEntry& entry) const;
