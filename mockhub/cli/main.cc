@@ -41,11 +41,12 @@ mockhub::Loaded<mockhub::World> ServedWorld(const std::string& world_file,
   }
   auto sc = mockhub::LoadScenario(scenario_file);
   if (!sc) return sc.error();
-  opts.faults = sc->faults;
+  opts.faults = std::make_shared<mockhub::FaultSet>();
+  opts.faults->Add(sc->faults);
   opts.cdn_flavour = sc->client.cdn;
   opts.tls = opts.tls || sc->client.tls;
-  for (const mockhub::Fault& f : sc->faults->List()) {
-    if (!f.runs.empty())
+  for (const mockhub::ListedFault& f : opts.faults->List()) {
+    if (!f.fault->runs.empty())
       std::cerr << "mockhub: fault " << f.id
                 << " is scoped to \"runs\": it never fires under serve\n";
   }

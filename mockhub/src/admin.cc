@@ -30,7 +30,7 @@ HttpResponse MethodNotAllowed(const std::string& allow) {
   return res;
 }
 
-json Listed(const Fault& f) {
+json Listed(const ListedFault& f) {
   return {{"id", f.id},
           {"fault", json::parse(f.source, nullptr, false)},
           {"attempts", f.attempts},
@@ -72,7 +72,7 @@ HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultS
   if (path == kFaults) {
     if (req.method == "GET" || req.method == "HEAD") {
       json list = json::array();
-      for (const Fault& f : faults.List()) list.push_back(Listed(f));
+      for (const ListedFault& f : faults.List()) list.push_back(Listed(f));
       return AdminJson(200, {{"faults", list}});
     }
     if (req.method == "POST") return AddFaults(req, faults);
@@ -88,7 +88,7 @@ HttpResponse FaultsRoute(const HttpRequest& req, const std::string& path, FaultS
     return AdminError(404, "no fault with id \"" + id + "\"");
   }
   if (req.method == "GET" || req.method == "HEAD") {
-    for (const Fault& f : faults.List()) {
+    for (const ListedFault& f : faults.List()) {
       if (f.id == id) return AdminJson(200, Listed(f));
     }
     return AdminError(404, "no fault with id \"" + id + "\"");

@@ -1,55 +1,76 @@
-// A FaultPlan's request- and header-level effects, as pure functions of the
-// plan and the request or answer (unit-tested without sockets). Byte-level
-// effects are the body writer's (body_writer.cc).
-#include <algorithm>
-
+// A FaultPlan applied stage by stage: each stage is applied here, in one
+// place, by calling its verbs' apply functions (fault_verbs.cc) in plan
+// order. The glue calls the stages in the order a request meets them
+// (request_flow.cc, body_writer.cc, server.cc); unit-tested without sockets.
+#include "fault_verbs.h"
 #include "mockhub/faults.h"
 
 namespace mockhub {
 
-std::optional<std::uint64_t> FaultPlan::CutAt(std::uint64_t body_length) const {
-  if (cut_after) return cut_after;
-  if (cut_after_fraction) {
-    return static_cast<std::uint64_t>(*cut_after_fraction * static_cast<double>(body_length));
+namespace {
+
+// Applies the plan's verbs of one stage, until one takes the connection or
+// ends the body.
+void ApplyStage(const FaultPlan& plan, FaultStage stage, StageCall& call) {
+  for (const FaultVerb& v : plan.verbs) {
+    if (v.row->stage != stage) continue;
+    v.row->apply(*v.params, call);
+    if (call.taken || (call.chunk && call.chunk->end)) return;
   }
-  return std::nullopt;
 }
 
-void ApplyFaultPlanToRequest(const FaultPlan& plan, HttpRequest& req) {
-  if (!plan.ignore_range) return;
-  req.headers.erase(std::remove_if(req.headers.begin(), req.headers.end(),
-                                   [](const auto& h) {
-                                     return HeaderNameEquals(h.first, "Range") ||
-                                            HeaderNameEquals(h.first, "If-Range");
-                                   }),
-                    req.headers.end());
+}  // namespace
+
+bool FaultPlan::Has(FaultStage stage) const {
+  for (const FaultVerb& v : verbs) {
+    if (v.row->stage == stage) return true;
+  }
+  return false;
+}
+
+bool ApplyConnectionFaults(const FaultPlan& plan, FaultInjector& injector) {
+  StageCall call;
+  call.injector = &injector;
+  ApplyStage(plan, FaultStage::kConnection, call);
+  return call.taken;
+}
+
+void ApplyRequestFaults(const FaultPlan& plan, HttpRequest& req, FaultInjector& injector,
+                        std::vector<HubChange>& changes) {
+  StageCall call;
+  call.injector = &injector;
+  call.request = &req;
+  call.changes = &changes;
+  ApplyStage(plan, FaultStage::kRequest, call);
 }
 
 std::optional<HttpResponse> FaultAnswer(const FaultPlan& plan, const HttpRequest& req) {
-  if (plan.relative_redirect) {
-    HttpResponse res;
-    res.status = 307;
-    res.Set("Location", kHopPrefix + req.target);
-    res.Set("Content-Type", "text/plain; charset=utf-8");
-    res.body = "Temporary Redirect. Redirecting to " + res.Get("Location");
-    return res;
-  }
-  return plan.replace;
+  std::optional<HttpResponse> answer;
+  StageCall call;
+  call.asked = &req;
+  call.answer = &answer;
+  ApplyStage(plan, FaultStage::kAnswer, call);
+  return answer;
 }
 
 void ApplyFaultPlan(const FaultPlan& plan, HttpResponse& res) {
-  for (const auto& edit : plan.header_edits) {
-    if (edit.value)
-      res.Set(edit.name, *edit.value);
-    else
-      res.Remove(edit.name);
-  }
+  StageCall call;
+  call.response = &res;
+  ApplyStage(plan, FaultStage::kHeaders, call);
   res.flags.insert(res.flags.end(), plan.fired.begin(), plan.fired.end());
-  if (plan.touches_body() && !res.content && !res.body.empty()) {
+  if (plan.Has(FaultStage::kBody) && !res.content && !res.body.empty()) {
     res.content = Content::Inline(res.body);
     res.content_offset = 0;
     res.content_length = res.body.size();
   }
+}
+
+bool ApplyBodyFaults(const FaultPlan& plan, BodyChunk& chunk, FaultInjector& injector) {
+  StageCall call;
+  call.injector = &injector;
+  call.chunk = &chunk;
+  ApplyStage(plan, FaultStage::kBody, call);
+  return !chunk.end;
 }
 
 }  // namespace mockhub

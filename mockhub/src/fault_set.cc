@@ -1,10 +1,12 @@
 // The live fault set: which faults a request selects (site, method, path,
 // request headers, run, attempt), their counters, and the additions and
 // removals the admin API makes while requests are served, all under one
-// mutex. faults.cc parses faults; fault_plan.cc applies a plan.
+// mutex; and how the verbs of the faults that fired combine into a plan.
+// faults.cc parses faults; fault_plan.cc applies a plan.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "fault_verbs.h"
 #include "mockhub/faults.h"
 
 namespace mockhub {
@@ -26,6 +28,29 @@ bool HeadersMatch(const Fault& f, const HeaderList& headers) {
 
 bool InRun(const Fault& f, std::uint64_t run) {
   return f.runs.empty() || std::find(f.runs.begin(), f.runs.end(), run) != f.runs.end();
+}
+
+// Adds a fired fault's verb to the plan under its row's combination rule.
+void AddVerb(FaultPlan& plan, const FaultVerb& v) {
+  for (const FaultVerb& had : plan.verbs) {
+    if (v.row->combine == Combine::kFirstOfVerb && had.row == v.row) return;
+    if (v.row->combine == Combine::kFirstOfStage && had.row->combine == Combine::kFirstOfStage &&
+        had.row->stage == v.row->stage)
+      return;
+  }
+  plan.verbs.push_back(v);
+}
+
+// Within the body stage the verbs apply in table order (a cut before a
+// stall at the same offset, as the body writer always did); elsewhere in
+// fault order (header edits, in particular).
+void OrderBodyVerbs(FaultPlan& plan) {
+  const VerbRow* table = VerbTable().data();
+  auto key = [table](const FaultVerb& v) {
+    return v.row->stage == FaultStage::kBody ? v.row - table : 0;
+  };
+  std::stable_sort(plan.verbs.begin(), plan.verbs.end(),
+                   [&](const FaultVerb& a, const FaultVerb& b) { return key(a) < key(b); });
 }
 
 bool Selected(const Fault& f, std::uint64_t attempt) {
@@ -71,10 +96,8 @@ std::optional<std::vector<std::string>> FaultSet::Add(std::vector<Fault> faults)
   if (faults_.size() > cap_ || faults.size() > cap_ - faults_.size()) return std::nullopt;
   std::vector<std::string> ids;
   for (Fault& f : faults) {
-    f.id = "f" + std::to_string(next_id_++);
-    f.attempts = f.fired = 0;
-    ids.push_back(f.id);
-    faults_.push_back(std::move(f));
+    ids.push_back("f" + std::to_string(next_id_++));
+    faults_.push_back({ids.back(), std::make_shared<const Fault>(std::move(f)), FaultState{}});
   }
   return ids;
 }
@@ -82,7 +105,7 @@ std::optional<std::vector<std::string>> FaultSet::Add(std::vector<Fault> faults)
 bool FaultSet::Remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it =
-      std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
+      std::find_if(faults_.begin(), faults_.end(), [&](const Entry& e) { return e.id == id; });
   if (it == faults_.end()) return false;
   faults_.erase(it);
   return true;
@@ -93,9 +116,18 @@ void FaultSet::Clear() {
   faults_.clear();
 }
 
-std::vector<Fault> FaultSet::List() const {
+std::vector<ListedFault> FaultSet::List() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return faults_;
+  std::vector<ListedFault> out;
+  for (const Entry& e : faults_) {
+    ListedFault l;
+    static_cast<FaultState&>(l) = e.state;
+    l.id = e.id;
+    l.source = e.fault->source;
+    l.fault = e.fault;
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 std::size_t FaultSet::size() const {
@@ -106,8 +138,8 @@ std::size_t FaultSet::size() const {
 void FaultSet::BeginRun(std::uint64_t run) {
   std::lock_guard<std::mutex> lock(mu_);
   run_ = run;
-  for (Fault& f : faults_) {
-    if (!f.runs.empty()) f.attempts = 0;
+  for (Entry& e : faults_) {
+    if (!e.fault->runs.empty()) e.state.attempts = 0;
   }
 }
 
@@ -115,15 +147,17 @@ FaultPlan FaultSet::Plan(const std::string& site, const std::string& method,
                          const std::string& path, const HeaderList& headers) {
   FaultPlan plan;
   std::lock_guard<std::mutex> lock(mu_);
-  for (Fault& f : faults_) {
+  for (Entry& e : faults_) {
+    const Fault& f = *e.fault;
     if (!f.site.empty() && f.site != site) continue;
     if (!f.method.empty() && f.method != method) continue;
     if (!InRun(f, run_) || !GlobMatch(f.path, path) || !HeadersMatch(f, headers)) continue;
-    if (!Selected(f, ++f.attempts)) continue;
-    ++f.fired;
-    f.combine(plan, f.plan);
-    plan.fired.insert(plan.fired.end(), f.plan.fired.begin(), f.plan.fired.end());
+    if (!Selected(f, ++e.state.attempts)) continue;
+    ++e.state.fired;
+    AddVerb(plan, f.effect);
+    plan.fired.push_back("fault:" + f.verb);
   }
+  OrderBodyVerbs(plan);
   return plan;
 }
 

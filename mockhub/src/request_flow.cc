@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "admin.h"
 #include "mockhub/dates.h"
 
 namespace mockhub {
@@ -19,6 +20,17 @@ void ServedPaths::Add(const std::string& path) {
   paths_.insert(path);
 }
 
+bool IsHop(const std::string& target) {
+  return target.rfind(std::string(kHopPrefix) + "/", 0) == 0;
+}
+
+FaultPlan RequestFlow::PlanFor(const Site& site, const std::string& method,
+                               const std::string& target, const HeaderList& headers) const {
+  const std::string path = target.substr(0, target.find('?'));
+  if (IsAdminPath(path) || IsHop(target)) return {};
+  return faults.Plan(site.name, method, path, headers);
+}
+
 bool RequestFlow::Wait(std::uint64_t ms, const std::function<bool()>& stop_early) const {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < until) {
@@ -29,24 +41,30 @@ bool RequestFlow::Wait(std::uint64_t ms, const std::function<bool()>& stop_early
 }
 
 HttpResponse RequestFlow::Decide(const Site& site, ServedPaths& served, HttpRequest& req,
-                                 const FaultPlan& plan, const JournalEntry& entry) const {
-  ApplyFaultPlanToRequest(plan, req);
+                                 const FaultPlan& plan, FaultInjector& injector,
+                                 const JournalEntry& entry) const {
   auto world = state.Snapshot();
   const auto now = static_cast<std::int64_t>(state.Now());
-  if (plan.delay_ms) Wait(std::min(plan.delay_ms, kMaxStallMs), [] { return false; });
+  std::vector<HubChange> fault_changes;
+  ApplyRequestFaults(plan, req, injector, fault_changes);
   const std::string path = req.target.substr(0, req.target.find('?'));
-  HttpResponse res;
+  Decision d;
   if (auto replaced = FaultAnswer(plan, req)) {
-    res = std::move(*replaced);
+    d.answer = std::move(*replaced);
   } else {
     SiteContext ctx{urls, signing_key, now, entry.request_id, served.Contains(path)};
-    res = AnswerAt(site, req, *world, ctx);
-    if (res.status / 100 == 2) served.Add(path);
+    d = DecideAt(site, req, *world, ctx);
+    if (d.answer.status / 100 == 2) served.Add(path);
   }
+  d.changes.insert(d.changes.end(), fault_changes.begin(), fault_changes.end());
+  for (const HubChange& change : d.changes) {
+    if (!ApplyHubChange(change, state).ok()) d.answer.flags.push_back("step_failed");
+  }
+  HttpResponse& res = d.answer;
   if (site.stamps_request_id && !res.Has("X-Request-Id")) res.Set("X-Request-Id", entry.request_id);
   if (!res.Has("Date")) res.Set("Date", FormatHttpDate(now));
   ApplyFaultPlan(plan, res);
-  return res;
+  return std::move(d.answer);
 }
 
 void RequestFlow::Finish(JournalEntry e, std::uint64_t sent,

@@ -2,10 +2,12 @@
 // listener per site (site.h); each connection's request heads are read by
 // mockhub itself (wire/request_head.h: bounded, strict, not rewritten), and
 // httplib reads the body and writes the answer through a stream over that
-// connection. It turns the request into an HttpRequest value, asks the fault
-// plan and the site's decision, and writes the answer, streaming file content
-// through the body writer. It also keeps the journal and dispatches the
-// admin API under /_mockhub/ (admin.cc) on every site.
+// connection. It asks the fault plan once a request's head is read, turns
+// the request into an HttpRequest value, asks the site's decision (the
+// request flow) and writes the answer, streaming file content through the
+// body writer; the fault verbs reach the connection through a FaultInjector
+// over it. It also keeps the journal and dispatches the admin API under
+// /_mockhub/ (admin.cc) on every site.
 #include "mockhub/server.h"
 
 #include <httplib.h>
@@ -32,6 +34,7 @@
 #include "wire/listener.h"
 #include "wire/request_head.h"
 #include "wire/transport.h"
+#include "wire_injector.h"
 
 namespace mockhub {
 
@@ -95,19 +98,15 @@ class WireStream final : public httplib::Stream {
     return n;
   }
   ssize_t write(const char* ptr, std::size_t size) override {
-    if (refused_ || timed_out_) return static_cast<ssize_t>(size);  // the answer goes nowhere
+    if (refusal_.refused || timed_out_)
+      return static_cast<ssize_t>(size);  // the answer goes nowhere
     return t_.Write(ptr, size, kWriteTimeout);
   }
   // The body did not arrive by its deadline.
   bool timed_out() const { return timed_out_; }
   // The refuse fault: nothing of this answer reaches the wire, and the
   // connection loop drops the connection after it.
-  void Refuse(bool reset) {
-    refused_ = true;
-    reset_ = reset;
-  }
-  bool refused() const { return refused_; }
-  bool reset() const { return reset_; }
+  Refusal& refusal() { return refusal_; }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = t_.remote_ip();
     port = t_.remote_port();
@@ -138,12 +137,9 @@ class WireStream final : public httplib::Stream {
   std::string shim_;
   std::size_t shim_off_ = 0;
   std::chrono::steady_clock::time_point body_deadline_;
-  bool refused_ = false, reset_ = false, timed_out_ = false;
+  Refusal refusal_;
+  bool timed_out_ = false;
 };
-
-// The stream of the request this thread is serving (one thread per
-// connection), for the refuse fault, decided inside httplib's handler.
-thread_local WireStream* tl_stream = nullptr;
 
 // The head httplib parses: only what it needs to read the body and keep the
 // connection; the real head is handed to the handler untouched.
@@ -211,6 +207,7 @@ struct MockServer::Impl {
     std::string host, url;
     int port = 0;
     ServedPaths served;
+    Calls calls;
   };
 
   ServerOptions options;
@@ -223,7 +220,7 @@ struct MockServer::Impl {
   std::string owned_tls_dir;  // created by us, removed on Stop()
   std::string signing_key;
   std::atomic<bool> stopped{false};
-  RequestFlow flow{options, state, journal, urls, signing_key, stopped};
+  RequestFlow flow{options, state, journal, urls, signing_key, stopped, *faults};
 
   Impl(World world, ServerOptions opts)
       : options(std::move(opts)),
@@ -253,39 +250,31 @@ struct MockServer::Impl {
   void Handle(SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
     if (Admin(l, hreq, hres)) return;
     const auto started = std::chrono::steady_clock::now();
+    const Call& call = l.calls.Find(&hreq);
     HttpRequest req = ToRequest(hreq);
-    // A hop of the relative_redirect fault is served as the original target,
-    // and no fault applies to it again.
-    const bool hop = req.target.rfind(std::string(kHopPrefix) + "/", 0) == 0;
-    if (hop) req.target = req.target.substr(std::string(kHopPrefix).size());
-    FaultPlan plan;
-    if (!hop)
-      plan = faults->Plan(l.site->name, req.method, req.target.substr(0, req.target.find('?')),
-                          req.headers);
+    if (IsHop(req.target)) req.target = req.target.substr(std::string(kHopPrefix).size());
     JournalEntry entry = StartEntry(l.site->name, req, hreq.target, hreq.remote_port,
                                     journal.NextSeq(), state.Now());
-    if (plan.refuse && tl_stream) {
-      tl_stream->Refuse(plan.refuse_reset);
-      entry.flags = plan.fired;  // status 0: nothing was answered
+    if (ApplyConnectionFaults(call.plan, *call.injector)) {
+      entry.flags = call.plan.fired;  // status 0: nothing was answered
       flow.Finish(std::move(entry), 0, started);
       return;
     }
     HttpResponse res;
     try {
-      res = flow.Decide(*l.site, l.served, req, plan, entry);
+      res = flow.Decide(*l.site, l.served, req, call.plan, *call.injector, entry);
     } catch (const std::exception& e) {
       // Answered and journaled: the journal must not wait for an entry that
       // never comes.
       res = InternalErrorAnswer(e);
     }
     RecordAnswer(res, entry);
-    Write(hreq, req, res, plan, std::move(entry), started, hres);
+    Write(req, res, call, std::move(entry), started, hres);
   }
 
   // Moves the decided answer into httplib's response: headers, then an
   // inline body or a streamed one (the body writer applies byte faults).
-  void Write(const httplib::Request& hreq, const HttpRequest& req, const HttpResponse& res,
-             const FaultPlan& plan, JournalEntry entry,
+  void Write(const HttpRequest& req, const HttpResponse& res, const Call& call, JournalEntry entry,
              std::chrono::steady_clock::time_point started, httplib::Response& hres) {
     const std::string content_type = CopyHead(res, hres);
     const bool head = req.method == "HEAD";
@@ -302,12 +291,8 @@ struct MockServer::Impl {
                                 [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
       return;
     }
-    auto body = std::make_shared<BodyWriter>(
-        res.content, res.content_offset, res.content_length, plan,
-        Connection{hreq.local_addr, hreq.local_port, hreq.remote_port},
-        [this](std::uint64_t ms, const std::function<bool()>& stop_early) {
-          return flow.Wait(ms, stop_early);
-        });
+    auto body = std::make_shared<BodyWriter>(res.content, res.content_offset, res.content_length,
+                                             call.plan, call.injector);
     hres.set_content_provider(
         static_cast<std::size_t>(res.content_length), content_type,
         [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
@@ -358,25 +343,30 @@ struct MockServer::Impl {
         return;
       }
       WireStream strm(*t, in, ShimHead(head), options.body_timeout);
+      Call call{flow.PlanFor(*l.site, head.method, head.target,
+                             HeaderList(head.fields.begin(), head.fields.end())),
+                std::make_shared<WireInjector>(strm.refusal(), t->fd(), flow)};
       bool closed = false;
       const bool last = reserved || n + 1 == kMaxRequestsPerConnection || stopped.load();
-      tl_stream = &strm;
-      const bool ok = l.front->ServeOne(strm, last, closed, [&head](httplib::Request& r) {
+      const httplib::Request* served = nullptr;
+      const bool ok = l.front->ServeOne(strm, last, closed, [&](httplib::Request& r) {
         r.target = head.target;
         r.path = PathOf(head);
         r.params.clear();
         r.headers.clear();
         for (const auto& [name, value] : head.fields) r.headers.emplace(name, value);
+        l.calls.Put(&r, &call);
+        served = &r;
       });
-      tl_stream = nullptr;
+      if (served) l.calls.Drop(served);
       if (strm.timed_out()) {
         read.refusal = {408, "the request body did not arrive within " +
                                  std::to_string(options.body_timeout.count()) + " ms"};
         Refuse(l, *t, read);
         return;
       }
-      if (strm.refused() && strm.reset()) ResetNow(t->fd());
-      if (!ok || closed || strm.refused()) return;
+      if (strm.refusal().refused && strm.refusal().reset) ResetNow(t->fd());
+      if (!ok || closed || strm.refusal().refused) return;
     }
   }
 

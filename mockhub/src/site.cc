@@ -17,19 +17,19 @@ std::string UrlOf(const SiteContext& ctx, const char* site) {
   return it == ctx.urls.end() ? "" : it->second;
 }
 
-HttpResponse DecideHub(const HttpRequest& req, const World& world, const SiteContext& ctx) {
+Decision DecideHub(const HttpRequest& req, const World& world, const SiteContext& ctx) {
   return HandleHub(req, world,
                    HubContext{UrlOf(ctx, kHubSite), UrlOf(ctx, kCdnSite), ctx.signing_key, ctx.now,
                               ctx.request_id, UrlOf(ctx, kCasSite)});
 }
 
-HttpResponse DecideCdn(const HttpRequest& req, const World& world, const SiteContext& ctx) {
+Decision DecideCdn(const HttpRequest& req, const World& world, const SiteContext& ctx) {
   return HandleCdn(req, world,
                    CdnContext{ctx.signing_key, ctx.now, world.options.cdn_flavour, ctx.request_id,
                               ctx.served_before});
 }
 
-HttpResponse DecideCas(const HttpRequest& req, const World& world, const SiteContext& ctx) {
+Decision DecideCas(const HttpRequest& req, const World& world, const SiteContext& ctx) {
   return HandleCas(req, world,
                    CasContext{ctx.signing_key, ctx.now, UrlOf(ctx, kCdnSite), ctx.request_id});
 }
@@ -109,11 +109,17 @@ std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& req
   return {};
 }
 
+Decision DecideAt(const Site& site, const HttpRequest& req, const World& world,
+                  const SiteContext& ctx) {
+  Decision d = site.decide(req, world, ctx);
+  for (std::string& f : CredentialFlags(site.credential, req))
+    d.answer.flags.push_back(std::move(f));
+  return d;
+}
+
 HttpResponse AnswerAt(const Site& site, const HttpRequest& req, const World& world,
                       const SiteContext& ctx) {
-  HttpResponse res = site.decide(req, world, ctx);
-  for (std::string& f : CredentialFlags(site.credential, req)) res.flags.push_back(std::move(f));
-  return res;
+  return DecideAt(site, req, world, ctx).answer;
 }
 
 }  // namespace mockhub

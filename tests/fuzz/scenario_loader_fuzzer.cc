@@ -47,7 +47,7 @@ void CheckScenarioNames(const mockhub::Scenario& sc) {
   }
   for (const auto& c : sc.client.cache) CheckNames({c.repo, c.revision, c.path});
   for (const mockhub::Step& step : sc.steps) {
-    CheckNames({step.repo, step.revision, step.branch});
+    CheckNames({step.repo, step.revision, step.change.repo, step.change.branch});
     CheckNames(step.files);
     CheckNames(step.include);
     CheckNames(step.exclude);

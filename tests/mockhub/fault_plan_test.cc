@@ -1,6 +1,7 @@
-// A fault plan's request- and header-level effects (fault_plan.cc) and how
-// several matching faults combine into one plan (FaultSet::Plan), without
-// sockets: the wire-level effects are in faults_test.cc.
+// A fault plan's stages (fault_plan.cc: request, answer, headers, body and
+// connection, over a recording injector) and how several matching faults
+// combine into one plan (FaultSet::Plan), without sockets: the wire-level
+// effects are in faults_test.cc.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,46 @@ HttpResponse SiteAnswer() {
   return res;
 }
 
+// The injector as the verbs see it, recording what they asked for.
+struct Recorder : FaultInjector {
+  std::vector<std::string> calls;
+  std::uint64_t paused_ms = 0;
+  void Refuse(bool reset) override { calls.push_back(reset ? "refuse:reset" : "refuse:close"); }
+  void Reset() override { calls.push_back("reset"); }
+  bool Stall(std::uint64_t ms) override {
+    calls.push_back("stall:" + std::to_string(ms));
+    return true;
+  }
+  bool Pause(std::uint64_t ms) override {
+    paused_ms += ms;
+    return true;
+  }
+};
+
+// The request stage, for tests that do not look at hub changes.
+void ApplyToRequest(const FaultPlan& plan, HttpRequest& req, Recorder& rec) {
+  std::vector<HubChange> changes;
+  ApplyRequestFaults(plan, req, rec, changes);
+}
+
+// The body stage before a chunk at `offset` (of a body of `length` bytes)
+// that would be `n` bytes long: how long it may be (0 and ended: the body
+// ends there).
+struct ChunkLimit {
+  std::uint64_t n;
+  bool ended;
+};
+ChunkLimit BodyAt(const FaultPlan& plan, std::uint64_t offset, std::uint64_t length, Recorder& rec,
+                  BodyChunk& chunk, std::uint64_t n = 1 << 20) {
+  chunk.phase = BodyChunk::Phase::kBefore;
+  chunk.offset = offset;
+  chunk.body_length = length;
+  chunk.n = n;
+  chunk.end = false;
+  const bool go = ApplyBodyFaults(plan, chunk, rec);
+  return {go ? chunk.n : 0, !go};
+}
+
 int Count(const HttpResponse& r, const std::string& name) {
   int n = 0;
   for (const auto& [k, v] : r.headers) n += HeaderNameEquals(k, name) ? 1 : 0;
@@ -41,21 +82,22 @@ int Count(const HttpResponse& r, const std::string& name) {
 
 // --- ApplyFaultPlanToRequest ------------------------------------------------
 
-TEST(ApplyFaultPlanToRequest, IgnoreRangeRemovesRangeAndIfRangeWhateverTheirCase) {
-  FaultPlan plan;
-  plan.ignore_range = true;
+TEST(ApplyRequestFaults, IgnoreRangeRemovesRangeAndIfRangeWhateverTheirCase) {
+  FaultPlan plan = PlanOf(R"([{"do": {"ignore_range": {}}}])");
   HttpRequest req{
       "GET", "/x", {{"range", "bytes=5-"}, {"User-Agent", "t"}, {"IF-RANGE", "\"e\""}}, ""};
-  ApplyFaultPlanToRequest(plan, req);
+  Recorder rec;
+  ApplyToRequest(plan, req, rec);
   EXPECT_EQ(req.headers, (HeaderList{{"User-Agent", "t"}}));
 }
 
-TEST(ApplyFaultPlanToRequest, WithoutIgnoreRangeLeavesTheRequestAlone) {
-  FaultPlan plan;
-  plan.header_edits = {{"Range", "bytes=0-0"}};  // response-side: must not touch the request
+TEST(ApplyRequestFaults, WithoutIgnoreRangeLeavesTheRequestAlone) {
+  // response-side: must not touch the request
+  FaultPlan plan = PlanOf(R"([{"do": {"set_headers": {"Range": "bytes=0-0"}}}])");
   HttpRequest req{"GET", "/x", {{"Range", "bytes=5-"}, {"If-Range", "\"e\""}}, ""};
   const HeaderList before = req.headers;
-  ApplyFaultPlanToRequest(plan, req);
+  Recorder rec;
+  ApplyToRequest(plan, req, rec);
   EXPECT_EQ(req.headers, before);
 }
 
@@ -77,8 +119,7 @@ TEST(FaultAnswer, StatusVerbReplacesTheAnswerWithItsCodeHeadersAndBody) {
 }
 
 TEST(FaultAnswer, RelativeRedirectTurnsAnswerInto307WithPathOnlyLocationThroughTheHop) {
-  FaultPlan plan;
-  plan.relative_redirect = true;
+  FaultPlan plan = PlanOf(R"([{"do": {"relative_redirect": {}}}])");
   auto r = FaultAnswer(plan, HttpRequest{"HEAD", "/org/m/resolve/main/a%20b.bin?x=1", {}, ""});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 307);
@@ -90,8 +131,7 @@ TEST(FaultAnswer, RelativeRedirectTurnsAnswerInto307WithPathOnlyLocationThroughT
 }
 
 TEST(FaultAnswer, RelativeRedirectCarriesNoMetadataHeaders) {
-  FaultPlan plan;
-  plan.relative_redirect = true;
+  FaultPlan plan = PlanOf(R"([{"do": {"relative_redirect": {}}}])");
   auto r = FaultAnswer(plan, HttpRequest{"HEAD", "/org/m/resolve/main/x", {}, ""});
   ASSERT_TRUE(r);
   for (const char* h : {"X-Repo-Commit", "ETag", "X-Linked-Etag", "X-Linked-Size"})
@@ -101,8 +141,7 @@ TEST(FaultAnswer, RelativeRedirectCarriesNoMetadataHeaders) {
 // --- ApplyFaultPlan ---------------------------------------------------------
 
 TEST(ApplyFaultPlan, DropHeadersRemovesEveryCopyWhateverTheCase) {
-  FaultPlan plan;
-  plan.header_edits = {{"x-repo-commit", std::nullopt}};
+  FaultPlan plan = PlanOf(R"([{"do": {"drop_headers": ["x-repo-commit"]}}])");
   HttpResponse r = SiteAnswer();
   r.headers.emplace_back("X-REPO-COMMIT", "def");
   ApplyFaultPlan(plan, r);
@@ -112,8 +151,7 @@ TEST(ApplyFaultPlan, DropHeadersRemovesEveryCopyWhateverTheCase) {
 }
 
 TEST(ApplyFaultPlan, SetHeadersReplacesAnExistingHeaderAndAddsANewOne) {
-  FaultPlan plan;
-  plan.header_edits = {{"etag", "\"forged\""}, {"X-Extra", "1"}};
+  FaultPlan plan = PlanOf(R"([{"do": {"set_headers": {"etag": "\"forged\"", "X-Extra": "1"}}}])");
   HttpResponse r = SiteAnswer();
   ApplyFaultPlan(plan, r);
   EXPECT_EQ(r.Get("ETag"), "\"forged\"");
@@ -199,10 +237,20 @@ TEST(ApplyFaultPlan, ByteLevelFaultLeavesAStreamedBodyAsItIs) {
   EXPECT_EQ(r.content_length, 20u);
 }
 
-TEST(FaultPlanCutAt, AfterBytesIsTakenAsIsAndAPercentageOfTheBodyLength) {
-  EXPECT_EQ(PlanOf(R"([{"do": {"cut": {"after_bytes": 7}}}])").CutAt(1000), 7u);
-  EXPECT_EQ(PlanOf(R"([{"do": {"cut": {"after_percent": 25}}}])").CutAt(1000), 250u);
-  EXPECT_FALSE(PlanOf(R"([{"do": {"throttle": {"bytes_per_second": 5}}}])").CutAt(1000));
+TEST(ApplyBodyFaults, CutAfterBytesIsTakenAsIsAndAPercentageOfTheBodyLength) {
+  Recorder rec;
+  BodyChunk c;
+  const FaultPlan bytes = PlanOf(R"([{"do": {"cut": {"after_bytes": 7}}}])");
+  EXPECT_EQ(BodyAt(bytes, 0, 1000, rec, c).n, 7u);
+  EXPECT_TRUE(BodyAt(bytes, 7, 1000, rec, c).ended);
+  const FaultPlan percent = PlanOf(R"([{"do": {"cut": {"after_percent": 25}}}])");
+  EXPECT_EQ(BodyAt(percent, 0, 1000, rec, c).n, 250u);
+  EXPECT_TRUE(BodyAt(percent, 250, 1000, rec, c).ended);
+  BodyChunk t;
+  EXPECT_FALSE(
+      BodyAt(PlanOf(R"([{"do": {"throttle": {"bytes_per_second": 5000}}}])"), 999, 1000, rec, t)
+          .ended);
+  EXPECT_TRUE(rec.calls.empty()) << "a cut in \"close\" mode resets nothing";
 }
 
 // --- several matching faults (scenarios/README.md, "Faults") -----------------
@@ -210,8 +258,9 @@ TEST(FaultPlanCutAt, AfterBytesIsTakenAsIsAndAPercentageOfTheBodyLength) {
 TEST(FaultSetPlan, FirstStatusWins) {
   FaultPlan plan = PlanOf(R"([{"do": {"status": {"code": 503}}},
                               {"do": {"status": {"code": 429}}}])");
-  ASSERT_TRUE(plan.replace);
-  EXPECT_EQ(plan.replace->status, 503);
+  auto answer = FaultAnswer(plan, HttpRequest{"GET", "/a/resolve/main/x", {}, ""});
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 503);
   EXPECT_EQ(plan.fired, (Flags{"fault:status", "fault:status"}));
 }
 
@@ -232,8 +281,11 @@ TEST(FaultSetPlan, StatusAndRelativeRedirectReplaceTheAnswerFirstComeFirstServed
 }
 
 TEST(FaultSetPlan, DelaysAddUp) {
-  EXPECT_EQ(PlanOf(R"([{"do": {"delay": {"ms": 100}}}, {"do": {"delay": {"ms": 250}}}])").delay_ms,
-            350u);
+  Recorder rec;
+  HttpRequest req{"GET", "/x", {}, ""};
+  ApplyToRequest(PlanOf(R"([{"do": {"delay": {"ms": 100}}}, {"do": {"delay": {"ms": 250}}}])"), req,
+                 rec);
+  EXPECT_EQ(rec.paused_ms, 350u);
 }
 
 TEST(FaultSetPlan, SetHeadersAccumulateAndALaterOneOfTheSameNameWins) {
@@ -249,8 +301,6 @@ TEST(FaultSetPlan, SetHeadersAccumulateAndALaterOneOfTheSameNameWins) {
 TEST(FaultSetPlan, DropHeadersAccumulate) {
   FaultPlan plan = PlanOf(R"([{"do": {"drop_headers": ["X-Repo-Commit"]}},
                               {"do": {"drop_headers": ["ETag"]}}])");
-  EXPECT_EQ(plan.header_edits,
-            (std::vector<HeaderEdit>{{"X-Repo-Commit", std::nullopt}, {"ETag", std::nullopt}}));
   HttpResponse r = SiteAnswer();
   ApplyFaultPlan(plan, r);
   EXPECT_FALSE(r.Has("X-Repo-Commit"));
@@ -274,24 +324,31 @@ TEST(FaultSetPlan, HeaderEditsApplyInFaultOrder) {
 TEST(FaultSetPlan, CorruptionsAccumulateInFaultOrder) {
   FaultPlan plan = PlanOf(R"([{"do": {"corrupt": {"offset": 9}}},
                               {"do": {"corrupt": {"offset": 2, "length": 3}}}])");
-  ASSERT_EQ(plan.corrupt.size(), 2u);
-  EXPECT_EQ(plan.corrupt[0].offset, 9u);
-  EXPECT_EQ(plan.corrupt[0].length, 1u);
-  EXPECT_EQ(plan.corrupt[1].offset, 2u);
-  EXPECT_EQ(plan.corrupt[1].length, 3u);
+  std::string bytes(12, '\0');
+  Recorder rec;
+  BodyChunk c;
+  c.phase = BodyChunk::Phase::kBytes;
+  c.n = bytes.size();
+  c.data = bytes.data();
+  ASSERT_TRUE(ApplyBodyFaults(plan, c, rec));
+  std::string flipped;
+  for (char b : bytes) flipped += b ? 'x' : '.';
+  EXPECT_EQ(flipped, "..xxx....x..") << "byte 9 (length 1) and bytes 2 to 4";
 }
 
 TEST(FaultSetPlan, FirstCutWinsWithItsMode) {
   FaultPlan plan = PlanOf(R"([{"do": {"cut": {"after_bytes": 10}}},
                               {"do": {"cut": {"after_percent": 50, "mode": "reset"}}}])");
-  EXPECT_EQ(plan.cut_after, 10u);
-  EXPECT_FALSE(plan.cut_after_fraction);
-  EXPECT_FALSE(plan.cut_reset);
+  Recorder rec;
+  BodyChunk c;
+  EXPECT_EQ(BodyAt(plan, 0, 1000, rec, c).n, 10u);
+  EXPECT_TRUE(BodyAt(plan, 10, 1000, rec, c).ended);
+  EXPECT_TRUE(rec.calls.empty()) << "closed, not reset";
   FaultPlan other = PlanOf(R"([{"do": {"cut": {"after_percent": 50, "mode": "reset"}}},
                                {"do": {"cut": {"after_bytes": 10}}}])");
-  EXPECT_FALSE(other.cut_after);
-  EXPECT_EQ(other.cut_after_fraction, 0.5);
-  EXPECT_TRUE(other.cut_reset);
+  EXPECT_EQ(BodyAt(other, 0, 1000, rec, c).n, 500u);
+  EXPECT_TRUE(BodyAt(other, 500, 1000, rec, c).ended);
+  EXPECT_EQ(rec.calls, Flags{"reset"});
 }
 
 TEST(FaultSetPlan, FirstStallAndFirstThrottleWin) {
@@ -299,9 +356,16 @@ TEST(FaultSetPlan, FirstStallAndFirstThrottleWin) {
                               {"do": {"throttle": {"bytes_per_second": 100}}},
                               {"do": {"stall": {"after_bytes": 50, "ms": 20}}},
                               {"do": {"throttle": {"bytes_per_second": 7}}}])");
-  EXPECT_EQ(plan.stall_after, 5u);
-  EXPECT_EQ(plan.stall_ms, 10u);
-  EXPECT_EQ(plan.throttle_bps, 100u);
+  Recorder rec;
+  BodyChunk c;
+  EXPECT_EQ(BodyAt(plan, 0, 1000, rec, c, 4).n, 4u);
+  EXPECT_TRUE(rec.calls.empty()) << "not yet at the stall";
+  // At 5 the first stall holds the body (10 ms); the chunk is the first
+  // throttle's (100 / 20 bytes), not the second's (one byte).
+  EXPECT_EQ(BodyAt(plan, 5, 1000, rec, c).n, 5u);
+  EXPECT_EQ(rec.calls, Flags{"stall:10"});
+  EXPECT_EQ(BodyAt(plan, 50, 1000, rec, c).n, 5u);
+  EXPECT_EQ(rec.calls, Flags{"stall:10"}) << "the second stall (at 50) never holds";
 }
 
 TEST(FaultSetPlan, EveryMatchingFaultCountsTheAttemptEvenWhenAnEarlierOneFired) {
@@ -310,13 +374,14 @@ TEST(FaultSetPlan, EveryMatchingFaultCountsTheAttemptEvenWhenAnEarlierOneFired) 
       {"when": {"only": [2]}, "do": {"status": {"code": 500}}}])"),
                                 "test.json", "/faults");
   ASSERT_TRUE(set.ok());
+  const HttpRequest req{"GET", "/x", {}, ""};
   FaultPlan first = set.value()->Plan(kHubSite, "GET", "/x");
-  ASSERT_TRUE(first.replace);
-  EXPECT_EQ(first.replace->status, 503);
+  ASSERT_TRUE(FaultAnswer(first, req));
+  EXPECT_EQ(FaultAnswer(first, req)->status, 503);
   EXPECT_EQ(first.fired, Flags{"fault:status"});
   FaultPlan second = set.value()->Plan(kHubSite, "GET", "/x");
-  ASSERT_TRUE(second.replace);
-  EXPECT_EQ(second.replace->status, 500);  // the second fault's attempt 2
+  ASSERT_TRUE(FaultAnswer(second, req));
+  EXPECT_EQ(FaultAnswer(second, req)->status, 500);  // the second fault's attempt 2
   EXPECT_TRUE(set.value()->Plan(kHubSite, "GET", "/x").empty());
 }
 
@@ -325,10 +390,15 @@ TEST(FaultSetPlan, OnlyMatchingFaultsContribute) {
                               {"method": "HEAD", "do": {"delay": {"ms": 5}}},
                               {"path": "/api/*", "do": {"ignore_range": {}}},
                               {"path": "*/resolve/*", "do": {"set_headers": {"X-A": "1"}}}])");
-  EXPECT_FALSE(plan.replace);
-  EXPECT_EQ(plan.delay_ms, 0u);
-  EXPECT_FALSE(plan.ignore_range);
-  EXPECT_EQ(plan.header_edits, (std::vector<HeaderEdit>{{"X-A", "1"}}));
+  HttpRequest req{"GET", "/a/resolve/main/x", {{"Range", "bytes=1-"}}, ""};
+  EXPECT_FALSE(FaultAnswer(plan, req));
+  Recorder rec;
+  ApplyToRequest(plan, req, rec);
+  EXPECT_EQ(rec.paused_ms, 0u);
+  EXPECT_EQ(req.headers, (HeaderList{{"Range", "bytes=1-"}})) << "no ignore_range";
+  HttpResponse r;
+  ApplyFaultPlan(plan, r);
+  EXPECT_EQ(r.headers, (HeaderList{{"X-A", "1"}}));
   EXPECT_EQ(plan.fired, Flags{"fault:set_headers"});
 }
 

@@ -25,6 +25,22 @@ std::string ErrorPointer(const std::string& text) {
   return set.ok() ? "" : set.error().pointer;
 }
 
+// The injector as the verbs see it, recording what they asked for.
+struct Recorder : FaultInjector {
+  std::vector<std::string> calls;
+  void Refuse(bool reset) override { calls.push_back(reset ? "refuse:reset" : "refuse:close"); }
+  void Reset() override { calls.push_back("reset"); }
+  bool Stall(std::uint64_t) override { return true; }
+  bool Pause(std::uint64_t) override { return true; }
+};
+
+// Whether the plan refuses the connection, and how.
+std::vector<std::string> Refused(const FaultPlan& plan) {
+  Recorder rec;
+  ApplyConnectionFaults(plan, rec);
+  return rec.calls;
+}
+
 bool Fires(FaultSet& f, const HeaderList& headers, const std::string& method = "GET") {
   return !f.Plan("cdn", method, "/x", headers).empty();
 }
@@ -92,9 +108,9 @@ TEST(FaultRefuseTest, DefaultsToAResetAndTheFirstRefuseWins) {
   FaultPlan plan = Faults(R"([{"do": {"refuse": {"mode": "close"}}}, {"do": {"refuse": {}}},
                               {"do": {"delay": {"ms": 5}}}])")
                        ->Plan("hub", "GET", "/x");
-  EXPECT_TRUE(plan.refuse);
-  EXPECT_FALSE(plan.refuse_reset);
-  EXPECT_TRUE(Faults(R"([{"do": {"refuse": {}}}])")->Plan("hub", "GET", "/x").refuse_reset);
+  EXPECT_EQ(Refused(plan), std::vector<std::string>{"refuse:close"});
+  EXPECT_EQ(Refused(Faults(R"([{"do": {"refuse": {}}}])")->Plan("hub", "GET", "/x")),
+            std::vector<std::string>{"refuse:reset"});
 }
 
 TEST(FaultVerbDocsTest, RefuseIsInTheVerbTable) {
@@ -112,8 +128,9 @@ TEST(LiveFaultSetTest, AddedFaultsGetFreshIdsAndCountFromTheirAddition) {
   ASSERT_TRUE(more.ok());
   EXPECT_EQ(set->Add(std::move(more.value())).value_or(std::vector<std::string>{}),
             std::vector<std::string>{"f2"});
-  EXPECT_TRUE(set->Plan("hub", "GET", "/x").refuse) << "attempt 1 of f2, though the third request";
-  EXPECT_FALSE(set->Plan("hub", "GET", "/x").refuse);
+  EXPECT_FALSE(Refused(set->Plan("hub", "GET", "/x")).empty())
+      << "attempt 1 of f2, though the third request";
+  EXPECT_TRUE(Refused(set->Plan("hub", "GET", "/x")).empty());
   const auto listed = set->List();
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].id, "f1");

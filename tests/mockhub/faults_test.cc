@@ -54,13 +54,15 @@ TEST(FaultParseTest, UnknownVerbOrKeyNamesThePointer) {
 TEST(FaultSelectTest, AttemptsAreCountedPerFaultAmongMatchingRequests) {
   auto f = Faults(R"([{"server": "hub", "method": "HEAD", "path": "/a/*", "when": {"only": [2, 3]},
                        "do": {"status": {"code": 503}}}])");
-  EXPECT_TRUE(f->Plan("hub", "HEAD", "/a/x").empty());             // attempt 1
-  EXPECT_TRUE(f->Plan("hub", "GET", "/a/x").empty());              // other method: not counted
-  EXPECT_TRUE(f->Plan("cdn", "HEAD", "/a/x").empty());             // cdn: not counted
-  EXPECT_TRUE(f->Plan("hub", "HEAD", "/b/x").empty());             // other path
-  EXPECT_EQ(f->Plan("hub", "HEAD", "/a/y").replace->status, 503);  // attempt 2
-  EXPECT_FALSE(f->Plan("hub", "HEAD", "/a/y").empty());            // 3
-  EXPECT_TRUE(f->Plan("hub", "HEAD", "/a/y").empty());             // 4
+  EXPECT_TRUE(f->Plan("hub", "HEAD", "/a/x").empty());  // attempt 1
+  EXPECT_TRUE(f->Plan("hub", "GET", "/a/x").empty());   // other method: not counted
+  EXPECT_TRUE(f->Plan("cdn", "HEAD", "/a/x").empty());  // cdn: not counted
+  EXPECT_TRUE(f->Plan("hub", "HEAD", "/b/x").empty());  // other path
+  EXPECT_EQ(
+      FaultAnswer(f->Plan("hub", "HEAD", "/a/y"), HttpRequest{"HEAD", "/a/y", {}, ""})->status,
+      503);                                              // attempt 2
+  EXPECT_FALSE(f->Plan("hub", "HEAD", "/a/y").empty());  // 3
+  EXPECT_TRUE(f->Plan("hub", "HEAD", "/a/y").empty());   // 4
 }
 
 TEST(FaultSelectTest, FirstEveryAndAfter) {

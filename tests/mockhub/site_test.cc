@@ -96,7 +96,7 @@ TEST(CredentialFlagsTest, HubTokenAtTheHubIsNoLeakEvenWhenInvalid) {
 }
 
 // A site of our own, to see what AnswerAt adds to its decision.
-HttpResponse DecideWithAFlag(const HttpRequest&, const World&, const SiteContext& ctx) {
+Decision DecideWithAFlag(const HttpRequest&, const World&, const SiteContext& ctx) {
   HttpResponse res;
   res.status = 299;
   res.body = ctx.request_id;

@@ -1,9 +1,11 @@
 // Fault injection: named verbs, selected by site, method, path glob, request
-// headers, run and attempt. Each verb is one entry of the table in faults.cc (name, one-line
-// doc, parser, combination rule); FaultSet::VerbDocs() lists them. The glue
-// asks Plan() for each request; ApplyFaultPlan and FaultAnswer (pure, below)
-// apply the header-level effects, the body writer the byte-level ones (cut,
-// stall, throttle, corrupt, reset, refuse).
+// headers, run and attempt. Each verb is one row of the table in
+// fault_verbs.cc: its name, a one-line doc, its stage, how several of it
+// combine, its parser and its apply function; FaultSet::VerbDocs() lists
+// them. The glue asks Plan() for each request once its head is read, then
+// applies the plan stage by stage (below): each stage is applied in one
+// place, by the functions of fault_plan.cc, over a FaultInjector the glue
+// provides for what only the transport can do.
 //
 // A fault in JSON (scenario files, POST /_mockhub/faults, tests):
 //   {"server": "<site>"|"any", "method": "GET", "path": "/org/*/resolve/*",
@@ -12,12 +14,16 @@
 //    "when": {"first": 2} | {"only": [2, 3]} | {"every": 3} | {"after": 5},
 //    "do": {"<verb>": {...parameters}}}
 // ("server" names a site of site.h). How several matching faults combine is
-// stated in scenarios/README.md and next to the combination rules.
+// stated in scenarios/README.md and in the table's rows.
 //
-// A FaultSet is live: faults are added and removed while requests are served
-// (the admin API), so its counters and list are guarded by one mutex.
+// A Fault is immutable once parsed (a scenario parses its faults once); a
+// FaultSet holds faults with their counters (FaultState) and is live:
+// faults are added and removed while requests are served (the admin API),
+// so its counters and list are guarded by one mutex.
 #pragma once
 
+#include <any>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,49 +34,56 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "mockhub/http_types.h"
+#include "mockhub/hub_change.h"
 #include "mockhub/load_error.h"
 
 namespace mockhub {
 
-struct Corruption {
-  std::uint64_t offset = 0;  // in this response's body
-  std::uint64_t length = 1;
+// Where in a request's life a verb acts, in the order the stages come.
+enum class FaultStage {
+  kConnection,  // instead of any answer (refuse)
+  kRequest,     // on the request, before the site decides (ignore_range, delay, step)
+  kAnswer,      // replaces the site's answer (status, relative_redirect)
+  kHeaders,     // on the answer's headers (drop_headers, set_headers)
+  kBody,        // on the body's bytes as they are written (cut, stall, throttle, corrupt)
 };
 
-// What the glue must do to one request's answer.
-struct HeaderEdit {
-  std::string name;
-  std::optional<std::string> value;  // nullopt: drop
-  bool operator==(const HeaderEdit& o) const { return name == o.name && value == o.value; }
+// What only the transport can do, as the verbs reach it; the glue
+// implements it for each request's connection.
+class FaultInjector {
+ public:
+  virtual ~FaultInjector() = default;
+  // No answer at all: nothing of it reaches the wire, and the connection is
+  // dropped once the request is read (a TCP reset, or a clean close).
+  virtual void Refuse(bool reset) = 0;
+  // A TCP reset, now (a body cut short in "reset" mode).
+  virtual void Reset() = 0;
+  // Holds the body for ms (0: until the peer gives up, at most kMaxStallMs).
+  // False: the body must end (the peer left, or the server is stopping).
+  virtual bool Stall(std::uint64_t ms) = 0;
+  // Waits ms before what comes next is written (a delay, a throttled
+  // write). False: the server is stopping.
+  virtual bool Pause(std::uint64_t ms) = 0;
 };
 
+struct VerbRow;  // fault_verbs.h: one row of the verb table
+
+// One verb of a fault that fired, with its parsed parameters.
+struct FaultVerb {
+  const VerbRow* row = nullptr;
+  std::shared_ptr<const std::any> params;
+};
+
+// What the faults that fired for one request do to it: their verbs, in
+// fault order (within the body stage, in table order) after the
+// combination rules, and their "fault:<verb>" journal flags (one per fault
+// that fired, including those whose effect a first-wins rule dropped).
 struct FaultPlan {
-  std::optional<HttpResponse> replace;  // status verb
-  std::uint64_t delay_ms = 0;
-  bool ignore_range = false;
-  bool relative_redirect = false;
-  // refuse verb: no answer at all; the connection is reset (or closed).
-  bool refuse = false;
-  bool refuse_reset = true;
-  // drop_headers and set_headers, in fault order: a value sets the header
-  // (replacing it), none drops it.
-  std::vector<HeaderEdit> header_edits;
-  // Body: at most one cut, stall and throttle (the first matching fault's).
-  std::optional<std::uint64_t> cut_after;
-  std::optional<double> cut_after_fraction;  // of the body length
-  bool cut_reset = false;
-  std::optional<std::uint64_t> stall_after;
-  std::uint64_t stall_ms = 0;  // 0: until the client gives up (bounded by kMaxStallMs)
-  std::uint64_t throttle_bps = 0;
-  std::vector<Corruption> corrupt;
-  std::vector<std::string> fired;  // "fault:<verb>" journal flags
+  std::vector<FaultVerb> verbs;
+  std::vector<std::string> fired;
 
   bool empty() const { return fired.empty(); }
-  bool touches_body() const {
-    return cut_after || cut_after_fraction || stall_after || throttle_bps || !corrupt.empty();
-  }
-  // Resolves cut_after_fraction against the body length.
-  std::optional<std::uint64_t> CutAt(std::uint64_t body_length) const;
+  bool Has(FaultStage stage) const;
 };
 
 inline constexpr std::uint64_t kMaxStallMs = 120000;
@@ -79,16 +92,41 @@ inline constexpr std::uint64_t kMaxStallMs = 120000;
 // target, to which no fault applies again.
 inline constexpr const char* kHopPrefix = "/_mockhub/hop";
 
-// Request-side effects: ignore_range removes Range and If-Range.
-void ApplyFaultPlanToRequest(const FaultPlan& plan, HttpRequest& request);
-// The answer that replaces the site's, when the plan has one: the relative
-// 307 through kHopPrefix, or the status verb's response (whichever matching
-// fault came first; the plan holds only that one).
+// --- the stages (fault_plan.cc), in the order a request meets them ----------
+
+// Connection: true when a verb took the connection (refuse): no answer follows.
+bool ApplyConnectionFaults(const FaultPlan& plan, FaultInjector& injector);
+// Request: edits of the request (ignore_range removes Range and If-Range),
+// waits (delays add up, at most kMaxStallMs in all) and the hub changes the
+// request makes (step), appended to `changes` for the request flow to apply
+// once the answer is decided.
+void ApplyRequestFaults(const FaultPlan& plan, HttpRequest& request, FaultInjector& injector,
+                        std::vector<HubChange>& changes);
+// Answer: the answer that replaces the site's, when the plan has one: the
+// relative 307 through kHopPrefix, or the status verb's response (whichever
+// matching fault came first; the plan holds only that one).
 std::optional<HttpResponse> FaultAnswer(const FaultPlan& plan, const HttpRequest& request);
-// Header-level effects on an answer: dropped and set headers, the "fault:"
-// journal flags, and an inline body made streamable when a byte-level
-// effect (cut, stall, throttle, corrupt) must reach it.
+// Headers: dropped and set headers in fault order, the "fault:" journal
+// flags, and an inline body made streamable when a body verb must reach it.
 void ApplyFaultPlan(const FaultPlan& plan, HttpResponse& response);
+
+// Body: one chunk of the body, as the body writer meets it. Before a chunk
+// is read the verbs may end the body here or hold it, and lower `n`; once
+// read they may change its bytes; once sent they may wait.
+struct BodyChunk {
+  enum class Phase { kBefore, kBytes, kSent };
+  Phase phase = Phase::kBefore;
+  std::uint64_t offset = 0;       // of this chunk in the body
+  std::uint64_t body_length = 0;  // of the whole body
+  std::uint64_t n = 0;            // bytes of this chunk
+  char* data = nullptr;           // kBytes: the chunk's n bytes
+  bool end = false;               // the body ends short here
+  // What the body verbs keep over one body.
+  bool stalled = false;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+// False: the body ends short here (chunk.end).
+bool ApplyBodyFaults(const FaultPlan& plan, BodyChunk& chunk, FaultInjector& injector);
 
 // A request header a fault selects on: present with a value matching the
 // glob, or (no glob) absent.
@@ -97,24 +135,39 @@ struct HeaderSelector {
   std::optional<std::string> glob;  // nullopt: the header must be absent
 };
 
+// One parsed fault: what it selects and what it does. Immutable; its
+// counters are its set's (FaultState).
 struct Fault {
-  std::string id;          // "f1", "f2", ...: given by the set it is added to
   std::string source;      // the fault's JSON as written, for listings
   std::string site;        // "" = any site
   std::string method;      // "" = any
-  std::string path = "*";  // glob over the decoded path, '*' crosses '/'
+  std::string path = "*";  // glob over the path as sent (no query), '*' crosses '/'
   std::vector<HeaderSelector> headers;
   std::vector<std::uint64_t> runs;  // empty: every run (and outside runs)
   enum class When { kAlways, kFirst, kOnly, kEvery, kAfter } when = When::kAlways;
   std::uint64_t when_n = 0;
   std::vector<std::uint64_t> only;
   std::string verb;
-  FaultPlan plan;  // what this fault contributes when it fires
-  void (*combine)(FaultPlan& into, const FaultPlan& mine) = nullptr;  // its verb's rule
-  // Requests that matched (the attempt number), since the fault was added or,
-  // for a run-scoped fault, since its run began; and how many it changed.
+  FaultVerb effect;  // its verb's row and parameters
+};
+
+// The hub change a "step" fault makes, for checks against a scenario's
+// world before it runs; null for a fault of another verb.
+const HubChange* StepChange(const Fault& fault);
+
+// A fault's counters in its set: requests that matched (the attempt
+// number), since the fault was added or, for a run-scoped fault, since its
+// run began; and how many it changed.
+struct FaultState {
   std::uint64_t attempts = 0;
   std::uint64_t fired = 0;
+};
+
+// A fault of a live set, as listed: its id, its JSON and its counters.
+struct ListedFault : FaultState {
+  std::string id;  // "f1", "f2", ...: given by the set it was added to
+  std::string source;
+  std::shared_ptr<const Fault> fault;
 };
 
 // Glob match where '*' matches any run of characters (including '/') and '?'
@@ -126,6 +179,9 @@ class FaultSet {
   // Parses a JSON array of faults; errors point into it under `pointer`.
   static Loaded<std::vector<Fault>> Parse(const nlohmann::json& faults, const std::string& file,
                                           const std::string& pointer);
+  // One fault; errors point into it under `pointer` (its own).
+  static Loaded<Fault> ParseOne(const nlohmann::json& fault, const std::string& file,
+                                const std::string& pointer);
   // Parse, then a new set holding them (ids f1, f2, ... in file order).
   static Loaded<std::shared_ptr<FaultSet>> FromJson(const nlohmann::json& faults,
                                                     const std::string& file,
@@ -148,7 +204,7 @@ class FaultSet {
   std::optional<std::vector<std::string>> Add(std::vector<Fault> faults);
   bool Remove(const std::string& id);  // false: no fault has this id
   void Clear();
-  std::vector<Fault> List() const;  // in order, with their counters
+  std::vector<ListedFault> List() const;  // in order, with their counters
   std::size_t size() const;
   // A client run (1-based) begins: run-scoped faults select on it and count
   // their attempts afresh. Before the first run the current run is 0, so a
@@ -160,8 +216,13 @@ class FaultSet {
   static std::vector<std::pair<std::string, std::string>> VerbDocs();
 
  private:
+  struct Entry {
+    std::string id;
+    std::shared_ptr<const Fault> fault;
+    FaultState state;
+  };
   mutable std::mutex mu_;
-  std::vector<Fault> faults_;
+  std::vector<Entry> faults_;
   std::size_t cap_ = kMaxFaults;
   std::uint64_t next_id_ = 1;
   std::uint64_t run_ = 0;

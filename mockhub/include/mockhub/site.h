@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mockhub/http_types.h"
+#include "mockhub/hub_change.h"
 #include "mockhub/world.h"
 
 namespace mockhub {
@@ -42,7 +43,20 @@ struct SiteContext {
   bool served_before = false;  // this site answered this path with a 2xx before
 };
 
-using DecideFn = HttpResponse (*)(const HttpRequest&, const World&, const SiteContext&);
+// A decision: the answer, and the hub changes the request makes beside it
+// (the write seam: none for today's sites; a "step" fault's, a rate
+// limiter's). The request flow applies the changes once the answer is
+// decided, with ApplyHubChange (hub_change.h), each under the state's lock:
+// the answer itself is the one the state before the change gave.
+struct Decision {
+  Decision() = default;
+  // An answer that changes nothing.
+  Decision(HttpResponse a) : answer(std::move(a)) {}  // NOLINT(google-explicit-constructor)
+  HttpResponse answer;
+  std::vector<HubChange> changes;
+};
+
+using DecideFn = Decision (*)(const HttpRequest&, const World&, const SiteContext&);
 
 // How `mockhub serve` names and explains the flags that bind the site:
 // --{prefix}host and --{prefix}port.
@@ -75,7 +89,10 @@ std::string QuotedSiteNames();
 // ("token_leak" when a bearer arrives where none may).
 std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& request);
 
-// The site's answer to a request: its decision plus its credential flags.
+// The site's decision on a request, its credential flags added to the answer.
+Decision DecideAt(const Site& site, const HttpRequest& request, const World& world,
+                  const SiteContext& ctx);
+// DecideAt's answer alone.
 HttpResponse AnswerAt(const Site& site, const HttpRequest& request, const World& world,
                       const SiteContext& ctx);
 

@@ -18,8 +18,8 @@
 #include "cache_seed.h"
 #include "env_values.h"
 #include "expect.h"
-#include "hub_change.h"
 #include "mockhub/faults.h"
+#include "mockhub/hub_change.h"
 #include "mockhub/journal.h"
 #include "mockhub/server.h"
 #include "mockhub/site.h"
@@ -313,10 +313,9 @@ StatusOr<std::unique_ptr<MockServer>> StartMock(const Scenario& sc, const std::s
   so.tls = sc.client.tls;
   so.tls_dir = tmp;
   so.cdn_flavour = sc.client.cdn;
-  so.faults = sc.faults;
-  // Every scenario gets its own copy of the fault counters.
-  auto fresh_faults = FaultSet::FromJson(sc.faults_doc, sc.file, "/faults");
-  if (fresh_faults) so.faults = fresh_faults.value();
+  // The scenario's faults, parsed once, with counters of this server's own.
+  so.faults = std::make_shared<FaultSet>();
+  so.faults->Add(sc.faults);
   auto started = MockServer::Start(sc.world, so);
   if (!started) return Unavailable("cannot start the mock: " + started.status().message());
   return started;
@@ -386,7 +385,7 @@ ScenarioResult RunScenario(const Scenario& sc, const RunOptions& opts) {
     if (step.kind == Step::Kind::kClient) {
       if (step.client->tokens_given) run.setup.tokens = step.client->tokens;
       for (const auto& [k, v] : step.client->env) run.setup.env[k] = v;
-    } else if (Status why = runner::HubChange(step, (*server)->state()); !why.ok()) {
+    } else if (Status why = ApplyHubChange(step.change, (*server)->state()); !why.ok()) {
       report.failures.push_back({why.message(), {}, "step", ""});
       result.steps = std::move(run.steps);
       return finish(ScenarioResult::Status::kError, step.pointer + ": " + why.message());

@@ -80,32 +80,29 @@ bool LoadAbout(const json& d, ScenarioReader& r, Scenario& sc) {
          r.Strs(about, "/about", "reproduces", sc.reproduces);
 }
 
-// Each fault on its own first (FaultSet::FromJson stops at the first bad
-// one), so that every bad fault is reported at its own pointer; then the set.
+// Each fault on its own, so that every bad fault is reported at its own
+// pointer; parsed once, here (each server the scenario starts counts their
+// attempts afresh).
 bool LoadFaults(const json& d, const std::string& path, ScenarioReader& r, Scenario& sc) {
-  sc.faults_doc = d.value("faults", json::array());
-  if (!sc.faults_doc.is_array()) return r.Fail("/faults", "expected an array of faults");
+  const json faults = d.value("faults", json::array());
+  if (!faults.is_array()) return r.Fail("/faults", "expected an array of faults");
   bool ok = true;
-  for (std::size_t i = 0; i < sc.faults_doc.size(); ++i) {
-    auto one = FaultSet::FromJson(json::array({sc.faults_doc[i]}), path, "/faults");
-    if (one) continue;
-    LoadError e = one.error();
-    const std::string first = "/faults/0", own = "/faults/" + std::to_string(i);
-    if (e.pointer.compare(0, first.size(), first) == 0 &&
-        (e.pointer.size() == first.size() || e.pointer[first.size()] == '/')) {
-      e.pointer.replace(0, first.size(), own);
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    auto one = FaultSet::ParseOne(faults[i], path, "/faults/" + std::to_string(i));
+    if (one) {
+      sc.faults.push_back(std::move(one.value()));
+      continue;
     }
-    r.Add(e);
+    r.Add(one.error());
     ok = false;
   }
-  if (!ok) return false;
-  auto faults = FaultSet::FromJson(sc.faults_doc, path, "/faults");
-  if (!faults) {
-    r.Add(faults.error());
-    return false;
+  if (ok && faults.size() > FaultSet::kMaxFaults) {
+    r.Fail("/faults", "at most " + std::to_string(FaultSet::kMaxFaults) + " faults (" +
+                          std::to_string(faults.size()) + " given)");
+    ok = false;
   }
-  sc.faults = faults.value();
-  return true;
+  if (!ok) sc.faults.clear();
+  return ok;
 }
 
 // Each step is a part; a step that does not read is left out of sc.steps.

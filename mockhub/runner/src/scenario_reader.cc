@@ -68,19 +68,6 @@ bool ScenarioReader::Type(const json& o, const std::string& ptr, const char* key
   return true;
 }
 
-bool ScenarioReader::Name(NameRule rule, const char* what, const std::string& value,
-                          const std::string& ptr) {
-  if (Status st = rule(value); !st.ok())
-    return Fail(ptr, std::string("invalid ") + what + ": it " + st.message());
-  return true;
-}
-
-bool ScenarioReader::NamedStr(const json& o, const std::string& ptr, const char* key, NameRule rule,
-                              const char* what, std::string& out, bool required) {
-  if (!Str(o, ptr, key, out, required)) return false;
-  return !o.contains(key) || Name(rule, what, out, ptr + "/" + key);
-}
-
 bool ScenarioReader::NamedStrs(const json& o, const std::string& ptr, const char* key,
                                NameRule rule, const char* what, std::vector<std::string>& out) {
   const std::size_t first = out.size();

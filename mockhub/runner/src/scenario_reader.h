@@ -53,7 +53,7 @@ class ScenarioReader : public JsonChecker {
   void Add(LoadError e) { errors_.push_back(std::move(e)); }
   // Like JsonChecker::Keys, but every unknown key is an error of its own.
   bool Keys(const nlohmann::json& obj, const std::string& ptr,
-            const std::set<std::string>& allowed);
+            const std::set<std::string>& allowed) override;
 
   // A string or an array of strings (a single string is a one-element list,
   // as in huggingface_hub).
@@ -63,13 +63,8 @@ class ScenarioReader : public JsonChecker {
   bool Uint(const nlohmann::json& o, const std::string& ptr, const char* key,
             std::optional<std::uint64_t>& out);
   bool Type(const nlohmann::json& o, const std::string& ptr, const char* key, RepoType& out);
-  // A name checked by one of names.h's rules; the failure is at `ptr` and
-  // says what the name is ("a file path") and what is wrong with it.
-  using NameRule = Status (*)(std::string_view);
-  bool Name(NameRule rule, const char* what, const std::string& value, const std::string& ptr);
-  // Str() or Strs() of o[key], then each value checked by `rule`.
-  bool NamedStr(const nlohmann::json& o, const std::string& ptr, const char* key, NameRule rule,
-                const char* what, std::string& out, bool required = false);
+  // Strs() of o[key], then each value checked by `rule` (NamedStr and
+  // Name: JsonChecker's).
   bool NamedStrs(const nlohmann::json& o, const std::string& ptr, const char* key, NameRule rule,
                  const char* what, std::vector<std::string>& out);
   bool Token(const nlohmann::json& v, const std::string& ptr, std::vector<TokenSetup>& out);
@@ -89,7 +84,8 @@ class ScenarioReader : public JsonChecker {
   bool ExpectFiles(const nlohmann::json& f, const std::string& ptr, Expectation& out);
   bool ExpectCache(const nlohmann::json& c, const std::string& ptr, Expectation& out);
   bool ExpectWire(const nlohmann::json& w, const std::string& ptr, Expectation& out);
-  bool StepAction(const nlohmann::json& a, const std::string& ptr, Step& out);
+  bool StepAction(const std::string& action, const nlohmann::json& a, const std::string& ptr,
+                  Step& out);
   bool RepoAndType(const nlohmann::json& a, const std::string& ptr, Step& out);
 
   std::string file_;

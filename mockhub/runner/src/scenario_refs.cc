@@ -63,35 +63,36 @@ bool CheckClientStep(ScenarioReader& r, const World& w, const Step& s, bool bran
   return true;
 }
 
-bool CheckHubChange(ScenarioReader& r, const World& w, const Step& s) {
-  switch (s.kind) {
-    case Step::Kind::kRevokeToken:
-    case Step::Kind::kExpireToken:
-      if (!w.FindToken(s.token))
-        return r.Fail(s.pointer, "no token \"" + s.token + "\" under /hub tokens");
+// A hub change (a step's, or a "step" fault's) written at `ptr`: what it
+// names must exist in the scenario's world.
+bool CheckHubChange(ScenarioReader& r, const World& w, const HubChange& c, const std::string& ptr) {
+  switch (c.kind) {
+    case HubChange::Kind::kRevokeToken:
+    case HubChange::Kind::kExpireToken:
+      if (!w.FindToken(c.token))
+        return r.Fail(ptr, "no token \"" + c.token + "\" under /hub tokens");
       return true;
-    case Step::Kind::kMoveBranch: {
-      const Repo* repo = w.FindRepo(s.type, s.repo);
-      if (!repo) return r.Fail(s.pointer + "/move_branch/repo", "no repo \"" + s.repo + "\"");
-      if (!repo->commit_labels.count(s.to) && !repo->commits.count(s.to)) {
-        return r.Fail(s.pointer + "/move_branch/to",
-                      "no commit labelled \"" + s.to + "\" in " + s.repo);
+    case HubChange::Kind::kMoveBranch: {
+      const Repo* repo = w.FindRepo(c.type, c.repo);
+      if (!repo) return r.Fail(ptr + "/move_branch/repo", "no repo \"" + c.repo + "\"");
+      if (!repo->commit_labels.count(c.to) && !repo->commits.count(c.to)) {
+        return r.Fail(ptr + "/move_branch/to", "no commit labelled \"" + c.to + "\" in " + c.repo);
       }
       return true;
     }
-    case Step::Kind::kApprove:
-      if (!w.FindRepo(s.type, s.repo))
-        return r.Fail(s.pointer + "/approve/repo", "no repo \"" + s.repo + "\"");
-      if (!w.FindUser(s.user))
-        return r.Fail(s.pointer + "/approve/user", "no user \"" + s.user + "\"");
+    case HubChange::Kind::kApprove:
+      if (!w.FindRepo(c.type, c.repo))
+        return r.Fail(ptr + "/approve/repo", "no repo \"" + c.repo + "\"");
+      if (!w.FindUser(c.user)) return r.Fail(ptr + "/approve/user", "no user \"" + c.user + "\"");
       return true;
-    case Step::Kind::kRename:
-      if (!w.FindRepo(s.type, s.repo) && !w.RenamedTo(s.type, s.repo))
-        return r.Fail(s.pointer + "/rename/repo", "no repo \"" + s.repo + "\"");
+    case HubChange::Kind::kRename:
+      if (!w.FindRepo(c.type, c.repo) && !w.RenamedTo(c.type, c.repo))
+        return r.Fail(ptr + "/rename/repo", "no repo \"" + c.repo + "\"");
       return true;
-    default:
+    case HubChange::Kind::kAdvanceClock:
       return true;
   }
+  return true;
 }
 
 // The clock starts at the world's "clock" (else now) and only moves
@@ -104,7 +105,7 @@ bool CheckClock(ScenarioReader& r, const Scenario& sc) {
                    : std::chrono::duration<double>(system_clock::now().time_since_epoch()).count();
   for (const Step& s : sc.steps) {
     if (s.kind != Step::Kind::kAdvanceClock) continue;
-    now += s.seconds;
+    now += s.change.seconds;
     if (now > static_cast<double>(HubState::kLatestTime)) {
       return r.Fail(s.pointer + "/advance_clock",
                     "the server clock would pass 9999-12-31T23:59:59Z");
@@ -127,8 +128,16 @@ bool CheckReferences(ScenarioReader& r, const Scenario& sc, bool branches_move) 
   for (const Step& s : sc.steps) {
     const bool client_step = s.kind == Step::Kind::kDownload || s.kind == Step::Kind::kInfo;
     ok = r.Part(s.pointer, [&](ScenarioReader& p) {
-      return client_step ? CheckClientStep(p, sc.world, s, branches_move)
-                         : CheckHubChange(p, sc.world, s);
+      if (client_step) return CheckClientStep(p, sc.world, s, branches_move);
+      return !s.IsHubChange() || CheckHubChange(p, sc.world, s.change, s.pointer);
+    }) && ok;
+  }
+  for (std::size_t i = 0; i < sc.faults.size(); ++i) {
+    const HubChange* change = StepChange(sc.faults[i]);
+    if (!change) continue;
+    const std::string ptr = "/faults/" + std::to_string(i) + "/do/step";
+    ok = r.Part(ptr, [&](ScenarioReader& p) {
+      return CheckHubChange(p, sc.world, *change, ptr);
     }) && ok;
   }
   return ok;

@@ -2,6 +2,8 @@
 // expectations. See scenario_reader.h.
 #include <map>
 
+#include "mockhub/hub_change.h"
+
 #include "scenario_reader.h"
 
 namespace mockhub::runner {
@@ -52,7 +54,7 @@ bool ScenarioReader::ParseStep(const json& s, const std::string& ptr, Step& out)
   out.pointer = ptr;
   out.name = action;
   if (!Str(s, ptr, "name", out.name)) return false;
-  if (!StepAction(s.at(action), ptr + "/" + action, out)) return false;
+  if (!StepAction(action, s.at(action), ptr + "/" + action, out)) return false;
   if (s.contains("expect")) {
     if (!out.IsClientAction())
       return Fail(ptr + "/expect",
@@ -63,7 +65,8 @@ bool ScenarioReader::ParseStep(const json& s, const std::string& ptr, Step& out)
   return true;
 }
 
-bool ScenarioReader::StepAction(const json& a, const std::string& aptr, Step& out) {
+bool ScenarioReader::StepAction(const std::string& action, const json& a, const std::string& aptr,
+                                Step& out) {
   switch (out.kind) {
     case Step::Kind::kDownload:
       return Keys(a, aptr, {"repo", "type", "revision", "files", "include", "exclude"}) &&
@@ -78,27 +81,13 @@ bool ScenarioReader::StepAction(const json& a, const std::string& aptr, Step& ou
     case Step::Kind::kWhoami:
       return Keys(a, aptr, {});
     case Step::Kind::kAdvanceClock:
-      // At most a hundred years a step, so the clock stays far from overflow;
-      // where the clock may go at all is HubChange's check (year 9999).
-      if (!a.is_number() || !(a.get<double>() >= 0 && a.get<double>() <= kMaxAdvanceSeconds))
-        return Fail(aptr, "seconds to advance the server clock (0 to 3155760000, 100 years)");
-      out.seconds = a.get<double>();
-      return true;
     case Step::Kind::kRevokeToken:
     case Step::Kind::kExpireToken:
-      if (!a.is_string()) return Fail(aptr, "the token's value");
-      out.token = a.get<std::string>();
-      return true;
     case Step::Kind::kMoveBranch:
-      return Keys(a, aptr, {"repo", "type", "branch", "to"}) && RepoAndType(a, aptr, out) &&
-             NamedStr(a, aptr, "branch", names::BranchName, "branch name", out.branch, true) &&
-             Str(a, aptr, "to", out.to, true);
     case Step::Kind::kApprove:
-      return Keys(a, aptr, {"repo", "type", "user"}) && RepoAndType(a, aptr, out) &&
-             Str(a, aptr, "user", out.user, true);
     case Step::Kind::kRename:
-      return Keys(a, aptr, {"repo", "type", "to"}) && RepoAndType(a, aptr, out) &&
-             NamedStr(a, aptr, "to", names::RepoId, "repo id", out.to, true);
+      // The hub's own reader of changes, as the "step" fault verb's.
+      return ParseHubChangeArgs(*this, action, a, aptr, out.change);
     case Step::Kind::kClient:
       out.client.emplace();
       return Client(a, aptr, *out.client, true);

@@ -30,22 +30,23 @@ std::string JournalDroppedText(std::uint64_t missing, const Journal& journal) {
 }
 
 std::string HubChangeText(const Step& s) {
+  const HubChange& c = s.change;
   switch (s.kind) {
     case Step::Kind::kAdvanceClock: {
       std::ostringstream out;
-      out << "advance_clock " << s.seconds << " s";
+      out << "advance_clock " << c.seconds << " s";
       return out.str();
     }
     case Step::Kind::kRevokeToken:
-      return "revoke_token " + RedactAuthorization(s.token);
+      return "revoke_token " + RedactAuthorization(c.token);
     case Step::Kind::kExpireToken:
-      return "expire_token " + RedactAuthorization(s.token);
+      return "expire_token " + RedactAuthorization(c.token);
     case Step::Kind::kApprove:
-      return "approve " + s.user + " for " + s.repo;
+      return "approve " + c.user + " for " + c.repo;
     case Step::Kind::kRename:
-      return "rename " + s.repo + " to " + s.to;
+      return "rename " + c.repo + " to " + c.to;
     case Step::Kind::kMoveBranch:
-      return "move_branch " + s.repo + " " + s.branch + " to " + s.to;
+      return "move_branch " + c.repo + " " + c.branch + " to " + c.to;
     case Step::Kind::kClient: {
       std::string text = "client setup:";
       if (s.client->tokens_given) {

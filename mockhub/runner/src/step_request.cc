@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hub_change.h"
 #include "mockhub/admin_reply.h"
+#include "mockhub/hub_change.h"
 #include "mockhub/world_json.h"
 #include "scenario_reader.h"
 
@@ -42,14 +42,14 @@ HttpResponse AnswerStepRequest(const HttpRequest& req, HubState& state) {
     return Refused(400, errors.front().reason, errors.front().pointer);
   }
   const std::string action = ActionOf(*doc);
-  if (step.IsClientAction() || step.kind == Step::Kind::kClient) {
+  if (!step.IsHubChange()) {
     return Refused(400,
                    "only hub changes can be posted (advance_clock, revoke_token, expire_token, "
                    "move_branch, approve, rename); \"" +
                        action + "\" is the client's",
                    "/" + PointerToken(action));
   }
-  if (Status st = runner::HubChange(step, state); !st.ok()) {
+  if (Status st = ApplyHubChange(step.change, state); !st.ok()) {
     const int status = st.code() == StatusCode::kNotFound          ? 404
                        : st.code() == StatusCode::kInvalidArgument ? 400
                                                                    : 409;

@@ -21,6 +21,19 @@ bool JsonChecker::Keys(const nlohmann::json& obj, const std::string& ptr,
   return true;
 }
 
+bool JsonChecker::Name(NameRule rule, const char* what, const std::string& value,
+                       const std::string& ptr) {
+  if (Status st = rule(value); !st.ok())
+    return Fail(ptr, std::string("invalid ") + what + ": it " + st.message());
+  return true;
+}
+
+bool JsonChecker::NamedStr(const nlohmann::json& o, const std::string& ptr, const char* key,
+                           NameRule rule, const char* what, std::string& out, bool required) {
+  if (!Str(o, ptr, key, out, required)) return false;
+  return !o.contains(key) || Name(rule, what, out, ptr + "/" + key);
+}
+
 bool JsonChecker::Str(const nlohmann::json& obj, const std::string& ptr, const char* key,
                       std::string& out, bool required) {
   if (!obj.contains(key)) return !required || Fail(ptr, std::string("missing \"") + key + "\"");

@@ -90,10 +90,6 @@ struct Expectation {
   std::optional<WireExpectation> wire;
 };
 
-// The most an advance_clock step may move the clock at once (100 years);
-// and the clock never passes 9999-12-31T23:59:59Z (hub_change.cc).
-inline constexpr double kMaxAdvanceSeconds = 3155760000.0;
-
 struct Step {
   enum class Kind {
     kDownload,
@@ -115,15 +111,14 @@ struct Step {
   std::string repo;
   std::string revision;  // "" = the client's default
   std::vector<std::string> files, include, exclude;
-  // Hub changes.
-  double seconds = 0;
-  std::string token, branch, to, user;
+  HubChange change;                   // hub changes (mockhub/hub_change.h)
   std::optional<ClientSetup> client;  // kClient: replaces token and env
   std::optional<Expectation> expect;
 
   bool IsClientAction() const {
     return kind == Kind::kDownload || kind == Kind::kInfo || kind == Kind::kWhoami;
   }
+  bool IsHubChange() const { return !IsClientAction() && kind != Kind::kClient; }
 };
 
 struct Scenario {
@@ -135,8 +130,7 @@ struct Scenario {
   nlohmann::json world_doc;  // the world, after base + patch
   World world;
   ClientSetup client;
-  std::shared_ptr<FaultSet> faults;
-  nlohmann::json faults_doc;
+  std::vector<Fault> faults;  // parsed once; each server counts their attempts afresh
   std::vector<Step> steps;
 };
 
