@@ -9,7 +9,7 @@
 #include "client_impl.h"
 #include "hubget/doctor.h"
 #include "hubget/url.h"
-#include "metadata.h"
+#include "hub/metadata.h"
 
 namespace hubget {
 namespace {
@@ -247,11 +247,12 @@ void CheckFile(Client::Impl& im, Session& session, const RepoId& repo, const std
   out.push_back(Make(Level::kOk, "file",
                      path + " is readable " + (with_token ? "with this token" : "without a token") +
                          " (" + std::to_string(meta->size) + " bytes)"));
-  if (meta->xet && !im.config.disable_xet) {
-    auto xet = ProbeXet(session, im.xet, *meta->xet, meta->size, ctx);
-    out.push_back(xet ? Make(Level::kOk, "xet", *xet)
-                      : Make(Level::kFail, "xet", xet.error().Message(),
-                             "HF_HUB_DISABLE_XET=1 (or --no-xet) downloads it without Xet"));
+  if (!im.config.disable_xet) {
+    if (auto xet = ProbeXetFile(*im.xet, session, meta->headers, meta->size, ctx)) {
+      out.push_back(*xet ? Make(Level::kOk, "xet", **xet)
+                         : Make(Level::kFail, "xet", xet->error().Message(),
+                                "HF_HUB_DISABLE_XET=1 (or --no-xet) downloads it without Xet"));
+    }
   }
   CheckCdn(im, meta->location, out);
 }

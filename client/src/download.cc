@@ -4,11 +4,11 @@
 // Also the --local-dir variant with its .cache/huggingface/download files.
 #include <filesystem>
 
-#include "blob_fetch.h"
+#include "fetch/blob_fetch.h"
 #include "client_impl.h"
-#include "file_lock.h"
+#include "cache/file_lock.h"
 #include "hubget/url.h"
-#include "metadata.h"
+#include "hub/metadata.h"
 
 namespace fs = std::filesystem;
 
@@ -50,13 +50,15 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
 Result<FetchResult> FetchBlob(Client::Impl& im, const FileMetadata& m, const FetchTarget& target,
                               const FetchHooks& hooks, const CallContext& ctx,
                               DownloadResult& out) {
-  if (m.xet && !im.config.disable_xet) {
+  if (im.config.disable_xet) return FetchToPartial(im.session, target, hooks, ctx);
+  std::string problem;
+  if (auto xet = FetchXetFile(*im.xet, im.session, m.headers, target, hooks, ctx, &problem)) {
     out.xet = true;
-    return FetchXetToPartial(im.session, im.xet, *m.xet, target, hooks, ctx);
+    return std::move(*xet);
   }
-  if (!m.xet_problem.empty() && !im.config.disable_xet) {
+  if (!problem.empty()) {
     const auto where = ParseUrl(m.location);
-    im.Warn(out.warnings, m.xet_problem + "; downloading '" + ctx.path + "' from " +
+    im.Warn(out.warnings, problem + "; downloading '" + ctx.path + "' from " +
                               (where ? where->host : std::string("the resolve redirect")) +
                               " without Xet");
   }

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "api_json.h"
+#include "hub/api_json.h"
 #include "client_impl.h"
 #include "hubget/patterns.h"
 

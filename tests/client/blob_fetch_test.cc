@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "blob_fetch.h"
+#include "fetch/blob_fetch.h"
 #include "fakes.h"
 
 namespace hubget {

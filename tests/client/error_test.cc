@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
-#include "session.h"
+#include "hub/session.h"
 
 namespace hubget {
 namespace {

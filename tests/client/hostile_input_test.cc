@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "api_json.h"
+#include "hub/api_json.h"
 #include "fakes.h"
 #include "hubget/cache.h"
 #include "hubget/clock.h"
@@ -25,8 +25,8 @@
 #include "hubget/retry.h"
 #include "hubget/token.h"
 #include "hubget/url.h"
-#include "metadata.h"
-#include "session.h"
+#include "hub/metadata.h"
+#include "hub/session.h"
 
 namespace hubget {
 namespace {

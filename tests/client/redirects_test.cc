@@ -2,7 +2,7 @@
 // caller's rule for another origin (refuse, stop, follow http(s)).
 #include <gtest/gtest.h>
 
-#include "redirects.h"
+#include "http/redirects.h"
 
 namespace hubget {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "fakes.h"
 #include "hubget/retry.h"
-#include "session.h"
+#include "hub/session.h"
 
 namespace hubget {
 namespace {

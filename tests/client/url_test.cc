@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "hubget/url.h"
-#include "metadata.h"
+#include "hub/metadata.h"
 
 namespace hubget {
 namespace {

@@ -13,8 +13,8 @@
 #include "hubget/cache.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
-#include "session.h"
-#include "xet_download.h"
+#include "hub/session.h"
+#include "xet/xet_download.h"
 #include "xet_fake.h"
 #include "xet_fixtures.h"
 

@@ -17,8 +17,8 @@
 #include "hubget/curl_transport.h"
 #include "xet_fake.h"
 #include "xet_fixtures.h"
-#include "xet_json.h"
-#include "xet_reconstruction.h"
+#include "xet/xet_json.h"
+#include "xet/xet_reconstruction.h"
 
 namespace hubget {
 namespace {

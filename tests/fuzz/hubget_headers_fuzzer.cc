@@ -19,8 +19,8 @@
 #include "hubget/clock.h"
 #include "hubget/retry.h"
 #include "hubget/url.h"
-#include "session.h"
-#include "xet_metadata.h"
+#include "hub/session.h"
+#include "xet/xet_metadata.h"
 
 namespace {
 

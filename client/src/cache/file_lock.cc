@@ -1,5 +1,5 @@
 // flock-based file lock; the lock file is kept, as huggingface_hub does.
-#include "file_lock.h"
+#include "cache/file_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

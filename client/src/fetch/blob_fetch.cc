@@ -1,12 +1,12 @@
 // The resumable, verified body GET: one attempt at a time into a
 // PartialFile, each outcome classified by resume_rules.h. See blob_fetch.h.
-#include "blob_fetch.h"
+#include "fetch/blob_fetch.h"
 
 #include <cctype>
 #include <optional>
 
 #include "hubget/url.h"
-#include "resume_rules.h"
+#include "fetch/resume_rules.h"
 
 namespace hubget {
 namespace {

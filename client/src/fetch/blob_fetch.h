@@ -14,8 +14,8 @@
 #include <functional>
 #include <string>
 
-#include "partial_file.h"
-#include "session.h"
+#include "fetch/partial_file.h"
+#include "hub/session.h"
 
 namespace hubget {
 

@@ -1,5 +1,5 @@
 // The .incomplete file and its digest. See partial_file.h.
-#include "partial_file.h"
+#include "fetch/partial_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -19,8 +19,8 @@
 #include <string>
 
 #include "hubget/result.h"
-#include "pipelined_sink.h"
-#include "sha256.h"
+#include "fetch/pipelined_sink.h"
+#include "fetch/sha256.h"
 
 namespace hubget {
 

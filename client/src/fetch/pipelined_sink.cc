@@ -1,5 +1,5 @@
 // See pipelined_sink.h.
-#include "pipelined_sink.h"
+#include "fetch/pipelined_sink.h"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "sha256.h"
+#include "fetch/sha256.h"
 
 namespace hubget {
 

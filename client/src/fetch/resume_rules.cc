@@ -1,7 +1,7 @@
 // The resumable GET's decisions. See resume_rules.h.
-#include "resume_rules.h"
+#include "fetch/resume_rules.h"
 
-#include "redirects.h"
+#include "http/redirects.h"
 
 namespace hubget {
 namespace {

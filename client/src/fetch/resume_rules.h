@@ -18,7 +18,7 @@
 
 #include "hubget/http.h"
 #include "hubget/retry.h"
-#include "session.h"
+#include "hub/session.h"
 
 namespace hubget {
 

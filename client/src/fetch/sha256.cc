@@ -1,5 +1,5 @@
 // SHA-256 via OpenSSL's EVP interface.
-#include "sha256.h"
+#include "fetch/sha256.h"
 
 #include <openssl/evp.h>
 

@@ -1,5 +1,5 @@
 // The per-origin credential table. See credentials.h.
-#include "credentials.h"
+#include "http/credentials.h"
 
 #include "hubget/url.h"
 

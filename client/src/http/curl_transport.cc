@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "idle_watch.h"
-#include "system_ca.h"
+#include "http/idle_watch.h"
+#include "http/system_ca.h"
 
 namespace hubget {
 namespace {

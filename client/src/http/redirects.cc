@@ -1,5 +1,5 @@
 // The one redirect follower. See redirects.h.
-#include "redirects.h"
+#include "http/redirects.h"
 
 #include "hubget/url.h"
 

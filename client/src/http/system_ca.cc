@@ -1,5 +1,5 @@
 // See system_ca.h.
-#include "system_ca.h"
+#include "http/system_ca.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

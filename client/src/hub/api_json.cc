@@ -1,5 +1,5 @@
 // Parsing of Hub API JSON bodies, tolerant of missing optional keys.
-#include "api_json.h"
+#include "hub/api_json.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // A 2xx body collected up to a cap. See capped_body.h.
-#include "capped_body.h"
+#include "hub/capped_body.h"
 
-#include "session.h"
+#include "hub/session.h"
 
 namespace hubget {
 

@@ -1,5 +1,5 @@
 // HEAD with same-origin redirects (redirects.h), and metadata extraction.
-#include "metadata.h"
+#include "hub/metadata.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 
 #include "hubget/cache.h"
 #include "hubget/url.h"
-#include "redirects.h"
+#include "http/redirects.h"
 
 namespace hubget {
 namespace {
@@ -62,7 +62,7 @@ Result<FileMetadata> ReadMetadata(Session& session, const HttpResponse& r, const
     return not_a_hub("the file size '" + size + "' is not a number of bytes");
   }
   m.location = location;
-  m.xet = XetFileInfoFrom(r.headers, &m.xet_problem);
+  m.headers = r.headers;
   return m;
 }
 

@@ -7,8 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "session.h"
-#include "xet_metadata.h"
+#include "hub/session.h"
 
 namespace hubget {
 
@@ -18,8 +17,9 @@ struct FileMetadata {
   std::string raw_etag;  // as sent, for If-Range
   std::uint64_t size = 0;
   std::string location;            // absolute URL to GET the bytes from
-  std::optional<XetFileInfo> xet;  // the file is stored with Xet (xet_metadata.h)
-  std::string xet_problem;         // X-Xet-Hash came without usable Xet data: why
+  // The answer that held the metadata: its Xet signals are the Xet wing's
+  // to read (xet/xet.h).
+  Headers headers;
 };
 
 // huggingface_hub's resolve URL: revision fully encoded, path encoded

@@ -1,11 +1,11 @@
 // Credential policy, retry loop and error mapping shared by all Hub calls.
-#include "session.h"
+#include "hub/session.h"
 
 #include <algorithm>
 #include <cctype>
 #include <optional>
 
-#include "api_json.h"
+#include "hub/api_json.h"
 #include "hubget/url.h"
 
 namespace hubget {

@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "credentials.h"
+#include "http/credentials.h"
 #include "hubget/client.h"
 
 namespace hubget {

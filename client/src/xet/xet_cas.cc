@@ -1,9 +1,9 @@
 // The reconstruction request. See xet_cas.h.
-#include "xet_cas.h"
+#include "xet/xet_cas.h"
 
-#include "capped_body.h"
+#include "hub/capped_body.h"
 #include "hubget/url.h"
-#include "xet_json.h"
+#include "xet/xet_json.h"
 
 namespace hubget {
 

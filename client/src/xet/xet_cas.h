@@ -12,10 +12,10 @@
 #include <set>
 #include <string>
 
-#include "session.h"
-#include "xet_metadata.h"
-#include "xet_reconstruction.h"
-#include "xet_token.h"
+#include "hub/session.h"
+#include "xet/xet_metadata.h"
+#include "xet/xet_reconstruction.h"
+#include "xet/xet_token.h"
 
 namespace hubget {
 

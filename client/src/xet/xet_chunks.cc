@@ -1,5 +1,5 @@
 // Chunk headers, BG4 and the term decoder. See xet_chunks.h.
-#include "xet_chunks.h"
+#include "xet/xet_chunks.h"
 
 #include <algorithm>
 #include <cstring>

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "hubget/result.h"
-#include "xet_lz4.h"
+#include "xet/xet_lz4.h"
 
 namespace hubget {
 

@@ -1,12 +1,12 @@
 // Rounds of reconstruction + xorb ranges into the partial file. See
 // xet_download.h.
-#include "xet_download.h"
+#include "xet/xet_download.h"
 
 #include <algorithm>
 
 #include "hubget/url.h"
-#include "resume_rules.h"
-#include "sha256.h"
+#include "fetch/resume_rules.h"
+#include "fetch/sha256.h"
 
 namespace hubget {
 namespace {

@@ -13,12 +13,12 @@
 #include <cstdint>
 #include <string>
 
-#include "blob_fetch.h"
-#include "session.h"
-#include "xet_cas.h"
-#include "xet_metadata.h"
-#include "xet_round.h"
-#include "xet_token.h"
+#include "fetch/blob_fetch.h"
+#include "hub/session.h"
+#include "xet/xet_cas.h"
+#include "xet/xet_metadata.h"
+#include "xet/xet_round.h"
+#include "xet/xet_token.h"
 
 namespace hubget {
 

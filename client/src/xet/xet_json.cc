@@ -1,5 +1,5 @@
 // The Xet JSON bodies. See xet_json.h.
-#include "xet_json.h"
+#include "xet/xet_json.h"
 
 #include <algorithm>
 #include <cctype>

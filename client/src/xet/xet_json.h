@@ -13,7 +13,7 @@
 #include <string>
 
 #include "hubget/result.h"
-#include "xet_reconstruction.h"
+#include "xet/xet_reconstruction.h"
 
 namespace hubget {
 

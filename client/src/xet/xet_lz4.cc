@@ -1,5 +1,5 @@
 // The LZ4 frame decoder over liblz4's LZ4F API. See xet_lz4.h.
-#include "xet_lz4.h"
+#include "xet/xet_lz4.h"
 
 #include <lz4frame.h>
 

@@ -1,5 +1,5 @@
 // X-Xet-Hash and the Link rels of a resolve answer. See xet_metadata.h.
-#include "xet_metadata.h"
+#include "xet/xet_metadata.h"
 
 #include <algorithm>
 #include <cctype>

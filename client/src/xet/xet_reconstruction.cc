@@ -1,5 +1,5 @@
 // Reconstruction -> ordered units. See xet_reconstruction.h.
-#include "xet_reconstruction.h"
+#include "xet/xet_reconstruction.h"
 
 #include <algorithm>
 #include <unordered_map>

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "hubget/result.h"
-#include "xet_chunks.h"
+#include "xet/xet_chunks.h"
 
 namespace hubget {
 

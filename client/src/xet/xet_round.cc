@@ -1,5 +1,5 @@
 // Parallel units, in-order writes. See xet_round.h.
-#include "xet_round.h"
+#include "xet/xet_round.h"
 
 #include <sys/mman.h>
 

@@ -15,11 +15,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "blob_fetch.h"
-#include "partial_file.h"
-#include "session.h"
-#include "xet_reconstruction.h"
-#include "xet_xorb_fetch.h"
+#include "fetch/blob_fetch.h"
+#include "fetch/partial_file.h"
+#include "hub/session.h"
+#include "xet/xet_reconstruction.h"
+#include "xet/xet_xorb_fetch.h"
 
 namespace hubget {
 

@@ -1,10 +1,10 @@
 // The token exchange and its cache. See xet_token.h.
-#include "xet_token.h"
+#include "xet/xet_token.h"
 
-#include "capped_body.h"
+#include "hub/capped_body.h"
 #include "hubget/url.h"
-#include "redirects.h"
-#include "xet_json.h"
+#include "http/redirects.h"
+#include "xet/xet_json.h"
 
 namespace hubget {
 namespace {

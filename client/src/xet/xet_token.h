@@ -14,8 +14,8 @@
 #include <mutex>
 #include <string>
 
-#include "session.h"
-#include "xet_json.h"
+#include "hub/session.h"
+#include "xet/xet_json.h"
 
 namespace hubget {
 

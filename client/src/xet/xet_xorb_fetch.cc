@@ -1,11 +1,11 @@
 // The xorb range GET with its retries. See xet_xorb_fetch.h.
-#include "xet_xorb_fetch.h"
+#include "xet/xet_xorb_fetch.h"
 
 #include <cctype>
 #include <optional>
 
-#include "redirects.h"
-#include "resume_rules.h"
+#include "http/redirects.h"
+#include "fetch/resume_rules.h"
 
 namespace hubget {
 namespace {

@@ -16,9 +16,9 @@
 
 #include <atomic>
 
-#include "session.h"
-#include "xet_chunks.h"
-#include "xet_reconstruction.h"
+#include "hub/session.h"
+#include "xet/xet_chunks.h"
+#include "xet/xet_reconstruction.h"
 
 namespace hubget {
 
