@@ -3,12 +3,12 @@
 #include <set>
 #include <utility>
 
+#include "client_impl.h"
+#include "http/redirects.h"
 #include "hub/api_json.h"
 #include "hub/capped_body.h"
-#include "client_impl.h"
 #include "hubget/curl_transport.h"
 #include "hubget/url.h"
-#include "http/redirects.h"
 
 namespace hubget {
 namespace {

@@ -6,9 +6,9 @@
 #include <memory>
 #include <mutex>
 
+#include "hub/session.h"
 #include "hubget/cache.h"
 #include "hubget/client.h"
-#include "hub/session.h"
 #include "xet/xet.h"
 
 namespace hubget {

@@ -7,9 +7,9 @@
 #include <cstdlib>
 
 #include "client_impl.h"
+#include "hub/metadata.h"
 #include "hubget/doctor.h"
 #include "hubget/url.h"
-#include "hub/metadata.h"
 
 namespace hubget {
 namespace {

@@ -4,11 +4,11 @@
 // Also the --local-dir variant with its .cache/huggingface/download files.
 #include <filesystem>
 
-#include "fetch/blob_fetch.h"
-#include "client_impl.h"
 #include "cache/file_lock.h"
-#include "hubget/url.h"
+#include "client_impl.h"
+#include "fetch/blob_fetch.h"
 #include "hub/metadata.h"
+#include "hubget/url.h"
 
 namespace fs = std::filesystem;
 

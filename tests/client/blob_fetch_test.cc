@@ -8,8 +8,8 @@
 
 #include <filesystem>
 
-#include "fetch/blob_fetch.h"
 #include "fakes.h"
+#include "fetch/blob_fetch.h"
 
 namespace hubget {
 namespace {

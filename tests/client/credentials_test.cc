@@ -3,9 +3,9 @@
 // any redirect; a second credential (a CAS token) is one more entry.
 #include <gtest/gtest.h>
 
+#include "fakes.h"
 #include "fetch/blob_fetch.h"
 #include "http/credentials.h"
-#include "fakes.h"
 #include "hub/metadata.h"
 
 namespace hubget {

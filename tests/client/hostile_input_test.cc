@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "hub/api_json.h"
 #include "fakes.h"
+#include "hub/api_json.h"
+#include "hub/metadata.h"
+#include "hub/session.h"
 #include "hubget/cache.h"
 #include "hubget/clock.h"
 #include "hubget/environment.h"
@@ -25,8 +27,6 @@
 #include "hubget/retry.h"
 #include "hubget/token.h"
 #include "hubget/url.h"
-#include "hub/metadata.h"
-#include "hub/session.h"
 
 namespace hubget {
 namespace {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
-#include "hubget/retry.h"
 #include "hub/session.h"
+#include "hubget/retry.h"
 
 namespace hubget {
 namespace {

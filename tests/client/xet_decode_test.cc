@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "xet/xet_chunks.h"
-#include "xet_fixtures.h"
 #include "xet/xet_lz4.h"
+#include "xet_fixtures.h"
 
 namespace hubget {
 namespace {

@@ -15,10 +15,10 @@
 #include "fakes.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
-#include "xet_fake.h"
-#include "xet_fixtures.h"
 #include "xet/xet_json.h"
 #include "xet/xet_reconstruction.h"
+#include "xet_fake.h"
+#include "xet_fixtures.h"
 
 namespace hubget {
 namespace {

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "hub/session.h"
 #include "hubget/clock.h"
 #include "hubget/retry.h"
 #include "hubget/url.h"
-#include "hub/session.h"
 #include "xet/xet_metadata.h"
 
 namespace {

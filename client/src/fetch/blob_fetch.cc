@@ -5,8 +5,8 @@
 #include <cctype>
 #include <optional>
 
-#include "hubget/url.h"
 #include "fetch/resume_rules.h"
+#include "hubget/url.h"
 
 namespace hubget {
 namespace {

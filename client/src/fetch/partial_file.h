@@ -18,9 +18,9 @@
 #include <memory>
 #include <string>
 
-#include "hubget/result.h"
 #include "fetch/pipelined_sink.h"
 #include "fetch/sha256.h"
+#include "hubget/result.h"
 
 namespace hubget {
 

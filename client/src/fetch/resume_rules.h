@@ -16,9 +16,9 @@
 #include <optional>
 #include <string>
 
+#include "hub/session.h"
 #include "hubget/http.h"
 #include "hubget/retry.h"
-#include "hub/session.h"
 
 namespace hubget {
 

@@ -5,9 +5,9 @@
 #include <cctype>
 #include <limits>
 
+#include "http/redirects.h"
 #include "hubget/cache.h"
 #include "hubget/url.h"
-#include "http/redirects.h"
 
 namespace hubget {
 namespace {

@@ -16,7 +16,7 @@ struct FileMetadata {
   std::string etag;      // normalised: the blob file name
   std::string raw_etag;  // as sent, for If-Range
   std::uint64_t size = 0;
-  std::string location;            // absolute URL to GET the bytes from
+  std::string location;  // absolute URL to GET the bytes from
   // The answer that held the metadata: its Xet signals are the Xet wing's
   // to read (xet/xet.h).
   Headers headers;

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "hubget/url.h"
 #include "fetch/resume_rules.h"
 #include "fetch/sha256.h"
+#include "hubget/url.h"
 
 namespace hubget {
 namespace {

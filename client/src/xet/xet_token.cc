@@ -1,9 +1,9 @@
 // The token exchange and its cache. See xet_token.h.
 #include "xet/xet_token.h"
 
+#include "http/redirects.h"
 #include "hub/capped_body.h"
 #include "hubget/url.h"
-#include "http/redirects.h"
 #include "xet/xet_json.h"
 
 namespace hubget {

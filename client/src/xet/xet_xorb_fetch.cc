@@ -4,8 +4,8 @@
 #include <cctype>
 #include <optional>
 
-#include "http/redirects.h"
 #include "fetch/resume_rules.h"
+#include "http/redirects.h"
 
 namespace hubget {
 namespace {
