@@ -29,8 +29,7 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
                           const DownloadOptions& options, const std::atomic<bool>* stop) {
   FetchHooks hooks;
   hooks.progress = options.progress;
-  hooks.cancel = options.cancel;
-  hooks.cancel2 = stop;
+  hooks.cancel = CancelToken(options.cancel, stop);
   hooks.refresh_location = [&session, url, ctx, retry, etag]() -> Result<std::string> {
     auto again = HeadFile(session, url, ctx, retry);
     if (!again) return again.error();

@@ -13,10 +13,6 @@ namespace {
 
 constexpr int kMaxAttempts = 200;
 
-bool Cancelled(const FetchHooks& h) {
-  return (h.cancel != nullptr && h.cancel->load()) || (h.cancel2 != nullptr && h.cancel2->load());
-}
-
 // hubget asks for identity (Accept-Encoding); bytes in any other encoding
 // are not the file, whatever their length: the error for them, or none.
 std::optional<Error> EncodingError(const HttpResponse& head) {
@@ -123,7 +119,7 @@ Attempt Fetch::Send() {
   };
   req.on_body = [&](const char* data, std::size_t n) {
     if (a.misplaced || stop_) return false;
-    if (Cancelled(hooks_)) {
+    if (hooks_.cancel.cancelled()) {
       stop_ = MakeError(Kind::kCancelled, "download of " + ctx_.path);
       return false;
     }
@@ -151,8 +147,8 @@ Status Fetch::Apply(const Verdict& v, const Attempt& a) {
     case Step::kRetry:
       // Ctrl-C (the session's interrupt) or this download's cancel flags end
       // the wait at once; the partial file keeps what it has.
-      if (auto s =
-              session_.WaitToRetry(v.wait, url_, a.result, [this] { return Cancelled(hooks_); });
+      if (auto s = session_.WaitToRetry(v.wait, url_, a.result,
+                                        [this] { return hooks_.cancel.cancelled(); });
           !s) {
         Error e = s.error();
         e.detail = "download of " + ctx_.path + ", " + e.detail;
@@ -187,7 +183,8 @@ Result<FetchResult> Fetch::Run() {
   const RetryPolicy& policy = session_.config().retry;
   Report();  // the resume point, before any byte: progress counts only what this run fetches
   for (int i = 0; target_.size > 0 && i < kMaxAttempts; ++i) {
-    if (Cancelled(hooks_)) return Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path));
+    if (hooks_.cancel.cancelled())
+      return Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path));
     const Attempt a = Send();
     if (auto s = file_.Flush(); !s) return s.error();
     if (stop_) {
@@ -212,16 +209,24 @@ Result<FetchResult> Fetch::Run() {
 
 }  // namespace
 
-Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
-                                   const FetchHooks& hooks, const CallContext& ctx) {
+Result<FetchResult> RunIntoPartial(const FetchTarget& target, const PartialRun& run) {
   const std::string sha = IsSha256Hex(target.etag) ? target.etag : "";
   auto file = PartialFile::Open(target.partial_path, {target.size, sha});
   if (!file) return file.error();
-  auto out = Fetch(session, **file, target, hooks, ctx).Run();
-  if (!out) return out;
+  auto out = run(**file);
+  if (!out) {
+    if (out.error().kind == Kind::kIntegrity) (*file)->Discard();
+    return out;
+  }
   const Status done = target.dest.empty() ? (*file)->Close() : (*file)->Finalize(target.dest);
   if (!done) return done.error();
   return out;
+}
+
+Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
+                                   const FetchHooks& hooks, const CallContext& ctx) {
+  return RunIntoPartial(
+      target, [&](PartialFile& file) { return Fetch(session, file, target, hooks, ctx).Run(); });
 }
 
 }  // namespace hubget

@@ -14,6 +14,7 @@
 #include <functional>
 #include <string>
 
+#include "fetch/cancel_token.h"
 #include "fetch/partial_file.h"
 #include "hub/session.h"
 
@@ -31,8 +32,7 @@ struct FetchHooks {
   // Asks the Hub again (HEAD) for a fresh location; used after a CDN 403.
   std::function<Result<std::string>()> refresh_location;
   ProgressCallback progress;
-  const std::atomic<bool>* cancel = nullptr;
-  const std::atomic<bool>* cancel2 = nullptr;  // e.g. a snapshot's stop flag
+  CancelToken cancel;
 };
 
 struct FetchResult {
@@ -45,5 +45,14 @@ struct FetchResult {
 // partial file is deleted.
 Result<FetchResult> FetchToPartial(Session& session, const FetchTarget& target,
                                    const FetchHooks& hooks, const CallContext& ctx);
+
+// What every fetcher of a whole file shares around its own loop (the body
+// GET here, the Xet rounds in xet/): opens the `.incomplete` of `target`
+// (its sha256 expected when the etag is one), lets `run` grow it, then
+// renames it to `dest` (or closes it in place when there is none). Bytes
+// that fail an integrity check are no resume point: the partial file is
+// deleted; after any other error it is kept for the next run.
+using PartialRun = std::function<Result<FetchResult>(PartialFile&)>;
+Result<FetchResult> RunIntoPartial(const FetchTarget& target, const PartialRun& run);
 
 }  // namespace hubget

@@ -55,16 +55,13 @@ Verdict RetryAfter(const char* reason, FetchBudget spent, std::chrono::milliseco
 // Progress: new bytes kept, or a 200 that replaced a stale prefix.
 bool Progressed(const Attempt& a) { return a.size > a.offset || (a.streamed && a.size < a.offset); }
 
-// The transport failed (a drop, a timeout), maybe mid-stream.
-Verdict ClassifyTransportError(const Attempt& a, FetchBudget spent, const RetryPolicy& policy) {
-  const bool progressed = Progressed(a);
-  spent.stalls = progressed ? 0 : spent.stalls + 1;
-  if (spent.stalls > policy.max_stalls) {
-    return Fail("no progress", spent, a.result.error());
-  }
-  return RetryAfter(progressed ? "dropped" : "stalled", spent,
-                    progressed ? policy.base_wait : BackoffDelay(policy, spent.stalls), policy,
-                    a.result.error());
+// The transport failed (a drop, a timeout), maybe mid-stream; the waits of
+// a whole file's GET are held against the deadline.
+Verdict ClassifyTransportError(const Attempt& a, const FetchBudget& spent,
+                               const RetryPolicy& policy) {
+  const Verdict v = ClassifyDrop(a.result.error(), Progressed(a), spent, policy);
+  if (v.step != Step::kRetry) return v;
+  return RetryAfter(v.reason, v.spent, v.wait, policy, a.result.error());
 }
 
 // A 200 or 206 whose body went to the file.
@@ -109,14 +106,7 @@ Verdict ClassifyUnsatisfiable(const Attempt& a, FetchBudget spent) {
 // Any other answer: a redirect, a CDN 403, a transient status or an error.
 Verdict ClassifyStatus(const Attempt& a, FetchBudget spent, const RetryPolicy& policy) {
   const HttpResponse& r = a.result.value();
-  if (IsRedirectStatus(r.status)) {
-    auto hop = NextHop(a.url, r, OtherOrigin::kFollow, spent.redirects);
-    if (!hop) return Fail("redirect", spent, hop.error());
-    ++spent.redirects;
-    Verdict v = Make(Step::kResume, "redirect", spent);
-    v.url = hop->url;  // Session decides which credential the new origin gets
-    return v;
-  }
+  if (IsRedirectStatus(r.status)) return ClassifyRedirect(a.url, r, spent);
   if (r.status == 403 && !a.on_endpoint && a.can_refresh && spent.refreshes < kMaxRefreshes) {
     // A CDN 403: the signed URL has most likely expired. Ask the Hub again.
     ++spent.refreshes;
@@ -124,18 +114,42 @@ Verdict ClassifyStatus(const Attempt& a, FetchBudget spent, const RetryPolicy& p
     v.refresh = true;
     return v;
   }
-  if (IsRetryableStatus(r.status) && spent.status_retries < policy.max_retries) {
-    ++spent.status_retries;
-    // Past the cap or the deadline: the response is the error (ErrorFor
-    // reports the wait the server asked for).
-    return RetryAfter("transient status", spent,
-                      RetryWaitFor(policy, spent.status_retries, &r, a.unix_now), policy,
-                      std::nullopt);
-  }
+  if (auto transient = ClassifyTransient(r, spent, policy, a.unix_now)) return *transient;
   return Fail("status", spent, std::nullopt);
 }
 
 }  // namespace
+
+Verdict ClassifyDrop(const Error& error, bool progressed, FetchBudget spent,
+                     const RetryPolicy& policy) {
+  spent.stalls = progressed ? 0 : spent.stalls + 1;
+  if (spent.stalls > policy.max_stalls) return Fail("no progress", spent, error);
+  Verdict v = Make(Step::kRetry, progressed ? "dropped" : "stalled", spent);
+  v.wait = progressed ? policy.base_wait : BackoffDelay(policy, spent.stalls);
+  return v;
+}
+
+Verdict ClassifyRedirect(const std::string& url, const HttpResponse& response, FetchBudget spent) {
+  auto hop = NextHop(url, response, OtherOrigin::kFollow, spent.redirects);
+  if (!hop) return Fail("redirect", spent, hop.error());
+  ++spent.redirects;
+  Verdict v = Make(Step::kResume, "redirect", spent);
+  v.url = hop->url;  // Session decides which credential the new origin gets
+  return v;
+}
+
+std::optional<Verdict> ClassifyTransient(const HttpResponse& response, FetchBudget spent,
+                                         const RetryPolicy& policy, long long unix_now) {
+  if (!IsRetryableStatus(response.status) || spent.status_retries >= policy.max_retries) {
+    return std::nullopt;
+  }
+  ++spent.status_retries;
+  // Past the cap or the deadline: the response is the error (ErrorFor
+  // reports the wait the server asked for).
+  return RetryAfter("transient status", spent,
+                    RetryWaitFor(policy, spent.status_retries, &response, unix_now), policy,
+                    std::nullopt);
+}
 
 bool WaitWithinBudget(const RetryPolicy& policy, std::chrono::milliseconds wait,
                       std::chrono::milliseconds waited) {

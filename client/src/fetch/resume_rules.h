@@ -81,6 +81,27 @@ struct Verdict {
 Verdict ClassifyAttempt(const Attempt& attempt, const FetchBudget& spent,
                         const RetryPolicy& policy);
 
+// The rules every fetch shares, a whole file's GET (ClassifyAttempt) and a
+// xorb range's (ClassifyXorbAttempt, xet/xet_xorb_fetch.h), each against
+// the budget spent so far:
+//
+// A transport error (a drop, a timeout), maybe mid-stream: kRetry after
+// policy.base_wait when the attempt kept new bytes, after backoff when it
+// kept none; kFail with `error` once more than policy.max_stalls attempts in
+// a row kept nothing. The wait is not held against the deadline here.
+Verdict ClassifyDrop(const Error& error, bool progressed, FetchBudget spent,
+                     const RetryPolicy& policy);
+// A redirect (IsRedirectStatus): kResume at the next hop, to any http(s)
+// origin (redirects.h), or kFail with why not.
+Verdict ClassifyRedirect(const std::string& url, const HttpResponse& response, FetchBudget spent);
+// A transient status (IsRetryableStatus) with retries left: kRetry after the
+// server's wait or backoff, or kFail without an error (the answer is the
+// error) when that wait is past the cap or would pass the deadline
+// (WaitWithinBudget). nullopt for any other answer, or once the retries
+// are spent.
+std::optional<Verdict> ClassifyTransient(const HttpResponse& response, FetchBudget spent,
+                                         const RetryPolicy& policy, long long unix_now);
+
 // Whether hubget sleeps `wait` before a retry, `waited` having been slept
 // already: never a wait past policy.max_server_wait, never waits together
 // past policy.total_deadline. The xorb GETs of the Xet path use it too.

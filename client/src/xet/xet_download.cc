@@ -5,15 +5,10 @@
 #include <algorithm>
 
 #include "fetch/resume_rules.h"
-#include "fetch/sha256.h"
 #include "hubget/url.h"
 
 namespace hubget {
 namespace {
-
-bool Cancelled(const FetchHooks& h) {
-  return (h.cancel != nullptr && h.cancel->load()) || (h.cancel2 != nullptr && h.cancel2->load());
-}
 
 std::string HostOf(const std::string& url) {
   const auto u = ParseUrl(url);
@@ -87,7 +82,7 @@ Result<FetchResult> XetFetch::Run() {
   int refreshes = 0;  // in a row, without progress
   if (hooks_.progress) hooks_.progress({ctx_.path, start, file_.expected().size});  // resume point
   while (file_.size() < file_.expected().size) {
-    if (Cancelled(hooks_)) {
+    if (hooks_.cancel.cancelled()) {
       return session_.Decorate(MakeError(Kind::kCancelled, "download of " + ctx_.path), "", ctx_);
     }
     const std::uint64_t before = file_.size();
@@ -115,18 +110,11 @@ Result<FetchResult> XetFetch::Run() {
 Result<FetchResult> FetchXetToPartial(Session& session, XetState& state, const XetFileInfo& info,
                                       const FetchTarget& target, const FetchHooks& hooks,
                                       const CallContext& ctx, const XetOptions& options) {
-  const std::string sha = IsSha256Hex(target.etag) ? target.etag : "";
-  auto file = PartialFile::Open(target.partial_path, {target.size, sha});
-  if (!file) return file.error();
-  auto out = XetFetch(session, state, info, **file, hooks, ctx, options).Run();
-  if (!out) {
-    // Bytes that did not decode as they should are no resume point.
-    if (out.error().kind == Kind::kIntegrity) (*file)->Discard();
-    return out;
-  }
-  const Status done = target.dest.empty() ? (*file)->Close() : (*file)->Finalize(target.dest);
-  if (!done) return done.error();
-  return out;
+  // Bytes that did not decode as they should are no resume point
+  // (RunIntoPartial deletes the partial file after an integrity error).
+  return RunIntoPartial(target, [&](PartialFile& file) {
+    return XetFetch(session, state, info, file, hooks, ctx, options).Run();
+  });
 }
 
 Result<std::string> ProbeXet(Session& session, XetState& state, const XetFileInfo& info,

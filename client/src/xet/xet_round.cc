@@ -78,7 +78,6 @@ class Round {
         slots_(units.size()) {
     control_.stop = &stop_;
     control_.cancel = hooks.cancel;
-    control_.cancel2 = hooks.cancel2;
   }
 
   Result<RoundOutcome> Run(int parallel);

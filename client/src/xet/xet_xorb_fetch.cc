@@ -4,13 +4,26 @@
 #include <cctype>
 #include <optional>
 
-#include "fetch/resume_rules.h"
 #include "http/redirects.h"
 
 namespace hubget {
 namespace {
 
 bool Set(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
+
+Verdict Finished(const FetchBudget& spent) {
+  Verdict v;
+  v.step = Step::kFinish;
+  v.spent = spent;
+  return v;
+}
+
+Verdict Failed(const FetchBudget& spent, std::optional<Error> error) {
+  Verdict v;
+  v.spent = spent;
+  v.error = std::move(error);
+  return v;
+}
 
 // hubget asks for identity: encoded bytes are not the chunk stream.
 std::optional<Error> EncodingError(const HttpResponse& head) {
@@ -48,9 +61,10 @@ class XorbGet {
     std::optional<Error> error;  // the decoder's or emit's, or a range that ran over
   };
   Sent Send(TermDecoder& decoder);
-  std::optional<Result<UnitOutcome>> Classify(const Sent& s, const TermDecoder& decoder,
-                                              std::uint64_t before);
-  bool Cancelled() const { return Set(control_.cancel) || Set(control_.cancel2); }
+  XorbAttempt Seen(const Sent& s, const TermDecoder& decoder, std::uint64_t before) const;
+  // Carries out a verdict: an outcome, or nullopt to send again.
+  std::optional<Result<UnitOutcome>> Apply(const XorbVerdict& v, const Sent& s);
+  bool Cancelled() const { return control_.cancel.cancelled(); }
   Error Fail(Error e) const {
     if (e.kind == Kind::kIo) return e;  // the local file's, not the server's
     e = session_.Decorate(std::move(e), url_, ctx_);
@@ -65,10 +79,7 @@ class XorbGet {
   const CallContext& ctx_;
   std::string url_;
   std::uint64_t delivered_ = 0;  // kept bytes emitted so far
-  int redirects_ = 0;
-  int status_retries_ = 0;
-  int stalls_ = 0;
-  std::chrono::milliseconds waited_{0};  // the status retries' waits so far
+  FetchBudget budget_;
 };
 
 XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
@@ -127,63 +138,44 @@ XorbGet::Sent XorbGet::Send(TermDecoder& decoder) {
   return s;
 }
 
-// The attempt's verdict: an outcome, or nullopt to try again.
-std::optional<Result<UnitOutcome>> XorbGet::Classify(const Sent& s, const TermDecoder& decoder,
-                                                     std::uint64_t before) {
-  const RetryPolicy& policy = session_.config().retry;
-  if (s.error) return Result<UnitOutcome>(Fail(*s.error));
-  if (decoder.complete()) return Result<UnitOutcome>(UnitOutcome{});  // a later cut is harmless
-  if (Cancelled()) {
-    return Result<UnitOutcome>(Fail(MakeError(Kind::kCancelled, "download of " + ctx_.path)));
-  }
-  if (Set(control_.stop)) return Result<UnitOutcome>(UnitOutcome{UnitEnd::kStopped, {}});
-  if (s.misplaced) {
-    return Result<UnitOutcome>(
-        Fail(MakeError(Kind::kHttp,
-                       "the CDN answered a Range request for a xorb with a Content-Range at the "
-                       "wrong offset")));
-  }
-  if (!s.result) {
-    const Kind kind = s.result.error().kind;
-    if (kind != Kind::kNetwork && kind != Kind::kTimeout) {
-      return Result<UnitOutcome>(Fail(s.result.error()));
-    }
-    const bool progressed = delivered_ > before;
-    stalls_ = progressed ? 0 : stalls_ + 1;
-    if (stalls_ > policy.max_stalls) return Result<UnitOutcome>(Fail(s.result.error()));
-    // Said and ended by Ctrl-C as every other wait between retries.
-    const auto delay = progressed ? policy.base_wait : BackoffDelay(policy, stalls_);
-    if (auto w = session_.WaitToRetry(delay, url_, s.result); !w) {
-      return Result<UnitOutcome>(Fail(w.error()));
-    }
-    return std::nullopt;
-  }
-  const HttpResponse& r = s.result.value();
-  if (s.streamed) return Result<UnitOutcome>(Fail(decoder.Finish().error()));
-  if (IsRedirectStatus(r.status)) {
-    auto hop = NextHop(url_, r, OtherOrigin::kFollow, redirects_++);
-    if (!hop) return Result<UnitOutcome>(Fail(hop.error()));
-    url_ = hop->url;
-    return std::nullopt;
-  }
-  if (r.status == 403) {
-    return Result<UnitOutcome>(
-        UnitOutcome{UnitEnd::kExpired, Fail(session_.ErrorFor(r, url_, ctx_))});
-  }
-  if (IsRetryableStatus(r.status) && status_retries_ < policy.max_retries) {
-    const auto wait = RetryWaitFor(policy, status_retries_ + 1, &r, session_.clock().UnixNow());
-    // As the plain path: a wait past the cap (or past the deadline with the
-    // waits before it) ends the retries; ErrorFor says what was asked for.
-    if (WaitWithinBudget(policy, wait, waited_)) {
-      ++status_retries_;
-      waited_ += wait;
-      if (auto w = session_.WaitToRetry(wait, url_, s.result); !w) {
+XorbAttempt XorbGet::Seen(const Sent& s, const TermDecoder& decoder, std::uint64_t before) const {
+  XorbAttempt a;
+  a.url = url_;
+  a.path = ctx_.path;
+  a.result = s.result;
+  a.error = s.error;
+  if (s.streamed && !decoder.complete()) a.unfinished = decoder.Finish().error();
+  a.complete = decoder.complete();
+  a.cancelled = Cancelled();
+  a.stopped = Set(control_.stop);
+  a.misplaced = s.misplaced;
+  a.progressed = delivered_ > before;
+  a.unix_now = session_.clock().UnixNow();
+  return a;
+}
+
+std::optional<Result<UnitOutcome>> XorbGet::Apply(const XorbVerdict& v, const Sent& s) {
+  budget_ = v.next.spent;
+  switch (v.next.step) {
+    case Step::kRetry:
+      // Said and ended by Ctrl-C as every other wait between retries.
+      if (auto w = session_.WaitToRetry(v.next.wait, url_, s.result); !w) {
         return Result<UnitOutcome>(Fail(w.error()));
       }
       return std::nullopt;
-    }
+    case Step::kResume:
+      url_ = v.next.url;
+      return std::nullopt;
+    case Step::kFinish:
+      if (v.end != UnitEnd::kExpired) return Result<UnitOutcome>(UnitOutcome{v.end, {}});
+      return Result<UnitOutcome>(
+          UnitOutcome{UnitEnd::kExpired, Fail(session_.ErrorFor(s.result.value(), url_, ctx_))});
+    case Step::kRestart:
+    case Step::kFail:
+      break;
   }
-  Error e = session_.ErrorFor(r, url_, ctx_);
+  if (v.next.error) return Result<UnitOutcome>(Fail(*v.next.error));
+  Error e = session_.ErrorFor(s.result.value(), url_, ctx_);
   if (e.kind == Kind::kEntryNotFound || e.kind == Kind::kRepoNotFound) {
     e.kind = Kind::kHttp;
     e.detail = "the CDN has no such xorb range";
@@ -206,11 +198,41 @@ Result<UnitOutcome> XorbGet::Run() {
     TermDecoder decoder(std::move(slice), counted);
     const std::uint64_t before = delivered_;
     const Sent sent = Send(decoder);
-    if (auto verdict = Classify(sent, decoder, before)) return std::move(*verdict);
+    const XorbVerdict v =
+        ClassifyXorbAttempt(Seen(sent, decoder, before), budget_, session_.config().retry);
+    if (auto outcome = Apply(v, sent)) return std::move(*outcome);
   }
 }
 
 }  // namespace
+
+XorbVerdict ClassifyXorbAttempt(const XorbAttempt& a, const FetchBudget& spent,
+                                const RetryPolicy& policy) {
+  auto fail = [&](std::optional<Error> e) { return XorbVerdict{Failed(spent, std::move(e))}; };
+  if (a.error) return fail(a.error);
+  if (a.complete) return XorbVerdict{Finished(spent), UnitEnd::kDone};
+  if (a.cancelled) return fail(MakeError(Kind::kCancelled, "download of " + a.path));
+  if (a.stopped) return XorbVerdict{Finished(spent), UnitEnd::kStopped};
+  if (a.misplaced) {
+    return fail(MakeError(Kind::kHttp,
+                          "the CDN answered a Range request for a xorb with a Content-Range at "
+                          "the wrong offset"));
+  }
+  if (!a.result) {
+    const Kind kind = a.result.error().kind;
+    if (kind != Kind::kNetwork && kind != Kind::kTimeout) return fail(a.result.error());
+    return XorbVerdict{ClassifyDrop(a.result.error(), a.progressed, spent, policy)};
+  }
+  if (a.unfinished) return fail(a.unfinished);
+  const HttpResponse& r = a.result.value();
+  if (IsRedirectStatus(r.status)) return XorbVerdict{ClassifyRedirect(a.url, r, spent)};
+  // The presigned URL has expired: the round asks the CAS for fresh ones.
+  if (r.status == 403) return XorbVerdict{Finished(spent), UnitEnd::kExpired};
+  if (auto transient = ClassifyTransient(r, spent, policy, a.unix_now)) {
+    return XorbVerdict{*transient};
+  }
+  return fail(std::nullopt);
+}
 
 Result<UnitOutcome> FetchUnit(Session& session, const XetUnit& unit, const EmitBytes& emit,
                               const UnitControl& control, const CallContext& ctx) {

@@ -15,7 +15,11 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
+#include <string>
 
+#include "fetch/cancel_token.h"
+#include "fetch/resume_rules.h"
 #include "hub/session.h"
 #include "xet/xet_chunks.h"
 #include "xet/xet_reconstruction.h"
@@ -23,9 +27,8 @@
 namespace hubget {
 
 struct UnitControl {
-  const std::atomic<bool>* stop = nullptr;    // the round is over: leave quietly
-  const std::atomic<bool>* cancel = nullptr;  // the caller's flags: kCancelled
-  const std::atomic<bool>* cancel2 = nullptr;
+  const std::atomic<bool>* stop = nullptr;  // the round is over: leave quietly
+  CancelToken cancel;                       // the caller's: kCancelled
 };
 
 enum class UnitEnd {
@@ -38,6 +41,34 @@ struct UnitOutcome {
   UnitEnd end = UnitEnd::kDone;
   Error refusal;  // kExpired: the 403 as an Error, for the message if refreshing does not help
 };
+
+// One xorb range GET as its driver saw it: the input of its verdict.
+struct XorbAttempt {
+  std::string url;                       // where it was sent
+  std::string path;                      // the file's, for the cancelled error
+  Result<HttpResponse> result{Error{}};  // the answer, or the transport's error
+  std::optional<Error> error;       // the decoder's or emit's, an encoding, a range that ran over
+  std::optional<Error> unfinished;  // a body that ended before the term was whole: why
+  bool complete = false;            // the term is whole (a later cut is harmless)
+  bool cancelled = false;           // the caller's flags are set
+  bool stopped = false;             // the round is over
+  bool misplaced = false;           // a 206 that does not start where asked
+  bool progressed = false;          // kept bytes were emitted
+  long long unix_now = 0;           // for an HTTP-date Retry-After
+};
+
+struct XorbVerdict {
+  // kRetry (wait), kResume (a redirect: next.url), kFinish (see `end`), or
+  // kFail: next.error, or when empty the answer itself (Session::ErrorFor).
+  Verdict next;
+  UnitEnd end = UnitEnd::kDone;  // kFinish: done, stopped, or expired (the answer is the 403)
+};
+
+// The attempt's verdict, a plain function of it, the budget spent and the
+// policy (the rules shared with a whole file's GET are resume_rules.h's);
+// the driver sleeps and sends.
+XorbVerdict ClassifyXorbAttempt(const XorbAttempt& attempt, const FetchBudget& spent,
+                                const RetryPolicy& policy);
 
 // Errors: integrity (the chunk stream, decorated with the step "Xet xorb
 // download"), whatever `emit` returned, network/timeout/server_error/
