@@ -224,7 +224,7 @@ void CheckFile(Client::Impl& im, Session& session, const RepoId& repo, const std
     const bool no_scope = e.kind == Kind::kGatedNotAuthorized && st.who && st.who->fine_grained() &&
                           st.who->can_read_gated_repos == false;
     if (no_scope) {
-      e.token_lacks_gated_scope = true;
+      e.cause = cause::GatedScope{};
       out.push_back(Make(Level::kFail, "file", path + ": " + GatedScopeMissing(e),
                          "edit the token at " + im.config.endpoint +
                              "/settings/tokens: tick \"Read access to contents of all public "

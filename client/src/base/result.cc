@@ -136,6 +136,31 @@ std::string CdnForbidden(const Error& e) {
 
 std::string TransferBody(const Error& e);
 
+// A timeout, naming the variable that bounds the request ("": a body's).
+std::string TimedOut(const Error& e, const std::string& variable) {
+  return "timed out talking to " + UrlText(e) +
+         (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+         ". The network or the server is slow; try again, or raise " +
+         (variable.empty() ? std::string("HF_HUB_DOWNLOAD_TIMEOUT") : variable) + " (seconds).";
+}
+
+std::string TlsFailed(const Error& e) {
+  return "the TLS connection to " + UrlText(e) + " failed" +
+         (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
+         ". If a proxy or a corporate CA signs the connection, point HUBGET_CA_FILE, "
+         "CURL_CA_BUNDLE, SSL_CERT_FILE or REQUESTS_CA_BUNDLE (the first one set is used) at "
+         "its CA bundle; check the system's clock too.";
+}
+
+std::string ProxyAnswered(const Error& e) {
+  const std::string host = e.url.empty() ? Endpoint(e) : Host(e.url);
+  return "integrity check failed for '" + e.path + "': " + e.detail +
+         ". Something between hubget and " + host +
+         " answered in its place, most likely a proxy (its login or error page): check "
+         "HTTPS_PROXY / HTTP_PROXY / NO_PROXY, log in to the proxy, or have it allow " +
+         host + ". The bytes were discarded; then run the same command again.";
+}
+
 }  // namespace
 
 std::string GatedScopeMissing(const Error& e) {
@@ -180,7 +205,6 @@ std::string Body(const Error& e) {
              "to ask for access visit " +
              RepoPage(e) + ".";
     case Kind::kGatedNotAuthorized:
-      if (e.token_lacks_gated_scope) return GatedScopeMissing(e);
       return RepoLabel(e) + " is gated and the account of " + TokenLabel(e) +
              " is not in the authorized list" +
              (RestatesTheGate(e) ? std::string() : ServerSaid(e)) + ". Visit " + RepoPage(e) +
@@ -235,32 +259,12 @@ std::string TransferBody(const Error& e) {
       return "unexpected HTTP " + std::to_string(e.status) + " for " + UrlText(e) + ServerSaid(e) +
              (e.detail.empty() ? std::string() : ": " + e.detail) + ".";
     case Kind::kNetwork:
-      if (e.tls_problem) {
-        return "the TLS connection to " + UrlText(e) + " failed" +
-               (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
-               ". If a proxy or a corporate CA signs the connection, point HUBGET_CA_FILE, "
-               "CURL_CA_BUNDLE, SSL_CERT_FILE or REQUESTS_CA_BUNDLE (the first one set is used) at "
-               "its CA bundle; check the system's clock too.";
-      }
       return "could not reach " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              ". Check the connection, proxy settings and HF_ENDPOINT (" + Endpoint(e) + ").";
     case Kind::kTimeout:
-      return "timed out talking to " + UrlText(e) +
-             (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
-             ". The network or the server is slow; try again, or raise " +
-             (e.timeout_setting.empty() ? std::string("HF_HUB_DOWNLOAD_TIMEOUT")
-                                        : e.timeout_setting) +
-             " (seconds).";
+      return TimedOut(e, "");
     case Kind::kIntegrity:
-      if (e.proxy_shaped) {
-        return "integrity check failed for '" + e.path + "': " + e.detail +
-               ". Something between hubget and " + (e.url.empty() ? Endpoint(e) : Host(e.url)) +
-               " answered in its place, most likely a proxy (its login or error page): check "
-               "HTTPS_PROXY / HTTP_PROXY / NO_PROXY, log in to the proxy, or have it allow " +
-               (e.url.empty() ? Endpoint(e) : Host(e.url)) +
-               ". The bytes were discarded; then run the same command again.";
-      }
       return "integrity check failed for '" + e.path + "': " + e.detail +
              ". The downloaded bytes were discarded; retry the download.";
     case Kind::kNotAHub:
@@ -288,8 +292,32 @@ std::string TransferBody(const Error& e) {
 
 }  // namespace
 
+namespace {
+
+// The explanation by the error's cause: a cause is told for the kind it
+// belongs to, any other kind by the kind's own sentence.
+struct Teller {
+  const Error& e;
+  std::string operator()(std::monostate /*none*/) const { return Body(e); }
+  std::string operator()(const cause::Told& c) const { return c.text; }
+  std::string operator()(cause::Tls /*tls*/) const {
+    return e.kind == Kind::kNetwork ? TlsFailed(e) : Body(e);
+  }
+  std::string operator()(cause::ProxyPage /*page*/) const {
+    return e.kind == Kind::kIntegrity ? ProxyAnswered(e) : Body(e);
+  }
+  std::string operator()(cause::GatedScope /*scope*/) const {
+    return e.kind == Kind::kGatedNotAuthorized ? GatedScopeMissing(e) : Body(e);
+  }
+  std::string operator()(const cause::TimeoutSetting& c) const {
+    return e.kind == Kind::kTimeout ? TimedOut(e, c.variable) : Body(e);
+  }
+};
+
+}  // namespace
+
 std::string Error::Message() const {
-  std::string msg = text.empty() ? Body(*this) : text;
+  std::string msg = std::visit(Teller{*this}, cause);
   if (!step.empty()) msg = step + ": " + msg;
   if (!request_id.empty()) msg += " (Request ID: " + request_id + ")";
   // Server text, URLs and names are in it: shown, never obeyed.

@@ -88,7 +88,7 @@ Verdict ClassifyBody(const Attempt& a, FetchBudget spent, const RetryPolicy& pol
     return Make(Step::kResume, "sub-range", spent);
   }
   Error short_body = MakeError(Kind::kIntegrity, ShortBodyDetail(a, r));
-  short_body.proxy_shaped = true;  // a server that ends a response early is not the file's
+  short_body.cause = cause::ProxyPage{};  // a server that ends a response early is not the file's
   return Fail("complete but short", spent, std::move(short_body), true);
 }
 

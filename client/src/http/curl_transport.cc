@@ -239,9 +239,9 @@ class CurlTransport final : public HttpTransport {
         e.kind = Kind::kTimeout;
       } else {
         e.kind = Kind::kNetwork;
-        e.tls_problem = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
-                        rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
-        if (e.tls_problem) {
+        if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+            rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM) {
+          e.cause = cause::Tls{};
           e.detail +=
               !request.ca_file.empty() ? " (checked against " + request.ca_file + ")"
               : SystemCaBundle().empty()
@@ -249,7 +249,7 @@ class CurlTransport final : public HttpTransport {
                   : " (checked against the system's CA certificates, " + SystemCaBundle() + ")";
         }
       }
-      if (e.kind == Kind::kTimeout) e.timeout_setting = request.timeout_setting;
+      if (e.kind == Kind::kTimeout) e.cause = cause::TimeoutSetting{request.timeout_setting};
       e.status = st.response.status;
       return e;
     }

@@ -39,16 +39,17 @@ Error CasRefusal(const Session& session, const HttpResponse& r, const std::strin
   const std::string file = ctx.path.empty() ? "the file" : "'" + ctx.path + "'";
   if (r.status == 401) {
     e.kind = Kind::kInvalidToken;
-    e.text = cas + " rejected the Xet access token (401" + ServerText(e) +
-             ") that the Hub's token exchange issued for " + file +
-             ", also after a fresh exchange. The Hub token itself was accepted; a CAS that "
-             "refuses the Hub's tokens means a local clock far off (run `hubget doctor`) or a "
-             "mirror whose token route and CAS do not belong together. " +
-             kBridgeHint;
+    e.cause = cause::Told{
+        cas + " rejected the Xet access token (401" + ServerText(e) +
+        ") that the Hub's token exchange issued for " + file +
+        ", also after a fresh exchange. The Hub token itself was accepted; a CAS that "
+        "refuses the Hub's tokens means a local clock far off (run `hubget doctor`) or a "
+        "mirror whose token route and CAS do not belong together. " +
+        kBridgeHint};
   } else if (r.status == 403) {
     e.kind = Kind::kForbidden;
-    e.text = cas + " refused the reconstruction of " + file + " (403" + ServerText(e) +
-             ") with the Xet token the Hub issued. " + kBridgeHint;
+    e.cause = cause::Told{cas + " refused the reconstruction of " + file + " (403" + ServerText(e) +
+                          ") with the Xet token the Hub issued. " + kBridgeHint};
   } else if (r.status == 404) {
     e.kind = Kind::kNotAHub;
     e.detail = cas + " does not know the Xet hash " + info.hash + " the Hub advertised for " +
