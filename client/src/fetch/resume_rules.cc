@@ -59,7 +59,7 @@ bool Progressed(const Attempt& a) { return a.size > a.offset || (a.streamed && a
 // a whole file's GET are held against the deadline.
 Verdict ClassifyTransportError(const Attempt& a, const FetchBudget& spent,
                                const RetryPolicy& policy) {
-  const Verdict v = ClassifyDrop(a.result.error(), Progressed(a), spent, policy);
+  Verdict v = ClassifyDrop(a.result.error(), Progressed(a), spent, policy);
   if (v.step != Step::kRetry) return v;
   return RetryAfter(v.reason, v.spent, v.wait, policy, a.result.error());
 }
