@@ -30,7 +30,7 @@ std::string FixFor(const Error& e, const ClientConfig& c) {
   switch (e.kind) {
     case Kind::kInvalidToken:
     case Kind::kTokenExpired:
-      return NewTokenAt(c) + ", or " + e.token_source.Remedy();
+      return NewTokenAt(c) + ", or " + e.token.source.Remedy();
     case Kind::kAuthRequired:
     case Kind::kGatedAuthRequired:
       return "log in (hf auth login), set HF_TOKEN or pass --token";
@@ -138,7 +138,7 @@ void CheckWhoami(Client& client, Client::Impl& im, const HttpResponse& res, cons
   }
   const Error e = im.session.ErrorFor(res, url, {});
   st.token_rejected = e.kind == Kind::kInvalidToken || e.kind == Kind::kTokenExpired;
-  const std::string said = e.server_message.empty() ? "" : ": " + e.server_message;
+  const std::string said = e.reply.message.empty() ? "" : ": " + e.reply.message;
   const std::string text = e.kind == Kind::kTokenExpired ? "the Hub says the token has expired"
                            : st.token_rejected           ? "the Hub rejects the token"
                                                          : "whoami failed";

@@ -101,11 +101,11 @@ Status CheckLocalDirPaths(const LocalDirLayout& layout, const std::string& path,
 Error OfflineNotCached(const RepoId& repo, const std::string& revision, const std::string& path,
                        std::string detail, const std::string& endpoint) {
   Error e = MakeError(Kind::kOfflineNotCached, std::move(detail));
-  e.repo = repo.id;
-  e.repo_type = RepoTypeName(repo.type);
-  e.revision = revision;
-  e.path = path;
-  e.endpoint = endpoint;
+  e.call.repo = repo.id;
+  e.call.repo_type = RepoTypeName(repo.type);
+  e.call.revision = revision;
+  e.call.path = path;
+  e.call.endpoint = endpoint;
   return e;
 }
 

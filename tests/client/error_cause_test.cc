@@ -15,10 +15,10 @@ using ::testing::Not;
 
 Error At(Kind kind, Cause cause) {
   Error e = MakeError(kind, "detail");
-  e.url = "https://hub.test/org/m/resolve/main/a.bin";
-  e.endpoint = "https://hub.test";
-  e.repo = "org/m";
-  e.path = "a.bin";
+  e.call.url = "https://hub.test/org/m/resolve/main/a.bin";
+  e.call.endpoint = "https://hub.test";
+  e.call.repo = "org/m";
+  e.call.path = "a.bin";
   e.cause = std::move(cause);
   return e;
 }

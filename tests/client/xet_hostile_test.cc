@@ -60,7 +60,7 @@ TEST_F(XetHostileTest, AXorbRetryAfterPastTheCapFailsAtOnceSayingWhatWasAsked) {
   auto r = Download();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, Kind::kRateLimited);
-  EXPECT_EQ(r.error().retry_after_seconds, 86400);
+  EXPECT_EQ(r.error().reply.retry_after_seconds, 86400);
   EXPECT_THAT(r.error().Message(), HasSubstr("asked to wait 86400 s"));
   EXPECT_THAT(r.error().Message(), HasSubstr("at most 60 s"));
   EXPECT_LT(clock->slept(), std::chrono::seconds(60));  // nothing of the day was slept

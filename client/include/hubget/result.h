@@ -66,26 +66,41 @@ struct Told {
 using Cause = std::variant<std::monostate, cause::Tls, cause::ProxyPage, cause::GatedScope,
                            cause::TimeoutSetting, cause::Told>;
 
+// What the server said, when it answered.
+struct ServerReply {
+  int status = 0;                // HTTP status, 0 when no response
+  std::string error_code;        // X-Error-Code
+  std::string message;           // X-Error-Message (or JSON "error")
+  std::string request_id;        // X-Request-Id / X-Amzn-Trace-Id / X-Amz-Cf-Id
+  int retry_after_seconds = -1;  // the wait a 408/429/5xx asked for, when known
+};
+
+// What the failed call was about.
+struct Call {
+  std::string url;        // the request that failed
+  std::string endpoint;   // configured Hub endpoint, for "visit ..." hints
+  std::string repo;       // "org/name"
+  std::string repo_type;  // "model", "dataset", "space"
+  std::string revision;
+  std::string path;  // file inside the repo
+};
+
+// The token the call sent.
+struct TokenUse {
+  TokenSource source;  // where it came from (kNone: none was sent)
+  std::string hint;    // its last 4 characters, or ""
+};
+
 struct Error {
   Kind kind = Kind::kIo;
-  int status = 0;              // HTTP status, 0 when no response
-  std::string error_code;      // X-Error-Code
-  std::string server_message;  // X-Error-Message (or JSON "error")
-  std::string request_id;      // X-Request-Id / X-Amzn-Trace-Id / X-Amz-Cf-Id
-  std::string url;             // the request that failed
-  std::string endpoint;        // configured Hub endpoint, for "visit ..." hints
-  std::string repo;            // "org/name"
-  std::string repo_type;       // "model", "dataset", "space"
-  std::string revision;
-  std::string path;              // file inside the repo
-  std::string detail;            // free text: missing header, sizes, errno text
-  TokenSource token_source;      // where the token that was sent came from
-  std::string token_hint;        // last 4 characters of that token, or ""
-  int retry_after_seconds = -1;  // the wait a 408/429/5xx asked for, when known
+  ServerReply reply;
+  Call call;
+  TokenUse token;
   // Which hop of a multi-step download failed ("Xet token exchange"); the
   // message starts with it.
   std::string step;
-  Cause cause;  // none: the kind's own sentence
+  Cause cause;         // none: the kind's own sentence
+  std::string detail;  // free text: missing header, sizes, errno text
 
   // The actionable, single-paragraph explanation. Never contains a token,
   // nor a control character: server text in it is escaped (printable.h).

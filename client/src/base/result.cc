@@ -60,41 +60,42 @@ const char* KindName(Kind kind) {
 namespace {
 
 std::string Endpoint(const Error& e) {
-  return e.endpoint.empty() ? std::string("https://huggingface.co") : e.endpoint;
+  return e.call.endpoint.empty() ? std::string("https://huggingface.co") : e.call.endpoint;
 }
 
 // "model org/name", "dataset org/name".
 std::string RepoLabel(const Error& e) {
-  if (e.repo.empty()) return "the repository";
-  const std::string type = e.repo_type.empty() ? "model" : e.repo_type;
-  return type + " " + e.repo;
+  if (e.call.repo.empty()) return "the repository";
+  const std::string type = e.call.repo_type.empty() ? "model" : e.call.repo_type;
+  return type + " " + e.call.repo;
 }
 
 // URL of the repo page: {endpoint}/{prefix}{repo}.
 std::string RepoPage(const Error& e) {
   std::string prefix;
-  if (e.repo_type == "dataset") prefix = "datasets/";
-  if (e.repo_type == "space") prefix = "spaces/";
-  return Endpoint(e) + "/" + prefix + e.repo;
+  if (e.call.repo_type == "dataset") prefix = "datasets/";
+  if (e.call.repo_type == "space") prefix = "spaces/";
+  return Endpoint(e) + "/" + prefix + e.call.repo;
 }
 
 std::string TokenLabel(const Error& e) {
-  std::string s = "the token from " + e.token_source.Describe();
-  if (!e.token_hint.empty()) s += " (ending in ..." + e.token_hint + ")";
+  std::string s = "the token from " + e.token.source.Describe();
+  if (!e.token.hint.empty()) s += " (ending in ..." + e.token.hint + ")";
   return s;
 }
 
 std::string ServerSaid(const Error& e) {
-  if (e.server_message.empty()) return "";
-  return " (" + e.server_message + ")";
+  if (e.reply.message.empty()) return "";
+  return " (" + e.reply.message + ")";
 }
 
-bool TokenSent(const Error& e) { return e.token_source.where != TokenSource::Where::kNone; }
+bool TokenSent(const Error& e) { return e.token.source.where != TokenSource::Where::kNone; }
 
 // The request went to another origin than the endpoint's: a CDN's signed
 // URL (the token is never sent there).
 bool FromCdn(const Error& e) {
-  return !e.url.empty() && !e.endpoint.empty() && !SameOrigin(e.url, e.endpoint);
+  return !e.call.url.empty() && !e.call.endpoint.empty() &&
+         !SameOrigin(e.call.url, e.call.endpoint);
 }
 
 std::string Host(const std::string& url) {
@@ -106,31 +107,31 @@ std::string Host(const std::string& url) {
 // query is a credential of sorts and hundreds of characters long) by its
 // host alone, the Hub's URLs without their query.
 std::string UrlText(const Error& e) {
-  if (e.url.empty()) return Endpoint(e);
-  if (FromCdn(e)) return "the download host " + Host(e.url);
-  return e.url.substr(0, e.url.find('?'));
+  if (e.call.url.empty()) return Endpoint(e);
+  if (FromCdn(e)) return "the download host " + Host(e.call.url);
+  return e.call.url.substr(0, e.call.url.find('?'));
 }
 
 // The Hub's refusal of an account ("Access to model x is restricted and
 // you are not in the authorized list. Visit <page> to ask for access."):
 // what our sentence says already, the URL included.
 bool RestatesTheGate(const Error& e) {
-  return e.server_message.find("authorized list") != std::string::npos &&
-         e.server_message.find(e.repo) != std::string::npos;
+  return e.reply.message.find("authorized list") != std::string::npos &&
+         e.reply.message.find(e.call.repo) != std::string::npos;
 }
 
 std::string CdnForbidden(const Error& e) {
-  const std::string host = Host(e.url);
+  const std::string host = Host(e.call.url);
   return "the download host " + host + " (the CDN) refused the signed URL the Hub gave for " +
-         (e.path.empty() ? std::string("the file") : "'" + e.path + "'") + " (403" +
-         (e.server_message.empty() ? std::string() : ": " + e.server_message) +
+         (e.call.path.empty() ? std::string("the file") : "'" + e.call.path + "'") + " (403" +
+         (e.reply.message.empty() ? std::string() : ": " + e.reply.message) +
          "). Signed URLs are short-lived, so it has most likely expired" +
          (e.detail.empty() ? std::string() : "; " + e.detail) +
          ". The token is never sent to the CDN, so another token would not help: retry later; "
          "if it keeps failing, run `hubget doctor" +
-         (e.repo.empty() || (!e.repo_type.empty() && e.repo_type != "model")
+         (e.call.repo.empty() || (!e.call.repo_type.empty() && e.call.repo_type != "model")
               ? std::string()
-              : " " + e.repo + (e.path.empty() ? "" : " " + e.path)) +
+              : " " + e.call.repo + (e.call.path.empty() ? "" : " " + e.call.path)) +
          "` to check the CDN hop (a proxy or firewall may block " + host + ").";
 }
 
@@ -153,8 +154,8 @@ std::string TlsFailed(const Error& e) {
 }
 
 std::string ProxyAnswered(const Error& e) {
-  const std::string host = e.url.empty() ? Endpoint(e) : Host(e.url);
-  return "integrity check failed for '" + e.path + "': " + e.detail +
+  const std::string host = e.call.url.empty() ? Endpoint(e) : Host(e.call.url);
+  return "integrity check failed for '" + e.call.path + "': " + e.detail +
          ". Something between hubget and " + host +
          " answered in its place, most likely a proxy (its login or error page): check "
          "HTTPS_PROXY / HTTP_PROXY / NO_PROXY, log in to the proxy, or have it allow " +
@@ -182,15 +183,15 @@ std::string Body(const Error& e) {
     case Kind::kInvalidToken:
       return "the Hub rejected " + TokenLabel(e) + ServerSaid(e) +
              ". It may be expired or revoked: create a new read token at " + Endpoint(e) +
-             "/settings/tokens, or " + e.token_source.Remedy() +
+             "/settings/tokens, or " + e.token.source.Remedy() +
              " to download public files anonymously.";
     case Kind::kTokenExpired:
       return "the Hub says " + TokenLabel(e) + " has expired" + ServerSaid(e) +
              ". Create a new read token at " + Endpoint(e) +
-             "/settings/tokens and replace it, or " + e.token_source.Remedy() +
+             "/settings/tokens and replace it, or " + e.token.source.Remedy() +
              " to download public files anonymously.";
     case Kind::kAuthRequired:
-      if (e.repo.empty()) {
+      if (e.call.repo.empty()) {
         return (e.detail.empty() ? std::string("this needs a token") : e.detail) +
                ". Log in (hf auth login), set HF_TOKEN or pass --token.";
       }
@@ -212,8 +213,8 @@ std::string Body(const Error& e) {
     case Kind::kForbidden:
       if (FromCdn(e)) return CdnForbidden(e);
       return "the Hub refused access (403" +
-             (e.server_message.empty() ? std::string() : ": " + e.server_message) + ") to " +
-             e.url +
+             (e.reply.message.empty() ? std::string() : ": " + e.reply.message) + ") to " +
+             e.call.url +
              (TokenSent(e) ? ". Make sure " + TokenLabel(e) +
                                  " has read permission on this repo (fine-grained tokens need it "
                                  "per repo)."
@@ -225,11 +226,12 @@ std::string Body(const Error& e) {
              (TokenSent(e) ? ", or " + TokenLabel(e) + " has no access to it" : std::string()) +
              ServerSaid(e) + ". Check the repo id and --repo-type.";
     case Kind::kRevisionNotFound:
-      return "revision '" + e.revision + "' does not exist in " + RepoLabel(e) + ServerSaid(e) +
-             ". Check the branch, tag or commit name.";
+      return "revision '" + e.call.revision + "' does not exist in " + RepoLabel(e) +
+             ServerSaid(e) + ". Check the branch, tag or commit name.";
     case Kind::kEntryNotFound:
-      return "file '" + e.path + "' does not exist in " + RepoLabel(e) +
-             (e.revision.empty() ? std::string() : " at revision '" + e.revision + "'") + ".";
+      return "file '" + e.call.path + "' does not exist in " + RepoLabel(e) +
+             (e.call.revision.empty() ? std::string() : " at revision '" + e.call.revision + "'") +
+             ".";
     default:
       return TransferBody(e);
   }
@@ -240,24 +242,24 @@ std::string TransferBody(const Error& e) {
   switch (e.kind) {
     case Kind::kRateLimited:
       return "the Hub rate-limited the requests (429)" + ServerSaid(e) +
-             (e.retry_after_seconds >= 0
-                  ? "; retry after " + std::to_string(e.retry_after_seconds) + " seconds"
+             (e.reply.retry_after_seconds >= 0
+                  ? "; retry after " + std::to_string(e.reply.retry_after_seconds) + " seconds"
                   : std::string()) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              (TokenSent(e) ? "." : ". Authenticated requests get a higher limit (set HF_TOKEN).");
     case Kind::kServerError:
       if (FromCdn(e)) {
-        return UrlText(e) + " (not the Hub) answered " + std::to_string(e.status) + " for " +
-               (e.path.empty() ? std::string("the file") : "'" + e.path + "'") +
+        return UrlText(e) + " (not the Hub) answered " + std::to_string(e.reply.status) + " for " +
+               (e.call.path.empty() ? std::string("the file") : "'" + e.call.path + "'") +
                (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
                ". The CDN may be having trouble; try again later.";
       }
-      return "the Hub answered " + std::to_string(e.status) + " for " + UrlText(e) +
+      return "the Hub answered " + std::to_string(e.reply.status) + " for " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              ". The Hub may be having trouble; try again later.";
     case Kind::kHttp:
-      return "unexpected HTTP " + std::to_string(e.status) + " for " + UrlText(e) + ServerSaid(e) +
-             (e.detail.empty() ? std::string() : ": " + e.detail) + ".";
+      return "unexpected HTTP " + std::to_string(e.reply.status) + " for " + UrlText(e) +
+             ServerSaid(e) + (e.detail.empty() ? std::string() : ": " + e.detail) + ".";
     case Kind::kNetwork:
       return "could not reach " + UrlText(e) +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
@@ -265,17 +267,17 @@ std::string TransferBody(const Error& e) {
     case Kind::kTimeout:
       return TimedOut(e, "");
     case Kind::kIntegrity:
-      return "integrity check failed for '" + e.path + "': " + e.detail +
+      return "integrity check failed for '" + e.call.path + "': " + e.detail +
              ". The downloaded bytes were discarded; retry the download.";
     case Kind::kNotAHub:
-      return (e.url.empty() ? Endpoint(e) : e.url) +
+      return (e.call.url.empty() ? Endpoint(e) : e.call.url) +
              " does not look like a Hugging Face Hub endpoint: " + e.detail +
              ". A proxy, firewall or mirror may be dropping Hub headers; check HF_ENDPOINT (" +
              Endpoint(e) + ") and the proxy settings.";
     case Kind::kOfflineNotCached:
       return "offline mode is on (HF_HUB_OFFLINE) and " +
-             (e.path.empty() ? std::string("a snapshot of ") : "'" + e.path + "' of ") +
-             RepoLabel(e) + " at revision '" + e.revision + "' is not in the cache" +
+             (e.call.path.empty() ? std::string("a snapshot of ") : "'" + e.call.path + "' of ") +
+             RepoLabel(e) + " at revision '" + e.call.revision + "' is not in the cache" +
              (e.detail.empty() ? std::string() : " (" + e.detail + ")") +
              ". Unset HF_HUB_OFFLINE to download it.";
     case Kind::kInvalidArgument:
@@ -319,7 +321,7 @@ struct Teller {
 std::string Error::Message() const {
   std::string msg = std::visit(Teller{*this}, cause);
   if (!step.empty()) msg = step + ": " + msg;
-  if (!request_id.empty()) msg += " (Request ID: " + request_id + ")";
+  if (!reply.request_id.empty()) msg += " (Request ID: " + reply.request_id + ")";
   // Server text, URLs and names are in it: shown, never obeyed.
   return EscapeControls(msg);
 }

@@ -145,7 +145,7 @@ std::optional<Error> UnspeakableScheme(const std::string& url) {
   Error e = MakeError(Kind::kInvalidArgument,
                       "refusing '" + scheme + "' (" + url.substr(0, 200) +
                           "): hubget speaks only http and https; check HF_ENDPOINT");
-  e.url = url;
+  e.call.url = url;
   return e;
 }
 
@@ -228,7 +228,7 @@ class CurlTransport final : public HttpTransport {
       const std::string text = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
       Give(h, false);
       Error e;
-      e.url = request.url;
+      e.call.url = request.url;
       e.detail = text;
       if (st.idle_expired) {
         e.kind = Kind::kTimeout;
@@ -250,7 +250,7 @@ class CurlTransport final : public HttpTransport {
         }
       }
       if (e.kind == Kind::kTimeout) e.cause = cause::TimeoutSetting{request.timeout_setting};
-      e.status = st.response.status;
+      e.reply.status = st.response.status;
       return e;
     }
     long status = 0;

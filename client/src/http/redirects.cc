@@ -8,7 +8,7 @@ namespace {
 
 Error HopError(Kind kind, int status, std::string detail) {
   Error e = MakeError(kind, std::move(detail));
-  e.status = status;
+  e.reply.status = status;
   return e;
 }
 

@@ -38,7 +38,7 @@ Result<FileMetadata> ReadMetadata(Session& session, const HttpResponse& r, const
                                   const std::string& location, const CallContext& ctx) {
   auto not_a_hub = [&](const std::string& why) {
     Error e = session.Decorate(MakeError(Kind::kNotAHub, why), url, ctx);
-    e.status = r.status;
+    e.reply.status = r.status;
     return e;
   };
   FileMetadata m;

@@ -86,7 +86,7 @@ void NoteServerWait(const HttpResponse& r, long long unix_now, const RetryPolicy
                     Error& e) {
   const auto wait = ServerWait(r, unix_now);
   if (!wait) return;
-  e.retry_after_seconds = static_cast<int>(wait->count());
+  e.reply.retry_after_seconds = static_cast<int>(wait->count());
   if (*wait <= policy.max_server_wait) return;
   const auto cap = std::chrono::duration_cast<std::chrono::seconds>(policy.max_server_wait);
   e.detail = "the server asked to wait " + std::to_string(wait->count()) +
@@ -165,15 +165,16 @@ Status Session::WaitToRetry(std::chrono::milliseconds wait, const std::string& u
 }
 
 Error Session::Decorate(Error e, const std::string& url, const CallContext& ctx) const {
-  e.endpoint = config_.endpoint;
-  if (e.url.empty()) e.url = url;
-  if (e.repo.empty()) e.repo = ctx.repo.id;
-  if (e.repo_type.empty() && !ctx.repo.id.empty()) e.repo_type = RepoTypeName(ctx.repo.type);
-  if (e.revision.empty()) e.revision = ctx.revision;
-  if (e.path.empty()) e.path = ctx.path;
+  e.call.endpoint = config_.endpoint;
+  if (e.call.url.empty()) e.call.url = url;
+  if (e.call.repo.empty()) e.call.repo = ctx.repo.id;
+  if (e.call.repo_type.empty() && !ctx.repo.id.empty())
+    e.call.repo_type = RepoTypeName(ctx.repo.type);
+  if (e.call.revision.empty()) e.call.revision = ctx.revision;
+  if (e.call.path.empty()) e.call.path = ctx.path;
   if (SendsTokenTo(url)) {
-    e.token_source = config_.token.source;
-    e.token_hint = config_.token.Hint();
+    e.token.source = config_.token.source;
+    e.token.hint = config_.token.Hint();
   }
   return e;
 }
@@ -181,16 +182,16 @@ Error Session::Decorate(Error e, const std::string& url, const CallContext& ctx)
 Error Session::ErrorFor(const HttpResponse& r, const std::string& url,
                         const CallContext& ctx) const {
   Error e;
-  e.status = r.status;
-  e.error_code = r.headers.Get("X-Error-Code");
-  e.server_message = r.headers.Get("X-Error-Message");
-  if (e.server_message.empty()) e.server_message = ParseJsonErrorMessage(r.body);
-  if (e.server_message.empty()) e.server_message = XmlErrorMessage(r.body);
-  e.request_id = RequestId(r);
+  e.reply.status = r.status;
+  e.reply.error_code = r.headers.Get("X-Error-Code");
+  e.reply.message = r.headers.Get("X-Error-Message");
+  if (e.reply.message.empty()) e.reply.message = ParseJsonErrorMessage(r.body);
+  if (e.reply.message.empty()) e.reply.message = XmlErrorMessage(r.body);
+  e.reply.request_id = RequestId(r);
   e = Decorate(std::move(e), url, ctx);
   const bool token_sent = SendsTokenTo(url);
-  const std::string& code = e.error_code;
-  const std::string& msg = e.server_message;
+  const std::string& code = e.reply.error_code;
+  const std::string& msg = e.reply.message;
 
   if (code == "RevisionNotFound") {
     e.kind = Kind::kRevisionNotFound;

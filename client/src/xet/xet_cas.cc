@@ -25,7 +25,7 @@ std::string HostOf(const std::string& url) {
 }
 
 std::string ServerText(const Error& e) {
-  return e.server_message.empty() ? std::string() : ": " + e.server_message;
+  return e.reply.message.empty() ? std::string() : ": " + e.reply.message;
 }
 
 constexpr const char* kBridgeHint =

@@ -23,7 +23,7 @@ std::string StepFor(const Session& session, const std::string& url) {
 Error RefusalFor(const Session& session, const HttpResponse& r, const std::string& url,
                  const CallContext& ctx) {
   Error e = session.ErrorFor(r, url, ctx);
-  const bool hub_code = !e.error_code.empty();
+  const bool hub_code = !e.reply.error_code.empty();
   if (r.status == 404 && !hub_code) {
     e.kind = Kind::kNotAHub;
     e.detail =
