@@ -77,12 +77,12 @@ std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 json ErrorJson(const hubget::Error& e) {
   return {{"ok", false},
           {"error", hubget::KindName(e.kind)},
-          {"status", e.status == 0 ? json(nullptr) : json(e.status)},
+          {"status", e.reply.status == 0 ? json(nullptr) : json(e.reply.status)},
           {"message", e.Message()},
-          {"error_code", NullIfEmpty(EscapeControls(e.error_code))},
-          {"request_id", NullIfEmpty(EscapeControls(e.request_id))},
-          {"url", NullIfEmpty(EscapeControls(e.url))},
-          {"token_source", e.token_source.Name()}};
+          {"error_code", NullIfEmpty(EscapeControls(e.reply.error_code))},
+          {"request_id", NullIfEmpty(EscapeControls(e.reply.request_id))},
+          {"url", NullIfEmpty(EscapeControls(e.call.url))},
+          {"token_source", e.token.source.Name()}};
 }
 
 // Options accepted before the subcommand too (`hubget --json --token T

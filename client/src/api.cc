@@ -3,12 +3,12 @@
 #include <set>
 #include <utility>
 
-#include "api_json.h"
-#include "capped_body.h"
 #include "client_impl.h"
+#include "http/redirects.h"
+#include "hub/api_json.h"
+#include "hub/capped_body.h"
 #include "hubget/curl_transport.h"
 #include "hubget/url.h"
-#include "redirects.h"
 
 namespace hubget {
 namespace {
@@ -153,7 +153,7 @@ Error ExplainGatedRefusal(Client& client, Error e) {
   if (e.kind != Kind::kGatedNotAuthorized || !client.config().token.value) return e;
   const auto who = client.Whoami();
   if (who && who->fine_grained() && who->can_read_gated_repos == false) {
-    e.token_lacks_gated_scope = true;
+    e.cause = cause::GatedScope{};
   }
   return e;
 }
@@ -163,9 +163,9 @@ Result<WhoAmI> Client::Whoami() {
   if (!impl_->config.token.value) {
     Error e = MakeError(Kind::kAuthRequired, "whoami needs a token and none was found");
     if (impl_->config.token.disabled) {
-      e.text =
+      e.cause = cause::Told{
           "whoami needs a token, and none is sent: --no-token (or HF_HUB_DISABLE_IMPLICIT_TOKEN) "
-          "is set. Run it without that to ask about the configured token.";
+          "is set. Run it without that to ask about the configured token."};
     }
     return impl_->session.Decorate(std::move(e), url, {});
   }

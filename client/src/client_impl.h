@@ -6,10 +6,10 @@
 #include <memory>
 #include <mutex>
 
+#include "hub/session.h"
 #include "hubget/cache.h"
 #include "hubget/client.h"
-#include "session.h"
-#include "xet_download.h"
+#include "xet/xet.h"
 
 namespace hubget {
 
@@ -30,7 +30,7 @@ struct Client::Impl {
   std::shared_ptr<Clock> clock;
   Session session;
   CacheLayout cache;
-  XetState xet;
+  XetStatePtr xet = NewXetState();  // what its Xet downloads share
   WarningCallback warn;
   std::mutex warn_mu;
 

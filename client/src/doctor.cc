@@ -7,9 +7,9 @@
 #include <cstdlib>
 
 #include "client_impl.h"
+#include "hub/metadata.h"
 #include "hubget/doctor.h"
 #include "hubget/url.h"
-#include "metadata.h"
 
 namespace hubget {
 namespace {
@@ -30,7 +30,7 @@ std::string FixFor(const Error& e, const ClientConfig& c) {
   switch (e.kind) {
     case Kind::kInvalidToken:
     case Kind::kTokenExpired:
-      return NewTokenAt(c) + ", or " + e.token_source.Remedy();
+      return NewTokenAt(c) + ", or " + e.token.source.Remedy();
     case Kind::kAuthRequired:
     case Kind::kGatedAuthRequired:
       return "log in (hf auth login), set HF_TOKEN or pass --token";
@@ -138,7 +138,7 @@ void CheckWhoami(Client& client, Client::Impl& im, const HttpResponse& res, cons
   }
   const Error e = im.session.ErrorFor(res, url, {});
   st.token_rejected = e.kind == Kind::kInvalidToken || e.kind == Kind::kTokenExpired;
-  const std::string said = e.server_message.empty() ? "" : ": " + e.server_message;
+  const std::string said = e.reply.message.empty() ? "" : ": " + e.reply.message;
   const std::string text = e.kind == Kind::kTokenExpired ? "the Hub says the token has expired"
                            : st.token_rejected           ? "the Hub rejects the token"
                                                          : "whoami failed";
@@ -224,7 +224,7 @@ void CheckFile(Client::Impl& im, Session& session, const RepoId& repo, const std
     const bool no_scope = e.kind == Kind::kGatedNotAuthorized && st.who && st.who->fine_grained() &&
                           st.who->can_read_gated_repos == false;
     if (no_scope) {
-      e.token_lacks_gated_scope = true;
+      e.cause = cause::GatedScope{};
       out.push_back(Make(Level::kFail, "file", path + ": " + GatedScopeMissing(e),
                          "edit the token at " + im.config.endpoint +
                              "/settings/tokens: tick \"Read access to contents of all public "
@@ -247,11 +247,12 @@ void CheckFile(Client::Impl& im, Session& session, const RepoId& repo, const std
   out.push_back(Make(Level::kOk, "file",
                      path + " is readable " + (with_token ? "with this token" : "without a token") +
                          " (" + std::to_string(meta->size) + " bytes)"));
-  if (meta->xet && !im.config.disable_xet) {
-    auto xet = ProbeXet(session, im.xet, *meta->xet, meta->size, ctx);
-    out.push_back(xet ? Make(Level::kOk, "xet", *xet)
-                      : Make(Level::kFail, "xet", xet.error().Message(),
-                             "HF_HUB_DISABLE_XET=1 (or --no-xet) downloads it without Xet"));
+  if (!im.config.disable_xet) {
+    if (auto xet = ProbeXetFile(*im.xet, session, meta->headers, meta->size, ctx)) {
+      out.push_back(*xet ? Make(Level::kOk, "xet", **xet)
+                         : Make(Level::kFail, "xet", xet->error().Message(),
+                                "HF_HUB_DISABLE_XET=1 (or --no-xet) downloads it without Xet"));
+    }
   }
   CheckCdn(im, meta->location, out);
 }

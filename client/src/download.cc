@@ -4,11 +4,11 @@
 // Also the --local-dir variant with its .cache/huggingface/download files.
 #include <filesystem>
 
-#include "blob_fetch.h"
+#include "cache/file_lock.h"
 #include "client_impl.h"
-#include "file_lock.h"
+#include "fetch/blob_fetch.h"
+#include "hub/metadata.h"
 #include "hubget/url.h"
-#include "metadata.h"
 
 namespace fs = std::filesystem;
 
@@ -29,8 +29,7 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
                           const DownloadOptions& options, const std::atomic<bool>* stop) {
   FetchHooks hooks;
   hooks.progress = options.progress;
-  hooks.cancel = options.cancel;
-  hooks.cancel2 = stop;
+  hooks.cancel = CancelToken(options.cancel, stop);
   hooks.refresh_location = [&session, url, ctx, retry, etag]() -> Result<std::string> {
     auto again = HeadFile(session, url, ctx, retry);
     if (!again) return again.error();
@@ -50,13 +49,15 @@ FetchHooks MakeFetchHooks(Session& session, const std::string& url, const CallCo
 Result<FetchResult> FetchBlob(Client::Impl& im, const FileMetadata& m, const FetchTarget& target,
                               const FetchHooks& hooks, const CallContext& ctx,
                               DownloadResult& out) {
-  if (m.xet && !im.config.disable_xet) {
+  if (im.config.disable_xet) return FetchToPartial(im.session, target, hooks, ctx);
+  std::string problem;
+  if (auto xet = FetchXetFile(*im.xet, im.session, m.headers, target, hooks, ctx, &problem)) {
     out.xet = true;
-    return FetchXetToPartial(im.session, im.xet, *m.xet, target, hooks, ctx);
+    return std::move(*xet);
   }
-  if (!m.xet_problem.empty() && !im.config.disable_xet) {
+  if (!problem.empty()) {
     const auto where = ParseUrl(m.location);
-    im.Warn(out.warnings, m.xet_problem + "; downloading '" + ctx.path + "' from " +
+    im.Warn(out.warnings, problem + "; downloading '" + ctx.path + "' from " +
                               (where ? where->host : std::string("the resolve redirect")) +
                               " without Xet");
   }
@@ -100,11 +101,11 @@ Status CheckLocalDirPaths(const LocalDirLayout& layout, const std::string& path,
 Error OfflineNotCached(const RepoId& repo, const std::string& revision, const std::string& path,
                        std::string detail, const std::string& endpoint) {
   Error e = MakeError(Kind::kOfflineNotCached, std::move(detail));
-  e.repo = repo.id;
-  e.repo_type = RepoTypeName(repo.type);
-  e.revision = revision;
-  e.path = path;
-  e.endpoint = endpoint;
+  e.call.repo = repo.id;
+  e.call.repo_type = RepoTypeName(repo.type);
+  e.call.revision = revision;
+  e.call.path = path;
+  e.call.endpoint = endpoint;
   return e;
 }
 

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "api_json.h"
 #include "client_impl.h"
+#include "hub/api_json.h"
 #include "hubget/patterns.h"
 
 namespace fs = std::filesystem;

@@ -79,7 +79,7 @@ TEST_F(ApiTest, RedirectToAnotherOriginIsNeverFollowed) {
     auto r = MakeClient().Info("old-org/m");
     ASSERT_FALSE(r) << elsewhere;
     EXPECT_EQ(r.error().kind, Kind::kHttp);
-    EXPECT_EQ(r.error().status, 302);
+    EXPECT_EQ(r.error().reply.status, 302);
     EXPECT_THAT(r.error().Message(), HasSubstr(elsewhere));
     EXPECT_THAT(r.error().Message(), HasSubstr("another origin"));
     EXPECT_THAT(r.error().Message(), ::testing::Not(HasSubstr("hf_secret_token")));
@@ -113,7 +113,7 @@ TEST_F(ApiTest, ErrorAfterARedirectNamesTheUrlThatAnswered) {
   auto r = MakeClient().Info("old-org/m");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, Kind::kRepoNotFound);
-  EXPECT_EQ(r.error().url, "https://hub.test/api/models/new-org/m");
+  EXPECT_EQ(r.error().call.url, "https://hub.test/api/models/new-org/m");
 }
 
 TEST_F(ApiTest, TreePagesOfARenamedRepoFollowTheRedirectWithTheQuery) {

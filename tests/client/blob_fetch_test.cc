@@ -8,8 +8,8 @@
 
 #include <filesystem>
 
-#include "blob_fetch.h"
 #include "fakes.h"
+#include "fetch/blob_fetch.h"
 
 namespace hubget {
 namespace {
@@ -395,7 +395,7 @@ TEST_F(BlobFetchTest, RetryAfterLongerThanTheCapGivesUpWithoutSleeping) {
   auto r = Fetch(cdn, sha);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, Kind::kServerError);
-  EXPECT_EQ(r.error().retry_after_seconds, 86400);
+  EXPECT_EQ(r.error().reply.retry_after_seconds, 86400);
   EXPECT_THAT(r.error().Message(), ::testing::HasSubstr("asked to wait 86400 s"));
   EXPECT_TRUE(clock.sleeps.empty());
   EXPECT_EQ(seen.size(), 1u);

@@ -6,19 +6,11 @@
 // cause, by doctor and by the download error alike. In a terminal (a
 // pseudo-terminal of a given width) its lines wrap under their text without
 // cutting a URL; elsewhere (a file, COLUMNS or not) they do not wrap.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/ioctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +27,7 @@ using testing::kSmallLfsRepo;
 using ::testing::Not;
 using testing::Occurrences;
 using testing::ProcessResult;
+using testing::RunInTerminal;
 using ::testing::StartsWith;
 
 const std::string kGatedRepo = "black-forest-labs/FLUX.1-dev";  // alice is approved
@@ -64,71 +57,6 @@ std::size_t Columns(const std::string& s) {
   std::size_t n = 0;
   for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
   return n;
-}
-
-// Runs `argv` with exactly `env` and stdin, stdout and stderr on a
-// pseudo-terminal of `columns` columns, as in a person's terminal; what it
-// printed ("\r\n" read as "\n") and its exit code. Bounded by 60 s.
-ProcessResult RunInTerminal(const std::vector<std::string>& argv, const testing::Env& env,
-                            int columns) {
-  ProcessResult r;
-  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
-    ADD_FAILURE() << "no pseudo-terminal: " << std::strerror(errno);
-    return r;
-  }
-  const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-  winsize ws{};
-  ws.ws_row = 40;
-  ws.ws_col = static_cast<unsigned short>(columns);
-  if (slave < 0 || ::ioctl(slave, TIOCSWINSZ, &ws) != 0) {
-    ADD_FAILURE() << "cannot open or size the terminal: " << std::strerror(errno);
-    ::close(master);
-    return r;
-  }
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (const auto& e : env_strings) cenv.push_back(const_cast<char*>(e.c_str()));
-  cenv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls: the test has threads (the mock hub).
-    if (::setsid() < 0 || ::ioctl(slave, TIOCSCTTY, 0) != 0 || ::dup2(slave, 0) < 0 ||
-        ::dup2(slave, 1) < 0 || ::dup2(slave, 2) < 0) {
-      ::_exit(126);
-    }
-    ::execve(cargv[0], cargv.data(), cenv.data());
-    ::_exit(127);
-  }
-  ::close(slave);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {  // until the child's side closes (EIO) or the deadline
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{master, POLLIN, 0};
-    const int rc = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc <= 0) {
-      ADD_FAILURE() << "the child still ran after 60 s";
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    char buf[4096];
-    const ssize_t n = ::read(master, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
-      if (buf[i] != '\r') r.out += buf[i];
-    }
-  }
-  ::close(master);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
 }
 
 // Wrapped lines joined back: a line indented under the text of the one

@@ -457,8 +457,8 @@ TEST_F(CliTest, TwoProcessesDownloadingTheSameBlobFetchItOnce) {
   ASSERT_TRUE(WaitForIncomplete(blobs, std::chrono::seconds(20)));
   testing::Child b(argv, BaseEnv(), scratch);
   ProcessResult ra, rb;
-  ASSERT_TRUE(a.Wait(std::chrono::seconds(60), &ra));
-  ASSERT_TRUE(b.Wait(std::chrono::seconds(60), &rb));
+  ASSERT_TRUE(a.Wait(testing::kChildDeadline, &ra));
+  ASSERT_TRUE(b.Wait(testing::kChildDeadline, &rb));
   ASSERT_EQ(ra.exit_code, 0) << ra.out << ra.err;
   ASSERT_EQ(rb.exit_code, 0) << rb.out << rb.err;
 

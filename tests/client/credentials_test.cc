@@ -3,10 +3,10 @@
 // any redirect; a second credential (a CAS token) is one more entry.
 #include <gtest/gtest.h>
 
-#include "blob_fetch.h"
-#include "credentials.h"
 #include "fakes.h"
-#include "metadata.h"
+#include "fetch/blob_fetch.h"
+#include "http/credentials.h"
+#include "hub/metadata.h"
 
 namespace hubget {
 namespace {

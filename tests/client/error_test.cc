@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
-#include "session.h"
+#include "hub/session.h"
 
 namespace hubget {
 namespace {
@@ -36,8 +36,8 @@ TEST_F(ErrorMappingTest, RevokedEnvTokenOnPublicRepoNamesHfTokenAndTheFix) {
                  {"X-Request-Id", "req-1"}},
                 true);
   EXPECT_EQ(e.kind, Kind::kInvalidToken);
-  EXPECT_EQ(e.token_source.Name(), "HF_TOKEN");
-  EXPECT_EQ(e.request_id, "req-1");
+  EXPECT_EQ(e.token.source.Name(), "HF_TOKEN");
+  EXPECT_EQ(e.reply.request_id, "req-1");
   const std::string m = e.Message();
   EXPECT_THAT(m, HasSubstr("the Hub rejected the token from the HF_TOKEN environment variable"));
   EXPECT_THAT(m, HasSubstr("(Invalid credentials in Authorization header)"));
@@ -85,7 +85,7 @@ TEST_F(ErrorMappingTest, HubVocabularyMapsToKinds) {
 TEST_F(ErrorMappingTest, RateLimitKeepsResetTime) {
   Error e = Map(429, {{"RateLimit", "\"resolvers\";r=0;t=42"}}, false);
   EXPECT_EQ(e.kind, Kind::kRateLimited);
-  EXPECT_EQ(e.retry_after_seconds, 42);
+  EXPECT_EQ(e.reply.retry_after_seconds, 42);
   EXPECT_THAT(e.Message(), HasSubstr("retry after 42 seconds"));
 }
 

@@ -27,7 +27,7 @@ Result<HttpResponse> Play(const HttpRequest& req, const Canned& c) {
       const std::size_t n = std::min<std::size_t>(7, body.size() - i);
       if (!req.on_body(body.data() + i, n)) {
         Error e = MakeError(Kind::kCancelled, "aborted by the body callback");
-        e.url = req.url;
+        e.call.url = req.url;
         return e;
       }
     }
@@ -36,7 +36,7 @@ Result<HttpResponse> Play(const HttpRequest& req, const Canned& c) {
   }
   if (cut) {
     Error e = MakeError(Kind::kNetwork, "connection reset (simulated)");
-    e.url = req.url;
+    e.call.url = req.url;
     return e;
   }
   return resp;

@@ -47,7 +47,7 @@ inline auto ReplyCut(int status, Headers headers, std::string body, std::size_t 
 inline auto Fail(Kind kind) {
   return [kind](const HttpRequest& r) -> Result<HttpResponse> {
     Error e = MakeError(kind, "simulated");
-    e.url = r.url;
+    e.call.url = r.url;
     return e;
   };
 }

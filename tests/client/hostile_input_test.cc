@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "api_json.h"
 #include "fakes.h"
+#include "hub/api_json.h"
+#include "hub/metadata.h"
+#include "hub/session.h"
 #include "hubget/cache.h"
 #include "hubget/clock.h"
 #include "hubget/environment.h"
@@ -25,8 +27,6 @@
 #include "hubget/retry.h"
 #include "hubget/token.h"
 #include "hubget/url.h"
-#include "metadata.h"
-#include "session.h"
 
 namespace hubget {
 namespace {
@@ -410,7 +410,8 @@ TEST_F(HostileSessionTest, RateLimitResetAndRetryAfterAreReadStrictly) {
     if (!c.retry_after.empty()) h.Add("Retry-After", c.retry_after);
     const Error e = Map(429, h);
     EXPECT_EQ(e.kind, Kind::kRateLimited);
-    EXPECT_EQ(e.retry_after_seconds, c.want) << Show(c.rate_limit) << " " << Show(c.retry_after);
+    EXPECT_EQ(e.reply.retry_after_seconds, c.want)
+        << Show(c.rate_limit) << " " << Show(c.retry_after);
   }
 }
 
@@ -442,16 +443,16 @@ TEST_F(HostileSessionTest, CdnXmlErrorTextIsCutAtACharacterBoundary) {
   const std::string text = "a" + Repeat("\xc3\xa9", 150);
   const Error e =
       Map(403, {}, "<Error><Code>AccessDenied</Code><Message>" + text + "</Message></Error>");
-  EXPECT_TRUE(IsValidUtf8(e.server_message)) << Show(e.server_message);
-  EXPECT_LE(e.server_message.size(), std::string("AccessDenied: ").size() + 200);
-  EXPECT_EQ(e.server_message.rfind("AccessDenied: a\xc3\xa9", 0), 0u);
+  EXPECT_TRUE(IsValidUtf8(e.reply.message)) << Show(e.reply.message);
+  EXPECT_LE(e.reply.message.size(), std::string("AccessDenied: ").size() + 200);
+  EXPECT_EQ(e.reply.message.rfind("AccessDenied: a\xc3\xa9", 0), 0u);
 }
 
 TEST_F(HostileSessionTest, MalformedXmlErrorDocumentsGiveNoText) {
-  EXPECT_EQ(Map(403, {}, "<Error><Code>X").server_message, "");
-  EXPECT_EQ(Map(403, {}, "<Error></Code><Code>").server_message, "");
-  EXPECT_EQ(Map(403, {}, "<Error><Message></Message>").server_message, "");
-  EXPECT_EQ(Map(403, {}, Repeat("<Error><Code>", 100000)).server_message, "");
+  EXPECT_EQ(Map(403, {}, "<Error><Code>X").reply.message, "");
+  EXPECT_EQ(Map(403, {}, "<Error></Code><Code>").reply.message, "");
+  EXPECT_EQ(Map(403, {}, "<Error><Message></Message>").reply.message, "");
+  EXPECT_EQ(Map(403, {}, Repeat("<Error><Code>", 100000)).reply.message, "");
 }
 
 TEST_F(HostileSessionTest, MutatedAnswersMapToAnErrorWithSaneFields) {
@@ -467,11 +468,11 @@ TEST_F(HostileSessionTest, MutatedAnswersMapToAnErrorWithSaneFields) {
     const std::string body = m.Mutate(bodies);
     const Error e =
         Map(status, {{"RateLimit", m.Mutate(rate)}, {"Retry-After", m.Mutate(retry)}}, body);
-    ASSERT_EQ(e.status, status);
-    ASSERT_GE(e.retry_after_seconds, -1);
-    ASSERT_LE(e.retry_after_seconds, kMaxWaitSeconds);
+    ASSERT_EQ(e.reply.status, status);
+    ASSERT_GE(e.reply.retry_after_seconds, -1);
+    ASSERT_LE(e.reply.retry_after_seconds, kMaxWaitSeconds);
     if (IsValidUtf8(body)) {
-      ASSERT_TRUE(IsValidUtf8(e.server_message)) << Show(body);
+      ASSERT_TRUE(IsValidUtf8(e.reply.message)) << Show(body);
     }
     ASSERT_FALSE(e.Message().empty());
   }

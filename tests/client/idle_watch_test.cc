@@ -1,5 +1,5 @@
 // The idle (read) timeout: silence since the last byte, never an average.
-#include "idle_watch.h"
+#include "http/idle_watch.h"
 
 #include <gtest/gtest.h>
 

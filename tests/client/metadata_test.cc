@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
-#include "metadata.h"
+#include "hub/metadata.h"
 
 namespace hubget {
 namespace {

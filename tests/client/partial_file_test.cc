@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "fakes.h"
-#include "partial_file.h"
+#include "fetch/partial_file.h"
 
 namespace hubget {
 namespace {

@@ -1,6 +1,6 @@
 // PipelinedSink: bytes reach the file and the digest in order, whatever the
 // chunking, and a failed write is reported instead of lost.
-#include "pipelined_sink.h"
+#include "fetch/pipelined_sink.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fakes.h"
-#include "sha256.h"
+#include "fetch/sha256.h"
 
 namespace hubget {
 namespace {

@@ -2,7 +2,7 @@
 // caller's rule for another origin (refuse, stop, follow http(s)).
 #include <gtest/gtest.h>
 
-#include "redirects.h"
+#include "http/redirects.h"
 
 namespace hubget {
 namespace {
@@ -34,7 +34,7 @@ TEST(RedirectsTest, MissingLocationIsNotAHubWithTheStatus) {
   auto hop = NextHop(kFrom, Redirect(302, ""), OtherOrigin::kFollow, 0);
   ASSERT_FALSE(hop);
   EXPECT_EQ(hop.error().kind, Kind::kNotAHub);
-  EXPECT_EQ(hop.error().status, 302);
+  EXPECT_EQ(hop.error().reply.status, 302);
   EXPECT_NE(hop.error().detail.find("Location"), std::string::npos);
 }
 

@@ -2,7 +2,7 @@
 // no file: an attempt's outcome and the budget spent in, a step out.
 #include <gtest/gtest.h>
 
-#include "resume_rules.h"
+#include "fetch/resume_rules.h"
 
 namespace hubget {
 namespace {

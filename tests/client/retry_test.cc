@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
+#include "hub/session.h"
 #include "hubget/retry.h"
-#include "session.h"
 
 namespace hubget {
 namespace {

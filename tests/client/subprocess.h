@@ -2,7 +2,9 @@
 // inherited), its stdout and stderr captured to files, and waits with a
 // deadline: a hung child is killed and reported, never waited on forever.
 // For the process-level tests of the hubget binary; one variant runs the
-// child under a file-size limit (a disk that fills up).
+// child under a file-size limit (a disk that fills up), one on a
+// pseudo-terminal (a person's terminal). The one child-process helper of the
+// client's tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +16,10 @@
 #include <vector>
 
 namespace hubget::testing {
+
+// How long a test waits for a child that should finish by itself before it
+// kills it and fails: the one default of these tests' waits.
+inline constexpr std::chrono::seconds kChildDeadline{60};
 
 struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal or not finished
@@ -48,7 +54,7 @@ class Child {
   std::string err_path_;
 };
 
-// Start, wait (60 s at most) and collect.
+// Start, wait (kChildDeadline at most) and collect.
 ProcessResult Run(const std::vector<std::string>& argv,
                   const std::map<std::string, std::string>& env, const std::string& scratch_dir);
 
@@ -59,5 +65,12 @@ ProcessResult Run(const std::vector<std::string>& argv,
 ProcessResult RunWithFileSizeLimit(const std::vector<std::string>& argv,
                                    const std::map<std::string, std::string>& env,
                                    long long max_file_bytes);
+
+// Runs `argv` with exactly `env` and stdin, stdout and stderr on a
+// pseudo-terminal of `columns` columns (40 rows), as in a person's
+// terminal: what it printed ("\r\n" read as "\n", both streams in `out`)
+// and its exit code, within kChildDeadline.
+ProcessResult RunInTerminal(const std::vector<std::string>& argv,
+                            const std::map<std::string, std::string>& env, int columns);
 
 }  // namespace hubget::testing

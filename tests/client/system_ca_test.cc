@@ -12,7 +12,7 @@
 #include <fstream>
 #include <string>
 
-#include "system_ca.h"
+#include "http/system_ca.h"
 
 namespace hubget {
 namespace {

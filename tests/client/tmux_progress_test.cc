@@ -176,7 +176,7 @@ TEST_P(TmuxProgressTest, SnapshotBarsFitAndNeverRepeat) {
         }
         return capture.find("EXIT=") != std::string::npos;
       },
-      "hubget to finish in the pane", std::chrono::seconds(60));
+      "hubget to finish in the pane", testing::kChildDeadline);
   ASSERT_TRUE(finished) << capture;
   EXPECT_THAT(capture, HasSubstr("EXIT=0"));
   EXPECT_GE(moving, 2) << "the bars were never seen moving";

@@ -1,8 +1,8 @@
 // URL encoding like huggingface_hub, origin comparison, Location resolution.
 #include <gtest/gtest.h>
 
+#include "hub/metadata.h"
 #include "hubget/url.h"
-#include "metadata.h"
 
 namespace hubget {
 namespace {

@@ -4,9 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "xet_chunks.h"
+#include "xet/xet_chunks.h"
+#include "xet/xet_lz4.h"
 #include "xet_fixtures.h"
-#include "xet_lz4.h"
 
 namespace hubget {
 namespace {

@@ -10,11 +10,11 @@
 #include <filesystem>
 
 #include "fakes.h"
+#include "hub/session.h"
 #include "hubget/cache.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
-#include "session.h"
-#include "xet_download.h"
+#include "xet/xet_download.h"
 #include "xet_fake.h"
 #include "xet_fixtures.h"
 

@@ -15,10 +15,10 @@
 #include "fakes.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
+#include "xet/xet_json.h"
+#include "xet/xet_reconstruction.h"
 #include "xet_fake.h"
 #include "xet_fixtures.h"
-#include "xet_json.h"
-#include "xet_reconstruction.h"
 
 namespace hubget {
 namespace {
@@ -63,7 +63,7 @@ TEST_F(XetHostileTest, AXorbRetryAfterPastTheCapFailsAtOnceSayingWhatWasAsked) {
   auto r = Download();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, Kind::kRateLimited);
-  EXPECT_EQ(r.error().retry_after_seconds, 86400);
+  EXPECT_EQ(r.error().reply.retry_after_seconds, 86400);
   EXPECT_THAT(r.error().Message(), HasSubstr("asked to wait 86400 s"));
   EXPECT_THAT(r.error().Message(), HasSubstr("at most 60 s"));
   EXPECT_LT(clock->slept(), std::chrono::seconds(60));  // nothing of the day was slept

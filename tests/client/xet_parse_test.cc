@@ -5,10 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "xet_json.h"
-#include "xet_metadata.h"
-#include "xet_reconstruction.h"
-#include "xet_token.h"
+#include "xet/xet_json.h"
+#include "xet/xet_metadata.h"
+#include "xet/xet_reconstruction.h"
+#include "xet/xet_token.h"
 
 namespace hubget {
 namespace {

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "hub/session.h"
 #include "hubget/clock.h"
 #include "hubget/retry.h"
 #include "hubget/url.h"
-#include "session.h"
-#include "xet_metadata.h"
+#include "xet/xet_metadata.h"
 
 namespace {
 

@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "api_json.h"
-#include "xet_json.h"
-#include "xet_reconstruction.h"
+#include "hub/api_json.h"
+#include "xet/xet_json.h"
+#include "xet/xet_reconstruction.h"
 
 namespace {
 

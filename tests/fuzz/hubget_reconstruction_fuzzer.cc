@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "xet_json.h"
-#include "xet_reconstruction.h"
+#include "xet/xet_json.h"
+#include "xet/xet_reconstruction.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "xet_chunks.h"
+#include "xet/xet_chunks.h"
 
 namespace {
 

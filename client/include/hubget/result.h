@@ -39,42 +39,68 @@ enum class Kind {
 // "invalid_token", "token_expired", ...: the stable name used in JSON output.
 const char* KindName(Kind kind);
 
+// Why an error is told another way than its kind's own sentence; one at a
+// time, each told only for the kind it belongs to (Error::Message visits it).
+namespace cause {
+// The TLS handshake failed (an untrusted certificate, a bad CA bundle): a
+// network error that names the CA variables.
+struct Tls {};
+// A complete answer of the wrong size or type where the file was asked
+// for: an integrity error that points at a proxy's login or error page.
+struct ProxyPage {};
+// A gated 403 to a fine-grained token whose whoami says it cannot read
+// gated repos: the token's permission, not the account's access, is the
+// likely cause (an approved user is refused all the same).
+struct GatedScope {};
+// A timeout's variable: HF_HUB_ETAG_TIMEOUT for the HEAD and the API calls,
+// HF_HUB_DOWNLOAD_TIMEOUT for a body.
+struct TimeoutSetting {
+  std::string variable;
+};
+// The whole explanation, from a hop whose story no kind tells (the Xet CAS
+// refusing its token, whoami with --no-token). Never contains a token.
+struct Told {
+  std::string text;
+};
+}  // namespace cause
+using Cause = std::variant<std::monostate, cause::Tls, cause::ProxyPage, cause::GatedScope,
+                           cause::TimeoutSetting, cause::Told>;
+
+// What the server said, when it answered.
+struct ServerReply {
+  int status = 0;                // HTTP status, 0 when no response
+  std::string error_code;        // X-Error-Code
+  std::string message;           // X-Error-Message (or JSON "error")
+  std::string request_id;        // X-Request-Id / X-Amzn-Trace-Id / X-Amz-Cf-Id
+  int retry_after_seconds = -1;  // the wait a 408/429/5xx asked for, when known
+};
+
+// What the failed call was about.
+struct Call {
+  std::string url;        // the request that failed
+  std::string endpoint;   // configured Hub endpoint, for "visit ..." hints
+  std::string repo;       // "org/name"
+  std::string repo_type;  // "model", "dataset", "space"
+  std::string revision;
+  std::string path;  // file inside the repo
+};
+
+// The token the call sent.
+struct TokenUse {
+  TokenSource source;  // where it came from (kNone: none was sent)
+  std::string hint;    // its last 4 characters, or ""
+};
+
 struct Error {
   Kind kind = Kind::kIo;
-  int status = 0;              // HTTP status, 0 when no response
-  std::string error_code;      // X-Error-Code
-  std::string server_message;  // X-Error-Message (or JSON "error")
-  std::string request_id;      // X-Request-Id / X-Amzn-Trace-Id / X-Amz-Cf-Id
-  std::string url;             // the request that failed
-  std::string endpoint;        // configured Hub endpoint, for "visit ..." hints
-  std::string repo;            // "org/name"
-  std::string repo_type;       // "model", "dataset", "space"
-  std::string revision;
-  std::string path;              // file inside the repo
-  std::string detail;            // free text: missing header, sizes, errno text
-  TokenSource token_source;      // where the token that was sent came from
-  std::string token_hint;        // last 4 characters of that token, or ""
-  int retry_after_seconds = -1;  // the wait a 408/429/5xx asked for, when known
+  ServerReply reply;
+  Call call;
+  TokenUse token;
   // Which hop of a multi-step download failed ("Xet token exchange"); the
   // message starts with it.
   std::string step;
-  // When set, the whole explanation instead of the kind's own (a hop whose
-  // story the kind's text does not tell, e.g. the Xet CAS refusing its
-  // token). Like the rest, never contains a token.
-  std::string text;
-  // A gated 403 to a fine-grained token whose whoami says it cannot read
-  // gated repos: the token's permission, not the account's access, is the
-  // likely cause (an approved user is refused all the same).
-  bool token_lacks_gated_scope = false;
-  // A timeout's variable (HF_HUB_ETAG_TIMEOUT for the HEAD and API calls,
-  // HF_HUB_DOWNLOAD_TIMEOUT for a body); "" when not a timeout.
-  std::string timeout_setting;
-  // A complete answer of the wrong size or type where the file was asked
-  // for: a proxy's login or error page rather than the server's.
-  bool proxy_shaped = false;
-  // The TLS handshake failed (an untrusted certificate, a bad CA bundle):
-  // the message names the CA variables.
-  bool tls_problem = false;
+  Cause cause;         // none: the kind's own sentence
+  std::string detail;  // free text: missing header, sizes, errno text
 
   // The actionable, single-paragraph explanation. Never contains a token,
   // nor a control character: server text in it is escaped (printable.h).
@@ -82,7 +108,7 @@ struct Error {
 };
 
 // The explanation of a gated refusal caused by a fine-grained token's
-// missing permission (token_lacks_gated_scope); doctor says the same.
+// missing permission (cause::GatedScope); doctor says the same.
 std::string GatedScopeMissing(const Error& e);
 
 inline Error MakeError(Kind kind, std::string detail) {
