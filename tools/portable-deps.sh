@@ -60,7 +60,7 @@ build_curl() {
   rm -rf "$build" && mkdir -p "$build"
   # http and https only; every protocol and library not needed is off, so the static link
   # needs nothing Debian lacks a static library for. The CA bundle default is Debian's;
-  # hubget looks for the running system's bundle itself (client/src/system_ca.cc).
+  # hubget looks for the running system's bundle itself (client/src/http/system_ca.cc).
   (cd "$build" && "$srcdir/configure" --prefix="$prefix" --libdir="$prefix/lib" \
       --disable-shared --enable-static --with-pic \
       --with-openssl --enable-ares --with-zlib \

@@ -10,7 +10,7 @@
 // wrong ("contains a '..' component"), without repeating the name: callers
 // add the file and JSON pointer, and a hostile name is never echoed raw.
 //
-// hubget has rules of its own (client/src/repo.cc) on purpose: the mock and
+// hubget has rules of its own (client/src/base/repo.cc) on purpose: the mock and
 // the reference client share no code, so one cannot hide the other's bug.
 #pragma once
 
