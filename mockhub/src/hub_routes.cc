@@ -108,7 +108,8 @@ struct Matcher {
   const std::vector<RoutePart>& repo_stops;
   const std::vector<std::string>& leading_words;
   Route& route;
-  std::size_t k = 0;  // the next segment
+  bool repo_last = false;  // {repo} is the pattern's last part
+  std::size_t k = 0;       // the next segment
 
   bool Left(std::size_t n) const { return k + n <= segs.size(); }
 
@@ -125,10 +126,13 @@ struct Matcher {
     return true;
   }
 
+  // When {repo} ends the pattern, a single segment left is the whole id
+  // (/api/models/gpt2 is gpt2's info, as on the Hub).
   bool Repo() {
     const bool one =
-        Left(2) && std::any_of(repo_stops.begin(), repo_stops.end(),
-                               [&](const RoutePart& p) { return Accepts(p, segs[k + 1]); });
+        (repo_last && Left(1) && !Left(2) && !segs[k].empty()) ||
+        (Left(2) && std::any_of(repo_stops.begin(), repo_stops.end(),
+                                [&](const RoutePart& p) { return Accepts(p, segs[k + 1]); }));
     const std::size_t n = one ? 1 : 2;
     if (!Left(n)) return false;
     route.repo_first = k;
@@ -202,8 +206,10 @@ std::optional<Route> RouteTable::Match(std::size_t row,
                                        const std::vector<std::string>& segments) const {
   Route route;
   route.row = &rows_[row];
-  Matcher m{segments, compiled_[row].repo_stops, leading_words_, route};
-  for (const RoutePart& part : compiled_[row].parts) {
+  const std::vector<RoutePart>& parts = compiled_[row].parts;
+  Matcher m{segments, compiled_[row].repo_stops, leading_words_, route,
+            !parts.empty() && parts.back().kind == Kind::kRepo};
+  for (const RoutePart& part : parts) {
     if (!m.Take(part)) return std::nullopt;
   }
   if (m.k != segments.size()) return std::nullopt;

@@ -11,7 +11,8 @@
 //              nothing (a model). A model's id never begins with a word that
 //              begins another row ("api"): rows that begin with a word own
 //              every target that begins with it.
-//   {repo}     one or two segments ("gpt2", "org/name"): one when the
+//   {repo}     one or two segments ("gpt2", "org/name"): one when it ends the
+//              pattern and one segment is left, or when the
 //              segment after its first is what a sibling row (one with the
 //              same parts before {repo}) expects right after {repo} (a word
 //              such as "resolve" or "tree", a commit for {sha}); else two
