@@ -176,7 +176,7 @@ void RouteServer::Serve(int fd) {
   bool sent = SendAll(fd, out.data(), out.size());
   if (sent) body_bytes_sent_ += out.size() - head_size;
   if (request.method != "HEAD" && !reply.cut_after) {
-    const std::string pad(64 * 1024, '\0');
+    const std::string pad(std::size_t{64} * 1024, '\0');
     for (std::uint64_t left = reply.pad_bytes; sent && left > 0 && !stop_;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, pad.size()));
       sent = SendAll(fd, pad.data(), n);
