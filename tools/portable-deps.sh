@@ -25,22 +25,26 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 
-# A deb-src twin of every deb822 "Types: deb" stanza (Debian 12's format), so `apt-get source`
-# fetches from the same archive the binaries come from.
+# A deb-src twin of every deb entry, so `apt-get source` fetches from the same archive the
+# binaries come from: deb822 stanzas ("Types: deb", Debian 12's format) become a .sources
+# file, one-line "deb ..." entries (sources.list) a .list file.
 ensure_deb_src() {
   if apt-get source --print-uris -qq curl >/dev/null 2>&1; then return 0; fi
-  local src=/etc/apt/sources.list.d/mockhub-deb-src.sources
-  echo "portable-deps: adding $src (deb-src twins of the deb entries)" >&2
-  local stanzas
+  local stanzas lines  # (a missing file is no entry: `|| true` under pipefail)
   stanzas="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
     awk 'BEGIN { RS = ""; ORS = "\n\n" } /(^|\n)Types:[^\n]*deb([ \n]|$)/ {
-           gsub(/Types:[^\n]*/, "Types: deb-src"); print }')"
-  if [ -z "$stanzas" ]; then
-    echo "portable-deps: no deb822 'Types: deb' entry in /etc/apt/sources.list.d to mirror;" \
-         "add a deb-src entry by hand" >&2
+           gsub(/Types:[^\n]*/, "Types: deb-src"); print }' || true)"
+  lines="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+    sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' || true)"
+  if [ -z "$stanzas" ] && [ -z "$lines" ]; then
+    echo "portable-deps: no deb entry in /etc/apt to mirror; add a deb-src entry by hand" >&2
     exit 1
   fi
-  printf '%s\n' "$stanzas" | $sudo tee "$src" >/dev/null
+  echo "portable-deps: adding deb-src twins of the deb entries under /etc/apt/sources.list.d" >&2
+  [ -z "$stanzas" ] ||
+    printf '%s\n' "$stanzas" | $sudo tee /etc/apt/sources.list.d/mockhub-deb-src.sources >/dev/null
+  [ -z "$lines" ] ||
+    printf '%s\n' "$lines" | $sudo tee /etc/apt/sources.list.d/mockhub-deb-src.list >/dev/null
   $sudo apt-get update -qq
 }
 
