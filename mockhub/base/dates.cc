@@ -1,5 +1,5 @@
 // The date formats of dates.h.
-#include "mockhub/dates.h"
+#include "mockhub/base/dates.h"
 
 #include <cstdio>
 #include <ctime>

@@ -1,6 +1,6 @@
 // OpenSSL-backed digests for the mock hub: the only file that includes
 // OpenSSL's EVP/HMAC headers.
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

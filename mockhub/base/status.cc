@@ -1,5 +1,5 @@
 // Names of status codes, for logs and test output.
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // See text_parse.h.
-#include "mockhub/text_parse.h"
+#include "mockhub/base/text_parse.h"
 
 #include <limits>
 

@@ -21,9 +21,9 @@
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
 #include "mockhub/runner/step_request.h"
-#include "mockhub/server.h"
-#include "mockhub/site.h"
-#include "mockhub/world_json.h"
+#include "mockhub/server/server.h"
+#include "mockhub/sites/site.h"
+#include "mockhub/world/world_json.h"
 #include "mockhub_version.h"
 #include "serve_startup.h"
 

@@ -13,7 +13,7 @@
 #include <cstring>
 
 #include "mockhub/runner/runner.h"
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 
 namespace mockhub {
 

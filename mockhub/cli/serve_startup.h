@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/server.h"
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
+#include "mockhub/server/server.h"
 
 namespace mockhub {
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "fault_verbs.h"
-#include "mockhub/faults.h"
+#include "mockhub/faults/fault_verbs.h"
+#include "mockhub/faults/faults.h"
 
 namespace mockhub {
 

@@ -3,11 +3,11 @@
 // one row here, its parse and apply functions beside it, and its tests
 // (plus its line in schema.json and in the README's verb table, which
 // tests/mockhub/fault_verbs_test.cc ties to this table).
-#include "fault_verbs.h"
+#include "mockhub/faults/fault_verbs.h"
 
 #include <algorithm>
 
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 namespace mockhub {
 

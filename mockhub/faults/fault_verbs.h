@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_checker.h"
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/json/json_checker.h"
 
 namespace mockhub {
 

@@ -2,14 +2,14 @@
 // table of fault_verbs.cc) with JSON pointers. fault_set.cc selects faults
 // for a request and holds the live set the admin API edits; fault_plan.cc
 // applies a plan stage by stage.
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "fault_verbs.h"
-#include "mockhub/site.h"
+#include "mockhub/faults/fault_verbs.h"
+#include "mockhub/sites/site.h"
 
 namespace mockhub {
 

@@ -33,9 +33,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "mockhub/http_types.h"
-#include "mockhub/hub_change.h"
-#include "mockhub/load_error.h"
+#include "mockhub/base/load_error.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/world/hub_change.h"
 
 namespace mockhub {
 

@@ -1,10 +1,10 @@
 // See byte_ranges.h.
-#include "mockhub/byte_ranges.h"
+#include "mockhub/http/byte_ranges.h"
 
 #include <algorithm>
 
-#include "mockhub/text_parse.h"
-#include "mockhub/url.h"
+#include "mockhub/base/text_parse.h"
+#include "mockhub/http/url.h"
 
 namespace mockhub {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/http_types.h"
+#include "mockhub/http/http_types.h"
 
 namespace mockhub {
 

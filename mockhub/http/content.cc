@@ -1,11 +1,11 @@
 // Inline and synthetic file content; see content.h for why synthetic exists.
-#include "mockhub/content.h"
+#include "mockhub/http/content.h"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 namespace mockhub {
 namespace {

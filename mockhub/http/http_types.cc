@@ -1,5 +1,5 @@
 // Helpers of the plain HTTP value types.
-#include "mockhub/http_types.h"
+#include "mockhub/http/http_types.h"
 
 #include <cctype>
 

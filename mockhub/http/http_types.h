@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/content.h"
+#include "mockhub/http/content.h"
 
 namespace mockhub {
 

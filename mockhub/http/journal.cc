@@ -1,5 +1,5 @@
 // The request journal (see journal.h).
-#include "mockhub/journal.h"
+#include "mockhub/http/journal.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
 // See signer.h.
-#include "mockhub/signer.h"
+#include "mockhub/http/signer.h"
 
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 namespace mockhub {
 

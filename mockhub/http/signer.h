@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "mockhub/url.h"
+#include "mockhub/http/url.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // Request-target parsing and Python-compatible percent-encoding.
-#include "mockhub/url.h"
+#include "mockhub/http/url.h"
 
 #include <cctype>
 

@@ -1,5 +1,5 @@
 // See json_checker.h.
-#include "json_checker.h"
+#include "mockhub/json/json_checker.h"
 
 namespace mockhub {
 

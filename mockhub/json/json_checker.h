@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/load_error.h"
-#include "mockhub/status.h"
+#include "mockhub/base/load_error.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // See untrusted_json.h.
-#include "untrusted_json.h"
+#include "mockhub/json/untrusted_json.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/load_error.h"
+#include "mockhub/base/load_error.h"
 
 namespace mockhub {
 

@@ -2,12 +2,12 @@
 // the live faults and steps of issue 10 ("a running server you can steer").
 // Faults are parsed by FaultSet::Parse, as scenario files are: the same
 // strictness, with the JSON pointer of the first error in a 400.
-#include "admin.h"
+#include "mockhub/server/admin.h"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub {
 

@@ -10,12 +10,12 @@
 #include <optional>
 #include <string>
 
-#include "mockhub/admin_reply.h"
-#include "mockhub/faults.h"
-#include "mockhub/http_types.h"
-#include "mockhub/hub_state.h"
-#include "mockhub/journal.h"
-#include "mockhub/server.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/http/journal.h"
+#include "mockhub/server/admin_reply.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/hub_state.h"
 
 namespace mockhub {
 

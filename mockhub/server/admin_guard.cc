@@ -17,8 +17,8 @@
 #include <cctype>
 #include <cstring>
 
-#include "admin.h"
-#include "mockhub/text_parse.h"
+#include "mockhub/base/text_parse.h"
+#include "mockhub/server/admin.h"
 
 namespace mockhub {
 

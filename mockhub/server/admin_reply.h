@@ -7,7 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "mockhub/http_types.h"
+#include "mockhub/http/http_types.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // See body_writer.h.
-#include "body_writer.h"
+#include "mockhub/server/body_writer.h"
 
 #include <algorithm>
 #include <vector>

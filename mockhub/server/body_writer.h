@@ -9,8 +9,8 @@
 #include <functional>
 #include <memory>
 
-#include "mockhub/content.h"
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/http/content.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // What the glue records of each request and answer (see journal_entry.h).
-#include "journal_entry.h"
+#include "mockhub/server/journal_entry.h"
 
 #include <cstdio>
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "mockhub/http_types.h"
-#include "mockhub/journal.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/http/journal.h"
 
 namespace mockhub {
 

@@ -1,12 +1,12 @@
 // A request's decisions and its journal entry (see request_flow.h).
-#include "request_flow.h"
+#include "mockhub/server/request_flow.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "admin.h"
-#include "mockhub/dates.h"
+#include "mockhub/base/dates.h"
+#include "mockhub/server/admin.h"
 
 namespace mockhub {
 

@@ -15,13 +15,13 @@
 #include <set>
 #include <string>
 
-#include "mockhub/faults.h"
-#include "mockhub/http_types.h"
-#include "mockhub/hub_change.h"
-#include "mockhub/hub_state.h"
-#include "mockhub/journal.h"
-#include "mockhub/server.h"
-#include "mockhub/site.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/http/journal.h"
+#include "mockhub/server/server.h"
+#include "mockhub/sites/site.h"
+#include "mockhub/world/hub_change.h"
+#include "mockhub/world/hub_state.h"
 
 namespace mockhub {
 

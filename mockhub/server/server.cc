@@ -8,7 +8,7 @@
 // body writer; the fault verbs reach the connection through a FaultInjector
 // over it. It also keeps the journal and dispatches the admin API under
 // /_mockhub/ (admin.cc) on every site.
-#include "mockhub/server.h"
+#include "mockhub/server/server.h"
 
 #include <httplib.h>
 #include <unistd.h>
@@ -20,21 +20,21 @@
 #include <cstring>
 #include <random>
 
-#include "admin.h"
-#include "body_writer.h"
-#include "journal_entry.h"
-#include "mockhub/dates.h"
-#include "mockhub/digest.h"
-#include "mockhub/faults.h"
-#include "mockhub/site.h"
-#include "mockhub/tls.h"
-#include "request_flow.h"
-#include "sockets.h"
-#include "wire/head_reader.h"
-#include "wire/listener.h"
-#include "wire/request_head.h"
-#include "wire/transport.h"
-#include "wire_injector.h"
+#include "mockhub/base/dates.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/server/admin.h"
+#include "mockhub/server/body_writer.h"
+#include "mockhub/server/journal_entry.h"
+#include "mockhub/server/request_flow.h"
+#include "mockhub/server/sockets.h"
+#include "mockhub/server/tls.h"
+#include "mockhub/server/wire/head_reader.h"
+#include "mockhub/server/wire/listener.h"
+#include "mockhub/server/wire/request_head.h"
+#include "mockhub/server/wire/transport.h"
+#include "mockhub/server/wire_injector.h"
+#include "mockhub/sites/site.h"
 
 namespace mockhub {
 

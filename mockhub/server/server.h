@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/http_types.h"
-#include "mockhub/hub_state.h"
-#include "mockhub/journal.h"
-#include "mockhub/status.h"
-#include "mockhub/world.h"
+#include "mockhub/base/status.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/http/journal.h"
+#include "mockhub/world/hub_state.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

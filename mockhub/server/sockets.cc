@@ -1,5 +1,5 @@
 // See sockets.h.
-#include "sockets.h"
+#include "mockhub/server/sockets.h"
 
 #include <netinet/in.h>
 #include <poll.h>

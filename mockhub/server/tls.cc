@@ -1,5 +1,5 @@
 // Certificate generation with OpenSSL 3 (see tls.h for why).
-#include "mockhub/tls.h"
+#include "mockhub/server/tls.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub {
 

@@ -1,9 +1,9 @@
 // See wire_injector.h.
-#include "wire_injector.h"
+#include "mockhub/server/wire_injector.h"
 
 #include <stdexcept>
 
-#include "sockets.h"
+#include "mockhub/server/sockets.h"
 
 namespace mockhub {
 

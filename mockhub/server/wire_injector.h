@@ -8,8 +8,8 @@
 #include <memory>
 #include <mutex>
 
-#include "mockhub/faults.h"
-#include "request_flow.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/server/request_flow.h"
 
 namespace mockhub {
 

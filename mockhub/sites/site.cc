@@ -1,13 +1,13 @@
 // The list of sites (see site.h): each one's decision function adapted to
 // the shared SiteContext, and the credential rules.
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 
 #include <algorithm>
 
-#include "mockhub/cas.h"
-#include "mockhub/cdn.h"
-#include "mockhub/hub.h"
-#include "xet/cas_token.h"
+#include "mockhub/sites/cdn/cdn.h"
+#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/xet/cas.h"
+#include "mockhub/sites/xet/cas_token.h"
 
 namespace mockhub {
 namespace {

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/http_types.h"
-#include "mockhub/hub_change.h"
-#include "mockhub/world.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/world/hub_change.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

@@ -4,13 +4,13 @@
 // world loader's rules (names.h), because a HubChange can also be built in
 // code, and a branch or repo id the world file could not hold must not
 // enter the hub by a change either.
-#include "mockhub/hub_change.h"
+#include "mockhub/world/hub_change.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "json_checker.h"
-#include "mockhub/names.h"
+#include "mockhub/json/json_checker.h"
+#include "mockhub/world/names.h"
 
 namespace mockhub {
 

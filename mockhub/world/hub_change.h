@@ -11,9 +11,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "mockhub/hub_state.h"
-#include "mockhub/status.h"
-#include "mockhub/world.h"
+#include "mockhub/base/status.h"
+#include "mockhub/world/hub_state.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

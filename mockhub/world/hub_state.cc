@@ -1,11 +1,11 @@
 // The live hub state and the scenario verbs that change it.
-#include "mockhub/hub_state.h"
+#include "mockhub/world/hub_state.h"
 
 #include <chrono>
 #include <cmath>
 
-#include "mockhub/object_store.h"
-#include "mockhub/xet.h"
+#include "mockhub/world/object_store.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 namespace {

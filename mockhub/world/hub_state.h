@@ -9,8 +9,8 @@
 #include <mutex>
 #include <string>
 
-#include "mockhub/status.h"
-#include "mockhub/world.h"
+#include "mockhub/base/status.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

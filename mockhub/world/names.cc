@@ -1,6 +1,6 @@
 // See names.h. Each rule is a line of a table or an early return, and each
 // message says what is wrong without quoting the name.
-#include "mockhub/names.h"
+#include "mockhub/world/names.h"
 
 #include <string>
 

@@ -17,7 +17,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub::names {
 

@@ -1,11 +1,11 @@
 // See object_store.h.
-#include "mockhub/object_store.h"
+#include "mockhub/world/object_store.h"
 
 #include <algorithm>
 #include <chrono>
 #include <set>
 
-#include "mockhub/byte_ranges.h"
+#include "mockhub/http/byte_ranges.h"
 
 namespace mockhub {
 

@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/content.h"
-#include "mockhub/world.h"
+#include "mockhub/http/content.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // Lookups over the World value.
-#include "mockhub/world.h"
+#include "mockhub/world/world.h"
 
 #include <cstdlib>
 

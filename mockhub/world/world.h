@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/content.h"
+#include "mockhub/http/content.h"
 
 namespace mockhub {
 

@@ -1,17 +1,17 @@
 // World file loader. Strict on purpose: an unknown key is a typo until proven
 // otherwise, and the error names the file and the JSON pointer.
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 
 #include <map>
 
 #include <nlohmann/json.hpp>
 
-#include "json_checker.h"
-#include "mockhub/names.h"
-#include "mockhub/object_store.h"
-#include "mockhub/xet.h"
-#include "untrusted_json.h"
-#include "world_json_parts.h"
+#include "mockhub/json/json_checker.h"
+#include "mockhub/json/untrusted_json.h"
+#include "mockhub/world/names.h"
+#include "mockhub/world/object_store.h"
+#include "mockhub/world/world_json_parts.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 

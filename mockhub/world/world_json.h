@@ -9,8 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "mockhub/load_error.h"
-#include "mockhub/world.h"
+#include "mockhub/base/load_error.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

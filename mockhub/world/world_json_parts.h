@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_checker.h"
-#include "mockhub/world.h"
+#include "mockhub/json/json_checker.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub::world_json {
 

@@ -4,10 +4,10 @@
 #include <set>
 #include <vector>
 
-#include "mockhub/dates.h"
-#include "mockhub/digest.h"
-#include "mockhub/names.h"
-#include "world_json_parts.h"
+#include "mockhub/base/dates.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/world/names.h"
+#include "mockhub/world/world_json_parts.h"
 
 namespace mockhub::world_json {
 

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "fakes.h"
-#include "mockhub/faults.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "subprocess.h"
 #include "wait_for.h"
 

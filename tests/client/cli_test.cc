@@ -16,9 +16,9 @@
 #include "canned_server.h"
 #include "cli_fixture.h"
 #include "fakes.h"
-#include "mockhub/faults.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "subprocess.h"
 #include "wait_for.h"
 

@@ -13,9 +13,9 @@
 #include "hubget/cache.h"
 #include "hubget/client.h"
 #include "hubget/curl_transport.h"
-#include "mockhub/faults.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 
 namespace hubget {
 namespace {

@@ -23,7 +23,7 @@
 #include "mockhub/runner/outcomes.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 #include "readme_blocks.h"
 
 namespace docs {

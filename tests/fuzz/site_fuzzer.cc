@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/site.h"
-#include "mockhub/world_json.h"
+#include "mockhub/sites/site.h"
+#include "mockhub/world/world_json.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

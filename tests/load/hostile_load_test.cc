@@ -18,8 +18,8 @@
 #include <fstream>
 #include <thread>
 
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 #include "wait_for.h"
 

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "mockhub/runner/step_request.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 
 namespace mockhub {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "admin_fixture.h"
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 #include "raw_http.h"
 
 namespace mockhub {

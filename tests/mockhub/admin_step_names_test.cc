@@ -9,7 +9,7 @@
 #include <string>
 
 #include "admin_fixture.h"
-#include "mockhub/hub_state.h"
+#include "mockhub/world/hub_state.h"
 #include "raw_http.h"
 
 namespace mockhub {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "admin_fixture.h"
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 
 namespace mockhub {
 namespace {

@@ -1,7 +1,7 @@
 // Authorize (auth.h) called directly, one test per row of the auth table in
 // mockhub/README.md, in the order the Hub applies it. hub_auth_test.cc checks
 // the same rows through HandleHub's routes.
-#include "mockhub/auth.h"
+#include "mockhub/sites/hub/auth.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Range, If-Range and Content-Disposition (byte_ranges.h), the one place
 // every site that serves bytes decides what a range means.
-#include "mockhub/byte_ranges.h"
+#include "mockhub/http/byte_ranges.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub_fixture.h"
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 
 namespace mockhub::testing {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 
 namespace mockhub {
 namespace {

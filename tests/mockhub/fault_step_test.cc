@@ -6,10 +6,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 #include "mockhub/runner/scenario.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 #include "temp_dir_test.h"
 

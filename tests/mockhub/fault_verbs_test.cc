@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "mockhub/faults.h"
-#include "mockhub/hub_change.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/world/hub_change.h"
 
 namespace mockhub {
 namespace {

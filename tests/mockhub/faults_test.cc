@@ -1,14 +1,14 @@
 // Fault verbs: parsing with pointers, attempt selection, and their effect on
 // the wire through real sockets.
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/digest.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 
 namespace mockhub {

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub_fixture.h"
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 namespace mockhub::testing {
 namespace {

@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "mockhub/cdn.h"
-#include "mockhub/hub.h"
-#include "mockhub/site.h"
-#include "mockhub/world_json.h"
+#include "mockhub/sites/cdn/cdn.h"
+#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/site.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub::testing {
 

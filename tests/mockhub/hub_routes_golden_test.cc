@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/digest.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 
 namespace mockhub {

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "hub_fixture.h"
-#include "mockhub/content.h"
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/http/content.h"
 
 namespace mockhub::testing {
 namespace {

@@ -1,7 +1,7 @@
 // The name rules of names.h, row by row: what the Hub and git accept passes,
 // every way out of a folder or into a command line's options is refused, and
 // no message repeats the name it refuses.
-#include "mockhub/names.h"
+#include "mockhub/world/names.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The CDN's object store (object_store.h): look-ups by repo and sha256, and
 // the property it exists for: nothing hashes a file nobody asked for.
-#include "mockhub/object_store.h"
+#include "mockhub/world/object_store.h"
 
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "child_process.h"
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 #include "raw_http.h"
 #include "wait_for.h"
 

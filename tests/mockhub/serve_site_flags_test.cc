@@ -6,7 +6,7 @@
 #include <string>
 
 #include "bounded_run.h"
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The hub and CDN through real sockets: bytes, headers, the journal, the
 // admin API, and requests no polite client would send.
-#include "mockhub/server.h"
+#include "mockhub/server/server.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "mockhub/digest.h"
-#include "mockhub/world_json.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 
 namespace mockhub {

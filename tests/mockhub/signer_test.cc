@@ -1,6 +1,6 @@
 // URL signing (signer.h): what a signature binds, and expiry as the CDN
 // enforces it on a URL the hub signed.
-#include "mockhub/signer.h"
+#include "mockhub/http/signer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The list of sites (site.h): names and order, look-ups, and the credential
 // rule that flags a bearer arriving where none may.
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 
 #include <gtest/gtest.h>
 

@@ -2,13 +2,13 @@
 // (text_parse.h, byte_ranges.h), with the syntax each site has always
 // accepted: RFC 9110 whitespace for hub files and CDN objects, spaces
 // before specs for xorbs, nothing loose (but u64::MAX) for the CAS.
-#include "mockhub/text_parse.h"
+#include "mockhub/base/text_parse.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "mockhub/byte_ranges.h"
+#include "mockhub/http/byte_ranges.h"
 
 namespace mockhub {
 namespace {

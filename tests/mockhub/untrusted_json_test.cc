@@ -10,7 +10,7 @@
 #include <ctime>
 #include <string>
 
-#include "untrusted_json.h"
+#include "mockhub/json/untrusted_json.h"
 
 namespace mockhub {
 namespace {

@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "mockhub/faults.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 #include "wait_for.h"
 

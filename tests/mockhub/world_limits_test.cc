@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub {
 namespace {

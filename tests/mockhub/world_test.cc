@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/digest.h"
-#include "mockhub/world_json.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub {
 namespace {
@@ -204,7 +204,7 @@ TEST(WorldLoadTest, CommitsInheritFromTheirParent) {
 }  // namespace
 }  // namespace mockhub
 
-#include "mockhub/journal.h"
+#include "mockhub/http/journal.h"
 
 namespace mockhub {
 namespace {

@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_checker.h"
-#include "mockhub/hub_change.h"
-#include "mockhub/site.h"
-#include "mockhub/world_json.h"
+#include "mockhub/json/json_checker.h"
+#include "mockhub/sites/site.h"
+#include "mockhub/world/hub_change.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub {
 namespace {

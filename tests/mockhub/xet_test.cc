@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/world_json.h"
-#include "mockhub/xet.h"
+#include "mockhub/world/world_json.h"
+#include "mockhub/world/xet/xet_store.h"
 #include "xet_decode.h"
 
 namespace mockhub {

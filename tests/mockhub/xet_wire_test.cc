@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/digest.h"
-#include "mockhub/server.h"
-#include "mockhub/world_json.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/server/server.h"
+#include "mockhub/world/world_json.h"
 #include "raw_http.h"
 #include "xet_decode.h"
 

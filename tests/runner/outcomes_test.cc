@@ -15,7 +15,7 @@
 #include "hubget/result.h"
 #include "mockhub/runner/outcomes.h"
 #include "mockhub/runner/scenario.h"
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 #include "source_text.h"
 
 namespace {

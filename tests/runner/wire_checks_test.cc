@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "check_names.h"
-#include "mockhub/hub.h"
-#include "mockhub/site.h"
-#include "mockhub/world_json.h"
+#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/site.h"
+#include "mockhub/world/world_json.h"
 #include "source_text.h"
 #include "wire_checks.h"
 

@@ -9,7 +9,7 @@
 
 #include "check_names.h"
 #include "mockhub/runner/runner.h"
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub {
 

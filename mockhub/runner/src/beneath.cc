@@ -15,7 +15,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 namespace mockhub::runner {
 

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "beneath.h"
-#include "mockhub/names.h"
+#include "mockhub/world/names.h"
 
 namespace mockhub::runner {
 

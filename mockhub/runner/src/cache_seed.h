@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "mockhub/base/status.h"
 #include "mockhub/runner/scenario.h"
-#include "mockhub/status.h"
 
 namespace mockhub::runner {
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 #include "step_report.h"
 #include "wire_checks.h"
 

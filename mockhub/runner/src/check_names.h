@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub::runner {
 

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub::runner {
 

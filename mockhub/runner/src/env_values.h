@@ -17,7 +17,7 @@
 #include <map>
 #include <string>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub::runner {
 

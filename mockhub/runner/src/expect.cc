@@ -13,8 +13,8 @@
 
 #include "beneath.h"
 #include "cache_seed.h"
-#include "mockhub/faults.h"
-#include "mockhub/names.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/world/names.h"
 
 namespace mockhub::runner {
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/journal.h"
+#include "mockhub/http/journal.h"
 #include "mockhub/runner/scenario.h"
 
 namespace mockhub::runner {

@@ -14,7 +14,7 @@
 // the pairs to CredentialFlags: each flag it raises has its check.
 #include <optional>
 
-#include "mockhub/site.h"
+#include "mockhub/sites/site.h"
 #include "wire_checks.h"
 
 namespace mockhub::runner {

@@ -11,8 +11,8 @@
 #include <tuple>
 #include <utility>
 
-#include "mockhub/faults.h"
-#include "mockhub/site.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/sites/site.h"
 #include "wire_checks.h"
 
 namespace mockhub::runner {

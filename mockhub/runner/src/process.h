@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "containment.h"
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub::runner {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 #include "mockhub/runner/runner.h"
 #include "process.h"
 

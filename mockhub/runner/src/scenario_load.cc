@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "mockhub/runner/scenario.h"
-#include "mockhub/world_json.h"
+#include "mockhub/world/world_json.h"
 #include "scenario_reader.h"
 
 namespace mockhub {

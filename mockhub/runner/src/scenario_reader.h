@@ -19,10 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_checker.h"
-#include "mockhub/names.h"
+#include "mockhub/base/status.h"
+#include "mockhub/json/json_checker.h"
 #include "mockhub/runner/scenario.h"
-#include "mockhub/status.h"
+#include "mockhub/world/names.h"
 
 namespace mockhub::runner {
 

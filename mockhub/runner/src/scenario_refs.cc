@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "mockhub/hub_state.h"
+#include "mockhub/world/hub_state.h"
 
 namespace mockhub::runner {
 

@@ -2,7 +2,7 @@
 // expectations. See scenario_reader.h.
 #include <map>
 
-#include "mockhub/hub_change.h"
+#include "mockhub/world/hub_change.h"
 
 #include "scenario_reader.h"
 

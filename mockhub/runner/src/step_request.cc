@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/admin_reply.h"
-#include "mockhub/hub_change.h"
-#include "mockhub/world_json.h"
+#include "mockhub/server/admin_reply.h"
+#include "mockhub/world/hub_change.h"
+#include "mockhub/world/world_json.h"
 #include "scenario_reader.h"
 
 namespace mockhub {

@@ -1,7 +1,7 @@
 // See verdict.h.
 #include "verdict.h"
 
-#include "mockhub/faults.h"
+#include "mockhub/faults/faults.h"
 
 namespace mockhub::runner {
 

@@ -1,5 +1,5 @@
 // See head_reader.h.
-#include "head_reader.h"
+#include "mockhub/server/wire/head_reader.h"
 
 #include <cerrno>
 #include <nlohmann/json.hpp>

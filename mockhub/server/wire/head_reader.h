@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "request_head.h"
-#include "transport.h"
+#include "mockhub/server/wire/request_head.h"
+#include "mockhub/server/wire/transport.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // See listener.h.
-#include "listener.h"
+#include "mockhub/server/wire/listener.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

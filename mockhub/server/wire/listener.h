@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub {
 

@@ -1,10 +1,10 @@
 // See request_head.h.
-#include "request_head.h"
+#include "mockhub/server/wire/request_head.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "mockhub/text_parse.h"
+#include "mockhub/base/text_parse.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // See transport.h.
-#include "transport.h"
+#include "mockhub/server/wire/transport.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

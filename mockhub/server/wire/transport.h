@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "mockhub/status.h"
+#include "mockhub/base/status.h"
 
 namespace mockhub {
 

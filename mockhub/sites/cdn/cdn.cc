@@ -2,22 +2,22 @@
 // stray Authorization header, then the object bytes (found in the world's
 // ObjectStore) with Range and If-Range. Whether a token here is a leak is
 // the site's credential rule (site.h), not decided here.
-#include "mockhub/cdn.h"
+#include "mockhub/sites/cdn/cdn.h"
 
-#include "cdn_detail.h"
+#include "mockhub/sites/cdn/cdn_detail.h"
 
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "mockhub/byte_ranges.h"
-#include "mockhub/dates.h"
-#include "mockhub/digest.h"
-#include "mockhub/object_store.h"
-#include "mockhub/signer.h"
-#include "mockhub/text_parse.h"
-#include "mockhub/url.h"
-#include "mockhub/world_json.h"
+#include "mockhub/base/dates.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/base/text_parse.h"
+#include "mockhub/http/byte_ranges.h"
+#include "mockhub/http/signer.h"
+#include "mockhub/http/url.h"
+#include "mockhub/world/object_store.h"
+#include "mockhub/world/world_json.h"
 
 namespace mockhub {
 namespace cdn_detail {

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "mockhub/http_types.h"
-#include "mockhub/world.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "mockhub/cdn.h"
-#include "mockhub/url.h"
+#include "mockhub/http/url.h"
+#include "mockhub/sites/cdn/cdn.h"
 
 namespace mockhub::cdn_detail {
 

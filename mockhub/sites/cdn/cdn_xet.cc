@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "cdn_detail.h"
-#include "mockhub/byte_ranges.h"
-#include "mockhub/digest.h"
-#include "mockhub/signer.h"
-#include "mockhub/xet.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/http/byte_ranges.h"
+#include "mockhub/http/signer.h"
+#include "mockhub/sites/cdn/cdn_detail.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 namespace cdn_detail {

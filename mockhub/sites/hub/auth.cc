@@ -1,10 +1,10 @@
 // The auth order of auth.h, step by step.
-#include "mockhub/auth.h"
+#include "mockhub/sites/hub/auth.h"
 
 #include <algorithm>
 
-#include "hub_reply.h"
-#include "mockhub/text_parse.h"
+#include "mockhub/base/text_parse.h"
+#include "mockhub/sites/hub/hub_reply.h"
 
 namespace mockhub {
 namespace {

@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
-#include "mockhub/http_types.h"
-#include "mockhub/hub.h"
-#include "mockhub/world.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/sites/hub/hub.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

@@ -2,12 +2,12 @@
 // route), then Authorize (auth.h: credentials, renames, visibility,
 // disabled, gating, revision) for the row's ask, then the row's handler.
 // The parts live in hub_routes, auth, hub_files, hub_api and hub_xet.
-#include "mockhub/hub.h"
+#include "mockhub/sites/hub/hub.h"
 
-#include "hub_answers.h"
-#include "hub_reply.h"
-#include "hub_routes.h"
-#include "mockhub/auth.h"
+#include "mockhub/sites/hub/auth.h"
+#include "mockhub/sites/hub/hub_answers.h"
+#include "mockhub/sites/hub/hub_reply.h"
+#include "mockhub/sites/hub/hub_routes.h"
 
 namespace mockhub {
 

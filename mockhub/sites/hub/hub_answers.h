@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "hub_routes.h"
-#include "mockhub/auth.h"
-#include "mockhub/hub.h"
-#include "mockhub/url.h"
+#include "mockhub/http/url.h"
+#include "mockhub/sites/hub/auth.h"
+#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/hub/hub_routes.h"
 
 namespace mockhub {
 

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <map>
 
-#include "hub_answers.h"
-#include "hub_reply.h"
-#include "mockhub/dates.h"
-#include "mockhub/digest.h"
-#include "mockhub/text_parse.h"
-#include "mockhub/url.h"
-#include "mockhub/xet.h"
-#include "untrusted_json.h"
+#include "mockhub/base/dates.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/base/text_parse.h"
+#include "mockhub/http/url.h"
+#include "mockhub/json/untrusted_json.h"
+#include "mockhub/sites/hub/hub_answers.h"
+#include "mockhub/sites/hub/hub_reply.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 

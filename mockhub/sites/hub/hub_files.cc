@@ -5,12 +5,12 @@
 #include <chrono>
 #include <set>
 
-#include "hub_answers.h"
-#include "hub_reply.h"
-#include "mockhub/byte_ranges.h"
-#include "mockhub/cdn.h"
-#include "mockhub/url.h"
-#include "mockhub/xet.h"
+#include "mockhub/http/byte_ranges.h"
+#include "mockhub/http/url.h"
+#include "mockhub/sites/cdn/cdn.h"
+#include "mockhub/sites/hub/hub_answers.h"
+#include "mockhub/sites/hub/hub_reply.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 namespace {

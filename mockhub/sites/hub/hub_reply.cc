@@ -1,7 +1,7 @@
 // See hub_reply.h.
-#include "hub_reply.h"
+#include "mockhub/sites/hub/hub_reply.h"
 
-#include "mockhub/dates.h"
+#include "mockhub/base/dates.h"
 
 namespace mockhub {
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/hub.h"
+#include "mockhub/sites/hub/hub.h"
 
 namespace mockhub {
 

@@ -1,5 +1,5 @@
 // See hub_routes.h.
-#include "hub_routes.h"
+#include "mockhub/sites/hub/hub_routes.h"
 
 #include <algorithm>
 #include <map>

@@ -31,10 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/auth.h"
-#include "mockhub/hub.h"
-#include "mockhub/url.h"
-#include "mockhub/world.h"
+#include "mockhub/http/url.h"
+#include "mockhub/sites/hub/auth.h"
+#include "mockhub/sites/hub/hub.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

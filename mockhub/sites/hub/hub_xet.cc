@@ -4,12 +4,12 @@
 // first (hub.cc), so the auth table holds on them as on the file routes.
 #include <nlohmann/json.hpp>
 
-#include "hub_answers.h"
-#include "hub_reply.h"
-#include "mockhub/byte_ranges.h"
-#include "mockhub/cdn.h"
-#include "mockhub/xet.h"
-#include "xet/cas_token.h"
+#include "mockhub/http/byte_ranges.h"
+#include "mockhub/sites/cdn/cdn.h"
+#include "mockhub/sites/hub/hub_answers.h"
+#include "mockhub/sites/hub/hub_reply.h"
+#include "mockhub/sites/xet/cas_token.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 namespace {

@@ -2,16 +2,16 @@
 // (present, ours, not expired), the file (known, in the token's repo), the
 // Range (file coordinates, u64, end clamped, 416 at or past the end), then
 // the reconstruction in the v1 or v2 shape.
-#include "mockhub/cas.h"
+#include "mockhub/sites/xet/cas.h"
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/byte_ranges.h"
-#include "mockhub/cdn.h"
-#include "mockhub/dates.h"
-#include "mockhub/url.h"
-#include "mockhub/xet.h"
-#include "xet/cas_token.h"
+#include "mockhub/base/dates.h"
+#include "mockhub/http/byte_ranges.h"
+#include "mockhub/http/url.h"
+#include "mockhub/sites/cdn/cdn.h"
+#include "mockhub/sites/xet/cas_token.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 namespace {

@@ -1,9 +1,9 @@
 // See cas_token.h.
-#include "cas_token.h"
+#include "mockhub/sites/xet/cas_token.h"
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/digest.h"
+#include "mockhub/base/digest.h"
 
 namespace mockhub::xet {
 namespace {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "mockhub/world.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub::xet {
 

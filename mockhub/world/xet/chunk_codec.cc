@@ -1,5 +1,5 @@
 // See chunk_codec.h.
-#include "chunk_codec.h"
+#include "mockhub/world/xet/chunk_codec.h"
 
 #include <lz4frame.h>
 

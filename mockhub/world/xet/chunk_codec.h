@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "mockhub/world.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub::xet {
 

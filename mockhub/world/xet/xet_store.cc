@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "chunk_codec.h"
-#include "mockhub/digest.h"
-#include "mockhub/xet.h"
+#include "mockhub/base/digest.h"
+#include "mockhub/world/xet/chunk_codec.h"
+#include "mockhub/world/xet/xet_store.h"
 
 namespace mockhub {
 

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "mockhub/content.h"
-#include "mockhub/world.h"
+#include "mockhub/http/content.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/journal.h"
-#include "mockhub/load_error.h"
+#include "mockhub/base/load_error.h"
+#include "mockhub/base/status.h"
+#include "mockhub/http/journal.h"
 #include "mockhub/runner/scenario.h"
-#include "mockhub/status.h"
 
 namespace mockhub {
 

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/faults.h"
-#include "mockhub/load_error.h"
-#include "mockhub/world.h"
+#include "mockhub/base/load_error.h"
+#include "mockhub/faults/faults.h"
+#include "mockhub/world/world.h"
 
 namespace mockhub {
 

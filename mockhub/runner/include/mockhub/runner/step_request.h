@@ -5,8 +5,8 @@
 // the server only calls it through ServerOptions::step_handler.
 #pragma once
 
-#include "mockhub/http_types.h"
-#include "mockhub/hub_state.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/world/hub_state.h"
 
 namespace mockhub {
 
