@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "mockhub/base/dates.h"
 #include "mockhub/base/digest.h"
@@ -144,18 +146,28 @@ std::string SignedFilename(const Target& t) {
   return end == std::string::npos ? "" : cd.substr(start, end - start);
 }
 
-// /repos/{types}/{repo id...}/{sha256}, or a Xet-backed file's bridge URL.
-std::shared_ptr<const Content> FindObject(const Target& t, const World& world, const Repo*& repo,
-                                          std::shared_ptr<const Content>* hashing) {
+// /repos/{types}/{repo id...}/{sha256}: an LFS object of the object store.
+std::shared_ptr<const Content> FindLfsObject(const Target& t, const World& world, const Repo*& repo,
+                                             std::shared_ptr<const Content>* hashing) {
   const auto& s = t.raw_segments;
-  if (!s.empty() && s[0] == "xet-bridge-us") return FindBridgeObject(t, world, repo);
-  if (s.size() < 4 || s[0] != "repos" || s.size() > 5) return nullptr;
+  if (s.size() < 4 || s.size() > 5) return nullptr;
   auto type = ParseRepoTypePlural(s[1]);
   std::string id = s[2];
   if (s.size() == 5) id += "/" + s[3];
   if (!type || !(repo = world.FindRepo(*type, id))) return nullptr;
   auto store = world.objects ? world.objects : ObjectStore::Build(world);
   return store->FindLfs(*type, id, s.back(), SignedFilename(t), hashing);
+}
+
+std::shared_ptr<const Content> FindBridge(const Target& t, const World& world, const Repo*& repo,
+                                          std::shared_ptr<const Content>* /*hashing*/) {
+  return FindBridgeObject(t, world, repo);
+}
+
+std::shared_ptr<const Content> FindNothing(const Target& /*t*/, const World& /*world*/,
+                                           const Repo*& /*repo*/,
+                                           std::shared_ptr<const Content>* /*hashing*/) {
+  return nullptr;
 }
 
 // A signed URL of `path` in the CDN's flavour.
@@ -187,6 +199,73 @@ HttpResponse HashPending(const Content& object, const CdnContext& ctx) {
           ctx);
   res.Set("Retry-After", std::to_string(left));
   return res;
+}
+
+// A signed object of a key space that finds it (LFS objects, the Xet
+// bridge): the signature, then the object with Range and If-Range.
+using FindFn = std::shared_ptr<const Content> (*)(const Target&, const World&, const Repo*&,
+                                                  std::shared_ptr<const Content>*);
+HttpResponse ServeObject(const HttpRequest& req, const Target& t, const World& world,
+                         const CdnContext& ctx, FindFn find) {
+  if (auto denied = CheckSignature(t, ctx)) return *denied;
+  const Repo* repo = nullptr;
+  std::shared_ptr<const Content> hashing;
+  auto object = find(t, world, repo, &hashing);
+  const std::string* sha =
+      object ? object->Sha256By(std::chrono::steady_clock::now() + kSha256Wait) : nullptr;
+  if (object && !sha) hashing = object;
+  if (!sha && hashing) return HashPending(*hashing, ctx);
+  if (!object) return Xml(404, "NoSuchKey", "The specified key does not exist.", ctx);
+  const std::string etag = "\"" + *sha + "\"";
+  const std::uint64_t size = object->size();
+  HttpResponse res;
+  res.Set("Content-Type", "binary/octet-stream");
+  res.Set("Accept-Ranges", "bytes");
+  res.Set("ETag", etag);
+  res.Set("Last-Modified", FormatHttpDate(repo->created_at));
+  if (auto cd = t.Param("response-content-disposition")) res.Set("Content-Disposition", *cd);
+  FlavourHeaders(res, ctx);
+  res.content = object;
+  res.content_length = size;
+  const ByteRange r = DecideRange(req, size, {etag, res.Get("Last-Modified")});
+  if (r.kind != ByteRange::Kind::kUnsatisfiable) {
+    ApplyRange(r, size, res);
+    return res;
+  }
+  HttpResponse bad =
+      Xml(416, "InvalidRange", "The requested range is not satisfiable", ctx,
+          "<RangeRequested>" + req.Header("Range") + "</RangeRequested><ActualObjectSize>" +
+              std::to_string(size) + "</ActualObjectSize>");
+  bad.Set("Content-Range", "bytes */" + std::to_string(size));
+  return bad;
+}
+
+using ServeFn = HttpResponse (*)(const HttpRequest&, const Target&, const World&,
+                                 const CdnContext&);
+template <FindFn kFind>
+HttpResponse ServeFound(const HttpRequest& req, const Target& t, const World& world,
+                        const CdnContext& ctx) {
+  return ServeObject(req, t, world, ctx, kFind);
+}
+
+// The CDN's key spaces, by the path's first segment. Xorbs check their own
+// signature (the signed ranges); an unknown space is a signed 404.
+struct KeySpace {
+  std::string_view first_segment;
+  ServeFn serve;
+};
+constexpr KeySpace kKeySpaces[] = {
+    {"repos", ServeFound<FindLfsObject>},
+    {"xet-bridge-us", ServeFound<FindBridge>},
+    {"xorbs", ServeXorb},
+};
+constexpr KeySpace kUnknownSpace = {"", ServeFound<FindNothing>};
+
+const KeySpace& KeySpaceOf(const Target& t) {
+  if (t.raw_segments.empty()) return kUnknownSpace;
+  for (const KeySpace& k : kKeySpaces)
+    if (t.raw_segments[0] == k.first_segment) return k;
+  return kUnknownSpace;
 }
 
 }  // namespace
@@ -226,38 +305,7 @@ HttpResponse HandleCdn(const HttpRequest& req, const World& world, const CdnCont
                "<ArgumentName>Authorization</ArgumentName><ArgumentValue>" +
                    std::string("Bearer ***") + "</ArgumentValue>");
   }
-  if (!t.raw_segments.empty() && t.raw_segments[0] == "xorbs") return ServeXorb(req, t, world, ctx);
-  if (auto denied = CheckSignature(t, ctx)) return *denied;
-  const Repo* repo = nullptr;
-  std::shared_ptr<const Content> hashing;
-  auto object = FindObject(t, world, repo, &hashing);
-  const std::string* sha =
-      object ? object->Sha256By(std::chrono::steady_clock::now() + kSha256Wait) : nullptr;
-  if (object && !sha) hashing = object;
-  if (!sha && hashing) return HashPending(*hashing, ctx);
-  if (!object) return Xml(404, "NoSuchKey", "The specified key does not exist.", ctx);
-  const std::string etag = "\"" + *sha + "\"";
-  const std::uint64_t size = object->size();
-  HttpResponse res;
-  res.Set("Content-Type", "binary/octet-stream");
-  res.Set("Accept-Ranges", "bytes");
-  res.Set("ETag", etag);
-  res.Set("Last-Modified", FormatHttpDate(repo->created_at));
-  if (auto cd = t.Param("response-content-disposition")) res.Set("Content-Disposition", *cd);
-  FlavourHeaders(res, ctx);
-  res.content = object;
-  res.content_length = size;
-  const ByteRange r = DecideRange(req, size, {etag, res.Get("Last-Modified")});
-  if (r.kind != ByteRange::Kind::kUnsatisfiable) {
-    ApplyRange(r, size, res);
-    return res;
-  }
-  HttpResponse bad =
-      Xml(416, "InvalidRange", "The requested range is not satisfiable", ctx,
-          "<RangeRequested>" + req.Header("Range") + "</RangeRequested><ActualObjectSize>" +
-              std::to_string(size) + "</ActualObjectSize>");
-  bad.Set("Content-Range", "bytes */" + std::to_string(size));
-  return bad;
+  return KeySpaceOf(t).serve(req, t, world, ctx);
 }
 
 }  // namespace mockhub

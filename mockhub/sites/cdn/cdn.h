@@ -8,17 +8,10 @@
 #include <string>
 
 #include "mockhub/http/http_types.h"
+#include "mockhub/sites/cdn/cdn_context.h"
 #include "mockhub/world/world.h"
 
 namespace mockhub {
-
-struct CdnContext {
-  std::string signing_key;
-  std::int64_t now = 0;
-  CdnFlavour flavour = CdnFlavour::kCloudFront;
-  std::string request_id;
-  bool warm = false;  // this object was served before: "Hit from cloudfront"
-};
 
 // Absolute URL of an LFS object on the CDN, valid for world.options.cdn_url_ttl.
 std::string SignCdnUrl(const std::string& cdn_base, CdnFlavour flavour, const Repo& repo,

@@ -8,8 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "mockhub/http/http_types.h"
 #include "mockhub/http/url.h"
-#include "mockhub/sites/cdn/cdn.h"
+#include "mockhub/sites/cdn/cdn_context.h"
 
 namespace mockhub::cdn_detail {
 

@@ -10,6 +10,7 @@
 #include "mockhub/base/digest.h"
 #include "mockhub/http/byte_ranges.h"
 #include "mockhub/http/signer.h"
+#include "mockhub/sites/cdn/cdn.h"
 #include "mockhub/sites/cdn/cdn_detail.h"
 #include "mockhub/world/xet/xet_store.h"
 

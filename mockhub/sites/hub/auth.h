@@ -16,7 +16,7 @@
 #include <string>
 
 #include "mockhub/http/http_types.h"
-#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/hub/hub_context.h"
 #include "mockhub/world/world.h"
 
 namespace mockhub {

@@ -10,7 +10,7 @@
 
 #include "mockhub/http/url.h"
 #include "mockhub/sites/hub/auth.h"
-#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/hub/hub_context.h"
 #include "mockhub/sites/hub/hub_routes.h"
 
 namespace mockhub {

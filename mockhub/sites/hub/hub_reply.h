@@ -7,7 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/sites/hub/hub.h"
+#include "mockhub/http/http_types.h"
+#include "mockhub/sites/hub/hub_context.h"
 
 namespace mockhub {
 

@@ -33,7 +33,7 @@
 
 #include "mockhub/http/url.h"
 #include "mockhub/sites/hub/auth.h"
-#include "mockhub/sites/hub/hub.h"
+#include "mockhub/sites/hub/hub_context.h"
 #include "mockhub/world/world.h"
 
 namespace mockhub {
