@@ -18,7 +18,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <random>
 
 #include "mockhub/base/dates.h"
 #include "mockhub/base/digest.h"
@@ -27,6 +26,7 @@
 #include "mockhub/server/body_writer.h"
 #include "mockhub/server/journal_entry.h"
 #include "mockhub/server/request_flow.h"
+#include "mockhub/server/site_binding.h"
 #include "mockhub/server/sockets.h"
 #include "mockhub/server/tls.h"
 #include "mockhub/server/wire/head_reader.h"
@@ -152,13 +152,6 @@ std::string ShimHead(const RequestHead& head) {
   return shim + "\r\n";
 }
 
-std::string RandomHex(std::size_t bytes) {
-  std::random_device rd;
-  std::string raw;
-  for (std::size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(rd() & 0xff));
-  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-}
-
 // An answer's status and headers into httplib's response; returns its
 // Content-Type (httplib sets it with the body).
 std::string CopyHead(const HttpResponse& res, httplib::Response& hres) {
@@ -191,10 +184,6 @@ HttpRequest ToRequest(const httplib::Request& hreq) {
 
 std::string PathOf(const RequestHead& head) { return head.target.substr(0, head.target.find('?')); }
 
-std::string HostPart(const std::string& h) {
-  return h.find(':') != std::string::npos ? "[" + h + "]" : h;
-}
-
 }  // namespace
 
 struct MockServer::Impl {
@@ -204,8 +193,8 @@ struct MockServer::Impl {
     std::unique_ptr<Front> front;
     std::unique_ptr<Listener> listener;
     std::shared_ptr<TlsAcceptor> tls;  // null: plain HTTP
-    std::string host, url;
-    int port = 0;
+    SiteAddress address;
+    std::string url;
     ServedPaths served;
     Calls calls;
   };
@@ -229,7 +218,7 @@ struct MockServer::Impl {
 
   bool Admin(const SiteServer& l, const httplib::Request& hreq, httplib::Response& hres) {
     if (!IsAdminPath(hreq.path)) return false;
-    const AdminSite site{options.tls ? "https" : "http", l.port, hreq.local_addr};
+    const AdminSite site{options.tls ? "https" : "http", l.address.port, hreq.local_addr};
     AdminAnswer a = AnswerAdmin(ToRequest(hreq),
                                 AdminContext{site, journal, *faults, state, options.step_handler});
     const std::string content_type = CopyHead(a.response, hres);
@@ -401,7 +390,7 @@ struct MockServer::Impl {
   // The CA and leaf certificate for every site's address.
   Status SetUpTls(TlsMaterial& tls) {
     std::vector<std::string> hosts;
-    for (const auto& l : listeners) hosts.push_back(l->host);
+    for (const auto& l : listeners) hosts.push_back(l->address.host);
     if (Status st = SetUpSiteTls(options.tls_dir, hosts, tls, owned_tls_dir); !st.ok()) return st;
     ca_file = tls.ca_file;
     return Status::Ok();
@@ -410,17 +399,9 @@ struct MockServer::Impl {
   Status Bind(SiteServer& l, const std::string& scheme) {
     l.listener =
         std::make_unique<Listener>(options.max_connections, options.admin_connections, !l.tls);
-    StatusOr<int> port = l.listener->Bind(l.host, l.port);
-    if (!port.ok()) {
-      return Unavailable("cannot bind the " + l.site->name + " site to " + l.host + ":" +
-                         std::to_string(l.port) + ": " + port.status().message() +
-                         (l.site->default_host != "127.0.0.1"
-                              ? " (on Linux all of 127.0.0.0/8 is loopback; elsewhere add the "
-                                "address or pass another host)"
-                              : ""));
-    }
-    l.port = *port;
-    l.url = scheme + HostPart(l.host) + ":" + std::to_string(l.port);
+    StatusOr<std::string> url = BindSite(*l.listener, *l.site, l.address, scheme);
+    if (!url.ok()) return url.status();
+    l.url = *url;
     urls[l.site->name] = l.url;
     return Status::Ok();
   }
@@ -429,10 +410,7 @@ struct MockServer::Impl {
     for (const Site& site : Sites()) {
       auto l = std::make_unique<SiteServer>();
       l->site = &site;
-      const auto b = options.bind.find(site.name);
-      l->host =
-          b != options.bind.end() && !b->second.host.empty() ? b->second.host : site.default_host;
-      l->port = b != options.bind.end() ? b->second.port : 0;
+      l->address = AddressOf(site, options);
       listeners.push_back(std::move(l));
     }
     TlsMaterial tls;
@@ -475,7 +453,8 @@ StatusOr<std::unique_ptr<MockServer>> MockServer::Start(World world, ServerOptio
   // CDN checks them.
   if (options.cdn_flavour) world.options.cdn_flavour = *options.cdn_flavour;
   auto impl = std::make_unique<Impl>(std::move(world), std::move(options));
-  impl->signing_key = impl->options.signing_key.empty() ? RandomHex(32) : impl->options.signing_key;
+  impl->signing_key =
+      impl->options.signing_key.empty() ? RandomHexKey(32) : impl->options.signing_key;
   if (Status st = impl->StartAll(); !st.ok()) {
     impl->stopped = true;
     impl->StopAll();
