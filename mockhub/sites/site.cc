@@ -92,18 +92,19 @@ std::string QuotedSiteNames() {
   return out;
 }
 
-std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& req) {
+std::vector<std::string> CredentialFlags(Credential rule, const std::string& site,
+                                         const HttpRequest& req) {
   if (!req.HasHeader("Authorization")) return {};
   const bool cas_token = xet::LooksLikeCasToken(Bearer(req));
   switch (rule) {
     case Credential::kNone:
-      if (cas_token) return {"token_leak", "cas_token_to_cdn"};
+      if (cas_token) return {"token_leak", "cas_token_to_" + site};
       return {"token_leak"};
     case Credential::kHubToken:
-      if (cas_token) return {"cas_token_to_hub"};
+      if (cas_token) return {"cas_token_to_" + site};
       return {};
     case Credential::kCasToken:
-      if (!cas_token) return {"hub_token_to_cas"};
+      if (!cas_token) return {"hub_token_to_" + site};
       return {};
   }
   return {};
@@ -112,7 +113,7 @@ std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& req
 Decision DecideAt(const Site& site, const HttpRequest& req, const World& world,
                   const SiteContext& ctx) {
   Decision d = site.decide(req, world, ctx);
-  for (std::string& f : CredentialFlags(site.credential, req))
+  for (std::string& f : CredentialFlags(site.credential, site.name, req))
     d.answer.flags.push_back(std::move(f));
   return d;
 }

@@ -85,9 +85,11 @@ bool IsSiteName(const std::string& name);
 // "\"hub\", \"cdn\"": for error messages that list the choices.
 std::string QuotedSiteNames();
 
-// The journal flags the site's credential rule raises for this request
-// ("token_leak" when a bearer arrives where none may).
-std::vector<std::string> CredentialFlags(Credential rule, const HttpRequest& request);
+// The journal flags the credential rule of the site named `site` raises for
+// this request ("token_leak" when a bearer arrives where none may, and
+// "cas_token_to_<site>" when that bearer is a CAS token).
+std::vector<std::string> CredentialFlags(Credential rule, const std::string& site,
+                                         const HttpRequest& request);
 
 // The site's decision on a request, its credential flags added to the answer.
 Decision DecideAt(const Site& site, const HttpRequest& request, const World& world,

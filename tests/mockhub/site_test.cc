@@ -1,6 +1,7 @@
 // The list of sites (site.h): names and order, look-ups, and the credential
 // rule that flags a bearer arriving where none may.
 #include "mockhub/sites/site.h"
+#include "mockhub/sites/xet/cas_token.h"
 
 #include <gtest/gtest.h>
 
@@ -63,36 +64,54 @@ TEST(QuotedSiteNamesTest, ListsTheNamesQuotedInOrderForErrorMessages) {
 }
 
 TEST(CredentialFlagsTest, BearerAtASiteThatTakesNoCredentialIsATokenLeak) {
-  EXPECT_EQ(CredentialFlags(Credential::kNone, RequestWith({{"Authorization", "Bearer hf_alice"}})),
+  EXPECT_EQ(CredentialFlags(Credential::kNone, kCdnSite,
+                            RequestWith({{"Authorization", "Bearer hf_alice"}})),
             Flags{"token_leak"});
 }
 
 TEST(CredentialFlagsTest, HeaderNameIsMatchedCaseInsensitively) {
-  EXPECT_EQ(CredentialFlags(Credential::kNone, RequestWith({{"authorization", "Bearer hf_x"}})),
-            Flags{"token_leak"});
+  EXPECT_EQ(
+      CredentialFlags(Credential::kNone, kCdnSite, RequestWith({{"authorization", "Bearer hf_x"}})),
+      Flags{"token_leak"});
 }
 
 TEST(CredentialFlagsTest, AnyAuthorizationHeaderCountsNotOnlyAValidBearer) {
   // The rule is about what arrived, not whether it would have been accepted.
   for (const char* value : {"Basic dXNlcjpwYXNz", "hf_no_scheme", ""}) {
-    EXPECT_EQ(CredentialFlags(Credential::kNone, RequestWith({{"Authorization", value}})),
+    EXPECT_EQ(CredentialFlags(Credential::kNone, kCdnSite, RequestWith({{"Authorization", value}})),
               Flags{"token_leak"})
         << "'" << value << "'";
   }
 }
 
 TEST(CredentialFlagsTest, NoAuthorizationAtTheCdnIsNoLeak) {
-  EXPECT_TRUE(CredentialFlags(Credential::kNone, RequestWith({{"Range", "bytes=0-"}})).empty());
+  EXPECT_TRUE(
+      CredentialFlags(Credential::kNone, kCdnSite, RequestWith({{"Range", "bytes=0-"}})).empty());
 }
 
 TEST(CredentialFlagsTest, HubTokenAtTheHubIsNoLeakEvenWhenInvalid) {
-  EXPECT_TRUE(
-      CredentialFlags(Credential::kHubToken, RequestWith({{"Authorization", "Bearer hf_alice"}}))
-          .empty());
-  EXPECT_TRUE(
-      CredentialFlags(Credential::kHubToken, RequestWith({{"Authorization", "Bearer hf_nobody"}}))
-          .empty());
-  EXPECT_TRUE(CredentialFlags(Credential::kHubToken, RequestWith({})).empty());
+  EXPECT_TRUE(CredentialFlags(Credential::kHubToken, kHubSite,
+                              RequestWith({{"Authorization", "Bearer hf_alice"}}))
+                  .empty());
+  EXPECT_TRUE(CredentialFlags(Credential::kHubToken, kHubSite,
+                              RequestWith({{"Authorization", "Bearer hf_nobody"}}))
+                  .empty());
+  EXPECT_TRUE(CredentialFlags(Credential::kHubToken, kHubSite, RequestWith({})).empty());
+}
+
+// The CAS-token flag names the site the token reached, so a credential-free
+// site added beside the CDN gets its own flag, not the CDN's.
+TEST(CredentialFlagsTest, ACasTokenIsFlaggedWithTheNameOfTheSiteItReached) {
+  const std::string token = xet::MakeCasToken({RepoType::kModel, "org/m", 60}, "key");
+  const HttpRequest req = RequestWith({{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(CredentialFlags(Credential::kNone, kCdnSite, req),
+            (Flags{"token_leak", "cas_token_to_cdn"}));
+  EXPECT_EQ(CredentialFlags(Credential::kNone, "proxy", req),
+            (Flags{"token_leak", "cas_token_to_proxy"}));
+  EXPECT_EQ(CredentialFlags(Credential::kHubToken, kHubSite, req), Flags{"cas_token_to_hub"});
+  EXPECT_EQ(CredentialFlags(Credential::kCasToken, kCasSite,
+                            RequestWith({{"Authorization", "Bearer hf_alice"}})),
+            Flags{"hub_token_to_cas"});
 }
 
 // A site of our own, to see what AnswerAt adds to its decision.

@@ -154,8 +154,9 @@ std::string CasToken() {
 std::map<std::string, std::vector<std::string>> FlagsBySite(const std::string& bearer) {
   std::map<std::string, std::vector<std::string>> out;
   for (const Site& s : Sites()) {
-    out[s.name] = CredentialFlags(
-        s.credential, HttpRequest{"GET", "/x", {{"Authorization", "Bearer " + bearer}}, ""});
+    out[s.name] =
+        CredentialFlags(s.credential, s.name,
+                        HttpRequest{"GET", "/x", {{"Authorization", "Bearer " + bearer}}, ""});
   }
   return out;
 }
