@@ -1,6 +1,8 @@
 // Lookups over the World value.
 #include "mockhub/world/world.h"
 
+#include "mockhub/base/text_parse.h"
+
 #include <cstdlib>
 
 namespace mockhub {
@@ -103,9 +105,10 @@ const Commit* Repo::Resolve(const std::string& revision) const {
   if (auto it = tags.find(name); it != tags.end()) return commit(it->second);
   constexpr const char* kPr = "refs/pr/";
   if (name.rfind(kPr, 0) == 0) {
-    const std::string num = name.substr(8);
-    if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos) return nullptr;
-    auto it = pull_requests.find(std::atoi(num.c_str()));
+    // At most 9 digits: every number fits an int (refs/pr/4294967297 is no PR 1).
+    const auto num = ParseDigits(std::string_view(name).substr(8), 9);
+    if (!num) return nullptr;
+    auto it = pull_requests.find(static_cast<int>(*num));
     return it == pull_requests.end() ? nullptr : commit(it->second);
   }
   if (IsCommitSha(name)) return commit(name);

@@ -6,6 +6,7 @@
 
 #include "mockhub/base/dates.h"
 #include "mockhub/base/digest.h"
+#include "mockhub/base/text_parse.h"
 #include "mockhub/world/names.h"
 #include "mockhub/world/world_json_parts.h"
 
@@ -249,11 +250,11 @@ bool ParseTagsAndPrs(JsonChecker& ck, const json& spec, const CommitReader& cr) 
   if (!prs.is_object()) return ck.Fail(ptr + "/prs", "expected an object of number -> commit");
   for (auto it = prs.begin(); it != prs.end(); ++it) {
     const std::string pptr = ptr + "/prs/" + PointerToken(it.key());
-    if (it.key().empty() || it.key().size() > 6 ||
-        it.key().find_first_not_of("0123456789") != std::string::npos) {
+    const auto number = ParseDigits(it.key(), 6);
+    if (!number)
       return ck.Fail(pptr, "a pull request is named by its number, e.g. \"1\" for refs/pr/1");
-    }
-    if (!RefTarget(ck, cr, prs, pptr, it.key(), repo.pull_requests[std::stoi(it.key())]))
+    if (!RefTarget(ck, cr, prs, pptr, it.key(),
+                   repo.pull_requests[static_cast<int>(*number)]))
       return false;
   }
   return true;

@@ -47,6 +47,17 @@ TEST_F(HubEndpointsTest, LfsFileRedirectsToSignedCdnUrlWithLinkedMetadata) {
   EXPECT_NE(r.Get("Location").find("Signature="), std::string::npos);
 }
 
+// A PR number is read whole: 2^32 + 1 is no PR 1 (it once wrapped through
+// atoi), and neither is a number too long for any PR.
+TEST_F(HubEndpointsTest, APrNumberThatOverflowsIsNotFoundNotAnotherPr) {
+  const Repo& repo = *world_.FindRepo(RepoType::kModel, kClip);
+  ASSERT_NE(repo.Resolve("refs/pr/1"), nullptr);
+  EXPECT_EQ(repo.Resolve("refs/pr/4294967297"), nullptr);
+  EXPECT_EQ(repo.Resolve("refs/pr/18446744073709551617"), nullptr);
+  EXPECT_EQ(repo.Resolve("refs/pr/1x"), nullptr);
+  EXPECT_EQ(Head(kRepo + "/resolve/refs%2Fpr%2F4294967297/config.json").status, 404);
+}
+
 TEST_F(HubEndpointsTest, RevisionsResolveByBranchPrTagAndSha) {
   const Repo& repo = *world_.FindRepo(RepoType::kModel, kClip);
   const std::string main_sha = repo.branches.at("main"), dev_sha = repo.branches.at("dev");

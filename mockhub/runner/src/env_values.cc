@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <set>
 
+#include "mockhub/base/text_parse.h"
+
 namespace mockhub::runner {
 
 namespace fs = std::filesystem;
@@ -20,10 +22,8 @@ std::string Upper(std::string s) {
   return s;
 }
 
-bool AllDigits(const std::string& s) {
-  return !s.empty() && s.size() <= 5 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+// A port or a prefix length: at most five digits.
+bool AllDigits(const std::string& s) { return ParseDigits(s, 5).has_value(); }
 
 // localhost, an IPv4 literal in 127.0.0.0/8, ::1 or ::ffff:127.x.y.z.
 bool LoopbackHost(const std::string& host) {
@@ -75,9 +75,10 @@ bool LoopbackNoProxy(const std::string& list) {
     if (const auto slash = e.find('/'); slash != std::string::npos) {
       const std::string bits = e.substr(slash + 1);
       e = e.substr(0, slash);
-      if (!AllDigits(bits)) return false;
+      const auto prefix = ParseDigits(bits, 5);
+      if (!prefix) return false;
       const bool v6 = e.find(':') != std::string::npos;
-      if (std::stoi(bits) < (v6 ? 128 : 8)) return false;
+      if (*prefix < (v6 ? 128u : 8u)) return false;
     }
     return LoopbackHostPort(e);
   };

@@ -8,9 +8,11 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
+#include "mockhub/base/text_parse.h"
 #include "mockhub/faults/faults.h"
 #include "mockhub/sites/site.h"
 #include "wire_checks.h"
@@ -132,8 +134,10 @@ void CheckNoRangeTwice(const Entries& entries, Failures& out) {
   for (const auto& e : entries) {
     if (e.method != "GET" || (e.status != 200 && e.status != 206) || e.bytes_sent == 0) continue;
     std::uint64_t start = 0;
-    if (e.status == 206 && e.content_range.rfind("bytes ", 0) == 0)
-      start = std::stoull(e.content_range.substr(6));
+    if (e.status == 206 && e.content_range.rfind("bytes ", 0) == 0) {
+      const std::string_view range = std::string_view(e.content_range).substr(6);
+      start = ParseDigits(range.substr(0, range.find('-')), 20).value_or(0);
+    }
     served[e.server + " " + PathOf(e)].push_back({start, start + e.bytes_sent, e.seq});
   }
   for (auto& [path, spans] : served) {
