@@ -39,7 +39,8 @@ struct AdminAnswer {
   bool stream_journal = false;  // the glue writes the journal (WriteJournalJson) as the body
 };
 
-// Whether a decoded path is an admin route (the relative_redirect hops under
+// Whether a path, as sent (not percent-decoded), is an admin route (the relative_redirect hops
+// under
 // /_mockhub/hop/ are not: they are served as their original target).
 bool IsAdminPath(const std::string& path);
 

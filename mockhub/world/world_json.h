@@ -16,7 +16,7 @@ namespace mockhub {
 
 // Parses untrusted JSON text: a syntax error names the byte offset; nesting
 // deeper than 64, a number out of range and a repeated key are refused with
-// their JSON pointer (src/json/untrusted_json.h).
+// their JSON pointer (mockhub/json/untrusted_json.h).
 Loaded<nlohmann::json> ParseJsonText(const std::string& text, const std::string& file);
 // Reads and parses a file: a regular file of at most 64 MiB.
 Loaded<nlohmann::json> ReadJsonFile(const std::string& path);

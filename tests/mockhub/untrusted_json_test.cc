@@ -1,5 +1,5 @@
 // The strict JSON reader every loader and the admin API share
-// (src/json/untrusted_json.h), as a function of text: its errors and their
+// (mockhub/json/untrusted_json.h), as a function of text: its errors and their
 // pointers, and its cost. Issue 25, N8: the callback parser it used re-scanned
 // the parent object at every object end, so a world of many small objects
 // took time in the square of its size (12 s for 900 KB, 15 s of CPU for a

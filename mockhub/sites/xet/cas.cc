@@ -1,4 +1,4 @@
-// See mockhub/cas.h. The order of checks: method and route, the CAS token
+// See cas.h. The order of checks: method and route, the CAS token
 // (present, ours, not expired), the file (known, in the token's repo), the
 // Range (file coordinates, u64, end clamped, 416 at or past the end), then
 // the reconstruction in the v1 or v2 shape.

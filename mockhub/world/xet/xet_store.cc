@@ -1,4 +1,4 @@
-// See mockhub/xet.h: the Xet index of a world, xorb layouts and the
+// See xet_store.h: the Xet index of a world, xorb layouts and the
 // reconstruction of a byte range.
 #include <algorithm>
 #include <cstring>

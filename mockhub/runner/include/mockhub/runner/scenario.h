@@ -111,7 +111,7 @@ struct Step {
   std::string repo;
   std::string revision;  // "" = the client's default
   std::vector<std::string> files, include, exclude;
-  HubChange change;                   // hub changes (mockhub/hub_change.h)
+  HubChange change;                   // hub changes (mockhub/world/hub_change.h)
   std::optional<ClientSetup> client;  // kClient: replaces token and env
   std::optional<Expectation> expect;
 
