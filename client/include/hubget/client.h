@@ -1,6 +1,6 @@
 // The hubget API: a client configured from the environment (with explicit
 // overrides) that downloads files and snapshots into the huggingface_hub
-// cache, and answers repo info and whoami. All results are values.
+// cache, and answers repo info, whoami and doctor. All results are values.
 #pragma once
 
 #include <atomic>
@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "hubget/clock.h"
-#include "hubget/doctor.h"
 #include "hubget/environment.h"
 #include "hubget/http.h"
 #include "hubget/repo.h"
@@ -158,6 +157,34 @@ struct TreeEntry {
   std::string blob_id;     // git blob sha1 ("oid")
   std::string lfs_sha256;  // "" for regular files
   std::uint64_t lfs_size = 0;
+};
+
+// `hubget doctor`: the troubleshooting list people follow by hand after a
+// 401, as a checklist: one finding per check, a plain-words fix on each that
+// is not ok, and one conclusion said first. Produced by Client::Doctor.
+struct Finding {
+  enum class Level { kOk, kWarn, kFail, kSkip };  // kSkip: the check does not apply
+  Level level = Level::kSkip;
+  std::string topic;  // "endpoint", "token", "whoami", "clock", "repo", "file", "cdn"
+  std::string text;   // what was found
+  std::string fix;    // what to do, "" when nothing
+};
+
+const char* LevelName(Finding::Level level);  // "ok", "warn", "fail", "skip"
+
+struct DoctorReport {
+  // The verdict, e.g. "the token from the HF_TOKEN environment variable is
+  // the only problem: org/x is public", and what to do about it ("" when
+  // nothing needs doing).
+  std::string conclusion;
+  std::string conclusion_fix;
+  std::vector<Finding> findings;
+  bool ok() const {
+    for (const auto& f : findings) {
+      if (f.level == Finding::Level::kFail) return false;
+    }
+    return true;
+  }
 };
 
 class Client {
