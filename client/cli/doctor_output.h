@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "hubget/doctor.h"
+#include "hubget/client.h"
 
 namespace hubget::cli {
 

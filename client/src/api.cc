@@ -68,19 +68,10 @@ Result<HttpResponse> Client::Impl::ApiGet(const std::string& start_url, const Ca
   // origin only, with the token, and never to another origin.
   std::string url = start_url;
   for (int hop = 0;; ++hop) {
-    HttpRequest req = session.NewRequest("GET", url);
-    req.headers.Add("Accept", "application/json");
-    req.total_timeout = config.etag_timeout * 6;
-    req.timeout_setting = "HF_HUB_ETAG_TIMEOUT";
-    CappedBody body(max_body);
-    if (max_body > 0) body.Attach(req);
-    auto res = session.SendWithRetry(req, config.retry);
-    if (body.over()) return session.Decorate(TooLargeAnswer("API answer", max_body), url, ctx);
+    auto res = GetJson(session, url, max_body, "API answer",
+                       [](HttpRequest& req) { req.timeout_setting = "HF_HUB_ETAG_TIMEOUT"; });
     if (!res) return session.Decorate(res.error(), url, ctx);
-    if (res->status >= 200 && res->status < 300) {
-      if (max_body > 0) res->body = std::move(body.body());
-      return res;
-    }
+    if (res->status >= 200 && res->status < 300) return res;
     if (!IsRedirectStatus(res->status)) return session.ErrorFor(*res, url, ctx);
     auto next = NextHop(url, *res, OtherOrigin::kRefuse, hop);
     if (!next) return session.Decorate(next.error(), url, ctx);

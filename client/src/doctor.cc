@@ -8,7 +8,6 @@
 
 #include "client_impl.h"
 #include "hub/metadata.h"
-#include "hubget/doctor.h"
 #include "hubget/url.h"
 
 namespace hubget {

@@ -1,6 +1,6 @@
 // The hubget API: a client configured from the environment (with explicit
 // overrides) that downloads files and snapshots into the huggingface_hub
-// cache, and answers repo info and whoami. All results are values.
+// cache, and answers repo info, whoami and doctor. All results are values.
 #pragma once
 
 #include <atomic>
@@ -12,37 +12,18 @@
 #include <string>
 #include <vector>
 
+#include "hubget/client_config.h"
 #include "hubget/clock.h"
-#include "hubget/doctor.h"
 #include "hubget/environment.h"
+#include "hubget/file_progress.h"
 #include "hubget/http.h"
+#include "hubget/hub_answers.h"
 #include "hubget/repo.h"
 #include "hubget/result.h"
 #include "hubget/retry.h"
 #include "hubget/token.h"
 
 namespace hubget {
-
-// Everything that is not per call. Built from the environment by
-// ResolveConfig, then adjustable field by field.
-struct ClientConfig {
-  std::string endpoint = "https://huggingface.co";  // no trailing '/'
-  ResolvedToken token;
-  std::string cache_dir;
-  bool offline = false;  // HF_HUB_OFFLINE
-  RetryPolicy retry;
-  std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds etag_timeout{10000};  // HEAD and API calls, total
-  // Read timeout (HF_HUB_DOWNLOAD_TIMEOUT, default 10 s as in
-  // huggingface_hub): no byte for this long ends the request; a body GET
-  // then resumes from what it has.
-  std::chrono::milliseconds idle_timeout{10000};
-  int max_workers = 8;
-  std::string ca_file;  // extra CA bundle (mockhub TLS)
-  std::string user_agent = "hubget/0.1";
-  // HF_HUB_DISABLE_XET or --no-xet: Xet files come through the bridge URL.
-  bool disable_xet = false;
-};
 
 struct ConfigOverrides {
   std::optional<std::string> endpoint;
@@ -57,12 +38,6 @@ struct ConfigOverrides {
 // HF_HUB_DISABLE_XET.
 ClientConfig ResolveConfig(const Environment& env, const ConfigOverrides& overrides);
 
-struct Progress {
-  std::string path;         // file inside the repo
-  std::uint64_t done = 0;   // bytes of this file present locally
-  std::uint64_t total = 0;  // expected size
-};
-using ProgressCallback = std::function<void(const Progress&)>;
 // A snapshot's selection, once listed: how many files, how many bytes.
 using PlanCallback = std::function<void(int files, std::uint64_t bytes)>;
 // A snapshot's file is in place; `from_cache` when no byte was transferred.
@@ -130,34 +105,32 @@ struct DryRunResult {
   std::vector<PlannedFile> files;
 };
 
-struct RepoInfo {
-  std::string id;
-  std::string sha;
-  bool is_private = false;
-  std::string gated;  // "", "auto", "manual"
-  bool disabled = false;
-  std::vector<std::string> files;  // siblings[].rfilename
+// `hubget doctor`: the troubleshooting list people follow by hand after a
+// 401, as a checklist: one finding per check, a plain-words fix on each that
+// is not ok, and one conclusion said first. Produced by Client::Doctor.
+struct Finding {
+  enum class Level { kOk, kWarn, kFail, kSkip };  // kSkip: the check does not apply
+  Level level = Level::kSkip;
+  std::string topic;  // "endpoint", "token", "whoami", "clock", "repo", "file", "cdn"
+  std::string text;   // what was found
+  std::string fix;    // what to do, "" when nothing
 };
 
-struct WhoAmI {
-  std::string name;
-  std::string type;
-  std::vector<std::string> orgs;
-  std::string token_name;
-  std::string token_role;
-  // A fine-grained token's "Read access to contents of all public gated
-  // repos you can access" (auth.accessToken.fineGrained.canReadGatedRepos);
-  // unset for other tokens or when the Hub does not say.
-  std::optional<bool> can_read_gated_repos;
-  bool fine_grained() const { return token_role == "fineGrained"; }
-};
+const char* LevelName(Finding::Level level);  // "ok", "warn", "fail", "skip"
 
-struct TreeEntry {
-  std::string path;
-  std::uint64_t size = 0;
-  std::string blob_id;     // git blob sha1 ("oid")
-  std::string lfs_sha256;  // "" for regular files
-  std::uint64_t lfs_size = 0;
+struct DoctorReport {
+  // The verdict, e.g. "the token from the HF_TOKEN environment variable is
+  // the only problem: org/x is public", and what to do about it ("" when
+  // nothing needs doing).
+  std::string conclusion;
+  std::string conclusion_fix;
+  std::vector<Finding> findings;
+  bool ok() const {
+    for (const auto& f : findings) {
+      if (f.level == Finding::Level::kFail) return false;
+    }
+    return true;
+  }
 };
 
 class Client {

@@ -24,14 +24,16 @@ bool IsUnreserved(unsigned char c) {
   return std::isalnum(c) != 0 || c == '_' || c == '.' || c == '-' || c == '~';
 }
 
-std::string Quote(const std::string& s, bool keep_slash) {
+// Each byte `keep` refuses as %XX (upper-case hex), the rest as it is.
+template <typename Keep>
+std::string PercentEncode(const std::string& s, Keep keep) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size());
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
+    if (keep(c)) {
+      out += ch;
       continue;
     }
     out += '%';
@@ -39,6 +41,11 @@ std::string Quote(const std::string& s, bool keep_slash) {
     out += hex[c & 0xF];
   }
   return out;
+}
+
+std::string Quote(const std::string& s, bool keep_slash) {
+  return PercentEncode(
+      s, [keep_slash](unsigned char c) { return IsUnreserved(c) || (keep_slash && c == '/'); });
 }
 
 // A DNS name or IPv4 address (letters, digits, '-', '.', '_', '~'), or an
@@ -81,20 +88,7 @@ bool LooksLikeBrokenHttpUrl(const std::string& ref) {
 // Spaces and bytes outside ASCII as %XX, the way browsers and httpx send a
 // Location that has them; everything else as it is.
 std::string EncodeRawBytes(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c != ' ' && c < 0x80) {
-      out += ch;
-      continue;
-    }
-    out += '%';
-    out += hex[c >> 4];
-    out += hex[c & 0xF];
-  }
-  return out;
+  return PercentEncode(s, [](unsigned char c) { return c != ' ' && c < 0x80; });
 }
 
 bool HasControl(const std::string& s) {

@@ -17,6 +17,7 @@
 #include "fetch/cancel_token.h"
 #include "fetch/partial_file.h"
 #include "hub/session.h"
+#include "hubget/file_progress.h"
 
 namespace hubget {
 

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "hubget/client.h"
+#include "hubget/hub_answers.h"
+#include "hubget/result.h"
 
 namespace hubget {
 

@@ -1,6 +1,8 @@
 // A 2xx body collected up to a cap. See capped_body.h.
 #include "hub/capped_body.h"
 
+#include <utility>
+
 #include "hub/session.h"
 
 namespace hubget {
@@ -30,6 +32,22 @@ Error TooLargeAnswer(const std::string& what, std::size_t cap) {
   return MakeError(Kind::kNotAHub, "the " + what + " is larger than the " + size +
                                        " hubget reads from such an answer; it was not read "
                                        "further");
+}
+
+Result<HttpResponse> GetJson(Session& session, const std::string& url, std::size_t cap,
+                             const std::string& what,
+                             const std::function<void(HttpRequest&)>& adjust) {
+  HttpRequest req = session.NewRequest("GET", url);
+  req.headers.Add("Accept", "application/json");
+  req.total_timeout = session.config().etag_timeout * 6;
+  if (adjust) adjust(req);
+  CappedBody body(cap);
+  if (cap > 0) body.Attach(req);
+  auto res = session.SendWithRetry(req, session.config().retry);
+  if (body.over()) return TooLargeAnswer(what, cap);
+  if (!res) return res;
+  if (cap > 0 && res->status >= 200 && res->status < 300) res->body = std::move(body.body());
+  return res;
 }
 
 }  // namespace hubget

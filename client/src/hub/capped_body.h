@@ -4,15 +4,19 @@
 // large a sane answer is. So a 2xx body streams into a string here and the
 // transfer stops at the first byte past the cap (or at once when
 // Content-Length announces more); other answers (error pages, redirects)
-// are collected by the transport as before. Internal.
+// are collected by the transport as before. GetJson is the one JSON GET
+// built on it (the API calls, the Xet token exchange, the CAS). Internal.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "hubget/http.h"
 
 namespace hubget {
+
+class Session;
 
 class CappedBody {
  public:
@@ -37,5 +41,15 @@ class CappedBody {
 
 // "the <what> answer is larger than the N MiB hubget reads": kNotAHub.
 Error TooLargeAnswer(const std::string& what, std::size_t cap);
+
+// GET `url` for a JSON answer (Accept: application/json, a total timeout
+// of 6 x the HEAD's) through the session's retries; `adjust`, when given,
+// adds what the caller's request needs beyond that. A 2xx body is read up
+// to `cap` bytes (0: the transport's own cap) into the answer's body. Any
+// status is an answer; a 2xx past the cap is TooLargeAnswer(what); the
+// caller decorates the errors with its URL and step.
+Result<HttpResponse> GetJson(Session& session, const std::string& url, std::size_t cap,
+                             const std::string& what,
+                             const std::function<void(HttpRequest&)>& adjust = nullptr);
 
 }  // namespace hubget

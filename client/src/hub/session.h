@@ -10,7 +10,12 @@
 #include <string>
 
 #include "http/credentials.h"
-#include "hubget/client.h"
+#include "hubget/client_config.h"
+#include "hubget/clock.h"
+#include "hubget/http.h"
+#include "hubget/repo.h"
+#include "hubget/result.h"
+#include "hubget/retry.h"
 
 namespace hubget {
 

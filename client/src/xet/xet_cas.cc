@@ -75,7 +75,6 @@ Result<XetReconstruction> FetchReconstruction(Session& session, XetTokenCache& t
                                               CasApiVersions& versions, const XetFileInfo& info,
                                               std::uint64_t first, std::uint64_t last,
                                               const CallContext& ctx) {
-  const ClientConfig& config = session.config();
   bool renewed = false;  // once per call
   bool renew = false;
   for (;;) {
@@ -89,18 +88,15 @@ Result<XetReconstruction> FetchReconstruction(Session& session, XetTokenCache& t
       e.step = "Xet reconstruction (GET " + url + ")";
       return e;
     };
-    HttpRequest req = session.NewRequest("GET", url);  // the CAS token: the table's entry
-    req.headers.Add("Accept", "application/json");
-    req.headers.Add("Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last));
-    req.total_timeout = config.etag_timeout * 6;
-    CappedBody body(kMaxReconstructionBody);
-    body.Attach(req);
-    auto res = session.SendWithRetry(req, config.retry);
-    if (body.over()) return fail(TooLargeAnswer("CAS's reconstruction answer", body.cap()));
+    // The CAS token: the credential table's entry for the CAS's origin.
+    auto res = GetJson(
+        session, url, kMaxReconstructionBody, "CAS's reconstruction answer", [&](HttpRequest& req) {
+          req.headers.Add("Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last));
+        });
     if (!res) return fail(res.error());
     const HttpResponse& r = res.value();
     if (r.status >= 200 && r.status < 300) {
-      auto parsed = Parse(body.body(), v1);
+      auto parsed = Parse(r.body, v1);
       if (!parsed) return fail(parsed.error());
       return parsed;
     }

@@ -55,13 +55,7 @@ Result<CasToken> ExchangeXetToken(Session& session, const std::string& auth_url,
     return e;
   };
   for (int hop = 0;; ++hop) {
-    HttpRequest req = session.NewRequest("GET", url);
-    req.headers.Add("Accept", "application/json");
-    req.total_timeout = config.etag_timeout * 6;
-    CappedBody body(kMaxTokenBody);
-    body.Attach(req);
-    auto res = session.SendWithRetry(req, config.retry);
-    if (body.over()) return fail(TooLargeAnswer("token exchange's answer", body.cap()));
+    auto res = GetJson(session, url, kMaxTokenBody, "token exchange's answer");
     if (!res) return fail(res.error());
     const HttpResponse& r = res.value();
     if (IsRedirectStatus(r.status)) {
@@ -72,7 +66,7 @@ Result<CasToken> ExchangeXetToken(Session& session, const std::string& auth_url,
       continue;
     }
     if (r.status < 200 || r.status >= 300) return fail(RefusalFor(session, r, url, ctx));
-    auto token = ParseCasToken(body.body());
+    auto token = ParseCasToken(r.body);
     if (!token) return fail(token.error());
     if (SameOrigin(token->cas_url, config.endpoint)) {
       return fail(MakeError(
