@@ -68,7 +68,7 @@ TEST_F(CliTest, TwoProcessesDownloadingTheSameBlobFetchItOnce) {
   const std::string scratch = dir.path() + "/scratch";
   const std::string blobs = Cache() + "/models--new-org--renamed-model/blobs";
   testing::Child a(argv, BaseEnv(), scratch);
-  ASSERT_TRUE(WaitForIncomplete(blobs, std::chrono::seconds(20)));
+  ASSERT_TRUE(WaitForIncomplete(blobs));
   testing::Child b(argv, BaseEnv(), scratch);
   ProcessResult ra, rb;
   ASSERT_TRUE(a.Wait(testing::kChildDeadline, &ra));
