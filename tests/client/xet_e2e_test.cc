@@ -334,19 +334,22 @@ TEST_F(XetE2eTest, AnEncodedXorbRangeIsRefused) {
 
 // Small chunks and xorbs, two files of one synthetic stream (the larger
 // reuses the smaller's xorbs: several terms, one of them part of a xorb),
-// and v2 entries with several ranges behind one URL.
+// and v2 entries with several ranges behind one URL. A third file is stored
+// raw, so scheme 0 goes through a whole download too (LZ4 and BG4 do above).
 mockhub::World SharedXorbsWorld(bool multirange) {
-  const nlohmann::json doc = {{"xet",
-                               {{"chunk_size", 4096u},
-                                {"xorb_size", 65536u},
-                                {"compression", "lz4"},
-                                {"multirange", multirange}}},
-                              {"repos",
-                               {{"t/shared",
-                                 {{"storage", "xet"},
-                                  {"files",
-                                   {{"small.bin", {{"size", 300000u}, {"seed", 7u}}},
-                                    {"large.bin", {{"size", 1000000u}, {"seed", 7u}}}}}}}}}};
+  const nlohmann::json doc = {
+      {"xet",
+       {{"chunk_size", 4096u},
+        {"xorb_size", 65536u},
+        {"compression", "lz4"},
+        {"multirange", multirange}}},
+      {"repos",
+       {{"t/shared",
+         {{"storage", "xet"},
+          {"files",
+           {{"small.bin", {{"size", 300000u}, {"seed", 7u}}},
+            {"large.bin", {{"size", 1000000u}, {"seed", 7u}}},
+            {"raw.bin", {{"size", 200000u}, {"seed", 8u}, {"compression", "none"}}}}}}}}}};
   auto world = mockhub::WorldFromJson(doc, "test");
   EXPECT_TRUE(world) << world.error().ToString();
   return world ? std::move(world).value() : mockhub::DemoWorld();
@@ -359,7 +362,7 @@ TEST_F(XetE2eTest, SharedXorbsGiveMultiTermReconstructions) {
     testing::TempDir cache;
     ClientConfig c = Config({});
     c.cache_dir = cache.path();
-    for (const char* file : {"small.bin", "large.bin"}) {
+    for (const char* file : {"small.bin", "large.bin", "raw.bin"}) {
       auto r = Download(c, "t/shared", file);
       ASSERT_TRUE(r) << file << ": " << r.error().Message();
       EXPECT_TRUE(r->xet);
