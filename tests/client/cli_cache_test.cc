@@ -9,6 +9,7 @@
 #include "cli_fixture.h"
 #include "fakes.h"
 #include "subprocess.h"
+#include "wait_for.h"
 
 namespace hubget {
 namespace {
@@ -43,7 +44,7 @@ TEST_F(CliTest, OfflineSnapshotListsEveryCachedFileByItsRepoPath) {
 
 TEST_F(CliTest, OfflineAnswersFromTheCacheWithoutAnyRequest) {
   ASSERT_EQ(Hubget({"download", kSmallLfsRepo, "config.json"}).exit_code, 0);
-  ASSERT_TRUE(server->journal().WaitForCount(2, std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForCount(2, testsupport::kWaitDefault));
   server->journal().Clear();
   const Env offline = {{"HF_HUB_OFFLINE", "1"}};
   const ProcessResult hit = Hubget({"--json", "download", kSmallLfsRepo, "config.json"}, offline);
@@ -93,7 +94,7 @@ TEST_F(CliTest, TwoProcessesDownloadingTheSameBlobFetchItOnce) {
   // second HEAD arrived while that GET was still sending (they overlapped).
   // Arrival times, not journal order: a HEAD on a kept-alive connection is
   // only journaled when that connection is next used or closed.
-  ASSERT_TRUE(server->journal().WaitForCount(3, std::chrono::seconds(10)));
+  ASSERT_TRUE(server->journal().WaitForCount(3, testsupport::kWaitDefault));
   const auto all = server->journal().Entries();
   std::string log;
   for (const auto& e : all) {

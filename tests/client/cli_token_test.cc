@@ -9,6 +9,7 @@
 #include "canned_server.h"
 #include "cli_fixture.h"
 #include "fakes.h"
+#include "wait_for.h"
 
 namespace hubget {
 namespace {
@@ -81,7 +82,7 @@ TEST_F(CliTest, NoTokenIgnoresAStaleHfTokenAndSendsNone) {
                                  {{"HF_TOKEN", "hf_revoked"}});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(LastJson(r)["token_source"], "none");
-  ASSERT_TRUE(server->journal().WaitForCount(2, std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForCount(2, testsupport::kWaitDefault));
   for (const auto& e : server->journal().Entries()) EXPECT_EQ(e.authorization, "") << e.target;
 }
 
@@ -94,7 +95,7 @@ TEST_F(CliTest, TokenWithALineBreakInsideIsRefusedNotSent) {
   EXPECT_EQ(LastJson(r)["error"], "invalid_argument");
   EXPECT_THAT(r.out + r.err, HasSubstr("refusing to send the Authorization header"));
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_first_line")));
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   EXPECT_TRUE(server->journal().Entries().empty());
 }
 

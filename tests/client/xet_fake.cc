@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes.h"
+#include "wait_for.h"
 
 namespace hubget::testing {
 namespace {
@@ -211,7 +212,7 @@ void XetFake::Hold(int index) {
   asked_.notify_all();
   const int until = hold_first_xorb.load();
   if (index != 0 || until <= 0) return;
-  const bool others = asked_.wait_for(lock, std::chrono::seconds(10), [&] {
+  const bool others = asked_.wait_for(lock, testsupport::kWaitDefault, [&] {
     for (int i = 1; i <= until; ++i) {
       if (!xorb_asked_[static_cast<std::size_t>(i)]) return false;
     }
