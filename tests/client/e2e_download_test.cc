@@ -28,8 +28,8 @@ const std::string kSmallLfsRepo = "new-org/renamed-model";
 
 class E2eTest : public testsupport::MockAndClient {
  protected:
-  Client MakeClient(std::optional<std::string> token = {}, bool offline = false,
-                    std::string cache = "") {
+  Client MakeClient(const std::optional<std::string>& token = {}, bool offline = false,
+                    const std::string& cache = "") {
     ClientConfig c = Config(token);
     if (!cache.empty()) c.cache_dir = cache;
     c.offline = offline;

@@ -36,7 +36,7 @@ const std::string kAe = "ae.safetensors";  // 48 MiB, LZ4 chunks
 
 class XetE2eTest : public testsupport::MockAndClient {
  protected:
-  ClientConfig Config(std::optional<std::string> token = "hf_alice") const {
+  ClientConfig Config(const std::optional<std::string>& token = std::string("hf_alice")) const {
     return MockAndClient::Config(token);
   }
   Result<DownloadResult> Download(const ClientConfig& c, const std::string& repo = kSchnell,

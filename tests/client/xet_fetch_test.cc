@@ -29,7 +29,7 @@ constexpr std::size_t kSize = 23456;  // 24 chunks of 1000 (the last 456), 6 xor
 
 class XetFetchTest : public ::testing::Test {
  protected:
-  void Make(XetFakeOptions options = {}) {
+  void Make(const XetFakeOptions& options = {}) {
     fake = std::make_unique<XetFake>(TextLike(kSize, 5), options, *clock);
   }
   void SetUp() override { Make(); }

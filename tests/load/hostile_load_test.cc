@@ -38,7 +38,6 @@ using testsupport::Connect;
 using testsupport::GetUrl;
 using testsupport::RawResponse;
 using testsupport::Request;
-using testsupport::SplitBase;
 
 const std::string kFile = "/InvokeAI/ip_adapter_sd_image_encoder/resolve/main/model.safetensors";
 // Under the hostile load, normal traffic must still be answered this fast:
