@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli_fixture.h"
+#include "wait_for.h"
 
 namespace hubget {
 namespace {
@@ -59,7 +60,7 @@ TEST_F(CliArgsTest, LocalDirWithCacheDirIsRefused) {
                                   "--cache-dir", dir.path() + "/c"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--local-dir and --cache-dir cannot be used together"));
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   EXPECT_TRUE(server->journal().Entries().empty());
 }
 
@@ -89,14 +90,14 @@ TEST_F(CliArgsTest, IncludeDoesNotSwallowAFile) {
 
 TEST_F(CliArgsTest, DryRunListsSizesAndCachedStateAndFetchesNothing) {
   ASSERT_EQ(Hubget({"download", kClipRepo, "config.json"}).exit_code, 0);
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   server->journal().Clear();
   const ProcessResult r = Hubget({"download", kClipRepo, "--include", "*.json", "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("[dry-run] would download 1 of 2 files, 143B"));
   EXPECT_THAT(r.out, HasSubstr("  cached  config.json  243B"));
   EXPECT_THAT(r.out, HasSubstr("  fetch   tokenizer.json  143B"));
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   for (const auto& e : server->journal().Entries()) {
     EXPECT_EQ(e.target.find("/resolve/"), std::string::npos) << e.method << " " << e.target;
     EXPECT_NE(e.server, "cdn");
@@ -105,11 +106,11 @@ TEST_F(CliArgsTest, DryRunListsSizesAndCachedStateAndFetchesNothing) {
 
 TEST_F(CliArgsTest, ForceDownloadFetchesACachedFileAgain) {
   ASSERT_EQ(Hubget({"download", kClipRepo, "config.json"}).exit_code, 0);
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   server->journal().Clear();
   ASSERT_EQ(Hubget({"download", kClipRepo, "config.json"}).exit_code, 0);  // from the cache
   ASSERT_EQ(Hubget({"download", kClipRepo, "config.json", "--force-download"}).exit_code, 0);
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   int gets = 0;
   for (const auto& e : server->journal().Entries()) {
     gets += e.method == "GET" && e.target.find("/resolve/") != std::string::npos;
@@ -125,7 +126,7 @@ TEST_F(CliArgsTest, ANameAfterTheDoubleDashIsAFileNotAnOption) {
       {"--json", "download", "--revision=main", "--", kClipRepo, "--local-dir", "config.json"});
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;  // not found: the repo has no file "--local-dir"
   EXPECT_EQ(LastJson(r).value("error", ""), "entry_not_found") << r.out;
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   bool asked = false;
   for (const auto& e : server->journal().Entries()) {
     asked = asked || e.target.find("/resolve/main/--local-dir") != std::string::npos;

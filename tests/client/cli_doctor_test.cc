@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli_fixture.h"
+#include "wait_for.h"
 
 namespace hubget {
 namespace {
@@ -153,7 +154,7 @@ TEST_F(CliDoctorTest, SaysFirstThatARejectedTokenIsTheOnlyProblemForAPublicRepo)
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("hf_revoked")));
   ExpectAFixUnderEveryFailOrWarn(r.out);
   // The second look went out without any Authorization header.
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   bool anonymous_info = false;
   for (const auto& e : server->journal().Entries()) {
     anonymous_info |= e.target.rfind("/api/models/" + kClipRepo, 0) == 0 && e.authorization.empty();
@@ -241,7 +242,7 @@ TEST_F(CliDoctorTest, DownloadErrorNamesTheMissingGatedPermission) {
                                "public gated repos you can access\""));
   EXPECT_THAT(r.err, HasSubstr(server->hub_url() + "/settings/tokens"));
   EXPECT_THAT(r.err, Not(HasSubstr("hf_alice_fg_noscope")));
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   int whoami = 0;
   for (const auto& e : server->journal().Entries()) whoami += e.target == "/api/whoami-v2";
   EXPECT_EQ(whoami, 1);

@@ -12,10 +12,7 @@
 #include "fakes.h"
 #include "hubget/cache.h"
 #include "hubget/client.h"
-#include "hubget/curl_transport.h"
-#include "mockhub/faults/faults.h"
-#include "mockhub/server/server.h"
-#include "mockhub/world/world_json.h"
+#include "mock_and_client.h"
 #include "wait_for.h"
 
 namespace hubget {
@@ -29,51 +26,26 @@ using testing::Sha256Hex;
 
 const std::string kSmallLfsRepo = "new-org/renamed-model";
 
-class E2eTest : public ::testing::Test {
+class E2eTest : public testsupport::MockAndClient {
  protected:
-  void Start(const std::string& faults_json = "[]") {
-    mockhub::ServerOptions opts;
-    auto faults =
-        mockhub::FaultSet::FromJson(nlohmann::json::parse(faults_json), "test", "/faults");
-    ASSERT_TRUE(faults) << faults.error().ToString();
-    opts.faults = faults.value();
-    auto started = mockhub::MockServer::Start(mockhub::DemoWorld(), opts);
-    ASSERT_TRUE(started) << started.status().message();
-    server = std::move(*started);
-  }
-  void SetUp() override { Start(); }
-
-  Client MakeClient(std::optional<std::string> token = {}, bool offline = false,
-                    std::string cache = "") {
-    ClientConfig c;
-    c.endpoint = server->hub_url();
-    c.cache_dir = cache.empty() ? dir.path() + "/hub" : cache;
+  Client MakeClient(const std::optional<std::string>& token = {}, bool offline = false,
+                    const std::string& cache = "") {
+    ClientConfig c = Config(token);
+    if (!cache.empty()) c.cache_dir = cache;
     c.offline = offline;
-    c.retry.base_wait = std::chrono::milliseconds(1);  // real clock: keep backoff short
-    c.retry.max_wait = std::chrono::milliseconds(4);
     c.idle_timeout = idle_timeout;
-    if (token) {
-      c.token.value = *token;
-      c.token.source.where = TokenSource::Where::kHfToken;
-    }
-    return Client(c, MakeCurlTransport(), std::make_shared<SystemClock>());
+    return MockAndClient::MakeClient(c);
   }
-  std::vector<mockhub::JournalEntry> Cdn() {
-    std::vector<mockhub::JournalEntry> out;
-    for (auto& e : server->journal().Entries()) {
-      if (e.server == "cdn") out.push_back(e);
-    }
-    return out;
-  }
+  std::vector<mockhub::JournalEntry> Cdn() { return Entries("cdn"); }
   // The server journals a request after its response is fully sent, which
   // can be after the client is done: wait (bounded) for `n` CDN entries.
   ::testing::AssertionResult WaitForCdnEntries(std::size_t n) { return WaitFor(n, true); }
   ::testing::AssertionResult WaitForEntries(std::size_t n) { return WaitFor(n, false); }
   ::testing::AssertionResult WaitFor(std::size_t n, bool cdn_only) {
     auto count = [&] { return cdn_only ? Cdn().size() : server->journal().Entries().size(); };
-    auto done = testsupport::WaitFor(
-        [&] { return count() >= n; },
-        std::to_string(n) + (cdn_only ? " CDN" : "") + " journal entries", std::chrono::seconds(5));
+    auto done =
+        testsupport::WaitFor([&] { return count() >= n; },
+                             std::to_string(n) + (cdn_only ? " CDN" : "") + " journal entries");
     if (!done) done << ", have " << count();
     return done;
   }
@@ -86,15 +58,13 @@ class E2eTest : public ::testing::Test {
 
   // No file under blobs/ (neither a blob nor a .incomplete).
   void ExpectNoBlobFiles(const std::string& repo_folder) {
-    const std::string blobs = dir.path() + "/hub/" + repo_folder + "/blobs";
+    const std::string blobs = Cache() + "/" + repo_folder + "/blobs";
     std::error_code ec;
     for (fs::directory_iterator it(blobs, ec), end; !ec && it != end; it.increment(ec)) {
       ADD_FAILURE() << it->path() << " (" << it->file_size() << " bytes)";
     }
   }
 
-  testing::TempDir dir;
-  std::unique_ptr<mockhub::MockServer> server;
   std::chrono::milliseconds idle_timeout{30000};
 };
 
@@ -171,8 +141,7 @@ TEST_F(E2eTest, RenamedRepoInfoAndSnapshotByTheOldIdFollowTheApiRedirect) {
   auto snap = MakeClient("hf_alice").Snapshot("old-org/renamed-model");
   ASSERT_TRUE(snap) << snap.error().Message();
   EXPECT_EQ(snap->commit, info->sha);
-  EXPECT_EQ(snap->folder,
-            dir.path() + "/hub/models--old-org--renamed-model/snapshots/" + info->sha);
+  EXPECT_EQ(snap->folder, Cache() + "/models--old-org--renamed-model/snapshots/" + info->sha);
   EXPECT_TRUE(fs::exists(snap->folder + "/config.json"));
   EXPECT_TRUE(fs::exists(snap->folder + "/weights.bin"));
   int api_redirects = 0;
@@ -191,8 +160,7 @@ TEST_F(E2eTest, PullRequestRevisionIsEncodedAndCachedUnderRefsRefs) {
   auto r = MakeClient().Download("InvokeAI/clip-vit-large-patch14", "config.json", o);
   ASSERT_TRUE(r) << r.error().Message();
   EXPECT_THAT(ReadFile(r->path), HasSubstr("transformers_version"));
-  EXPECT_TRUE(
-      fs::exists(dir.path() + "/hub/models--InvokeAI--clip-vit-large-patch14/refs/refs/pr/1"));
+  EXPECT_TRUE(fs::exists(Cache() + "/models--InvokeAI--clip-vit-large-patch14/refs/refs/pr/1"));
 }
 
 TEST_F(E2eTest, CutDownloadIsResumedWithRange) {
@@ -215,8 +183,8 @@ TEST_F(E2eTest, CutDownloadIsResumedWithRange) {
 TEST_F(E2eTest, CompletePartialFileIsFinishedOn416) {
   const std::string content = BlobFor(kSmallLfsRepo, "weights.bin");
   const std::string sha = Sha256Hex(content);
-  testing::WriteFile(
-      dir.path() + "/hub/models--new-org--renamed-model/blobs/" + sha + ".incomplete", content);
+  testing::WriteFile(Cache() + "/models--new-org--renamed-model/blobs/" + sha + ".incomplete",
+                     content);
   ASSERT_TRUE(WaitForCdnEntries(1));  // BlobFor's own GET, before clearing
   server->journal().Clear();
   auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
@@ -229,9 +197,8 @@ TEST_F(E2eTest, OkAnswerToRangeRestartsFromZero) {
   const std::string content = BlobFor(kSmallLfsRepo, "weights.bin");
   const std::string sha = Sha256Hex(content);
   Start(R"([{"server":"cdn","method":"GET","do":{"ignore_range":{}}}])");
-  testing::WriteFile(
-      dir.path() + "/hub/models--new-org--renamed-model/blobs/" + sha + ".incomplete",
-      "garbage that must not be kept");
+  testing::WriteFile(Cache() + "/models--new-org--renamed-model/blobs/" + sha + ".incomplete",
+                     "garbage that must not be kept");
   auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
   ASSERT_TRUE(r) << r.error().Message();
   EXPECT_EQ(ReadFile(r->path), content);
@@ -308,7 +275,7 @@ TEST_F(E2eTest, CorruptBodyIsAnIntegrityErrorAndNothingIsCached) {
   auto r = MakeClient().Download(kSmallLfsRepo, "weights.bin");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, Kind::kIntegrity);
-  const std::string blobs = dir.path() + "/hub/models--new-org--renamed-model/blobs";
+  const std::string blobs = Cache() + "/models--new-org--renamed-model/blobs";
   for (const auto& e : fs::directory_iterator(blobs)) ADD_FAILURE() << e.path();
 }
 
@@ -346,7 +313,7 @@ TEST_F(E2eTest, SnapshotWritesTheTreeCacheLikeHuggingfaceHub) {
   auto r = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14");
   ASSERT_TRUE(r) << r.error().Message();
   const std::string tree =
-      dir.path() + "/hub/models--InvokeAI--clip-vit-large-patch14/trees/" + r->commit + ".json";
+      Cache() + "/models--InvokeAI--clip-vit-large-patch14/trees/" + r->commit + ".json";
   ASSERT_TRUE(fs::exists(tree));
   const auto doc = nlohmann::json::parse(ReadFile(tree));
   EXPECT_EQ(doc["format_version"], 1);
@@ -399,7 +366,7 @@ TEST_F(E2eTest, TreeCacheWithAnUnsafePathIsIgnored) {
   auto first = MakeClient().Snapshot("InvokeAI/clip-vit-large-patch14", o);
   ASSERT_TRUE(first) << first.error().Message();
   const RepoId repo{"InvokeAI/clip-vit-large-patch14", RepoType::kModel};
-  const std::string tree = CacheLayout(dir.path() + "/hub").TreePath(repo, first->commit);
+  const std::string tree = CacheLayout(Cache()).TreePath(repo, first->commit);
   ASSERT_TRUE(std::filesystem::exists(tree));
   // huggingface_hub's trees/<commit>.json format, with one path escaping.
   testing::WriteFile(tree, R"({"format_version":1,"files":{

@@ -2,7 +2,6 @@
 #include "fakes.h"
 
 #include <openssl/evp.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -81,18 +80,6 @@ int Routes::Count(const std::string& method, const std::string& url_prefix) cons
     if (s.method == method && s.url.rfind(url_prefix, 0) == 0) ++n;
   }
   return n;
-}
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string tmpl = std::string(base != nullptr ? base : "/tmp") + "/hubget-test-XXXXXX";
-  char* made = ::mkdtemp(tmpl.data());
-  path_ = made != nullptr ? std::string(made) : std::string();
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
 std::string ReadFile(const std::string& path) {

@@ -15,6 +15,7 @@
 
 #include "hubget/client.h"
 #include "hubget/http.h"
+#include "temp_dir.h"
 
 namespace hubget::testing {
 
@@ -96,17 +97,7 @@ class FakeClock : public Clock {
 };
 
 // A fresh directory under the test temp dir, removed at destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::testsupport::TempDir;
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);

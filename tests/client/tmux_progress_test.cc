@@ -86,7 +86,7 @@ class TmuxProgressTest : public ::testing::TestWithParam<int> {
           endpoint_ = out.substr(at + 12, nl - at - 12);
           return true;
         },
-        "mockhub serve to print HF_ENDPOINT", std::chrono::seconds(20)));
+        "mockhub serve to print HF_ENDPOINT"));
     // Slow enough to see the bars move, fast enough for a short test.
     const std::string fault =
         R"([{"server":"cdn","method":"GET","do":{"throttle":{"bytes_per_second":16777216}}}])";
@@ -196,7 +196,7 @@ TEST_P(TmuxProgressTest, CtrlCSaysWhatWasKept) {
   StartHubget(width, std::string("download ") + kRepo);
   ASSERT_TRUE(testsupport::WaitFor(
       [&] { return Capture().find("ae.safetensors:  1") != std::string::npos; },
-      "ae.safetensors past 10%", std::chrono::seconds(30)))
+      "ae.safetensors past 10%"))
       << Capture();
   ASSERT_EQ(Tmux({"send-keys", "-t", "t", "C-c"}).exit_code, 0);
   std::string capture;
@@ -205,7 +205,7 @@ TEST_P(TmuxProgressTest, CtrlCSaysWhatWasKept) {
         capture = Capture();
         return capture.find("EXIT=") != std::string::npos;
       },
-      "hubget to stop after Ctrl-C", std::chrono::seconds(30)))
+      "hubget to stop after Ctrl-C"))
       << capture;
   CheckCapture(capture, width, true);
   EXPECT_THAT(capture, HasSubstr("EXIT=130"));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes.h"
+#include "wait_for.h"
 
 namespace hubget::testing {
 namespace {
@@ -95,21 +96,7 @@ RouteReply XetFake::Hub(const RouteRequest& r) {
     return reply;
   }
   if (r.Path().rfind("/api/models/" + repo + "/tree/", 0) == 0) return TreePage(r);
-  if (r.Path() == "/api/models/" + repo || r.Path() == "/api/models/" + repo + "/revision/main") {
-    return Json({{"id", repo},
-                 {"sha", commit},
-                 {"private", false},
-                 {"gated", false},
-                 {"siblings", json::array({{{"rfilename", path}}})}});
-  }
-  if (r.Path() == "/api/whoami-v2" && r.Header("authorization") == "Bearer " + hub_token) {
-    return Json({{"name", "tester"},
-                 {"auth", {{"accessToken", {{"displayName", "t"}, {"role", "read"}}}}}});
-  }
   if (r.Path() != TokenPath()) return Status(404, "Repository not found");
-  if (token_status != 200) {
-    return Status(token_status, "Invalid credentials in Authorization header");
-  }
   if (r.Header("authorization") != "Bearer " + hub_token) {
     return Status(401, "Invalid credentials in Authorization header");
   }
@@ -161,25 +148,19 @@ RouteReply XetFake::TreePage(const RouteRequest& r) {
 }
 
 RouteReply XetFake::Cas(const RouteRequest& r) {
-  const bool v1 = r.Path() == "/v1/reconstructions/" + xet_hash;
-  const bool v2 = r.Path() == "/v2/reconstructions/" + xet_hash;
-  if ((!v1 && !v2) || (v2 && !options_.v2)) return Status(404);
+  if (r.Path() != "/v2/reconstructions/" + xet_hash) return Status(404);
   if (!CasTokenValid(r.Header("authorization"))) return Status(401);
-  if (cas_failures > 0) {
-    --cas_failures;
-    return Status(cas_failure_status);
-  }
   std::uint64_t start = 0;
   std::uint64_t end = 0;
   const std::uint64_t size = content.size();
   if (!ParseRange(r.Header("range"), size - 1, &start, &end)) return Status(400);
   if (start >= size) return Status(416);
-  RouteReply reply = Reconstruction(start, std::min(end, size - 1), v1);
+  RouteReply reply = Reconstruction(start, std::min(end, size - 1));
   clock_.Advance(std::chrono::seconds(clock_step.load()));
   return reply;
 }
 
-RouteReply XetFake::Reconstruction(std::uint64_t start, std::uint64_t end, bool v1) {
+RouteReply XetFake::Reconstruction(std::uint64_t start, std::uint64_t end) {
   const std::size_t cs = start / options_.chunk_size;
   const std::size_t ce = end / options_.chunk_size;
   json terms = json::array();
@@ -201,15 +182,11 @@ RouteReply XetFake::Reconstruction(std::uint64_t start, std::uint64_t end, bool 
                             "-" + std::to_string(b) + "&sig=ok";
     const json bytes = {{"start", x.offsets[a]}, {"end", x.offsets[b] - 1}};
     const json chunks = {{"start", a}, {"end", b}};
-    if (v1) {
-      fetch[x.hash] = json::array({{{"range", chunks}, {"url", url}, {"url_range", bytes}}});
-    } else {
-      fetch[x.hash] = json::array(
-          {{{"url", url}, {"ranges", json::array({{{"chunks", chunks}, {"bytes", bytes}}})}}});
-    }
+    fetch[x.hash] = json::array(
+        {{{"url", url}, {"ranges", json::array({{{"chunks", chunks}, {"bytes", bytes}}})}}});
   }
   json body = {{"offset_into_first_range", start - cs * options_.chunk_size}, {"terms", terms}};
-  body[v1 ? "fetch_info" : "xorbs"] = fetch;
+  body["xorbs"] = fetch;
   if (recon_padding > 0) body["padding"] = std::string(recon_padding, 'x');
   RouteReply reply = Json(body);
   reply.close_delimited = recon_unannounced;
@@ -223,7 +200,6 @@ XetFake::~XetFake() {
 }
 
 RouteReply XetFake::Cdn(const RouteRequest& r) {
-  if (r.Path().rfind("/xet-bridge/", 0) == 0) return Bridge(r);
   const int index = XorbIndex(r);
   if (index < 0) return Status(404);
   Hold(index);
@@ -236,7 +212,7 @@ void XetFake::Hold(int index) {
   asked_.notify_all();
   const int until = hold_first_xorb.load();
   if (index != 0 || until <= 0) return;
-  const bool others = asked_.wait_for(lock, std::chrono::seconds(10), [&] {
+  const bool others = asked_.wait_for(lock, testsupport::kWaitDefault, [&] {
     for (int i = 1; i <= until; ++i) {
       if (!xorb_asked_[static_cast<std::size_t>(i)]) return false;
     }
@@ -254,8 +230,6 @@ RouteReply XetFake::ServeXorb(const RouteRequest& r, int index) {
   const std::size_t b = std::stoul(query.substr(dash + 1));
   const std::size_t first = x.offsets[a];
   const std::size_t last = x.offsets[b] - 1;
-  const std::string expired =
-      "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>";
   if (r.Header("range") != "bytes=" + std::to_string(first) + "-" + std::to_string(last)) {
     RouteReply denied = Status(403);
     denied.body = "<Error><Code>AccessDenied</Code><Message>Range not signed</Message></Error>";
@@ -272,47 +246,16 @@ RouteReply XetFake::ServeXorb(const RouteRequest& r, int index) {
     whole.pad_bytes = xorb_pad;
     return whole;
   }
-  if (expire_xorb_gets > 0) {
-    --expire_xorb_gets;
-    RouteReply denied = Status(403);
-    denied.body = expired;
-    return denied;
-  }
   RouteReply reply = Status(206);
   reply.headers.push_back({"Content-Range", "bytes " + std::to_string(first) + "-" +
                                                 std::to_string(last) + "/" +
                                                 std::to_string(x.bytes.size())});
   reply.body = x.bytes.substr(first, last - first + 1);
-  const int corrupt = corrupt_scheme_chunk.load();
-  for (std::size_t k = a; k < b; ++k) {
-    if (static_cast<int>(x.first_chunk + k) == corrupt) {
-      reply.body[x.offsets[k] - first + 4] = '\xb1';  // the scheme byte: 177
-    }
-  }
-  if (gzip_xorbs) reply.headers.push_back({"Content-Encoding", "gzip"});
   if (endless_xorb_gets > 0) {
     --endless_xorb_gets;
     reply.pad_bytes = xorb_pad;
     reply.close_delimited = true;
   }
-  if (cut_xorb_gets > 0) {
-    --cut_xorb_gets;
-    reply.cut_after = reply.body.size() / 2;
-  }
-  return reply;
-}
-
-RouteReply XetFake::Bridge(const RouteRequest& r) const {
-  std::uint64_t start = 0;
-  std::uint64_t end = content.size() - 1;
-  RouteReply reply = Status(200);
-  if (ParseRange(r.Header("range"), end, &start, &end)) {
-    reply.status = 206;
-    reply.headers.push_back({"Content-Range", "bytes " + std::to_string(start) + "-" +
-                                                  std::to_string(end) + "/" +
-                                                  std::to_string(content.size())});
-  }
-  reply.body = content.substr(start, end - start + 1);
   return reply;
 }
 

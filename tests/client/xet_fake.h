@@ -1,13 +1,26 @@
-// A fake Hub, CAS and CDN serving one Xet-backed file as xet-protocol.md
-// describes it, for the Xet tests until mockhub's own Xet sites land (and
-// for faults mockhub has no verb for). Hub (127.0.0.1): the resolve 302
-// with X-Xet-Hash and the two Link rels, the token route. CAS (127.0.0.3):
-// v2 and v1 reconstructions with Bearer CAS tokens that expire on the test
-// clock. CDN (127.0.0.2): xorb ranges that must be asked with exactly their
-// signed Range, and the bridge (plain bytes). The content is cut into
-// fixed-size chunks, stored with a rotating set of schemes, `chunks_per_xorb`
-// to a xorb; a reconstruction has one term per xorb it touches. Faults are
-// named knobs, each with a one-line comment, read on every request.
+// A hand-written fake Hub, CAS and CDN serving one Xet-backed file, kept only
+// for what mockhub's Xet sites have no knob for. Everything else runs on the
+// real mock (xet_e2e_test.cc, xet_cli_test.cc); a test that the mock can
+// express belongs there, not here. What still needs this fake, and why:
+//  - a test clock shared with the client (TestClock): token renewal timing,
+//    the CAS clock moving per reconstruction (clock_step, tokens_issued):
+//    XetFetchTest.TheCasTokenIsRenewedBeforeItExpires;
+//  - parallel order: xorb 0 held until xorbs 1..N were asked
+//    (hold_first_xorb): XetFetchTest.RangesFetchedInParallelAreWrittenInOrder;
+//  - small xorbs (chunk_size, chunks_per_xorb) with schemes rotating inside one
+//    xorb, and a term whose unpacked_length lies (unpacked_delta):
+//    XetFetchTest.ATermOfTheWrongLengthIsAnIntegrityError;
+//  - hostile answers (xet_hostile_test.cc): 429 with a day's Retry-After,
+//    xorb answers that run past their range or ignore it, padded and
+//    unannounced reconstructions and token answers, a tree listing of
+//    1.5 million entries.
+// Hub (127.0.0.1): the resolve 302 with X-Xet-Hash and the two Link rels,
+// the tree listing, the token route. CAS (127.0.0.3): v2 reconstructions
+// with Bearer CAS tokens that expire on the test clock. CDN (127.0.0.2):
+// xorb ranges that must be asked with exactly their signed Range. The
+// content is cut into fixed-size chunks, stored with a rotating set of
+// schemes, `chunks_per_xorb` to a xorb; a reconstruction has one term per
+// xorb it touches. Knobs are read on every request.
 #pragma once
 
 #include <atomic>
@@ -27,7 +40,6 @@ struct XetFakeOptions {
   std::size_t chunk_size = 1000;
   std::size_t chunks_per_xorb = 4;
   std::vector<unsigned> schemes = {0, 1, 2};  // chunk i is stored with schemes[i % size]
-  bool v2 = true;                             // false: /v2 answers 404, as an older CAS
   std::int64_t token_ttl = 3600;              // seconds a CAS token lives
 };
 
@@ -40,9 +52,6 @@ class XetFake {
 
   std::string TokenPath() const;
   std::size_t xorb_count() const { return xorbs_.size(); }
-  const std::string& xorb_hash(std::size_t i) const { return xorbs_[i].hash; }
-  // The xorb a CDN request asked for (its index), or -1.
-  int XorbIndex(const RouteRequest& r) const;
 
   const std::string repo = "org/xet-model";
   const std::string path = "weights.bin";
@@ -52,15 +61,8 @@ class XetFake {
   const std::string sha256;
   const std::string xet_hash;
 
-  // Faults and knobs.
-  std::atomic<int> expire_xorb_gets{0};  // the next N xorb GETs answer 403 (expired URL)
-  std::atomic<int> cut_xorb_gets{0};     // the next N xorb GETs close after half the body
-  std::atomic<int> cas_failures{0};      // the next N reconstructions answer cas_failure_status
-  std::atomic<int> cas_failure_status{503};
-  std::atomic<int> token_status{200};          // the token route answers this (401 says invalid)
-  std::atomic<int> corrupt_scheme_chunk{-1};   // this chunk's header says scheme 177
+  // Knobs.
   std::atomic<long long> unpacked_delta{0};    // added to every term's unpacked_length
-  std::atomic<bool> gzip_xorbs{false};         // xorb answers say Content-Encoding: gzip
   std::atomic<int> clock_step{0};              // seconds the clock moves after each reconstruction
   std::atomic<int> hold_first_xorb{0};         // xorb 0's answer waits until xorbs 1..N were asked
   std::atomic<bool> held_until_others{false};  // ... and they were (not the 10 s fallback)
@@ -90,9 +92,10 @@ class XetFake {
   RouteReply Hub(const RouteRequest& r);
   RouteReply Cas(const RouteRequest& r);
   RouteReply Cdn(const RouteRequest& r);
-  RouteReply Reconstruction(std::uint64_t start, std::uint64_t end, bool v1);
+  RouteReply Reconstruction(std::uint64_t start, std::uint64_t end);
   RouteReply ServeXorb(const RouteRequest& r, int index);
-  RouteReply Bridge(const RouteRequest& r) const;
+  // The xorb a CDN request asked for (its index), or -1.
+  int XorbIndex(const RouteRequest& r) const;
   RouteReply TreePage(const RouteRequest& r);
   bool CasTokenValid(const std::string& authorization);
   void Hold(int index);

@@ -15,6 +15,7 @@
 #include "admin_fixture.h"
 #include "mockhub/faults/faults.h"
 #include "raw_http.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -74,7 +75,7 @@ TEST_F(AdminGuardTest, APostOrDeleteThatIsNotJsonIs415AndChangesNothing) {
            R"({"server": "hub", "path": "/nowhere", "do": {"refuse": {}}})");
   EXPECT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(Request(hub(), "GET", kConfig).status, 200);
-  ASSERT_TRUE(server_->journal().WaitForCount(2, std::chrono::seconds(10)));
+  ASSERT_TRUE(server_->journal().WaitForCount(2, testsupport::kWaitDefault));
   EXPECT_EQ(Request(hub(), "DELETE", "/_mockhub/faults").status, 415);
   EXPECT_EQ(Request(hub(), "DELETE", "/_mockhub/faults/f1").status, 415);
   EXPECT_EQ(FaultCount(), 1u) << "a DELETE without the type removed faults";

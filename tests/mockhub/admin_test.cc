@@ -12,6 +12,7 @@
 
 #include "admin_fixture.h"
 #include "mockhub/faults/faults.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -120,7 +121,7 @@ TEST_F(AdminTest, AMebibyteBodyOfSmallObjectsIsAnsweredPromptly) {
                                     "\r\nConnection: close\r\nContent-Type: application/json\r\n"
                                     "Content-Length: " +
                                     std::to_string(body.size()) + "\r\n\r\n" + body,
-                                std::chrono::seconds(10));
+                                testsupport::kWaitDefault);
   EXPECT_EQ(r.status, 400) << r.error;
   EXPECT_NE(Body(r).value("error", "").find("unknown key"), std::string::npos) << r.body;
 }
@@ -238,7 +239,7 @@ TEST_F(AdminTest, RefuseResetsTheConnectionWithoutAnAnswerAndIsJournaled) {
   EXPECT_FALSE(r.ok) << "got an answer: " << r.status;
   EXPECT_TRUE(r.reset) << "expected a TCP reset: " << r.error;
   EXPECT_EQ(r.body, "");
-  ASSERT_TRUE(server_->journal().WaitForCount(1, std::chrono::seconds(10)));
+  ASSERT_TRUE(server_->journal().WaitForCount(1, testsupport::kWaitDefault));
   const JournalEntry e = server_->journal().Entries().at(0);
   EXPECT_EQ(e.status, 0);
   EXPECT_EQ(e.bytes_sent, 0u);

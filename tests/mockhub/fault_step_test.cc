@@ -12,6 +12,7 @@
 #include "mockhub/world/world_json.h"
 #include "raw_http.h"
 #include "temp_dir_test.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -75,7 +76,7 @@ TEST(FaultStepTest, AdvancesTheClockOnceAtTheSecondMatchingRequestAndLeavesItsAn
   EXPECT_NE(third.body.find("expired"), std::string::npos) << third.body;
   EXPECT_NEAR(server->state().Now() - start, 3600, 60) << "once, not at every later attempt";
 
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(10)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   const auto recs = Reconstructions(server->journal());
   ASSERT_EQ(recs.size(), 3u);
   EXPECT_FALSE(recs[0].HasFlag("fault:step"));
@@ -92,7 +93,7 @@ TEST(FaultStepTest, AChangeThatCannotApplyIsFlaggedAndTheAnswerStands) {
   RawResponse r =
       Request(server->hub_url(), "GET", "/api/whoami-v2", {{"Authorization", "Bearer hf_alice"}});
   EXPECT_EQ(r.status, 200) << r.body;
-  ASSERT_TRUE(server->journal().WaitForIdle(std::chrono::seconds(10)));
+  ASSERT_TRUE(server->journal().WaitForIdle(testsupport::kWaitDefault));
   const auto entries = server->journal().Entries();
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_TRUE(entries[0].HasFlag("fault:step"));

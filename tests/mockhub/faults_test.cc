@@ -10,6 +10,7 @@
 #include "mockhub/server/server.h"
 #include "mockhub/world/world_json.h"
 #include "raw_http.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -101,7 +102,7 @@ class FaultWireTest : public ::testing::Test {
         .Header("Location");
   }
   JournalEntry Last(std::size_t count) {
-    EXPECT_TRUE(server_->journal().WaitForCount(count, std::chrono::seconds(10)))
+    EXPECT_TRUE(server_->journal().WaitForCount(count, testsupport::kWaitDefault))
         << "journal entries missing";
     auto e = server_->journal().Entries();
     return e.empty() ? JournalEntry{} : e.back();

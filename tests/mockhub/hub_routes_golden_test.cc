@@ -30,6 +30,7 @@
 #include "mockhub/server/server.h"
 #include "mockhub/world/world_json.h"
 #include "raw_http.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -397,7 +398,7 @@ class HubRoutesGoldenTest : public ::testing::Test {
           "\r\nConnection: close\r\nContent-Length: " + std::to_string(c.body.size()) + "\r\n";
       for (const auto& [k, v] : c.headers) bytes += k + ": " + v + "\r\n";
       r = testsupport::SendRaw(server_->hub_url(), bytes + "\r\n" + c.body,
-                               std::chrono::seconds(10), c.method == "HEAD");
+                               testsupport::kWaitDefault, c.method == "HEAD");
     }
     std::ostringstream out;
     out << "=== " << c.method << " " << c.target;

@@ -35,10 +35,10 @@ TEST_P(ServeCliTest, PrintsEndpointFirstServesAndStopsCleanlyOnSignal) {
   Child c = Spawn({MOCKHUB_BIN, "serve", "--port", "0"});
   ASSERT_GT(c.pid, 0);
   std::string line;
-  ASSERT_TRUE(ReadLine(c.out, line, std::chrono::seconds(10)));
+  ASSERT_TRUE(ReadLine(c.out, line, testsupport::kWaitDefault));
   ASSERT_EQ(line.rfind("HF_ENDPOINT=http://127.0.0.1:", 0), 0u) << line;
   const std::string endpoint = line.substr(12);
-  ASSERT_TRUE(ReadLine(c.out, line, std::chrono::seconds(5)));
+  ASSERT_TRUE(ReadLine(c.out, line, testsupport::kWaitDefault));
   EXPECT_EQ(line.rfind("MOCKHUB_CDN=http://127.0.0.2:", 0), 0u) << line;
   EXPECT_EQ(testsupport::Request(endpoint, "GET", "/_mockhub/health").status, 200);
   EXPECT_EQ(testsupport::Request(endpoint, "GET", "/api/whoami-v2",
@@ -46,7 +46,7 @@ TEST_P(ServeCliTest, PrintsEndpointFirstServesAndStopsCleanlyOnSignal) {
                 .status,
             200);
   ::kill(c.pid, GetParam());
-  EXPECT_TRUE(ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(c.pid, 0, testsupport::kWaitDefault));
   const std::string log = ReadAll(c.err);
   EXPECT_NE(log.find("hub GET /api/whoami-v2 -> 200"), std::string::npos) << log;
   EXPECT_EQ(log.find("hf_alice"), std::string::npos) << "the log holds a whole token";
@@ -72,11 +72,11 @@ TEST(ServeCliOutputTest, PrintsHfEndpointFirstThenOneMockhubLinePerSite) {
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < expected.size(); ++i) {
     std::string line;
-    if (!ReadLine(c.out, line, std::chrono::seconds(10))) break;
+    if (!ReadLine(c.out, line, testsupport::kWaitDefault)) break;
     lines.push_back(line);
   }
   ::kill(c.pid, SIGTERM);
-  EXPECT_TRUE(ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(c.pid, 0, testsupport::kWaitDefault));
   const std::string rest = ReadAll(c.out);
   EXPECT_EQ(rest, "") << "more stdout lines than sites";
   ASSERT_EQ(lines.size(), expected.size());
@@ -95,7 +95,7 @@ TEST(ServeCliBadInputTest, BadWorldFileExits2NamingFileAndPointer) {
   const std::string path = std::string(dir) + "/world.json";
   std::ofstream(path) << R"({"repos": {"a/b": {"files": {"x": {"lfs": "yes", "text": "1"}}}}})";
   Child c = Spawn({MOCKHUB_BIN, "serve", "--world", path});
-  EXPECT_TRUE(ExitsWith(c.pid, 2, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(c.pid, 2, testsupport::kWaitDefault));
   const std::string err = ReadAll(c.err);
   EXPECT_NE(err.find(path + ": /repos/a~1b/files/x/lfs: has the wrong type"), std::string::npos)
       << err;
@@ -129,7 +129,7 @@ TEST(ServeCliScenarioTest, ServesTheScenariosWorldAndFaultsAndTakesSteps) {
   Child c = Spawn({MOCKHUB_BIN, "serve", "--scenario", sc.path});
   ASSERT_GT(c.pid, 0);
   std::string line;
-  ASSERT_TRUE(ReadLine(c.out, line, std::chrono::seconds(10)));
+  ASSERT_TRUE(ReadLine(c.out, line, testsupport::kWaitDefault));
   ASSERT_EQ(line.rfind("HF_ENDPOINT=", 0), 0u) << line;
   const std::string endpoint = line.substr(12);
   const std::vector<std::pair<std::string, std::string>> carol = {
@@ -148,16 +148,16 @@ TEST(ServeCliScenarioTest, ServesTheScenariosWorldAndFaultsAndTakesSteps) {
             200);
   EXPECT_EQ(testsupport::Request(endpoint, "GET", "/api/whoami-v2", carol).status, 401);
   ::kill(c.pid, SIGTERM);
-  EXPECT_TRUE(ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(c.pid, 0, testsupport::kWaitDefault));
 }
 
 TEST(ServeCliScenarioTest, ScenarioAndWorldAreExclusiveAndABadScenarioNamesItsPointer) {
   ScenarioFile sc(R"({"about": {"description": "x"}, "faults": [{"do": {"explode": {}}}],
                       "steps": [{"whoami": {}}]})");
   Child both = Spawn({MOCKHUB_BIN, "serve", "--scenario", sc.path, "--world", sc.path});
-  EXPECT_TRUE(ExitsWith(both.pid, 2, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(both.pid, 2, testsupport::kWaitDefault));
   Child bad = Spawn({MOCKHUB_BIN, "serve", "--scenario", sc.path});
-  EXPECT_TRUE(ExitsWith(bad.pid, 2, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(bad.pid, 2, testsupport::kWaitDefault));
   const std::string err = ReadAll(bad.err);
   EXPECT_NE(err.find(sc.path + ": /faults/0/do/explode: unknown fault verb"), std::string::npos)
       << err;
@@ -165,7 +165,7 @@ TEST(ServeCliScenarioTest, ScenarioAndWorldAreExclusiveAndABadScenarioNamesItsPo
 
 TEST(ServeCliBadInputTest, UnknownOptionExits2) {
   Child c = Spawn({MOCKHUB_BIN, "serve", "--cdn", "akamai"});
-  EXPECT_TRUE(ExitsWith(c.pid, 2, std::chrono::seconds(10)));
+  EXPECT_TRUE(ExitsWith(c.pid, 2, testsupport::kWaitDefault));
 }
 
 }  // namespace

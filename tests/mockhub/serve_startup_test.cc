@@ -110,8 +110,7 @@ class ServeStartupTest : public ::testing::Test {
     for (pid_t pid : pids_) {
       ::kill(pid, SIGTERM);
       const bool gone = testsupport::WaitFor([pid] { return Gone(pid); },
-                                             "the background server to stop on SIGTERM",
-                                             std::chrono::seconds(10));
+                                             "the background server to stop on SIGTERM");
       if (!gone) ::kill(pid, SIGKILL);
       EXPECT_TRUE(gone);
     }
@@ -147,7 +146,7 @@ TEST_F(ServeStartupTest, EnvFileAppearsWholeOnceEverySiteListens) {
                                                                            << text;
         return !old;
       },
-      "the env file to be replaced", std::chrono::seconds(10));
+      "the env file to be replaced");
   ASSERT_TRUE(replaced);
   const auto vars = ParseEnv(text);
   EXPECT_EQ(vars.count(""), 0u) << text;
@@ -166,13 +165,13 @@ TEST_F(ServeStartupTest, EnvFileAppearsWholeOnceEverySiteListens) {
   EXPECT_EQ(testsupport::Request(vars.at("HF_ENDPOINT"), "GET", "/_mockhub/health").status, 200);
   // The same variables on stdout, without the pid.
   std::string line;
-  ASSERT_TRUE(testsupport::ReadLine(c.out, line, std::chrono::seconds(5)));
+  ASSERT_TRUE(testsupport::ReadLine(c.out, line, testsupport::kWaitDefault));
   EXPECT_EQ(line, "HF_ENDPOINT=" + vars.at("HF_ENDPOINT"));
   // No temporary file left beside it.
   BoundedRun ls = RunBounded({"/bin/ls", "-A", dir_});
   EXPECT_EQ(ls.out, "mockhub.env\n");
   ::kill(c.pid, SIGTERM);
-  EXPECT_TRUE(testsupport::ExitsWith(c.pid, 0, std::chrono::seconds(10)));
+  EXPECT_TRUE(testsupport::ExitsWith(c.pid, 0, testsupport::kWaitDefault));
 }
 
 TEST_F(ServeStartupTest, BackgroundPrintsTheLinesAndPidExitsAndKeepsServing) {
@@ -202,7 +201,7 @@ TEST_F(ServeStartupTest, BackgroundPrintsTheLinesAndPidExitsAndKeepsServing) {
   ::kill(pid, SIGTERM);
   EXPECT_TRUE(testsupport::WaitFor(
       [&] { return Slurp(log).find("SIGTERM, stopping") != std::string::npos; },
-      "the stop in the --log-file", std::chrono::seconds(10)));
+      "the stop in the --log-file"));
 }
 
 // `eval "$(mockhub serve --background)"` as /bin/sh runs it: the variables
@@ -251,8 +250,7 @@ TEST_F(ServeStartupTest, BackgroundServerStopsOnSighupAndRemovesItsTlsFolder) {
   const std::string folder = ca.substr(0, ca.rfind('/'));
   ASSERT_TRUE(Exists(ca)) << ca;
   ASSERT_EQ(::kill(pid, SIGHUP), 0);
-  EXPECT_TRUE(testsupport::WaitFor([&] { return Gone(pid); }, "the server to stop on SIGHUP",
-                                   std::chrono::seconds(10)));
+  EXPECT_TRUE(testsupport::WaitFor([&] { return Gone(pid); }, "the server to stop on SIGHUP"));
   EXPECT_NE(Slurp(log).find("SIGHUP, stopping"), std::string::npos) << Slurp(log);
   EXPECT_FALSE(Exists(ca)) << "the CA is left behind";
   EXPECT_FALSE(Exists(folder)) << "the TLS folder is left behind: " << folder;

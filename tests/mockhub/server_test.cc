@@ -16,6 +16,7 @@
 #include "mockhub/base/digest.h"
 #include "mockhub/world/world_json.h"
 #include "raw_http.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -86,7 +87,7 @@ TEST_F(ServerTest, JournalRecordsRequestsWithRedactedTokensAndFlagsCdnLeaks) {
                                   {{"Authorization", "Bearer hf_alice"}})
                               .Header("Location");
   GetUrl(loc, {{"Authorization", "Bearer hf_alice"}, {"Range", "bytes=0-9"}});
-  ASSERT_TRUE(server_->journal().WaitForCount(2, std::chrono::seconds(5)))
+  ASSERT_TRUE(server_->journal().WaitForCount(2, testsupport::kWaitDefault))
       << "the journal should hold the HEAD and the CDN GET";
   auto entries = server_->journal().Entries();
   ASSERT_EQ(entries.size(), 2u);
@@ -223,7 +224,7 @@ TEST_F(ServerTest, HeadIsJournaledBeforeTheConnectionIsReused) {
     ASSERT_GT(n, 0);
     in.append(buf, static_cast<std::size_t>(n));
   }
-  EXPECT_TRUE(server_->journal().WaitForCount(1, std::chrono::seconds(2)))
+  EXPECT_TRUE(server_->journal().WaitForCount(1, testsupport::kWaitDefault))
       << "the HEAD was not journaled while its keep-alive connection stayed open";
   ::close(fd);
 }

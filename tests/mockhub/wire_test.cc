@@ -35,6 +35,9 @@ using testsupport::SplitBase;
 using testsupport::WaitFor;
 
 const std::string kClip = "/InvokeAI/ip_adapter_sd_image_encoder";
+// One try of a request inside a WaitFor that tries again until its own
+// (default) bound: short, so a try that hangs leaves room for the next.
+constexpr std::chrono::seconds kOneTry{2};
 
 std::unique_ptr<MockServer> StartServer(ServerOptions opts = {}) {
   auto started = MockServer::Start(DemoWorld(), std::move(opts));
@@ -86,7 +89,7 @@ TEST(WireTest, PipelinedRequestsAreAllAnswered) {
   const std::string last = "GET /api/whoami-v2 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
   const std::string all = get + get + last;
   ASSERT_EQ(::send(fd, all.data(), all.size(), MSG_NOSIGNAL), static_cast<ssize_t>(all.size()));
-  const std::string in = ReadAll(fd, std::chrono::seconds(10));
+  const std::string in = ReadAll(fd, testsupport::kWaitDefault);
   ::close(fd);
   EXPECT_EQ(Count(in, "HTTP/1.1 200 OK"), 2u) << in.substr(0, 400);
   EXPECT_EQ(Count(in, "HTTP/1.1 401"), 1u) << "the third pipelined request was not answered";
@@ -137,7 +140,7 @@ TEST(WireTest, AMalformedRangeIsIgnoredAndTheWholeBodyServed) {
     EXPECT_FALSE(r.Has("Content-Range")) << range;
   }
   ASSERT_TRUE(WaitFor([&] { return server->journal().Entries().size() >= 7; },
-                      "every ranged GET journaled", std::chrono::seconds(5)));
+                      "every ranged GET journaled"));
   EXPECT_EQ(server->journal().Entries().back().range, "bytes=abc-");
 }
 
@@ -164,8 +167,7 @@ TEST(WireTest, EncodedNewlineInAPathIsAJournaledAnswer) {
   const RawResponse r = Request(server->hub_url(), "GET", kClip + "/resolve/main/a%0ab.json");
   EXPECT_EQ(r.status, 404);
   EXPECT_FALSE(r.Header("X-Error-Code").empty()) << "the hub's own 404, not a bare one";
-  ASSERT_TRUE(WaitFor([&] { return !server->journal().Entries().empty(); }, "a journal entry",
-                      std::chrono::seconds(5)));
+  ASSERT_TRUE(WaitFor([&] { return !server->journal().Entries().empty(); }, "a journal entry"));
   EXPECT_EQ(server->journal().Entries().back().target, kClip + "/resolve/main/a%0ab.json");
 }
 
@@ -199,8 +201,8 @@ TEST(WireTest, OversizedHeadsGet431And414) {
   EXPECT_EQ(
       SendRaw(server->hub_url(), "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n\r\n").status,
       414);
-  ASSERT_TRUE(WaitFor([&] { return server->journal().Entries().size() >= 3; },
-                      "the refusals journaled", std::chrono::seconds(5)));
+  ASSERT_TRUE(
+      WaitFor([&] { return server->journal().Entries().size() >= 3; }, "the refusals journaled"));
   EXPECT_TRUE(server->journal().Entries().front().HasFlag("malformed"));
   EXPECT_EQ(Request(server->hub_url(), "GET", "/_mockhub/health").status, 200);
 }
@@ -234,10 +236,11 @@ TEST(WireTest, AHeadThatDoesNotFinishInTimeGets408AndASilentOneIsClosed) {
   ASSERT_GE(slow, 0);
   ASSERT_GE(silent, 0);
   ASSERT_EQ(::send(slow, "GET / HTTP/1.1\r\nX: ", 19, MSG_NOSIGNAL), 19);
-  const std::string answer = ReadAll(slow, std::chrono::seconds(10));
+  const std::string answer = ReadAll(slow, testsupport::kWaitDefault);
   EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
   bool closed = false;
-  EXPECT_EQ(ReadAll(silent, std::chrono::seconds(10), &closed), "") << "a silent client: no answer";
+  EXPECT_EQ(ReadAll(silent, testsupport::kWaitDefault, &closed), "")
+      << "a silent client: no answer";
   EXPECT_TRUE(closed) << "a silent client was not closed at the head deadline";
   ::close(slow);
   ::close(silent);
@@ -259,13 +262,13 @@ TEST(WireTest, HundredsOfSilentConnectionsLeaveHealthAndDownloadsAnswering) {
   }
   // The old server's 32 worker threads were all taken: these timed out.
   EXPECT_EQ(
-      Request(server->hub_url(), "GET", "/_mockhub/health", {}, std::chrono::seconds(5)).status,
+      Request(server->hub_url(), "GET", "/_mockhub/health", {}, testsupport::kWaitDefault).status,
       200);
   const RawResponse head =
       Request(server->hub_url(), "HEAD", kClip + "/resolve/main/model.safetensors", {},
-              std::chrono::seconds(5));
+              testsupport::kWaitDefault);
   ASSERT_EQ(head.status, 302);
-  EXPECT_EQ(GetUrl(head.Header("Location"), {}, std::chrono::seconds(5)).status, 200);
+  EXPECT_EQ(GetUrl(head.Header("Location"), {}, testsupport::kWaitDefault).status, 200);
   for (const int fd : hostile) ::close(fd);
 }
 
@@ -290,7 +293,7 @@ TEST(WireTest, SilentTlsHandshakesAreBoundedAndDoNotBlockOthers) {
   // closes, the client reads EOF.
   for (const int fd : silent) {
     bool closed = false;
-    EXPECT_EQ(ReadAll(fd, std::chrono::seconds(10), &closed), "");
+    EXPECT_EQ(ReadAll(fd, testsupport::kWaitDefault, &closed), "");
     EXPECT_TRUE(closed) << "a silent TLS handshake was not given up";
     ::close(fd);
   }
@@ -309,16 +312,16 @@ TEST(WireTest, ConnectionsBeyondTheLimitGetA503) {
   RawResponse r;
   ASSERT_TRUE(WaitFor(
       [&] {
-        r = Request(server->hub_url(), "GET", "/_mockhub/health", {}, std::chrono::seconds(2));
+        r = Request(server->hub_url(), "GET", "/_mockhub/health", {}, kOneTry);
         return r.status == 503;
       },
-      "a 503 beyond the connection limit", std::chrono::seconds(10)));
+      "a 503 beyond the connection limit"));
   EXPECT_EQ(r.Header("Connection"), "close");
   EXPECT_FALSE(r.Header("Retry-After").empty());
   for (const int fd : held) ::close(fd);
   EXPECT_TRUE(
       WaitFor([&] { return Request(server->hub_url(), "GET", "/_mockhub/health").status == 200; },
-              "health once the held connections closed", std::chrono::seconds(10)));
+              "health once the held connections closed"));
 }
 
 // N13: 512 idle connections (the default limit) used to lock the admin API
@@ -340,17 +343,16 @@ TEST(WireTest, AdminRoutesAnswerWhileEveryConnectionSlotIsHeld) {
   RawResponse download;
   ASSERT_TRUE(WaitFor(
       [&] {
-        download =
-            Request(hub, "GET", kClip + "/resolve/main/config.json", {}, std::chrono::seconds(5));
+        download = Request(hub, "GET", kClip + "/resolve/main/config.json", {}, kOneTry);
         return download.status == 503;
       },
-      "a 503 for a download while every slot is held", std::chrono::seconds(20)));
+      "a 503 for a download while every slot is held"));
   EXPECT_EQ(download.Header("Connection"), "close");
   EXPECT_EQ(download.Header("Retry-After"), "1");
   // ...and the admin API answers on the reserve.
   const std::vector<std::pair<std::string, std::string>> json = {
       {"Content-Type", "application/json"}};
-  EXPECT_EQ(Request(hub, "GET", "/_mockhub/health", {}, std::chrono::seconds(5)).status, 200);
+  EXPECT_EQ(Request(hub, "GET", "/_mockhub/health", {}, testsupport::kWaitDefault).status, 200);
   const std::string fault = R"({"path": "/nowhere", "do": {"refuse": {}}})";
   const RawResponse added =
       SendRaw(hub, "POST /_mockhub/faults HTTP/1.1\r\nHost: " + hub.substr(7) +
@@ -358,14 +360,15 @@ TEST(WireTest, AdminRoutesAnswerWhileEveryConnectionSlotIsHeld) {
                        "Content-Length: " +
                        std::to_string(fault.size()) + "\r\n\r\n" + fault);
   EXPECT_EQ(added.status, 201) << added.body;
-  EXPECT_EQ(Request(hub, "GET", "/_mockhub/faults", {}, std::chrono::seconds(5)).status, 200);
-  EXPECT_EQ(Request(hub, "DELETE", "/_mockhub/faults", json, std::chrono::seconds(5)).status, 204);
-  EXPECT_EQ(Request(hub, "GET", "/_mockhub/requests", {}, std::chrono::seconds(5)).status, 200);
+  EXPECT_EQ(Request(hub, "GET", "/_mockhub/faults", {}, testsupport::kWaitDefault).status, 200);
+  EXPECT_EQ(Request(hub, "DELETE", "/_mockhub/faults", json, testsupport::kWaitDefault).status,
+            204);
+  EXPECT_EQ(Request(hub, "GET", "/_mockhub/requests", {}, testsupport::kWaitDefault).status, 200);
   // An idle client cannot sit on a reserved slot.
   const int idle = Connect(hub);
   ASSERT_GE(idle, 0);
   bool closed = false;
-  EXPECT_EQ(ReadAll(idle, std::chrono::seconds(10), &closed), "");
+  EXPECT_EQ(ReadAll(idle, testsupport::kWaitDefault, &closed), "");
   EXPECT_TRUE(closed) << "an idle connection kept a reserved slot";
   ::close(idle);
   for (const int fd : held) ::close(fd);
@@ -396,7 +399,7 @@ TEST(WireTest, ABodyThatDripsIsCutWith408AtItsDeadline) {
     });
     const auto t0 = std::chrono::steady_clock::now();
     bool closed = false;
-    const std::string answer = ReadAll(fd, std::chrono::seconds(10), &closed);
+    const std::string answer = ReadAll(fd, testsupport::kWaitDefault, &closed);
     const auto waited = std::chrono::steady_clock::now() - t0;
     stop = true;
     drip.join();
@@ -409,7 +412,7 @@ TEST(WireTest, ABodyThatDripsIsCutWith408AtItsDeadline) {
   }
   EXPECT_TRUE(server->faults().List().empty());
   // The hub's request is journaled as refused; the admin one is not.
-  ASSERT_TRUE(server->journal().WaitForCount(1, std::chrono::seconds(5)));
+  ASSERT_TRUE(server->journal().WaitForCount(1, testsupport::kWaitDefault));
   const auto entries = server->journal().Entries();
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].status, 408);

@@ -10,6 +10,7 @@
 #include "mockhub/server/server.h"
 #include "mockhub/world/world_json.h"
 #include "raw_http.h"
+#include "wait_for.h"
 #include "xet_decode.h"
 
 namespace mockhub {
@@ -243,7 +244,7 @@ TEST_F(XetWireTest, CasRefusesAMissingHubOrForeignTokenAndFlagsTheHubToken) {
   RawResponse foreign = Reconstruction(path, dev_token);
   EXPECT_EQ(foreign.status, 401);
   EXPECT_NE(foreign.body.find("does not cover"), std::string::npos) << foreign.body;
-  ASSERT_TRUE(server_->journal().WaitForIdle(std::chrono::seconds(5)));
+  ASSERT_TRUE(server_->journal().WaitForIdle(testsupport::kWaitDefault));
   bool flagged = false;
   for (const auto& e : server_->journal().Entries())
     flagged = flagged || (e.server == "cas" && e.HasFlag("hub_token_to_cas"));

@@ -19,6 +19,7 @@
 
 #include "mockhub/runner/runner.h"
 #include "temp_dir_test.h"
+#include "wait_for.h"
 
 namespace mockhub {
 namespace {
@@ -68,7 +69,7 @@ TEST_F(AtomicWriteTest, AFifoPlantedAtTheOldTemporaryNameDoesNotHangTheWriter) {
   auto writing = std::async(std::launch::async, [&] {
     return WriteFileAtomically(report, "HF_ENDPOINT=http://127.0.0.1:1\n").ok();
   });
-  if (writing.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+  if (writing.wait_for(testsupport::kWaitDefault) != std::future_status::ready) {
     // The old code blocks opening the FIFO for writing: a reader releases it
     // so the test ends, failed.
     const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);

@@ -142,7 +142,7 @@ TEST_F(RunnerTest, AClientThatClosesItsOutputIsStillKilledAtTheTimeoutWithItsGro
         }
         return !stat || field == "Z";
       },
-      "the grandchild " + pid + " to be killed", std::chrono::seconds(5)));
+      "the grandchild " + pid + " to be killed"));
 }
 
 TEST_F(RunnerTest, HubChangesApplyBetweenSteps) {

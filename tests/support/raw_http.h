@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "wait_for.h"
+
 namespace testsupport {
 
 struct RawResponse {
@@ -31,18 +33,17 @@ int Connect(const std::string& base);
 // Sends raw bytes and reads until the server closes (requests should carry
 // "Connection: close"). Never waits longer than timeout.
 RawResponse SendRaw(const std::string& base, const std::string& bytes,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(10),
-                    bool head = false);
+                    std::chrono::milliseconds timeout = kWaitDefault, bool head = false);
 
 // A well-formed request built from parts; "Connection: close" is added.
 RawResponse Request(const std::string& base, const std::string& method, const std::string& target,
                     const std::vector<std::pair<std::string, std::string>>& headers = {},
-                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                    std::chrono::milliseconds timeout = kWaitDefault);
 
 // GET an absolute http:// URL (e.g. a CDN Location).
 // A body still arriving at `timeout` comes back cut: give large ones time.
 RawResponse GetUrl(const std::string& url,
                    const std::vector<std::pair<std::string, std::string>>& headers = {},
-                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                   std::chrono::milliseconds timeout = kWaitDefault);
 
 }  // namespace testsupport

@@ -17,10 +17,19 @@ namespace testsupport {
 // the server under test needs.
 inline constexpr std::chrono::milliseconds kWaitPollInterval{2};
 
+// How long a test waits for something that should happen "soon" (a journal
+// entry, a file, a child's line or exit) unless it has a reason to bound the
+// wait otherwise. Generous on purpose: under asan or tsan, with the machine's
+// cores shared by parallel ctest jobs, what takes milliseconds alone can take
+// seconds. A passing test never waits this long; a failing one says what it
+// awaited (WaitFor's message), so the length costs nothing but a slow failure.
+// A test that needs another bound names it beside the wait, with its reason.
+inline constexpr std::chrono::milliseconds kWaitDefault{30000};
+
 // True as soon as pred() is; a failure naming `what` and the timeout if it
 // still is not after `timeout`. pred() is asked at least once, even with a
 // zero timeout, and once more at the deadline.
 ::testing::AssertionResult WaitFor(const std::function<bool()>& pred, std::string_view what,
-                                   std::chrono::milliseconds timeout);
+                                   std::chrono::milliseconds timeout = kWaitDefault);
 
 }  // namespace testsupport
