@@ -359,9 +359,9 @@ const std::vector<VerbRow>& VerbTable() {
   return kTable;
 }
 
-const HubChange* StepChange(const Fault& f) {
-  if (!f.effect.row || f.effect.row->apply != &ApplyStep) return nullptr;
-  return std::any_cast<HubChange>(f.effect.params.get());
+const HubChange* StepOf(const FaultVerb& effect) {
+  if (!effect.row || effect.row->apply != &ApplyStep) return nullptr;
+  return std::any_cast<HubChange>(effect.params.get());
 }
 
 const VerbRow* FindVerb(const std::string& name) {

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/faults/faults.h"
+#include "mockhub/faults/fault_plan.h"
 #include "mockhub/json/json_checker.h"
 
 namespace mockhub {
@@ -58,5 +58,7 @@ struct VerbRow {
 // Every fault verb, in the order the body stage applies them.
 const std::vector<VerbRow>& VerbTable();
 const VerbRow* FindVerb(const std::string& name);
+// The hub change of a "step" verb; nullptr for any other verb.
+const HubChange* StepOf(const FaultVerb& effect);
 
 }  // namespace mockhub

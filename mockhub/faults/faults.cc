@@ -188,4 +188,6 @@ std::vector<std::pair<std::string, std::string>> FaultSet::VerbDocs() {
   return out;
 }
 
+const HubChange* StepChange(const Fault& fault) { return StepOf(fault.effect); }
+
 }  // namespace mockhub

@@ -14,7 +14,7 @@
 #include "mockhub/http/http_types.h"
 #include "mockhub/http/journal.h"
 #include "mockhub/server/admin_reply.h"
-#include "mockhub/server/server.h"
+#include "mockhub/server/server_options.h"
 #include "mockhub/world/hub_state.h"
 
 namespace mockhub {

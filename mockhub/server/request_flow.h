@@ -18,7 +18,7 @@
 #include "mockhub/faults/faults.h"
 #include "mockhub/http/http_types.h"
 #include "mockhub/http/journal.h"
-#include "mockhub/server/server.h"
+#include "mockhub/server/server_options.h"
 #include "mockhub/sites/site.h"
 #include "mockhub/world/hub_change.h"
 #include "mockhub/world/hub_state.h"

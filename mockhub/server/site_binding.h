@@ -8,7 +8,7 @@
 #include <string>
 
 #include "mockhub/base/status.h"
-#include "mockhub/server/server.h"
+#include "mockhub/server/server_options.h"
 #include "mockhub/server/wire/listener.h"
 #include "mockhub/sites/site.h"
 
