@@ -2,8 +2,8 @@
 // place, by calling its verbs' apply functions (fault_verbs.cc) in plan
 // order. The glue calls the stages in the order a request meets them
 // (request_flow.cc, body_writer.cc, server.cc); unit-tested without sockets.
+#include "mockhub/faults/fault_plan.h"
 #include "mockhub/faults/fault_verbs.h"
-#include "mockhub/faults/faults.h"
 
 namespace mockhub {
 

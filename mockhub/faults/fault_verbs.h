@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mockhub/faults/fault_plan.h"
+#include "mockhub/faults/fault_types.h"
 #include "mockhub/json/json_checker.h"
 
 namespace mockhub {
