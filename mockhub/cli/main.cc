@@ -18,8 +18,14 @@
 #include <fstream>
 
 #include "default_client.h"
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
+#include "mockhub/runner/scenario_result.h"
 #include "mockhub/runner/step_request.h"
 #include "mockhub/server/server.h"
 #include "mockhub/sites/site.h"

@@ -12,7 +12,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
+#include "mockhub/runner/scenario_result.h"
 #include "mockhub/sites/site.h"
 
 namespace mockhub {

@@ -20,9 +20,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
 #include "mockhub/runner/outcomes.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
+#include "mockhub/runner/scenario_result.h"
 #include "mockhub/world/world_json.h"
 #include "readme_blocks.h"
 

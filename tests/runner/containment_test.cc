@@ -21,7 +21,13 @@
 
 #include "bounded_run.h"
 #include "containment.h"
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
+#include "mockhub/runner/scenario_result.h"
 #include "temp_dir_test.h"
 
 namespace mockhub {

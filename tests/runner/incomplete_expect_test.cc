@@ -10,8 +10,14 @@
 #include <fstream>
 #include <string>
 
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
 #include "mockhub/runner/scenario.h"
+#include "mockhub/runner/scenario_result.h"
 #include "temp_dir_test.h"
 
 namespace mockhub {

@@ -2,6 +2,12 @@
 // placement, environment scrubbing, outcome and wire checks, expected
 // failures, timeouts, and load errors that point into the file.
 #include "mockhub/runner/runner.h"
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
+#include "mockhub/runner/scenario_result.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -10,7 +10,13 @@
 #include <string>
 
 #include "bounded_run.h"
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
+#include "mockhub/runner/run_options.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
+#include "mockhub/runner/scenario_result.h"
 #include "runner_fixture.h"
 
 namespace mockhub {

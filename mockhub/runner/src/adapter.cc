@@ -2,13 +2,14 @@
 // given to `mockhub run` / `validate` into scenario files.
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "check_names.h"
-#include "mockhub/runner/runner.h"
+#include "mockhub/runner/adapter.h"
 #include "mockhub/world/world_json.h"
 
 namespace mockhub {

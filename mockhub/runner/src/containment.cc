@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "mockhub/runner/runner.h"
+#include "mockhub/runner/run_options.h"
 
 // Debian 12's <linux/landlock.h> is Linux 6.1's: it stops at ABI 2. These are
 // the later kernel-ABI values, as in include/uapi/linux/landlock.h.

@@ -17,7 +17,8 @@
 #include <sstream>
 
 #include "escape.h"
-#include "mockhub/runner/runner.h"
+#include "mockhub/runner/html_report.h"
+#include "mockhub/runner/report.h"
 #include "step_report.h"
 
 namespace mockhub {

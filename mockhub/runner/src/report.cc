@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "escape.h"
-#include "mockhub/runner/runner.h"
+#include "mockhub/runner/report.h"
 #include "step_report.h"
 
 namespace mockhub {

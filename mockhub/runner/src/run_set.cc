@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "mockhub/faults/faults.h"
+#include "mockhub/runner/run_set.h"
 #include "mockhub/runner/runner.h"
 #include "process.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "expect.h"
-#include "mockhub/runner/runner.h"
+#include "mockhub/runner/scenario_result.h"
 
 namespace mockhub::runner {
 

@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "mockhub/runner/runner.h"
+#include "mockhub/runner/adapter.h"
+#include "mockhub/runner/scenario_result.h"
 
 namespace mockhub::runner {
 
