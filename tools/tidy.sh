@@ -10,4 +10,7 @@ BUILD=${1:-build/ci}
 [ -f "$BUILD/compile_commands.json" ] || { echo "tidy: configure $BUILD first (cmake --preset ci)" >&2; exit 2; }
 TIDY=$(command -v run-clang-tidy-14 || command -v run-clang-tidy || true)
 [ -n "$TIDY" ] || { echo "tidy: run-clang-tidy not found (apt-get install clang-tidy-14)" >&2; exit 2; }
-exec "$TIDY" -quiet -p "$BUILD" -j "$(nproc)" '/(mockhub|client)/(src|cli|runner/src)/.*\.cc$'
+# Every source of the two components, by its path under this checkout (not
+# tests/, not generated files in the build folder).
+root=$(pwd | sed 's/[][\.*^$+?(){}|]/\\&/g')
+exec "$TIDY" -quiet -p "$BUILD" -j "$(nproc)" "^$root/(mockhub|client)/.*\.cc\$"

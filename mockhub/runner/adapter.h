@@ -17,7 +17,7 @@ namespace mockhub {
 // optional step name glob, and the check's name glob ("wire.token_to_cdn",
 // "outcome", "cache.*"; see CheckFailure in expect.h). Every other check of
 // that scenario still counts. LoadAdapter refuses a check name or glob that
-// names no check (runner/src/check_names.h).
+// names no check (check_names.h).
 struct ExpectedFailure {
   std::string scenarios;
   std::string step;  // "" = any step

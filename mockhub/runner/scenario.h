@@ -54,7 +54,7 @@ struct FileExpectation {
 };
 
 namespace runner {
-struct WireCheck;  // a row of the wire check registry (runner/src/wire_checks.h)
+struct WireCheck;  // a row of the wire check registry (wire_checks.h)
 }  // namespace runner
 
 // One key under "wire", as read: its check and the value that check parsed

@@ -1,4 +1,4 @@
-// The wire check registry (mockhub/runner/src/wire_checks.h) against
+// The wire check registry (mockhub/runner/wire_checks.h) against
 // everything that repeats it: scenarios/schema.json's "wire" properties,
 // the check table and the capability table of scenarios/README.md, and the
 // sites' credential rules (site.h's CredentialFlags) the token checks are
