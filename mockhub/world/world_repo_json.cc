@@ -253,8 +253,7 @@ bool ParseTagsAndPrs(JsonChecker& ck, const json& spec, const CommitReader& cr) 
     const auto number = ParseDigits(it.key(), 6);
     if (!number)
       return ck.Fail(pptr, "a pull request is named by its number, e.g. \"1\" for refs/pr/1");
-    if (!RefTarget(ck, cr, prs, pptr, it.key(),
-                   repo.pull_requests[static_cast<int>(*number)]))
+    if (!RefTarget(ck, cr, prs, pptr, it.key(), repo.pull_requests[static_cast<int>(*number)]))
       return false;
   }
   return true;
