@@ -29,13 +29,16 @@ HttpResponse Tree(const HubCall& call);
 HttpResponse XetReadToken(const HubCall& call);
 // /api/whoami-v2
 HttpResponse Whoami(const HubCall& call);
-// The Xet headers of a Xet-backed file's resolve answer (302 or fileinfo).
-void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit,
-                       const RepoFile& file, const World& world, const HubContext& ctx);
-// The JavaScript client's probe (Accept: application/vnd.xet-fileinfo+json):
-// 200 with the file's Xet info, no redirect.
-HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::string& path,
-                         const RepoFile& file, const World& world, const HubContext& ctx);
+// The one door from a resolve answer into Xet (hub_xet.cc), for a Xet-backed
+// file: the JavaScript client's probe (GET with Accept:
+// application/vnd.xet-fileinfo+json: 200 with the file's Xet info, no
+// redirect), else the 302 to the Xet bridge with the Xet headers.
+HttpResponse XetResolve(const HttpRequest& request, const Repo& repo, const Commit& commit,
+                        const std::string& path, const RepoFile& file, const World& world,
+                        const HubContext& ctx);
+// An LFS file's 302 to the CDN (or the Xet bridge) with its metadata headers.
+HttpResponse LfsRedirect(const std::string& location, const Commit& commit, const RepoFile& file,
+                         const std::string& sha256, const HubContext& ctx);
 // That 503: Retry-After is the estimated time the hash still needs.
 HttpResponse Sha256Pending(const Content& content, const std::string& path, bool json_body,
                            const HubContext& ctx);

@@ -98,6 +98,16 @@ const ListedFiles::value_type* FirstHashPending(const ListedFiles& files) {
   return nullptr;
 }
 
+HttpResponse LfsRedirect(const std::string& location, const Commit& commit, const RepoFile& file,
+                         const std::string& sha256, const HubContext& ctx) {
+  HttpResponse res = Redirect(302, location, ctx);
+  res.Set("X-Repo-Commit", commit.sha);
+  res.Set("Accept-Ranges", "bytes");
+  res.Set("X-Linked-Etag", "\"" + sha256 + "\"");
+  res.Set("X-Linked-Size", std::to_string(file.content->size()));
+  return res;
+}
+
 HttpResponse ResolveFile(const HubCall& call) {
   const HttpRequest& req = call.request;
   const Route& route = call.route;
@@ -126,30 +136,14 @@ HttpResponse ResolveFile(const HubCall& call) {
     auto bytes = f.lfs ? Content::Inline(LfsPointer(*f.content)) : f.content;
     return ServeBytes(req, bytes, bytes->GitBlobSha1(), route.path, &commit, ctx);
   }
-  if (f.xet && req.method == "GET" &&
-      req.Header("Accept").find("application/vnd.xet-fileinfo+json") != std::string::npos) {
-    return XetFileInfo(repo, commit, route.path, f, world, ctx);
-  }
+  if (f.xet) return XetResolve(req, repo, commit, route.path, f, world, ctx);
   if (f.lfs) {
     const std::string* known = f.content->Sha256Within(kSha256Wait);
     if (!known) return Sha256Pending(*f.content, route.path, false, ctx);
-    const std::string& sha = *known;
-    const std::string location =
-        f.xet ? SignXetBridgeUrl(ctx.cdn_base, world.options.cdn_flavour, repo,
-                                 XetIndex::FileHash(f, world.options.xet), Basename(route.path),
-                                 ctx.signing_key, ctx.now, world.options.cdn_url_ttl)
-              : SignCdnUrl(ctx.cdn_base, world.options.cdn_flavour, repo, sha, Basename(route.path),
-                           ctx.signing_key, ctx.now, world.options.cdn_url_ttl);
-    HttpResponse res = Redirect(302, location, ctx);
-    res.Set("X-Repo-Commit", commit.sha);
-    res.Set("Accept-Ranges", "bytes");
-    res.Set("X-Linked-Etag", "\"" + sha + "\"");
-    res.Set("X-Linked-Size", std::to_string(f.content->size()));
-    if (f.xet) {
-      res.Set("ETag", "\"" + sha + "\"");
-      XetResolveHeaders(res, repo, commit, f, world, ctx);
-    }
-    return res;
+    return LfsRedirect(
+        SignCdnUrl(ctx.cdn_base, world.options.cdn_flavour, repo, *known, Basename(route.path),
+                   ctx.signing_key, ctx.now, world.options.cdn_url_ttl),
+        commit, f, *known, ctx);
   }
   const std::string& sha1 = f.content->GitBlobSha1();
   if (kind == RouteKind::kResolve && world.options.resolve_cache_redirect) {

@@ -1,6 +1,7 @@
-// The hub's part of the Xet path (xet-protocol.md §1-§3): the Xet headers of
-// a Xet-backed file's resolve answer, the JavaScript client's fileinfo
-// probe, and the token exchange. Every route here went through Authorize
+// The hub's part of the Xet path (xet-protocol.md §1-§3): the one door a
+// resolve answer of a Xet-backed file goes through (the JavaScript client's
+// fileinfo probe, else the bridge redirect with the Xet headers), and the
+// token exchange. Every route here went through Authorize
 // first (hub.cc), so the auth table holds on them as on the file routes.
 #include <nlohmann/json.hpp>
 
@@ -22,8 +23,6 @@ std::string TokenUrl(const Repo& repo, const Commit& commit, const HubContext& c
 std::string ReconstructionUrl(const std::string& hash, const HubContext& ctx) {
   return ctx.cas_base + "/v1/reconstructions/" + hash;
 }
-
-}  // namespace
 
 void XetResolveHeaders(HttpResponse& res, const Repo& repo, const Commit& commit,
                        const RepoFile& file, const World& world, const HubContext& ctx) {
@@ -59,6 +58,27 @@ HttpResponse XetFileInfo(const Repo& repo, const Commit& commit, const std::stri
   res.Set("Accept-Ranges", "bytes");
   res.Set("Content-Disposition", ContentDisposition(Basename(path)));
   XetResolveHeaders(res, repo, commit, file, world, ctx);
+  return res;
+}
+
+}  // namespace
+
+HttpResponse XetResolve(const HttpRequest& req, const Repo& repo, const Commit& commit,
+                        const std::string& path, const RepoFile& f, const World& world,
+                        const HubContext& ctx) {
+  if (req.method == "GET" &&
+      req.Header("Accept").find("application/vnd.xet-fileinfo+json") != std::string::npos) {
+    return XetFileInfo(repo, commit, path, f, world, ctx);
+  }
+  const std::string* known = f.content->Sha256Within(kSha256Wait);
+  if (!known) return Sha256Pending(*f.content, path, false, ctx);
+  HttpResponse res =
+      LfsRedirect(SignXetBridgeUrl(ctx.cdn_base, world.options.cdn_flavour, repo,
+                                   XetIndex::FileHash(f, world.options.xet), Basename(path),
+                                   ctx.signing_key, ctx.now, world.options.cdn_url_ttl),
+                  commit, f, *known, ctx);
+  res.Set("ETag", "\"" + *known + "\"");
+  XetResolveHeaders(res, repo, commit, f, world, ctx);
   return res;
 }
 
